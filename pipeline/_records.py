@@ -1,0 +1,162 @@
+"""The records that travel on the topics. Mirrored one-to-one by the JSON Schemas in ``schemas/``
+(``tests/test_schemas.py`` keeps them in agreement).
+
+All character offsets (``start``/``end``) index into the record's ``body``.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import faust
+
+__all__ = [
+    "Story",
+    "Entity",
+    "Place",
+    "Event",
+    "FocusItem",
+    "Focus",
+    "EnrichedStory",
+    "Alert",
+    "DeadLetter",
+    "RECORD_SCHEMAS",
+]
+
+_OPTIONS = dict(include_metadata=False, serializer="orjson", isodates=False)
+
+
+class Story(faust.Record, **_OPTIONS):
+    """A wire story normalised from whatever format it arrived in (topic ``wire.stories``)."""
+
+    uri: str
+    version: int
+    headline: str
+    body: str
+    source_format: str
+    received_at: str
+    version_created: Optional[str] = None
+    pubstatus: str = "usable"
+    language: Optional[str] = None
+    provider: Optional[str] = None
+    subjects: List[str] = []
+    place_hints: List[str] = []
+
+
+class Entity(faust.Record, **_OPTIONS):
+    """A named entity found by spaCy's NER."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class Place(faust.Record, **_OPTIONS):
+    """A place named in the story, resolved to a GeoNames entry where possible."""
+
+    text: str
+    start: int
+    end: int
+    geonameid: Optional[int]
+    name: Optional[str]
+    country_code: Optional[str]
+    admin1: Optional[str]
+    lat: Optional[float]
+    lon: Optional[float]
+    feature: Optional[str]
+    confidence: float
+    kind: str = "toponym"
+    role: str = "mentioned"
+
+
+class Event(faust.Record, **_OPTIONS):
+    """An event the story reports (filled from issue 04 on)."""
+
+    type: str
+    confidence: float
+
+
+class FocusItem(faust.Record, **_OPTIONS):
+    """One country or place the story is about, with a score in [0, 1]."""
+
+    name: str
+    score: float
+    country_code: Optional[str] = None
+    geonameid: Optional[int] = None
+
+
+class Focus(faust.Record, **_OPTIONS):
+    """What the story is about, geographically."""
+
+    countries: List[FocusItem] = []
+    places: List[FocusItem] = []
+
+
+class EnrichedStory(faust.Record, **_OPTIONS):
+    """A story with entities, places and events (topic ``wire.enriched``)."""
+
+    uri: str
+    version: int
+    headline: str
+    body: str
+    language: Optional[str]
+    entities: List[Entity]
+    places: List[Place]
+    events: List[Event]
+    focus: Focus
+    enriched_at: str
+    model: str
+    version_created: Optional[str] = None
+    pubstatus: str = "usable"
+    provider: Optional[str] = None
+    source_format: Optional[str] = None
+    tags: List[str] = []
+
+
+class Alert(faust.Record, **_OPTIONS):
+    """A story matched a region of interest (topic ``wire.alerts``, keyed by ``alert_id``).
+
+    ``alert_id`` is deterministic (region + story uri), so a replay or a retry never creates a
+    second alert, and a newer version of the story supersedes the earlier alert under the same id.
+    """
+
+    alert_id: str
+    status: str
+    region_id: str
+    region_name: str
+    story_uri: str
+    story_version: int
+    headline: str
+    places: List[Place]
+    match_reasons: List[str]
+    created_at: str
+    events: List[Event] = []
+
+
+class DeadLetter(faust.Record, **_OPTIONS):
+    """A message some stage could not process (topic ``wire.deadletter``), with the reason.
+
+    The original bytes are kept (base64) so that nothing is lost: fix the cause and re-ingest.
+    """
+
+    stage: str
+    reason: str
+    message: str
+    original_base64: str
+    original_size: int
+    failed_at: str
+    source_topic: Optional[str] = None
+    partition: Optional[int] = None
+    offset: Optional[int] = None
+    key: Optional[str] = None
+    format_guess: Optional[str] = None
+
+
+#: Record class → schema file name in ``schemas/``.
+RECORD_SCHEMAS = {
+    Story: "story.schema.json",
+    EnrichedStory: "enriched-story.schema.json",
+    Alert: "alert.schema.json",
+    DeadLetter: "dead-letter.schema.json",
+}

@@ -1,0 +1,34 @@
+"""Human-readable one-line renderings of records for the terminal."""
+
+from __future__ import annotations
+
+import base64
+
+from ._records import Alert, DeadLetter, EnrichedStory
+
+__all__ = ["render_alert", "render_dead_letter", "render_enriched"]
+
+
+def _places(places) -> str:
+    return ", ".join(f"{p.name or p.text} ({p.country_code or '?'})" for p in places) or "-"
+
+
+def render_alert(alert: Alert) -> str:
+    return (
+        f"ALERT [{alert.region_id}] {alert.headline!r}\n"
+        f"      status={alert.status} story={alert.story_uri} v{alert.story_version}\n"
+        f"      places: {_places(alert.places)}\n"
+        f"      why: {'; '.join(alert.match_reasons)}"
+    )
+
+
+def render_dead_letter(letter: DeadLetter) -> str:
+    preview = base64.b64decode(letter.original_base64)[:80].decode("utf-8", "replace").replace("\n", " ")
+    return (
+        f"DEAD LETTER [{letter.stage}:{letter.reason}] {letter.message}\n"
+        f"      original ({letter.original_size} bytes): {preview!r}"
+    )
+
+
+def render_enriched(story: EnrichedStory) -> str:
+    return f"ENRICHED {story.uri} v{story.version} {story.headline!r}\n      places: {_places(story.places)}"

@@ -1,0 +1,140 @@
+"""``wirewatch run``: the whole pipeline on one machine — broker, worker, web, demo, alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from ._admin import ensure_topics
+from ._broker import EmbeddedBroker
+from ._config import Settings, settings_to_env
+from ._errors import BrokerError, WirewatchError
+from ._kafkaio import follow, produce
+from ._procs import spawn, terminate
+from ._records import Alert, DeadLetter
+from ._render import render_alert, render_dead_letter
+from ._serde import from_json
+
+__all__ = ["RunOptions", "run_pipeline", "demo_stories", "wait_ready"]
+
+DEMO_DIR = Path(__file__).parent / "demo" / "stories"
+
+
+def demo_stories() -> list[Path]:
+    return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())
+
+
+@dataclass
+class RunOptions:
+    ingest: list[Path]
+    until_alerts: int | None = None  # exit 0 once this many alerts arrived (CI / smoke tests)
+    timeout: float | None = None  # give up (exit 1) after this many seconds
+    ready_timeout: float = 120.0
+
+
+class WorkerDied(WirewatchError):
+    pass
+
+
+def wait_ready(url: str, proc: subprocess.Popen, timeout: float, log_path: Path) -> float:
+    """Poll ``url`` (/ready) until it answers 200; fail early if the worker exits."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if proc.poll() is not None:
+            raise WorkerDied(f"the worker exited with code {proc.returncode} before it was ready; see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return time.monotonic() - start
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not up yet (503 is an HTTPError, a URLError): poll again
+        time.sleep(0.2)
+    raise WorkerDied(f"the worker was not ready within {timeout:.0f} s; see {log_path}")
+
+
+def _say(out: TextIO, text: str) -> None:
+    print(text, file=out, flush=True)
+
+
+async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO) -> int:
+    names = settings.topics
+    started = asyncio.Event()
+    seen_alerts: dict[str, Alert] = {}
+
+    async def watch() -> None:
+        async for topic, _key, value in follow(settings.bootstrap_servers, [names.alerts, names.deadletter], started=started):
+            if topic == names.alerts:
+                alert = from_json(Alert, value)
+                seen_alerts[alert.alert_id] = alert
+                _say(out, render_alert(alert))
+                if options.until_alerts is not None and len(seen_alerts) >= options.until_alerts:
+                    return
+            else:
+                _say(out, render_dead_letter(from_json(DeadLetter, value)))
+
+    watcher = asyncio.ensure_future(watch())
+    await asyncio.wait([watcher, asyncio.ensure_future(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if watcher.done():
+        watcher.result()
+    if options.ingest:
+        sent = await produce(settings.bootstrap_servers, names.raw, (p.read_bytes() for p in options.ingest))
+        _say(out, f"· ingested {sent} stor{'y' if sent == 1 else 'ies'} into {names.raw}; alerts follow as they arrive (Ctrl-C stops)")
+    try:
+        await asyncio.wait_for(watcher, timeout=options.timeout)
+    except asyncio.TimeoutError:
+        _say(out, f"· timed out after {options.timeout:.0f} s with {len(seen_alerts)} alert(s)")
+        return 1
+    return 0
+
+
+def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
+    t0 = time.monotonic()
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    broker: EmbeddedBroker | None = None
+    worker: subprocess.Popen | None = None
+    worker_log_path = data_dir / "worker.log"
+    try:
+        if settings.broker is None:
+            broker = EmbeddedBroker(log_path=data_dir / "broker.log").start()
+            settings = settings.with_(broker=broker.url)
+            _say(out, f"· embedded broker (Tansu) at {broker.url} — MEMORY ONLY: all topics are lost when it stops;\n"
+                      "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
+        created = asyncio.run(
+            ensure_topics(settings.bootstrap_servers, settings.topics.all(),
+                          partitions=settings.partitions, replication=settings.replication)
+        )
+        if created:
+            _say(out, f"· created topics: {', '.join(created)} ({settings.partitions} partitions)")
+        with open(worker_log_path, "ab") as worker_log:
+            worker = spawn(
+                [sys.executable, "-m", "pipeline", "worker"],
+                env={**os.environ, **settings_to_env(settings)},
+                stdout=worker_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+        base = f"http://{settings.web_host}:{settings.web_port}"
+        _say(out, f"· worker starting (log: {worker_log_path}) …")
+        waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
+        _say(out, f"· worker ready in {waited:.1f} s; web at {base}/ (health: /health, readiness: /ready, counters: /stats)")
+        code = asyncio.run(_ingest_and_watch(settings, options, out))
+        _say(out, f"· done in {time.monotonic() - t0:.1f} s")
+        return code
+    except KeyboardInterrupt:
+        _say(out, "\n· stopping …")
+        return 130
+    except BrokerError as exc:
+        _say(sys.stderr, f"wirewatch: {exc}")
+        return 2
+    finally:
+        if worker is not None:
+            terminate(worker, timeout=15)
+        if broker is not None:
+            broker.stop()

@@ -1,0 +1,66 @@
+"""EnrichedStory → Alerts for the regions it touches.
+
+Walking-skeleton rule: a story alerts a region when one of its resolved places lies inside the
+region's geometry or in one of its countries. Event-aware rules come with issue 05.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+from .._records import Alert, EnrichedStory, Place
+from ..parsing._common import utc_now_iso
+from ._regions import Region
+
+__all__ = ["AlertMatcher", "alert_id"]
+
+_RETRACTING = {"canceled", "withheld"}
+
+
+def alert_id(region_id: str, story_uri: str) -> str:
+    """Deterministic: replays and retries of the same story for the same region share one id."""
+    return hashlib.sha256(f"{region_id}\x1f{story_uri}".encode()).hexdigest()[:32]
+
+
+class AlertMatcher:
+    def __init__(self, regions: Sequence[Region]) -> None:
+        self.regions = list(regions)
+
+    def _reasons(self, region: Region, place: Place) -> list[str]:
+        reasons = []
+        if place.country_code and place.country_code in region.country_codes:
+            reasons.append(f"country:{place.country_code}")
+        if place.lat is not None and place.lon is not None and region.contains_point(place.lon, place.lat):
+            reasons.append("inside")
+        return reasons
+
+    def match(self, story: EnrichedStory) -> list[Alert]:
+        now = utc_now_iso()
+        alerts = []
+        for region in self.regions:
+            matched: dict[int, Place] = {}  # first mention of each matching place
+            reasons: set[str] = set()
+            for place in story.places:
+                why = self._reasons(region, place) if place.geonameid is not None else []
+                if why:
+                    matched.setdefault(place.geonameid, place)
+                    reasons.update(f"{place.name}:{w}" for w in why)
+            if not matched:
+                continue
+            alerts.append(
+                Alert(
+                    alert_id=alert_id(region.id, story.uri),
+                    status="retracted" if story.pubstatus in _RETRACTING else "active",
+                    region_id=region.id,
+                    region_name=region.name,
+                    story_uri=story.uri,
+                    story_version=story.version,
+                    headline=story.headline,
+                    places=list(matched.values()),
+                    match_reasons=sorted(reasons),
+                    events=list(story.events),
+                    created_at=now,
+                )
+            )
+        return alerts

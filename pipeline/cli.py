@@ -1,0 +1,273 @@
+"""The ``wirewatch`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import BinaryIO, Sequence
+
+from ._config import STAGES, Settings
+from ._errors import ConfigError, WirewatchError
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+_DESCRIPTION = """\
+wirewatch — streaming ingest for news wire stories.
+
+  sources → wire.raw → normalize → wire.stories → enrich → wire.enriched → match → wire.alerts
+                                (every rejection → wire.deadletter, with its reason)
+
+Settings come from WIREWATCH_* environment variables; the options below override them.
+Without a broker URL, `run` starts an embedded, memory-only broker.
+"""
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (override WIREWATCH_* environment variables)")
+    g.add_argument("--broker", metavar="URL", help="Kafka broker, kafka://host:port[,host:port] (WIREWATCH_BROKER)")
+    g.add_argument("--topic-prefix", metavar="P", help="topic name prefix (WIREWATCH_TOPIC_PREFIX, default 'wire.')")
+    g.add_argument("--partitions", type=int, metavar="N", help="partitions per topic when creating (WIREWATCH_PARTITIONS, default 4)")
+    g.add_argument("--model", metavar="NAME", help="spaCy model package or path (WIREWATCH_MODEL)")
+    g.add_argument("--regions", type=Path, metavar="FILE", help="regions of interest, GeoJSON (WIREWATCH_REGIONS)")
+    g.add_argument("--web-host", metavar="HOST", help="web server bind address (WIREWATCH_WEB_HOST, default 127.0.0.1)")
+    g.add_argument("--web-port", type=int, metavar="PORT", help="web server port (WIREWATCH_WEB_PORT, default 6066)")
+    g.add_argument("--app-id", metavar="ID", help="Faust app id = consumer group (WIREWATCH_APP_ID)")
+    g.add_argument("--data-dir", type=Path, metavar="DIR", help="logs and worker state (WIREWATCH_DATA_DIR, default .wirewatch)")
+    g.add_argument("--log-level", metavar="LEVEL", help="debug, info, warning, error (WIREWATCH_LOG_LEVEL)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        broker=args.broker, topic_prefix=args.topic_prefix, partitions=args.partitions, model=args.model,
+        regions=args.regions, web_host=args.web_host, web_port=args.web_port, app_id=args.app_id,
+        data_dir=args.data_dir, log_level=args.log_level,
+    )
+
+
+def _need_broker(settings: Settings, command: str) -> Settings:
+    if settings.broker is None:
+        raise ConfigError(
+            f"`wirewatch {command}` needs a broker: set WIREWATCH_BROKER or --broker kafka://host:port "
+            "(`wirewatch run` starts an embedded one)"
+        )
+    return settings
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_run(args: argparse.Namespace) -> int:
+    from ._run import RunOptions, demo_stories, run_pipeline
+
+    settings = _settings(args)
+    ingest = demo_stories() if args.demo else []
+    ingest += _expand(args.ingest)
+    return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faust
+
+    from ._admin import check_topics
+    from ._enrich import Enricher
+    from .alerting import AlertMatcher, load_regions
+    from .topology import Services, create_app
+
+    settings = _need_broker(_settings(args), "worker")
+    asyncio.run(check_topics(settings.bootstrap_servers, settings.topics.all()))
+    services = Services(enricher=Enricher.load(settings.model), matcher=AlertMatcher(load_regions(settings.regions)))
+    asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
+    app = create_app(settings, services)
+    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+    worker.execute_from_commandline()  # exits the process when the worker stops
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from ._admin import ensure_topics, existing_topics
+
+    settings = _need_broker(_settings(args), "topics")
+    if args.action == "create":
+        created = asyncio.run(ensure_topics(settings.bootstrap_servers, settings.topics.all(),
+                                            partitions=settings.partitions, replication=settings.replication))
+        print(f"created: {', '.join(created) or 'none (all existed)'}")
+    else:
+        present = asyncio.run(existing_topics(settings.bootstrap_servers))
+        for name in settings.topics.all():
+            print(f"{name}\t{'present' if name in present else 'MISSING'}")
+    return 0
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    import signal
+
+    from ._broker import EmbeddedBroker
+
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops it like Ctrl-C
+
+    with EmbeddedBroker(port=args.port) as broker:
+        print(f"embedded broker (memory only) listening: {broker.url}", flush=True)
+        print(f"export WIREWATCH_BROKER={broker.url}", flush=True)
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def _expand(paths: Sequence[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise ConfigError(f"no such file or directory: {raw}")
+    return out
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ._kafkaio import produce
+
+    settings = _need_broker(_settings(args), "ingest")
+    if args.paths == ["-"]:
+        data = sys.stdin.buffer.read()
+        messages = [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
+    else:
+        messages = []
+        for path in _expand(args.paths):
+            data = path.read_bytes()
+            messages += [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
+    sent = asyncio.run(produce(settings.bootstrap_servers, settings.topics.raw, messages))
+    print(f"sent {sent} message(s) to {settings.topics.raw}", file=sys.stderr)
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    from ._kafkaio import follow
+    from ._records import Alert, DeadLetter, EnrichedStory, Story
+    from ._render import render_alert, render_dead_letter, render_enriched
+    from ._serde import from_json
+
+    settings = _need_broker(_settings(args), "tail")
+    topic = getattr(settings.topics, args.stage)
+    record_type = {"stories": Story, "enriched": EnrichedStory, "alerts": Alert, "deadletter": DeadLetter}.get(args.stage)
+    render = {"enriched": render_enriched, "alerts": render_alert, "deadletter": render_dead_letter}.get(args.stage)
+
+    async def go() -> None:
+        count = 0
+        async for _topic, _key, value in follow(settings.bootstrap_servers, [topic], from_beginning=args.from_beginning,
+                                                 idle_timeout=args.idle_timeout):
+            if args.json or render is None or record_type is None:
+                sys.stdout.buffer.write(value + b"\n")
+                sys.stdout.buffer.flush()
+            else:
+                print(render(from_json(record_type, value)), flush=True)
+            count += 1
+            if args.max is not None and count >= args.max:
+                return
+
+    try:
+        asyncio.run(go())
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from ._enrich import Enricher
+    from ._offline import enrich_stream, read_messages
+
+    settings = _settings(args)
+    handles: list[tuple[str, BinaryIO]] = []
+    if not args.files or args.files == ["-"]:
+        handles.append(("<stdin>", sys.stdin.buffer))
+    else:
+        for name in args.files:
+            try:
+                handles.append((name, open(name, "rb")))
+            except OSError as exc:
+                raise ConfigError(f"cannot read {name}: {exc.strerror}") from None
+    enricher = Enricher.load(settings.model)
+    written, failures = enrich_stream(read_messages(handles, args.format), enricher, sys.stdout.buffer,
+                                      fmt=args.format, batch_size=args.batch_size)
+    for f in failures:
+        print(f"wirewatch enrich: {f.where}: skipped ({f.reason}): {f.message}", file=sys.stderr)
+    print(f"wirewatch enrich: {written} enriched, {len(failures)} skipped", file=sys.stderr)
+    return 1 if failures else 0
+
+
+COMMANDS = {
+    "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "broker": cmd_broker,
+    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirewatch", description=_DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="start everything: (embedded) broker, worker, web; optionally ingest; print alerts",
+                       description="Start the (embedded) broker, create topics, start one worker with the web server, "
+                                   "ingest stories and print alerts and dead letters as they arrive. Ctrl-C stops everything.")
+    p.add_argument("--demo", action="store_true", help="ingest the bundled demo stories")
+    p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="also ingest these files/directories")
+    p.add_argument("--until-alerts", type=int, metavar="N", help="exit 0 once N distinct alerts arrived")
+    p.add_argument("--timeout", type=float, metavar="S", help="exit 1 if not done after S seconds")
+    _add_common(p)
+
+    p = sub.add_parser("worker", help="run one pipeline worker (Faust) with its web server",
+                       description="Run one worker: the normalize, enrich and match agents plus the web server "
+                                   "(/health, /ready, /stats). Needs a broker and existing topics.")
+    _add_common(p)
+
+    p = sub.add_parser("topics", help="create or list the pipeline's topics",
+                       description=f"Topics: {', '.join(STAGES)} (each with the prefix). They are never auto-created.")
+    p.add_argument("action", choices=["create", "list"])
+    _add_common(p)
+
+    p = sub.add_parser("broker", help="run the embedded broker (Tansu, memory only) in the foreground")
+    p.add_argument("--port", type=int, help="port to listen on (default: a free one)")
+
+    p = sub.add_parser("ingest", help="send wire messages (files, directories or stdin) to the raw topic",
+                       description="Each file is one message; with --lines each non-empty line is one message. '-' reads stdin.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--lines", action="store_true", help="one message per line (JSON lines)")
+    _add_common(p)
+
+    p = sub.add_parser("tail", help="follow a topic and print its records",
+                       description="Print records of a pipeline topic as they arrive (pretty, or --json lines).")
+    p.add_argument("stage", choices=list(STAGES))
+    p.add_argument("--json", action="store_true", help="raw JSON lines instead of the pretty form")
+    p.add_argument("--from-beginning", action="store_true", help="start at the oldest record, not the newest")
+    p.add_argument("--max", type=int, metavar="N", help="stop after N records")
+    p.add_argument("--idle-timeout", type=float, metavar="S", help="stop when nothing arrived for S seconds")
+    _add_common(p)
+
+    p = sub.add_parser("enrich", help="enrich stories offline (no broker): JSON lines in, EnrichedStory JSON lines out",
+                       description="Read ninjs JSON lines ({\"uri\": …, \"body_text\": …} per line) from files or stdin and "
+                                   "write one EnrichedStory JSON per line to stdout, in input order, with the same code "
+                                   "as the enrich agent. With --format text each file is one plain-text story.")
+    p.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
+    p.add_argument("--format", default="auto", choices=["auto", "ninjs", "text"], help="input format (default: auto)")
+    p.add_argument("--batch-size", type=int, default=64, metavar="N", help="stories per nlp.pipe batch")
+    _add_common(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except WirewatchError as exc:
+        print(f"wirewatch: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

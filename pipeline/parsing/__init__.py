@@ -1,0 +1,5 @@
+"""Raw wire bytes → :class:`~pipeline.Story`. One module per format, one registry."""
+
+from ._registry import FORMATS, detect_format, parse_raw
+
+__all__ = ["FORMATS", "detect_format", "parse_raw"]

@@ -1,0 +1,219 @@
+"""The streaming topology — the whole data flow, readable in one place::
+
+    wire.raw ──normalize──▶ wire.stories ──enrich──▶ wire.enriched ──match──▶ wire.alerts
+        │                        │                        │
+        └────────────────────────┴────────────────────────┴──────────▶ wire.deadletter
+
+Agents are thin: they decode, call the pure core (:func:`~pipeline.parsing.parse_raw`,
+:class:`~pipeline.Enricher`, :class:`~pipeline.alerting.AlertMatcher`), and send. Every message a
+stage cannot handle goes to the dead-letter topic with its reason; nothing raises out of an agent.
+Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``).
+Delivery is at-least-once: a consumer that sees a record twice can drop it by key + version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import faust
+import orjson
+from faust.types import EventT
+
+from ._admin import check_topics
+from ._config import Settings
+from ._deadletter import dead_letter
+from ._enrich import Enricher
+from ._errors import BrokerError, ParseError
+from ._records import DeadLetter, EnrichedStory, Story
+from ._serde import dumps, from_json, register_codec
+from ._stats import Stats
+from .alerting import AlertMatcher
+from .parsing import parse_raw
+
+__all__ = ["Services", "create_app"]
+
+log = logging.getLogger("wirewatch")
+
+_DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
+
+
+@dataclass
+class Services:
+    """The pure core a worker runs, injected so tests and the bench can build their own."""
+
+    enricher: Enricher
+    matcher: AlertMatcher
+    stats: Stats = field(default_factory=Stats)
+    started_at: float = field(default_factory=time.monotonic)
+    ready_at: float | None = None
+
+
+def create_app(settings: Settings, services: Services) -> faust.App:
+    register_codec()
+    app = faust.App(
+        settings.app_id,
+        broker=settings.faust_broker,
+        store="memory://",
+        topic_replication_factor=settings.replication,
+        topic_partitions=settings.partitions,
+        topic_allow_declare=False,  # topics are created explicitly (`wirewatch topics create`)
+        topic_disable_leader=True,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=max(0.2, settings.session_timeout / 6),
+        broker_rebalance_timeout=max(10.0, settings.session_timeout * 2),
+        consumer_auto_offset_reset="earliest",
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_transport=f"tcp://{settings.web_host}:{settings.web_port}",
+        datadir=str(settings.data_dir / "faust"),
+        producer_acks=-1,
+    )
+    names = settings.topics
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
+
+    raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
+    stats = services.stats
+    # One thread for the NLP: CPU work leaves the event loop free for heartbeats and the web server.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp")
+
+    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record) -> None:
+        await t.send(key=key.encode(), value=dumps(record))
+        stats.produced[stage] += 1
+
+    async def reject(stage: str, event: EventT, reason: str, message: str, format_guess: str | None = None) -> None:
+        msg = event.message
+        letter = dead_letter(
+            stage=stage, reason=reason, message=message, original=msg.value or b"",
+            source_topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key,
+            format_guess=format_guess,
+        )
+        log.warning("dead letter from %s (%s@%s/%s): %s: %s", stage, msg.topic, msg.partition, msg.offset, reason, message)
+        stats.dead_letters[f"{stage}:{reason}"] += 1
+        await send(deadletters, "deadletter", letter.key or f"{msg.topic}/{msg.partition}/{msg.offset}", letter)
+
+    # -- raw bytes → Story ------------------------------------------------------------------
+    @app.agent(raw, name="normalize")
+    async def normalize(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            stats.processed["normalize"] += 1
+            try:
+                story = parse_raw(event.value or b"", max_bytes=settings.max_message_bytes)
+            except ParseError as exc:
+                await reject("normalize", event, exc.code, str(exc), exc.format_guess)
+                continue
+            await send(stories, "stories", story.uri, story)
+
+    # -- Story → EnrichedStory (batched, NLP in the executor) --------------------------------
+    @app.agent(stories, name="enrich")
+    async def enrich(stream: faust.StreamT) -> None:
+        loop = asyncio.get_running_loop()
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            stats.processed["enrich"] += len(events)
+            batch: list[Story] = []
+            for event in events:
+                try:
+                    batch.append(from_json(Story, event.value))
+                except _DECODE_ERRORS as exc:
+                    await reject("enrich", event, "bad_record", f"not a Story record: {exc}")
+            if not batch:
+                continue
+            try:
+                results = await loop.run_in_executor(executor, services.enricher.enrich, batch, settings.batch_size)
+            except Exception as exc:  # noqa: BLE001 — isolate the failing story, dead-letter it, keep going
+                log.exception("enrichment of a batch failed; retrying one by one")
+                results = await _one_by_one(loop, executor, services.enricher, batch, events, exc, reject)
+            for result in results:
+                if result is not None:
+                    await send(enriched, "enriched", result.uri, result)
+
+    # -- EnrichedStory → Alerts ---------------------------------------------------------------
+    @app.agent(enriched, name="match")
+    async def match(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            stats.processed["match"] += 1
+            try:
+                story = from_json(EnrichedStory, event.value)
+            except _DECODE_ERRORS as exc:
+                await reject("match", event, "bad_record", f"not an EnrichedStory record: {exc}")
+                continue
+            for alert in services.matcher.match(story):
+                await send(alerts, "alerts", alert.alert_id, alert)
+
+    _add_web(app, settings, services)
+
+    @app.on_rebalance_complete.connect
+    async def _assigned(sender: Any, **kwargs: Any) -> None:
+        if services.ready_at is None:
+            services.ready_at = time.monotonic()
+            log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
+
+    return app
+
+
+async def _one_by_one(loop, executor, enricher: Enricher, batch: Sequence[Story], events, first_error, reject):
+    """After a batch failed: enrich each story alone; dead-letter exactly the ones that fail."""
+    by_uri = {}
+    for event in events:
+        by_uri.setdefault(_key(event), event)
+    results: list[EnrichedStory | None] = []
+    for story in batch:
+        try:
+            [result] = await loop.run_in_executor(executor, enricher.enrich, [story])
+            results.append(result)
+        except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
+            event = by_uri.get(story.uri, events[0])
+            await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
+            results.append(None)
+    return results
+
+
+def _key(event: EventT) -> str:
+    key = event.message.key
+    return key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+
+
+def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
+    topics = settings.topics.all()
+    state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
+
+    @app.page("/health")
+    async def health(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    @app.page("/ready")
+    async def ready(web: Any, request: Any) -> Any:
+        now = time.monotonic()
+        if now - state["checked"] > 2.0:
+            try:
+                await check_topics(settings.bootstrap_servers, topics)
+                state.update(topics_ok=True, error=None)
+            except BrokerError as exc:
+                state.update(topics_ok=False, error=str(exc))
+            state["checked"] = now
+        checks = {
+            "model_loaded": services.enricher is not None,
+            "broker_reachable_topics_present": state["topics_ok"],
+            "partitions_assigned": services.ready_at is not None,
+        }
+        ok = all(checks.values())
+        body = {"ready": ok, "checks": checks, "error": state["error"]}
+        return web.json(body, status=200 if ok else 503)
+
+    @app.page("/stats")
+    async def stats(web: Any, request: Any) -> Any:
+        return web.json(services.stats.as_dict())
+
+    @app.page("/")
+    async def index(web: Any, request: Any) -> Any:
+        return web.json({
+            "service": "wirewatch",
+            "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters"},
+            "topics": topics,
+        })
