@@ -1,0 +1,99 @@
+"""Test helpers: wait on conditions with deadlines (never sleep as synchronisation)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pipeline._config import Settings, settings_to_env
+from pipeline._kafkaio import follow, produce
+from pipeline._procs import spawn, terminate
+from pipeline._run import wait_ready
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def produce_and_collect(
+    settings: Settings,
+    messages: list[bytes],
+    topics: list[str],
+    done: Callable[[list[tuple[str, bytes | None, bytes]]], bool],
+    timeout: float = 60.0,
+) -> list[tuple[str, bytes | None, bytes]]:
+    """Start following ``topics`` at their end, produce ``messages`` to raw, collect until ``done``."""
+    seen: list[tuple[str, bytes | None, bytes]] = []
+    started = asyncio.Event()
+
+    async def collect() -> None:
+        async for item in follow(settings.bootstrap_servers, topics, started=started):
+            seen.append(item)
+            if done(seen):
+                return
+
+    task = asyncio.ensure_future(collect())
+    await asyncio.wait_for(started.wait(), 20)
+    await produce(settings.bootstrap_servers, settings.topics.raw, messages)
+    try:
+        await asyncio.wait_for(task, timeout)
+    except asyncio.TimeoutError:
+        raise AssertionError(f"condition not met within {timeout} s; saw {len(seen)} records: {seen[:5]}") from None
+    return seen
+
+
+@dataclass
+class WorkerHandle:
+    settings: Settings
+    proc: subprocess.Popen
+    log_path: Path
+    ready_seconds: float
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.web_host}:{self.settings.web_port}"
+
+    def stop(self) -> int:
+        return terminate(self.proc, timeout=15)
+
+
+def make_settings(broker_url: str, tmp: Path, regions: Path, **extra) -> Settings:
+    tag = uuid.uuid4().hex[:8]
+    return Settings.from_env(
+        environ={},
+        broker=broker_url,
+        topic_prefix=f"t{tag}.",
+        app_id=f"wirewatch-test-{tag}",
+        partitions=2,
+        web_port=free_port(),
+        session_timeout=2.0,
+        regions=regions,
+        data_dir=tmp,
+        **extra,
+    )
+
+
+def start_worker(settings: Settings, timeout: float = 120.0) -> WorkerHandle:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.data_dir / f"worker-{settings.web_port}.log"
+    with open(log_path, "ab") as log:
+        proc = spawn([sys.executable, "-m", "pipeline", "worker"], env={**os.environ, **settings_to_env(settings)},
+                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    try:
+        waited = wait_ready(f"http://{settings.web_host}:{settings.web_port}/ready", proc, timeout, log_path)
+    except Exception:
+        terminate(proc)
+        print(log_path.read_text()[-5000:])
+        raise
+    return WorkerHandle(settings, proc, log_path, waited or time.monotonic() - t0)

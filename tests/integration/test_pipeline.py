@@ -1,0 +1,88 @@
+"""End to end on the embedded broker: raw → stories → enriched → alerts, and dead letters."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import Alert, DeadLetter, EnrichedStory
+from pipeline._serde import from_json
+from tests.helpers import make_settings, produce_and_collect, start_worker
+
+pytestmark = pytest.mark.broker
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def worker(broker, tmp_path_factory):
+    import asyncio
+
+    from pipeline._admin import ensure_topics
+
+    settings = make_settings(broker.url, tmp_path_factory.mktemp("worker"), FIXTURES / "regions.geojson")
+    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.topics.all(), partitions=2, replication=1))
+    handle = start_worker(settings)
+    yield handle
+    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+
+
+def get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_health_and_ready(worker):
+    assert get(f"{worker.base_url}/health") == (200, {"status": "ok"})
+    status, body = get(f"{worker.base_url}/ready")
+    assert status == 200 and body["ready"] and all(body["checks"].values())
+
+
+async def test_story_flows_to_enriched_and_alerts(worker):
+    s, t = worker.settings, worker.settings.topics
+    story = (FIXTURES / "drone-story.json").read_bytes()
+
+    def done(seen):
+        return any(topic == t.enriched for topic, _, _ in seen) and any(topic == t.alerts for topic, _, _ in seen)
+
+    seen = await produce_and_collect(s, [story], [t.enriched, t.alerts], done)
+    [(_, key, value)] = [item for item in seen if item[0] == t.enriched]
+    enriched = from_json(EnrichedStory, value)
+    assert key == b"urn:test:drone-irbil"
+    assert enriched.version == 3
+    assert enriched.body == orjson.loads(story)["body_text"]
+    irbil = next(p for p in enriched.places if p.text == "Irbil")
+    assert irbil.geonameid == 95446 and enriched.body[irbil.start:irbil.end] == "Irbil"
+    alerts = [from_json(Alert, v) for topic, _, v in seen if topic == t.alerts]
+    assert {a.region_id for a in alerts} == {"kurdistan"}
+    assert alerts[0].story_uri == "urn:test:drone-irbil" and alerts[0].places[0].name == "Erbil"
+
+
+async def test_malformed_message_is_dead_lettered_and_worker_keeps_going(worker):
+    s, t = worker.settings, worker.settings.topics
+    junk = b'{"uri": "urn:test:broken", "body_text": '
+    good = orjson.dumps({"uri": "urn:test:after-junk", "body_text": "Protesters gathered in Mosul on Friday."})
+
+    def done(seen):
+        return any(topic == t.deadletter for topic, _, _ in seen) and any(
+            topic == t.enriched and key == b"urn:test:after-junk" for topic, key, _ in seen)
+
+    seen = await produce_and_collect(s, [junk, b"\xff\xfe binary", good], [t.enriched, t.deadletter],
+                                     lambda seen: done(seen) and sum(x[0] == t.deadletter for x in seen) >= 2)
+    letters = [from_json(DeadLetter, v) for topic, _, v in seen if topic == t.deadletter]
+    reasons = {d.reason for d in letters}
+    assert reasons == {"bad_json", "invalid_utf8"}
+    bad_json = next(d for d in letters if d.reason == "bad_json")
+    import base64
+
+    assert base64.b64decode(bad_json.original_base64) == junk  # nothing lost
+    assert bad_json.stage == "normalize" and bad_json.source_topic == t.raw and bad_json.offset is not None
+    status, stats = get(f"{worker.base_url}/stats")
+    assert stats["dead_letters"].get("normalize:bad_json", 0) >= 1

@@ -1,0 +1,70 @@
+"""`wirewatch run` — the newcomer's command — end to end, and no orphans when its parent dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.helpers import free_port
+
+pytestmark = pytest.mark.broker
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
+    return bool(state) and not state.startswith("Z")
+
+
+def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
+    env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
+    env.pop("WIREWATCH_BROKER", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "--demo", "--until-alerts", "4", "--timeout", "120",
+         "--web-port", str(free_port())],
+        capture_output=True, timeout=300, env=env, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr + (tmp_path / "worker.log").read_text()[-3000:]
+    out = proc.stdout
+    assert "MEMORY ONLY" in out
+    assert "ALERT [kurdistan-region] 'Drone hits military section of Irbil airport'" in out
+    assert "DEAD LETTER [normalize:missing_uri]" in out
+    assert "DEAD LETTER [normalize:unsupported_format]" in out
+
+
+def test_no_orphans_when_run_is_killed(tmp_path):
+    env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
+    env.pop("WIREWATCH_BROKER", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "--web-port", str(free_port())],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        for line in proc.stdout:
+            if "worker ready" in line or time.monotonic() > deadline:
+                break
+        children = _children(proc.pid)
+        assert len(children) == 2, f"expected broker and worker under {proc.pid}, got {children}"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 30
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(c) for c in children), "children outlived their killed parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,105 @@
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import AlertMatcher, EnrichedStory, Focus, Place, RegionError, load_regions
+from pipeline.alerting import alert_id, parse_regions
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def place(name, lat, lon, cc, gid):
+    return Place(text=name, start=0, end=len(name), geonameid=gid, name=name, country_code=cc, admin1=None,
+                 lat=lat, lon=lon, feature="PPL", confidence=0.9)
+
+
+ERBIL = place("Erbil", 36.19, 44.01, "IQ", 95446)
+BAGHDAD = place("Baghdad", 33.34, 44.40, "IQ", 98182)
+SAMARRA = place("Samarra", 34.20, 43.87, "IQ", 94787)
+MAYADIN = place("Al Mayadin", 35.02, 40.45, "SY", 173480)
+
+
+def enriched(*places, pubstatus="usable", uri="urn:test:a"):
+    return EnrichedStory(uri=uri, version=1, headline="H", body="b", language="en", entities=[], places=list(places),
+                         events=[], focus=Focus(), enriched_at="t", model="m", pubstatus=pubstatus)
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return AlertMatcher(load_regions(FIXTURES / "regions.geojson"))
+
+
+def regions_hit(matcher, *places):
+    return sorted(a.region_id for a in matcher.match(enriched(*places)))
+
+
+def test_point_in_polygon(matcher):
+    assert regions_hit(matcher, ERBIL) == ["kurdistan"]
+
+
+def test_country_code(matcher):
+    assert regions_hit(matcher, MAYADIN) == ["syria"]
+
+
+def test_polygon_hole_excludes(matcher):
+    assert regions_hit(matcher, BAGHDAD) == []  # inside the hole
+    assert regions_hit(matcher, SAMARRA) == ["donut"]  # in the ring, outside the hole
+
+
+def test_unresolved_places_never_match(matcher):
+    unresolved = Place(text="Somewhere", start=0, end=9, geonameid=None, name=None, country_code=None, admin1=None,
+                       lat=None, lon=None, feature=None, confidence=0.0)
+    assert regions_hit(matcher, unresolved) == []
+
+
+def test_alert_content_and_deterministic_id(matcher):
+    [alert] = matcher.match(enriched(ERBIL, ERBIL))
+    assert alert.alert_id == alert_id("kurdistan", "urn:test:a")
+    assert [p.name for p in alert.places] == ["Erbil"]  # each place once
+    assert alert.match_reasons == ["Erbil:inside"]
+    assert alert.status == "active"
+    [again] = matcher.match(enriched(ERBIL))
+    assert again.alert_id == alert.alert_id
+
+
+def test_killed_story_retracts(matcher):
+    [alert] = matcher.match(enriched(ERBIL, pubstatus="canceled"))
+    assert alert.status == "retracted"
+
+
+@pytest.mark.parametrize("doc, match", [
+    ({"type": "Polygon"}, "FeatureCollection"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": None}]}, "id"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a"}, "geometry": None}]},
+     "geometry, country_codes"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a", "country_codes": ["IRQ"]}}]},
+     "alpha-2"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a"},
+      "geometry": {"type": "Point", "coordinates": [1, 2]}}]}, "Polygon"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "bow"},
+      "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}]}, "invalid geometry"),
+    ({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "a", "country_codes": ["IQ"]}},
+        {"type": "Feature", "properties": {"id": "a", "country_codes": ["SY"]}}]}, "twice"),
+])
+def test_bad_regions_say_what_is_wrong(doc, match):
+    with pytest.raises(RegionError, match=match):
+        parse_regions(doc)
+
+
+def test_unreadable_regions_file(tmp_path):
+    with pytest.raises(RegionError, match="WIREWATCH_REGIONS"):
+        load_regions(tmp_path / "missing.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{nope")
+    with pytest.raises(RegionError, match="not valid JSON"):
+        load_regions(bad)
+
+
+def test_demo_regions_load():
+    from pipeline._config import Settings
+
+    regions = load_regions(Settings.from_env(environ={}).regions)
+    assert {"iraq", "iraq-syria-border"} <= {r.id for r in regions}
+    orjson.loads(Path(Settings().regions).read_bytes())

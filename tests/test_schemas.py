@@ -1,0 +1,135 @@
+"""The faust.Records and the JSON Schemas in schemas/ must agree, field for field and type for type."""
+
+import json
+import types
+import typing
+from pathlib import Path
+
+import faust
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
+from pipeline._records import RECORD_SCHEMAS
+from pipeline._serde import to_dict
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+DEFS = {Entity: "entity", Place: "place", Event: "event", Focus: "focus", FocusItem: "focus_item"}
+
+
+def load(name):
+    return json.loads((SCHEMAS / name).read_text())
+
+
+@pytest.fixture(scope="module")
+def registry():
+    resources = [(s["$id"], Resource.from_contents(s)) for s in map(load, (p.name for p in SCHEMAS.glob("*.schema.json")))]
+    return Registry().with_resources(resources)
+
+
+def validator(name, registry):
+    schema = load(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)
+
+
+PLACE = Place(text="Irbil", start=1, end=6, geonameid=95446, name="Erbil", country_code="IQ", admin1="11",
+              lat=36.19, lon=44.01, feature="PPL", confidence=0.9)
+SAMPLES = {
+    Story: Story(uri="u", version=1, headline="h", body="b", source_format="ninjs", received_at="2026-01-01T00:00:00Z",
+                 language="en", subjects=["s"], place_hints=["Irbil"]),
+    EnrichedStory: EnrichedStory(
+        uri="u", version=1, headline="h", body="b", language="en",
+        entities=[Entity(text="Irbil", label="GPE", start=1, end=6)], places=[PLACE],
+        events=[Event(type="air_drone_strike", confidence=0.8)],
+        focus=Focus(countries=[FocusItem(name="Iraq", score=1.0, country_code="IQ")], places=[]),
+        enriched_at="t", model="m", tags=["x"]),
+    Alert: Alert(alert_id="0" * 32, status="active", region_id="r", region_name="R", story_uri="u", story_version=1,
+                 headline="h", places=[PLACE], match_reasons=["Erbil:inside"], created_at="t"),
+    DeadLetter: DeadLetter(stage="normalize", reason="bad_json", message="m", original_base64="eA==", original_size=1,
+                           failed_at="t", source_topic="wire.raw", partition=0, offset=3, key=None),
+}
+
+
+@pytest.mark.parametrize("cls", list(RECORD_SCHEMAS))
+def test_serialised_record_validates(cls, registry):
+    errors = list(validator(RECORD_SCHEMAS[cls], registry).iter_errors(to_dict(SAMPLES[cls])))
+    assert not errors, [e.message for e in errors]
+
+
+@pytest.mark.parametrize("cls", list(RECORD_SCHEMAS))
+def test_extra_field_is_rejected(cls, registry):
+    data = {**to_dict(SAMPLES[cls]), "unexpected": 1}
+    assert not validator(RECORD_SCHEMAS[cls], registry).is_valid(data)
+
+
+def test_every_topic_record_has_a_schema():
+    assert set(RECORD_SCHEMAS.values()) == {p.name for p in SCHEMAS.glob("*.schema.json")} - {"common.schema.json"}
+
+
+# -- structural agreement: the same fields, the same required set, the same types --------------
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _expected(annotation):
+    """(json types, nested record or item annotation) for a record field annotation."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        inner, nested = _expected(args[0])
+        return inner | {"null"}, nested
+    if origin in (list, typing.List):
+        return {"array"}, typing.get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, faust.Record):
+        return {"object"}, annotation
+    return {_JSON_TYPES[annotation]}, None
+
+
+def _resolve(prop, common):
+    ref = prop.get("$ref")
+    if ref is None:
+        return prop
+    target = common if ref.startswith("common.schema.json") else None
+    path = ref.split("#/")[1].split("/")
+    node = target if target is not None else None
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _schema_types(prop, common):
+    prop = _resolve(prop, common)
+    t = prop.get("type", "object" if "properties" in prop else None)
+    return set(t) if isinstance(t, list) else {t}, prop
+
+
+def _check(cls, schema, common, where):
+    fields = cls._options.fields
+    assert set(schema["properties"]) == set(fields), f"{where}: schema properties differ from {cls.__name__} fields"
+    # Serialisation always writes every field (null where Optional), so the schema requires them all.
+    assert set(schema.get("required", [])) == set(fields), f"{where}: every field must be required"
+    assert schema.get("additionalProperties") is False, f"{where}: must forbid additional properties"
+    for name, annotation in fields.items():
+        want, nested = _expected(annotation)
+        got, prop = _schema_types(schema["properties"][name], common)
+        assert got == want, f"{where}.{name}: schema type {got} but record type {want}"
+        if "array" in want:
+            items = prop["items"]
+            if isinstance(nested, type) and issubclass(nested, faust.Record):
+                _check(nested, _resolve(items, common), common, f"{where}.{name}[]")
+            else:
+                assert _schema_types(items, common)[0] == _expected(nested)[0]
+        elif isinstance(nested, type) and issubclass(nested, faust.Record):
+            _check(nested, prop, common, f"{where}.{name}")
+
+
+@pytest.mark.parametrize("cls", list(RECORD_SCHEMAS))
+def test_record_and_schema_have_the_same_shape(cls):
+    common = load("common.schema.json")
+    # local $refs inside common (focus → focus_item) resolve against common itself
+    for d in common["$defs"].values():
+        for prop in d.get("properties", {}).values():
+            if prop.get("items", {}).get("$ref", "").startswith("#/"):
+                prop["items"] = {"$ref": "common.schema.json" + prop["items"]["$ref"]}
+    _check(cls, load(RECORD_SCHEMAS[cls]), common, cls.__name__)
