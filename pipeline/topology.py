@@ -14,11 +14,12 @@ Delivery is at-least-once: a consumer that sees a record twice can drop it by ke
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import faust
 import orjson
@@ -29,7 +30,7 @@ from ._config import Settings
 from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._errors import BrokerError, ParseError
-from ._records import DeadLetter, EnrichedStory, Story
+from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
 from ._stats import Stats
 from .alerting import AlertMatcher
@@ -114,24 +115,33 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         loop = asyncio.get_running_loop()
+
+        async def run(batch: list[Story]) -> list[EnrichedStory]:
+            work = functools.partial(services.enricher.enrich, batch, batch_size=settings.batch_size)
+            return await loop.run_in_executor(executor, work)
+
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
             stats.processed["enrich"] += len(events)
-            batch: list[Story] = []
+            pairs: list[tuple[EventT, Story]] = []
             for event in events:
                 try:
-                    batch.append(from_json(Story, event.value))
+                    pairs.append((event, from_json(Story, event.value)))
                 except _DECODE_ERRORS as exc:
                     await reject("enrich", event, "bad_record", f"not a Story record: {exc}")
-            if not batch:
+            if not pairs:
                 continue
             try:
-                results = await loop.run_in_executor(executor, services.enricher.enrich, batch, settings.batch_size)
-            except Exception as exc:  # noqa: BLE001 — isolate the failing story, dead-letter it, keep going
-                log.exception("enrichment of a batch failed; retrying one by one")
-                results = await _one_by_one(loop, executor, services.enricher, batch, events, exc, reject)
+                results = await run([story for _, story in pairs])
+            except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
+                log.exception("enrichment of a batch of %d failed; retrying one by one", len(pairs))
+                results = []
+                for event, story in pairs:
+                    try:
+                        results += await run([story])
+                    except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
+                        await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
             for result in results:
-                if result is not None:
-                    await send(enriched, "enriched", result.uri, result)
+                await send(enriched, "enriched", result.uri, result)
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
@@ -155,28 +165,6 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
 
     return app
-
-
-async def _one_by_one(loop, executor, enricher: Enricher, batch: Sequence[Story], events, first_error, reject):
-    """After a batch failed: enrich each story alone; dead-letter exactly the ones that fail."""
-    by_uri = {}
-    for event in events:
-        by_uri.setdefault(_key(event), event)
-    results: list[EnrichedStory | None] = []
-    for story in batch:
-        try:
-            [result] = await loop.run_in_executor(executor, enricher.enrich, [story])
-            results.append(result)
-        except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
-            event = by_uri.get(story.uri, events[0])
-            await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
-            results.append(None)
-    return results
-
-
-def _key(event: EventT) -> str:
-    key = event.message.key
-    return key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
 
 
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:

@@ -31,8 +31,10 @@ async def produce_and_collect(
     topics: list[str],
     done: Callable[[list[tuple[str, bytes | None, bytes]]], bool],
     timeout: float = 60.0,
+    to_topic: str | None = None,
 ) -> list[tuple[str, bytes | None, bytes]]:
-    """Start following ``topics`` at their end, produce ``messages`` to raw, collect until ``done``."""
+    """Start following ``topics`` at their end, produce ``messages`` (to raw unless ``to_topic``),
+    collect until ``done``."""
     seen: list[tuple[str, bytes | None, bytes]] = []
     started = asyncio.Event()
 
@@ -44,7 +46,7 @@ async def produce_and_collect(
 
     task = asyncio.ensure_future(collect())
     await asyncio.wait_for(started.wait(), 20)
-    await produce(settings.bootstrap_servers, settings.topics.raw, messages)
+    await produce(settings.bootstrap_servers, to_topic or settings.topics.raw, messages)
     try:
         await asyncio.wait_for(task, timeout)
     except asyncio.TimeoutError:

@@ -38,7 +38,7 @@ def test_enrich_offline_keeps_order_and_offsets():
     assert proc.returncode == 0, proc.stderr.decode()
     out = [orjson.loads(line) for line in proc.stdout.splitlines()]
     assert [o["uri"] for o in out] == [i["uri"] for i in items]
-    for o, i in zip(out, items):
+    for o, i in zip(out, items, strict=True):
         assert o["body"] == i["body_text"]
         for span in o["entities"] + o["places"]:
             assert o["body"][span["start"]:span["end"]] == span["text"]

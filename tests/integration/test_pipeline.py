@@ -29,6 +29,8 @@ def worker(broker, tmp_path_factory):
     handle = start_worker(settings)
     yield handle
     assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+    errors = [line for line in handle.log_path.read_text().splitlines() if "[ERROR]" in line]
+    assert not errors, "the worker logged errors:\n" + "\n".join(errors)
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -86,3 +88,15 @@ async def test_malformed_message_is_dead_lettered_and_worker_keeps_going(worker)
     assert bad_json.stage == "normalize" and bad_json.source_topic == t.raw and bad_json.offset is not None
     status, stats = get(f"{worker.base_url}/stats")
     assert stats["dead_letters"].get("normalize:bad_json", 0) >= 1
+
+
+async def test_bad_record_on_internal_topic_is_dead_lettered_by_that_stage(worker):
+    s, t = worker.settings, worker.settings.topics
+
+    def from_enrich(item):
+        return from_json(DeadLetter, item[2]).source_topic == t.stories
+
+    seen = await produce_and_collect(s, [b'{"uri": "urn:not-a-story"}'], [t.deadletter],
+                                     lambda seen: any(map(from_enrich, seen)), to_topic=t.stories)
+    letters = [from_json(DeadLetter, v) for _, _, v in seen]
+    assert [(d.stage, d.reason) for d in letters if d.source_topic == t.stories] == [("enrich", "bad_record")], letters
