@@ -73,7 +73,7 @@ def enrich_stream(
 
     for where, data in messages:
         try:
-            batch.append(parse_raw(data, format=parse_fmt))
+            batch.extend(parse_raw(data, format=parse_fmt))
         except ParseError as exc:
             failures.append(Failure(where, exc.code, str(exc)))
             continue

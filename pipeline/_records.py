@@ -12,6 +12,7 @@ import faust
 
 __all__ = [
     "Story",
+    "Dateline",
     "Entity",
     "Place",
     "Event",
@@ -24,6 +25,13 @@ __all__ = [
 ]
 
 _OPTIONS = dict(include_metadata=False, serializer="orjson", isodates=False)
+
+
+class Dateline(faust.Record, **_OPTIONS):
+    """Where (and often when) the story was filed: "BAGHDAD (AP) —" → text "BAGHDAD", place "BAGHDAD"."""
+
+    text: str
+    place: Optional[str] = None
 
 
 class Story(faust.Record, **_OPTIONS):
@@ -41,6 +49,8 @@ class Story(faust.Record, **_OPTIONS):
     provider: Optional[str] = None
     subjects: List[str] = []
     place_hints: List[str] = []
+    signals: List[str] = []
+    dateline: Optional[Dateline] = None
 
 
 class Entity(faust.Record, **_OPTIONS):

@@ -105,11 +105,12 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         async for event in stream.events():
             stats.processed["normalize"] += 1
             try:
-                story = parse_raw(event.value or b"", max_bytes=settings.max_message_bytes)
+                parsed = parse_raw(event.value or b"", max_bytes=settings.max_message_bytes)
             except ParseError as exc:
                 await reject("normalize", event, exc.code, str(exc), exc.format_guess)
                 continue
-            await send(stories, "stories", story.uri, story)
+            for story in parsed:
+                await send(stories, "stories", story.uri, story)
 
     # -- Story → EnrichedStory (batched, NLP in the executor) --------------------------------
     @app.agent(stories, name="enrich")

@@ -1,8 +1,14 @@
 import orjson
 import pytest
 
-from pipeline import InputTooLarge, MalformedInput, MissingContent, UnsupportedFormat, parse_raw
+from pipeline import InputTooLarge, MalformedInput, MissingContent, UnsupportedFormat
+from pipeline import parse_raw as parse_all
 from pipeline.parsing import detect_format
+
+
+def parse_raw(data: bytes, **kw):
+    [story] = parse_all(data, **kw)
+    return story
 
 
 def ninjs(**fields) -> bytes:
@@ -53,7 +59,9 @@ def test_plain_text_uri_is_derived_from_content_and_stable():
         (b'{"uri": 5, "body_text": "t"}', MalformedInput, "wrong_type"),
         (b'{"uri": "x", "body_text": "t", "version": "v2"}', MalformedInput, "wrong_type"),
         (b"[1, 2]", MalformedInput, "wrong_type"),
-        (b"<?xml version='1.0'?><newsItem/>", UnsupportedFormat, "unsupported_format"),
+        (b"<?xml version='1.0'?><html><body>hi</body></html>", UnsupportedFormat, "unsupported_format"),
+        (b"<?xml version='1.0'?><conceptItem/>", UnsupportedFormat, "not_a_story"),
+        (b"<newsItem><unclosed></newsItem>", MalformedInput, "bad_xml"),
         (b"\x01\x02\x03\x04\x05abc\x06\x07", UnsupportedFormat, "binary"),
         (b"   \n\t ", MissingContent, "empty"),
         (b"[" * 5000 + b"]" * 5000, MalformedInput, "bad_json"),
@@ -74,12 +82,18 @@ def test_size_limit():
 
 def test_unknown_explicit_format():
     with pytest.raises(UnsupportedFormat, match="known formats"):
-        parse_raw(b"text", format="nitf")
+        parse_raw(b"text", format="nitf9")
 
 
 def test_detect_format():
-    assert detect_format('  {"a": 1}') == "ninjs"
-    assert detect_format("Plain words") == "text"
+    assert detect_format(b'  {"a": 1}') == "ninjs"
+    assert detect_format(b"Plain words") == "text"
+    assert detect_format(b'{"format": "digitalwires@1.0", "urn": "x"}') == "dpa-digitalwires"
+    assert detect_format(b"<nitf><body/></nitf>") == "nitf"
+    assert detect_format(b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/"/>') == "newsml-g2"
+    assert detect_format(b"<rss version='2.0'><channel/></rss>") == "feed"
+    assert detect_format(b"\x16\x16\x01W1234\x1fasi") == "anpa"
+    assert detect_format(b"\x01eca0001 4 rs") == "iptc7901"
 
 
 def test_bom_is_ignored():
@@ -95,10 +109,10 @@ def test_ninjs_samples_from_shared_data_parse_or_fail_with_a_reason(shared_data)
     parsed = 0
     for path in paths:
         try:
-            story = parse_raw(path.read_bytes())
+            stories = parse_all(path.read_bytes())
         except ParseError as exc:
             assert exc.code and str(exc)
         else:
             parsed += 1
-            assert story.uri and story.body.strip()
+            assert all(s.uri and (s.body.strip() or s.pubstatus != "usable") for s in stories)
     assert parsed >= 5

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
+from pipeline._records import Dateline
 from pipeline._records import RECORD_SCHEMAS
 from pipeline._serde import to_dict
 
@@ -38,7 +39,8 @@ PLACE = Place(text="Irbil", start=1, end=6, geonameid=95446, name="Erbil", count
               lat=36.19, lon=44.01, feature="PPL", confidence=0.9)
 SAMPLES = {
     Story: Story(uri="u", version=1, headline="h", body="b", source_format="ninjs", received_at="2026-01-01T00:00:00Z",
-                 language="en", subjects=["s"], place_hints=["Irbil"]),
+                 language="en", subjects=["s"], place_hints=["Irbil"], signals=["correction"],
+                 dateline=Dateline(text="BAGHDAD (AP)", place="Baghdad")),
     EnrichedStory: EnrichedStory(
         uri="u", version=1, headline="h", body="b", language="en",
         entities=[Entity(text="Irbil", label="GPE", start=1, end=6)], places=[PLACE],
@@ -99,6 +101,13 @@ def _resolve(prop, common):
 
 
 def _schema_types(prop, common):
+    if "oneOf" in prop:  # nullable nested record: oneOf [null, $ref]
+        types, target = set(), None
+        for option in prop["oneOf"]:
+            t, resolved = _schema_types(option, common)
+            types |= t
+            target = resolved if "object" in t else target
+        return types, target
     prop = _resolve(prop, common)
     t = prop.get("type", "object" if "properties" in prop else None)
     return set(t) if isinstance(t, list) else {t}, prop
