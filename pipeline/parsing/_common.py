@@ -42,7 +42,7 @@ _DATELINE = re.compile(
     r"""^\s*
     (?P<text>(?P<place>[A-ZÀ-ÞĀ-Ž][\w.'’\- ]{1,40}?)(?:,\s*[^\n()—–]{1,40}?)?)
     \s*(?:\((?P<agency>[^)\n]{1,30})\))?
-    \s*(?:—|–|--|-|:)\s+""",
+    \s*(?:—|–|--|-|_|:)\s+""",
     re.X,
 )
 
@@ -60,7 +60,7 @@ def parse_dateline(body: str) -> Dateline | None:
     place = m.group("place").strip()
     if not m.group("agency") and not (place.isupper() and len(place) > 2):
         return None  # "Officials said - …" is not a dateline; "BAGHDAD —" and "Waghäusel (dpa) -" are
-    text = m.group(0).strip().rstrip("—–-:").strip()
+    text = m.group(0).strip().rstrip("—–-_:").strip()
     return Dateline(text=text, place=place.title() if place.isupper() else place)
 
 

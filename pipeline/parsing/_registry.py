@@ -18,6 +18,7 @@ from ._apmedia import is_apmedia, parse_apmedia
 from ._common import parse_dateline, utc_now_iso
 from ._digitalwires import is_digitalwires, parse_digitalwires
 from ._feed import parse_feed
+from ._html import html_to_text
 from ._language import detect_language
 from ._legacy import decode_legacy, parse_anpa, parse_iptc7901
 from ._newsml1 import parse_newsml1
@@ -177,8 +178,14 @@ def detect_format(data: bytes) -> str:
     return "text"
 
 
+_ESCAPED_HTML = re.compile(r"</?(?:p|br|div|b|i)\b[^>]*>", re.I)
+
+
 def _finish(story: Story) -> Story:
-    """What every story gets whatever its format: a language, and a dateline if the body starts with one."""
+    """What every story gets whatever its format: markup-free text, a language, a dateline if the body
+    starts with one. (Plain-text bodies are never rewritten: offsets must match the input.)"""
+    if story.source_format != "text" and _ESCAPED_HTML.search(story.body):
+        story.body = html_to_text(story.body)  # HTML escaped inside XML text (ANSA, ANA)
     if not story.language:
         story.language = detect_language(f"{story.headline}\n{story.body}")
     if story.dateline is None:
