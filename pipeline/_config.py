@@ -15,6 +15,9 @@ __all__ = ["Settings", "TopicNames", "STAGES", "settings_to_env"]
 #: Logical topic names, in data-flow order. The physical name is ``prefix + stage``.
 STAGES = ("raw", "stories", "enriched", "alerts", "deadletter")
 
+#: Worker state kept in Faust tables: latest version per story uri; regions alerted per story uri.
+TABLES = ("versions", "alerted")
+
 _DEFAULT_REGIONS = Path(__file__).parent / "demo" / "regions.geojson"
 
 
@@ -123,6 +126,15 @@ class Settings:
     @property
     def topics(self) -> TopicNames:
         return TopicNames(**{s: f"{self.topic_prefix}{s}" for s in STAGES})
+
+    @property
+    def changelog_topics(self) -> list[str]:
+        """The topics backing the workers' tables (Faust names them ``<app_id>-<table>-changelog``)."""
+        return [f"{self.app_id}-{table}-changelog" for table in TABLES]
+
+    @property
+    def all_topics(self) -> list[str]:
+        return self.topics.all() + self.changelog_topics
 
     @property
     def bootstrap_servers(self) -> str:

@@ -84,6 +84,10 @@ class Enricher:
             **self._common(story), entities=entities, places=places, events=[], focus=_focus(places), tags=[]
         )
 
+    def kill(self, story: Story) -> EnrichedStory:
+        """The downstream form of a kill: no analysis, tagged ``kill``; later stages retract."""
+        return EnrichedStory(**self._common(story), entities=[], places=[], events=[], focus=Focus(), tags=["kill"])
+
     def _passthrough(self, story: Story) -> EnrichedStory:
         return EnrichedStory(
             **self._common(story), entities=[], places=[], events=[], focus=Focus(),

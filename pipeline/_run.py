@@ -109,7 +109,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
             _say(out, f"· embedded broker (Tansu) at {broker.url} — MEMORY ONLY: all topics are lost when it stops;\n"
                       "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
         created = asyncio.run(
-            ensure_topics(settings.bootstrap_servers, settings.topics.all(),
+            ensure_topics(settings.bootstrap_servers, settings.all_topics,
                           partitions=settings.partitions, replication=settings.replication)
         )
         if created:

@@ -13,10 +13,12 @@ class Stats:
     processed: Counter = field(default_factory=Counter)  # stage → messages handled
     produced: Counter = field(default_factory=Counter)  # topic stage → records sent
     dead_letters: Counter = field(default_factory=Counter)  # "stage:reason" → count
+    dropped: Counter = field(default_factory=Counter)  # duplicate / stale story versions dropped
 
     def as_dict(self) -> dict:
         return {
             "processed": dict(self.processed),
             "produced": dict(self.produced),
             "dead_letters": dict(self.dead_letters),
+            "dropped": dict(self.dropped),
         }

@@ -75,7 +75,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from .topology import Services, create_app
 
     settings = _need_broker(_settings(args), "worker")
-    asyncio.run(check_topics(settings.bootstrap_servers, settings.topics.all()))
+    asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
     services = Services(enricher=Enricher.load(settings.model), matcher=AlertMatcher(load_regions(settings.regions)))
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
     app = create_app(settings, services)
@@ -89,12 +89,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
     settings = _need_broker(_settings(args), "topics")
     if args.action == "create":
-        created = asyncio.run(ensure_topics(settings.bootstrap_servers, settings.topics.all(),
+        created = asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics,
                                             partitions=settings.partitions, replication=settings.replication))
         print(f"created: {', '.join(created) or 'none (all existed)'}")
     else:
         present = asyncio.run(existing_topics(settings.bootstrap_servers))
-        for name in settings.topics.all():
+        for name in settings.all_topics:
             print(f"{name}\t{'present' if name in present else 'MISSING'}")
     return 0
 

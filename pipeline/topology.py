@@ -33,6 +33,7 @@ from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
 from ._stats import Stats
+from ._versions import Verdict, is_kill, judge, mark
 from .alerting import AlertMatcher
 from .parsing import parse_raw
 
@@ -73,6 +74,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         web_transport=f"tcp://{settings.web_host}:{settings.web_port}",
         datadir=str(settings.data_dir / "faust"),
         producer_acks=-1,
+        key_serializer="raw",
+        value_serializer="json",
     )
     names = settings.topics
 
@@ -80,6 +83,11 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
 
     raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
+    # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
+    # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
+    # Keys are bytes (the app's key serializer is "raw"), values JSON.
+    versions = app.Table("versions", default=None, partitions=settings.partitions, use_partitioner=True)
+    alerted = app.Table("alerted", default=None, partitions=settings.partitions, use_partitioner=True)
     stats = services.stats
     # One thread for the NLP: CPU work leaves the event loop free for heartbeats and the web server.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp")
@@ -124,11 +132,24 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
             stats.processed["enrich"] += len(events)
             pairs: list[tuple[EventT, Story]] = []
+            kills: list[Story] = []
             for event in events:
                 try:
-                    pairs.append((event, from_json(Story, event.value)))
+                    story = from_json(Story, event.value)
                 except _DECODE_ERRORS as exc:
                     await reject("enrich", event, "bad_record", f"not a Story record: {exc}")
+                    continue
+                verdict = judge(_batch_mark(pairs, kills, story.uri) or versions.get(story.uri.encode()), story)
+                if verdict in (Verdict.DUPLICATE, Verdict.STALE):
+                    stats.dropped[verdict.value] += 1
+                    log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri)
+                elif is_kill(story):
+                    kills.append(story)
+                else:
+                    pairs.append((event, story))
+            for story in kills:  # a kill needs no NLP: it retracts downstream
+                await send(enriched, "enriched", story.uri, services.enricher.kill(story))
+                versions[story.uri.encode()] = mark(story)
             if not pairs:
                 continue
             try:
@@ -141,8 +162,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                         results += await run([story])
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
-            for result in results:
+            for result, (_, story) in zip(results, pairs, strict=False):
                 await send(enriched, "enriched", result.uri, result)
+                versions[story.uri.encode()] = mark(story)  # after the send: a crash before it replays, never loses
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
@@ -154,8 +176,14 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             except _DECODE_ERRORS as exc:
                 await reject("match", event, "bad_record", f"not an EnrichedStory record: {exc}")
                 continue
-            for alert in services.matcher.match(story):
+            current = services.matcher.match(story)
+            before = set(alerted.get(story.uri.encode()) or [])
+            for alert in current:
                 await send(alerts, "alerts", alert.alert_id, alert)
+            for alert in services.matcher.retract(story, before - {a.region_id for a in current}):
+                await send(alerts, "alerts", alert.alert_id, alert)
+            if current or before:
+                alerted[story.uri.encode()] = sorted(a.region_id for a in current)
 
     _add_web(app, settings, services)
 
@@ -168,8 +196,16 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     return app
 
 
+def _batch_mark(pairs: list, kills: list, uri: str) -> dict | None:
+    """The mark of a story with this uri already accepted earlier in the same batch, if any."""
+    for story in [*(s for _, s in pairs), *kills][::-1]:
+        if story.uri == uri:
+            return mark(story)
+    return None
+
+
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
-    topics = settings.topics.all()
+    topics = settings.all_topics
     state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
 
     @app.page("/health")

@@ -63,9 +63,12 @@ def test_alert_content_and_deterministic_id(matcher):
     assert again.alert_id == alert.alert_id
 
 
-def test_killed_story_retracts(matcher):
-    [alert] = matcher.match(enriched(ERBIL, pubstatus="canceled"))
-    assert alert.status == "retracted"
+def test_killed_story_only_retracts(matcher):
+    killed = enriched(ERBIL, pubstatus="canceled")
+    assert matcher.match(killed) == []
+    [alert] = matcher.retract(killed, {"kurdistan"})
+    assert (alert.status, alert.region_id, alert.match_reasons) == ("retracted", "kurdistan", ["kill"])
+    assert alert.alert_id == alert_id("kurdistan", "urn:test:a")  # supersedes the earlier alert
 
 
 @pytest.mark.parametrize("doc, match", [

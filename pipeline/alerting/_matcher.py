@@ -7,7 +7,7 @@ region's geometry or in one of its countries. Event-aware rules come with issue 
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .._records import Alert, EnrichedStory, Place
 from ..parsing._common import utc_now_iso
@@ -35,7 +35,20 @@ class AlertMatcher:
             reasons.append("inside")
         return reasons
 
+    def retract(self, story: EnrichedStory, region_ids: Iterable[str]) -> list[Alert]:
+        """Retraction alerts for regions an earlier version alerted and this one (or a kill) does not."""
+        names = {r.id: r.name for r in self.regions}
+        now = utc_now_iso()
+        return [
+            Alert(alert_id=alert_id(rid, story.uri), status="retracted", region_id=rid, region_name=names.get(rid, rid),
+                  story_uri=story.uri, story_version=story.version, headline=story.headline, places=[],
+                  match_reasons=["kill" if story.pubstatus in _RETRACTING else "no longer matches"], created_at=now)
+            for rid in sorted(region_ids)
+        ]
+
     def match(self, story: EnrichedStory) -> list[Alert]:
+        if story.pubstatus in _RETRACTING:
+            return []  # a kill only retracts (see retract)
         now = utc_now_iso()
         alerts = []
         for region in self.regions:
@@ -51,7 +64,7 @@ class AlertMatcher:
             alerts.append(
                 Alert(
                     alert_id=alert_id(region.id, story.uri),
-                    status="retracted" if story.pubstatus in _RETRACTING else "active",
+                    status="active",
                     region_id=region.id,
                     region_name=region.name,
                     story_uri=story.uri,

@@ -25,7 +25,7 @@ def worker(broker, tmp_path_factory):
     from pipeline._admin import ensure_topics
 
     settings = make_settings(broker.url, tmp_path_factory.mktemp("worker"), FIXTURES / "regions.geojson")
-    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.topics.all(), partitions=2, replication=1))
+    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
     yield handle
     assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
@@ -100,3 +100,35 @@ async def test_bad_record_on_internal_topic_is_dead_lettered_by_that_stage(worke
                                      lambda seen: any(map(from_enrich, seen)), to_topic=t.stories)
     letters = [from_json(DeadLetter, v) for _, _, v in seen]
     assert [(d.stage, d.reason) for d in letters if d.source_topic == t.stories] == [("enrich", "bad_record")], letters
+
+
+async def test_versions_supersede_duplicates_drop_and_kills_retract(worker):
+    s, t = worker.settings, worker.settings.topics
+
+    def item(version, body, pubstatus="usable"):
+        return orjson.dumps({"uri": "urn:test:versions", "version": version, "pubstatus": pubstatus, "language": "en",
+                             "headline": f"v{version}", "body_text": body})
+
+    irbil = "A drone struck the airport in Irbil on Tuesday."
+    damascus = "Shelling hit the outskirts of Damascus on Wednesday."
+    # v2 alerts kurdistan; then a stale v1 and a duplicate v2 are dropped
+    seen = await produce_and_collect(s, [item(2, irbil), item(1, damascus), item(2, irbil)], [t.enriched, t.alerts],
+                                     lambda seen: any(x[0] == t.alerts for x in seen))
+    alerts = [from_json(Alert, v) for topic, _, v in seen if topic == t.alerts]
+    assert [(a.region_id, a.status) for a in alerts] == [("kurdistan", "active")]
+    # v3 moves the story to Damascus: syria alerts, kurdistan is retracted
+    seen = await produce_and_collect(s, [item(3, damascus)], [t.enriched, t.alerts],
+                                     lambda seen: sum(x[0] == t.alerts for x in seen) >= 2)
+    alerts = {(a.region_id, a.status, a.story_version) for a in (from_json(Alert, v) for tp, _, v in seen if tp == t.alerts)}
+    assert alerts == {("syria", "active", 3), ("kurdistan", "retracted", 3)}
+    enriched_versions = [from_json(EnrichedStory, v).version for tp, _, v in seen if tp == t.enriched]
+    assert enriched_versions == [3]  # the stale v1 and duplicate v2 never reached wire.enriched
+    # a kill retracts what is still alerted
+    seen = await produce_and_collect(s, [item(4, "", pubstatus="canceled")], [t.enriched, t.alerts],
+                                     lambda seen: any(x[0] == t.alerts for x in seen))
+    [kill] = [from_json(EnrichedStory, v) for tp, _, v in seen if tp == t.enriched]
+    assert kill.pubstatus == "canceled" and kill.tags == ["kill"] and kill.places == []
+    [retraction] = [from_json(Alert, v) for tp, _, v in seen if tp == t.alerts]
+    assert (retraction.region_id, retraction.status, retraction.match_reasons) == ("syria", "retracted", ["kill"])
+    status, stats = get(f"{worker.base_url}/stats")
+    assert stats["dropped"] == {"stale": 1, "duplicate": 1}

@@ -1,0 +1,67 @@
+"""Which version of a story wins (pure logic; the agent keeps the marks in a Faust table).
+
+A story family is identified by its ``uri``. Versions are ordered by ``version_created`` when both
+sides have it (Reuters' version numbers are opaque), then by ``version``. An older or equal version
+is a duplicate and is dropped; a newer one supersedes; a newer ``canceled``/``withheld`` one kills.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, Mapping
+
+from ._records import Story
+
+__all__ = ["Verdict", "judge", "mark", "is_kill"]
+
+
+class Verdict(enum.Enum):
+    NEW = "new"
+    SUPERSEDES = "supersedes"
+    DUPLICATE = "duplicate"  # the same version again (a retry or a replay)
+    STALE = "stale"  # an older version arriving late
+
+
+def is_kill(story: Story) -> bool:
+    return story.pubstatus in ("canceled", "withheld")
+
+
+def _instant(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    for parse in (datetime.fromisoformat,):
+        try:
+            moment = parse(text)
+        except ValueError:
+            continue
+        return moment if moment.tzinfo else moment.replace(tzinfo=None)
+    return None
+
+
+def _key(version: int, version_created: str | None) -> tuple:
+    moment = _instant(version_created)
+    stamp = moment.timestamp() if moment is not None and moment.tzinfo else None
+    return stamp, version
+
+
+def mark(story: Story) -> dict[str, Any]:
+    """What the table remembers of the latest version seen."""
+    return {"version": story.version, "version_created": story.version_created, "pubstatus": story.pubstatus}
+
+
+def judge(previous: Mapping[str, Any] | None, story: Story) -> Verdict:
+    if previous is None:
+        return Verdict.NEW
+    old_stamp, old_version = _key(previous.get("version", 0), previous.get("version_created"))
+    new_stamp, new_version = _key(story.version, story.version_created)
+    if old_stamp is not None and new_stamp is not None and old_stamp != new_stamp:
+        return Verdict.SUPERSEDES if new_stamp > old_stamp else Verdict.STALE
+    if new_version > old_version:
+        return Verdict.SUPERSEDES
+    if new_version < old_version:
+        return Verdict.STALE
+    if is_kill(story) and previous.get("pubstatus") == "usable":
+        return Verdict.SUPERSEDES  # a kill reusing the version number still retracts
+    return Verdict.DUPLICATE

@@ -1,0 +1,39 @@
+import pytest
+
+from pipeline import Story
+from pipeline._versions import Verdict, is_kill, judge, mark
+
+
+def story(version=1, created=None, pubstatus="usable"):
+    return Story(uri="urn:x", version=version, version_created=created, pubstatus=pubstatus, headline="h", body="b",
+                 source_format="ninjs", received_at="t")
+
+
+@pytest.mark.parametrize("old, new, verdict", [
+    (None, story(1), Verdict.NEW),
+    (story(1), story(2), Verdict.SUPERSEDES),
+    (story(2), story(2), Verdict.DUPLICATE),
+    (story(3), story(2), Verdict.STALE),
+    # opaque version numbers (Reuters): time decides
+    (story(1542761538, "2016-01-04T15:43:34Z"), story(978556838, "2016-01-04T16:34:45Z"), Verdict.SUPERSEDES),
+    (story(978556838, "2016-01-04T16:34:45Z"), story(1542761538, "2016-01-04T15:43:34Z"), Verdict.STALE),
+    (story(2, "2024-09-24T12:05:52+02:00"), story(2, "2024-09-24T10:05:52Z"), Verdict.DUPLICATE),  # same instant
+    (story(1), story(1, pubstatus="canceled"), Verdict.SUPERSEDES),  # a kill reusing the version
+    (story(1, pubstatus="canceled"), story(1, pubstatus="canceled"), Verdict.DUPLICATE),
+])
+def test_judge(old, new, verdict):
+    assert judge(mark(old) if old else None, new) == verdict
+
+
+def test_kill():
+    assert is_kill(story(pubstatus="canceled")) and is_kill(story(pubstatus="withheld")) and not is_kill(story())
+
+
+def test_reuters_samples_order(shared_data):
+    from pipeline import parse_raw
+
+    wire = shared_data / "wire" / "superdesk-fixtures"
+    [correction] = parse_raw((wire / "tag_reuters.com_2016_newsml_L1N14N0FF_version_978556838").read_bytes())
+    [kill] = parse_raw((wire / "tag_reuters.com_2016_newsml_L1N14N0FF_version_1542761538").read_bytes())
+    assert judge(mark(correction), kill) == Verdict.SUPERSEDES
+    assert judge(mark(kill), correction) == Verdict.STALE
