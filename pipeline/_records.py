@@ -147,7 +147,9 @@ class Alert(faust.Record, **_OPTIONS):
 class DeadLetter(faust.Record, **_OPTIONS):
     """A message some stage could not process (topic ``wire.deadletter``), with the reason.
 
-    The original bytes are kept (base64) so that nothing is lost: fix the cause and re-ingest.
+    The original bytes are kept (base64) so that nothing is lost: fix the cause and re-ingest. Originals
+    over 256 KiB keep a 4 KiB preview (``original_truncated``), their SHA-256, and the source
+    topic/partition/offset, which point at the full message.
     """
 
     stage: str
@@ -161,6 +163,8 @@ class DeadLetter(faust.Record, **_OPTIONS):
     offset: Optional[int] = None
     key: Optional[str] = None
     format_guess: Optional[str] = None
+    original_truncated: bool = False
+    original_sha256: Optional[str] = None
 
 
 #: Record class → schema file name in ``schemas/``.

@@ -50,7 +50,8 @@ SAMPLES = {
     Alert: Alert(alert_id="0" * 32, status="active", region_id="r", region_name="R", story_uri="u", story_version=1,
                  headline="h", places=[PLACE], match_reasons=["Erbil:inside"], created_at="t"),
     DeadLetter: DeadLetter(stage="normalize", reason="bad_json", message="m", original_base64="eA==", original_size=1,
-                           failed_at="t", source_topic="wire.raw", partition=0, offset=3, key=None),
+                           failed_at="t", source_topic="wire.raw", partition=0, offset=3, key=None,
+                           original_sha256="0" * 64),
 }
 
 
