@@ -59,6 +59,8 @@ class Settings:
     batch_within: float = 0.2
     max_message_bytes: int = 1_048_576
     data_dir: Path = Path(".wirewatch")
+    #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
+    ingest_token: str | None = None
     log_level: str = "info"
 
     # -- construction -----------------------------------------------------------------------
@@ -83,7 +85,9 @@ class Settings:
             value = values[f.name]
             default = f.default
             try:
-                if isinstance(default, bool):
+                if default is None:
+                    value = str(value)
+                elif isinstance(default, bool):
                     value = str(value).lower() in ("1", "true", "yes", "on")
                 elif isinstance(default, int):
                     value = int(value)

@@ -61,8 +61,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ._run import RunOptions, demo_stories, run_pipeline
 
     settings = _settings(args)
+    from ._sources import expand_paths
+
     ingest = demo_stories() if args.demo else []
-    ingest += _expand(args.ingest)
+    ingest += expand_paths(args.ingest) if args.ingest else []
     return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))
 
 
@@ -116,33 +118,40 @@ def cmd_broker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    out: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file())
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise ConfigError(f"no such file or directory: {raw}")
-    return out
-
-
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from ._kafkaio import produce
+    from ._sources import WatchState, expand_paths, watch_directory
 
     settings = _need_broker(_settings(args), "ingest")
+    bootstrap, topic = settings.bootstrap_servers, settings.topics.raw
+
+    def split(data: bytes) -> list[bytes]:
+        return [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
+
+    if args.watch is not None:
+        state = WatchState.load(settings.data_dir / f"watch-{args.watch.resolve().name}.json")
+        print(f"watching {args.watch} → {topic} (state: {state.path}); Ctrl-C stops", file=sys.stderr)
+
+        async def send(messages: list[bytes]) -> int:
+            return await produce(bootstrap, topic, [m for data in messages for m in split(data)])
+
+        try:
+            asyncio.run(watch_directory(args.watch, state, send, interval=args.interval,
+                                        on_sent=lambda p: print(f"sent {p.name}", file=sys.stderr, flush=True)))
+        except KeyboardInterrupt:
+            return 130
+        return 0
+    if not args.paths:
+        raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR")
     if args.paths == ["-"]:
-        data = sys.stdin.buffer.read()
-        messages = [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
+        messages = split(sys.stdin.buffer.read())
     else:
-        messages = []
-        for path in _expand(args.paths):
-            data = path.read_bytes()
-            messages += [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
-    sent = asyncio.run(produce(settings.bootstrap_servers, settings.topics.raw, messages))
-    print(f"sent {sent} message(s) to {settings.topics.raw}", file=sys.stderr)
+        messages = [m for path in expand_paths(args.paths) for m in split(path.read_bytes())]
+    with tqdm(total=len(messages), desc="ingesting", unit="msg", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        sent = asyncio.run(produce(bootstrap, topic, messages, on_sent=lambda n: bar.update(1)))
+    print(f"sent {sent} message(s) to {topic}", file=sys.stderr)
     return 0
 
 
@@ -233,10 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("broker", help="run the embedded broker (Tansu, memory only) in the foreground")
     p.add_argument("--port", type=int, help="port to listen on (default: a free one)")
 
-    p = sub.add_parser("ingest", help="send wire messages (files, directories or stdin) to the raw topic",
-                       description="Each file is one message; with --lines each non-empty line is one message. '-' reads stdin.")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("ingest", help="send wire messages (files, directories, globs, stdin, a watched directory) to wire.raw",
+                       description="Each file is one message (any format: ninjs, NewsML-G2, NITF, …); with --lines each "
+                                   "non-empty line is one message. '-' reads stdin. --watch DIR sends every new or "
+                                   "changed file once, remembering what it sent across restarts.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, glob patterns, or '-'")
     p.add_argument("--lines", action="store_true", help="one message per line (JSON lines)")
+    p.add_argument("--watch", type=Path, metavar="DIR", help="keep watching DIR and send new files as they arrive")
+    p.add_argument("--interval", type=float, default=1.0, metavar="S", help="--watch poll interval (default 1 s)")
     _add_common(p)
 
     p = sub.add_parser("tail", help="follow a topic and print its records",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hmac
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -186,6 +187,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 alerted[story.uri.encode()] = sorted(a.region_id for a in current)
 
     _add_web(app, settings, services)
+    _add_ingest(app, settings, raw)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:
@@ -202,6 +204,37 @@ def _batch_mark(pairs: list, kills: list, uri: str) -> dict | None:
         if story.uri == uri:
             return mark(story)
     return None
+
+
+def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
+    """``POST /ingest``: one raw wire message in the body → ``wire.raw``. Token-protected, size-limited;
+    the message is parsed once here so that the caller learns at once why it would be rejected."""
+
+    @app.page("/ingest")
+    class Ingest(faust.web.View):
+        async def post(self, request: Any) -> Any:
+            token = settings.ingest_token
+            given = request.headers.get("Authorization", "")
+            if not token:
+                return self.json({"error": "ingest is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+                return self.json({"error": "missing or wrong bearer token"}, status=401)
+            length = request.content_length
+            if length is not None and length > settings.max_message_bytes:
+                return self.json({"error": f"body over {settings.max_message_bytes} bytes", "reason": "too_large"},
+                                 status=413)
+            data = await request.read()
+            if len(data) > settings.max_message_bytes:
+                return self.json({"error": f"body over {settings.max_message_bytes} bytes", "reason": "too_large"},
+                                 status=413)
+            fmt = request.query.get("format", "auto")
+            try:
+                parsed = parse_raw(data, format=fmt, max_bytes=settings.max_message_bytes)
+            except ParseError as exc:
+                return self.json({"error": str(exc), "reason": exc.code, "format": exc.format_guess}, status=422)
+            keys = [s.uri for s in parsed]
+            await raw.send(key=keys[0].encode(), value=data)
+            return self.json({"accepted": keys, "topic": raw.get_topic_name()}, status=202)
 
 
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
@@ -239,6 +272,7 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def index(web: Any, request: Any) -> Any:
         return web.json({
             "service": "wirewatch",
-            "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters"},
+            "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters",
+                          "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)"},
             "topics": topics,
         })

@@ -24,7 +24,8 @@ def worker(broker, tmp_path_factory):
 
     from pipeline._admin import ensure_topics
 
-    settings = make_settings(broker.url, tmp_path_factory.mktemp("worker"), FIXTURES / "regions.geojson")
+    settings = make_settings(broker.url, tmp_path_factory.mktemp("worker"), FIXTURES / "regions.geojson",
+                             ingest_token="s3cret")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
     yield handle
@@ -132,3 +133,43 @@ async def test_versions_supersede_duplicates_drop_and_kills_retract(worker):
     assert (retraction.region_id, retraction.status, retraction.match_reasons) == ("syria", "retracted", ["kill"])
     status, stats = get(f"{worker.base_url}/stats")
     assert stats["dropped"] == {"stale": 1, "duplicate": 1}
+
+
+def post(url: str, data: bytes, token: str | None) -> tuple[int, dict]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+async def test_post_ingest(worker):
+    import asyncio
+
+    url = f"{worker.base_url}/ingest"
+    story = orjson.dumps({"uri": "urn:test:posted", "body_text": "Clashes were reported near Kirkuk."})
+    loop = asyncio.get_running_loop()
+    assert (await loop.run_in_executor(None, post, url, story, None))[0] == 401
+    assert (await loop.run_in_executor(None, post, url, story, "wrong"))[0] == 401
+    status, body = await loop.run_in_executor(None, post, url, b'{"body_text": "no uri"}', "s3cret")
+    assert (status, body["reason"]) == (422, "missing_uri")
+    status, body = await loop.run_in_executor(None, post, url, b"x" * (worker.settings.max_message_bytes + 1), "s3cret")
+    assert (status, body["reason"]) == (413, "too_large")
+    s, t = worker.settings, worker.settings.topics
+    from pipeline._kafkaio import follow
+
+    started, seen = asyncio.Event(), []
+
+    async def collect():
+        async for item in follow(s.bootstrap_servers, [t.enriched], started=started):
+            seen.append(item)
+            if item[1] == b"urn:test:posted":
+                return
+
+    task = asyncio.ensure_future(collect())
+    await asyncio.wait_for(started.wait(), 20)
+    status, body = await loop.run_in_executor(None, post, url, story, "s3cret")
+    assert (status, body["accepted"]) == (202, ["urn:test:posted"])
+    await asyncio.wait_for(task, 60)
