@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Development data (never copied into the repo); tests that need it read it from here, as CI does.
+export WIREWATCH_SHARED_DATA ?= $(abspath ../shared/data)
 
 .PHONY: run test install clean help
 

@@ -116,3 +116,15 @@ def test_pictures_and_packages_are_rejected_with_reasons(shared_data):
         with pytest.raises(ParseError) as info:
             parse_raw((shared_data / "wire" / rel).read_bytes())
         assert info.value.code == code, rel
+
+
+def test_ninjs_core_validation_policy():
+    import orjson
+
+    ok = {"uri": "urn:v", "version": 2, "headline": "H", "body_text": "Text.", "x-provider-field": {"any": 1}}
+    [story] = parse_raw(orjson.dumps(ok))  # numeric version and provider extensions are fine
+    assert story.version == 2
+    for bad in ({**ok, "headline": ["not", "a", "string"]}, {**ok, "pubstatus": "maybe"}):
+        with pytest.raises(ParseError) as info:
+            parse_raw(orjson.dumps(bad))
+        assert info.value.code in ("ninjs_invalid", "wrong_type")

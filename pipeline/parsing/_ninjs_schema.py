@@ -10,6 +10,8 @@ Tolerance: provider extensions (properties a schema does not define) are allowed
 ``additionalProperties`` / ``unevaluatedProperties`` are ignored; everything else must conform to the
 newest schema of the item's ninjs generation (1.x lower-case, 2.x ``headlines``/``bodies``, 3.x camelCase).
 Only the *core* — the properties wirewatch reads — is validated; extras are kept, not judged.
+Leniencies (documented): a numeric ``version`` is accepted as its string form; provider item types
+(BBC ``story``/``advisory``) are treated as extensions.
 """
 
 from __future__ import annotations
@@ -123,6 +125,8 @@ def validate_ninjs(item: Any) -> None:
     candidate = {k: v for k, v in item.items() if k in _CORE}
     if "uri" not in candidate and isinstance(item.get("guid"), str):
         candidate["uri"] = item["guid"]  # Superdesk's pre-1.0 ninjs names it guid
+    if isinstance(candidate.get("version"), int) and not isinstance(candidate["version"], bool):
+        candidate["version"] = str(candidate["version"])  # leniency: many providers send numbers
     if candidate.get("type") not in (None, "text", "audio", "video", "picture", "graphic", "composite", "component"):
         candidate.pop("type")  # provider item types (BBC: story, advisory) are an extension, not an error
     first_errors: list[str] = []
