@@ -10,7 +10,7 @@ Tolerance: provider extensions (properties a schema does not define) are allowed
 ``additionalProperties`` / ``unevaluatedProperties`` are ignored; everything else must conform to the
 newest schema of the item's ninjs generation (1.x lower-case, 2.x ``headlines``/``bodies``, 3.x camelCase).
 Only the *core* — the properties wirewatch reads — is validated; extras are kept, not judged.
-Leniencies (documented): a numeric ``version`` is accepted as its string form; provider item types
+Leniencies (documented): ``null`` means absent; a numeric ``version`` is accepted as its string form; provider item types
 (BBC ``story``/``advisory``) are treated as extensions.
 """
 
@@ -122,7 +122,7 @@ def validate_ninjs(item: Any) -> None:
     validators = _validators(directory).get(ninjs_generation(item))
     if not validators:
         return
-    candidate = {k: v for k, v in item.items() if k in _CORE}
+    candidate = {k: v for k, v in item.items() if k in _CORE and v is not None}  # null = absent
     if "uri" not in candidate and isinstance(item.get("guid"), str):
         candidate["uri"] = item["guid"]  # Superdesk's pre-1.0 ninjs names it guid
     if isinstance(candidate.get("version"), int) and not isinstance(candidate["version"], bool):
@@ -131,7 +131,10 @@ def validate_ninjs(item: Any) -> None:
         candidate.pop("type")  # provider item types (BBC: story, advisory) are an extension, not an error
     first_errors: list[str] = []
     for name, validator in validators:
-        errors = _core_errors(validator, candidate)
+        try:
+            errors = _core_errors(validator, candidate)
+        except TypeError as exc:  # some IPTC 1.x schemas carry draft-03 "required": true, which can't evaluate
+            errors = [f"the schema cannot evaluate this item ({exc}); a core field has an unexpected type"]
         if not errors:
             return
         if not first_errors:

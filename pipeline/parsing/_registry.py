@@ -63,8 +63,9 @@ def _ninjs(data: bytes, received_at: str) -> list[Story]:
 
     stories = []
     for item in ninjs_items(_json(data, "ninjs")):
+        story = parse_ninjs(item, received_at=received_at)  # our typed checks first: precise reasons
         validate_ninjs(item)
-        stories.append(parse_ninjs(item, received_at=received_at))
+        stories.append(story)
     if not stories:
         raise MalformedInput("empty list: no ninjs items", code="no_items", format_guess="ninjs")
     return stories
