@@ -71,20 +71,14 @@ def _ninjs(data: bytes, received_at: str) -> list[Story]:
     return stories
 
 
-def _digitalwires(data: bytes, received_at: str) -> list[Story]:
-    doc = _json(data, "dpa-digitalwires")
-    if not is_digitalwires(doc):
-        raise MalformedInput("not a dpa digitalwires entry (no \"format\": \"digitalwires@…\")", code="wrong_format",
-                             format_guess="dpa-digitalwires")
-    return parse_digitalwires(doc, received_at)
-
-
-def _apmedia(data: bytes, received_at: str) -> list[Story]:
-    doc = _json(data, "ap-media")
-    if not is_apmedia(doc):
-        raise MalformedInput("not an AP Media API document (no api_version/data)", code="wrong_format",
-                             format_guess="ap-media")
-    return parse_apmedia(doc, received_at)
+def _json_format(recognise: Callable[[object], bool], parser: Callable, fmt: str, what: str
+                 ) -> Callable[[bytes, str], list[Story]]:
+    def parse(data: bytes, received_at: str) -> list[Story]:
+        doc = _json(data, fmt)
+        if not recognise(doc):
+            raise MalformedInput(f"not {what}", code="wrong_format", format_guess=fmt)
+        return parser(doc, received_at)
+    return parse
 
 
 def _xml_format(expected: set[str], parser: Callable, fmt: str) -> Callable[[bytes, str], list[Story]]:
@@ -120,8 +114,9 @@ def _text(data: bytes, received_at: str) -> list[Story]:
 #: format name → parser(bytes, received_at) → stories
 FORMATS: dict[str, Callable[[bytes, str], list[Story]]] = {
     "ninjs": _ninjs,
-    "dpa-digitalwires": _digitalwires,
-    "ap-media": _apmedia,
+    "dpa-digitalwires": _json_format(is_digitalwires, parse_digitalwires, "dpa-digitalwires",
+                                     'a dpa digitalwires entry (no "format": "digitalwires@…")'),
+    "ap-media": _json_format(is_apmedia, parse_apmedia, "ap-media", "an AP Media API document (no api_version/data)"),
     "newsml-g2": _xml_format({"newsItem", "newsMessage"}, parse_newsmlg2, "newsml-g2"),
     "nitf": _xml_format({"nitf"}, parse_nitf, "nitf"),
     "newsml-1.2": _xml_format({"NewsML"}, parse_newsml1, "newsml-1.2"),
