@@ -130,6 +130,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def split(data: bytes) -> list[bytes]:
         return [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
 
+    if args.feed:
+        from ._feeds import FeedPoller
+
+        async def send_feed(data: bytes) -> None:
+            await produce(bootstrap, topic, [data])
+
+        poller = FeedPoller(args.feed, send_feed, settings.data_dir / "feeds.json", interval=args.interval or 60.0)
+        print(f"polling {len(args.feed)} feed(s) every {poller.interval:.0f} s → {topic}; Ctrl-C stops", file=sys.stderr)
+
+        async def go() -> None:
+            await poller.run(asyncio.Event(), report=lambda u, o: print(f"{u}: {o}", file=sys.stderr, flush=True))
+
+        try:
+            asyncio.run(go())
+        except KeyboardInterrupt:
+            return 130
+        return 0
     if args.watch is not None:
         state = WatchState.load(settings.data_dir / f"watch-{args.watch.resolve().name}.json")
         print(f"watching {args.watch} → {topic} (state: {state.path}); Ctrl-C stops", file=sys.stderr)
@@ -138,13 +155,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return await produce(bootstrap, topic, [m for data in messages for m in split(data)])
 
         try:
-            asyncio.run(watch_directory(args.watch, state, send, interval=args.interval,
+            asyncio.run(watch_directory(args.watch, state, send, interval=args.interval or 1.0,
                                         on_sent=lambda p: print(f"sent {p.name}", file=sys.stderr, flush=True)))
         except KeyboardInterrupt:
             return 130
         return 0
     if not args.paths:
-        raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR")
+        raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR, or --feed URL…")
     if args.paths == ["-"]:
         messages = split(sys.stdin.buffer.read())
     else:
@@ -249,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, glob patterns, or '-'")
     p.add_argument("--lines", action="store_true", help="one message per line (JSON lines)")
     p.add_argument("--watch", type=Path, metavar="DIR", help="keep watching DIR and send new files as they arrive")
-    p.add_argument("--interval", type=float, default=1.0, metavar="S", help="--watch poll interval (default 1 s)")
+    p.add_argument("--feed", nargs="+", metavar="URL", help="poll these RSS/Atom/ninjs feed URLs (ETag/If-Modified-Since, backoff)")
+    p.add_argument("--interval", type=float, default=None, metavar="S",
+                   help="poll interval: --watch default 1 s, --feed default 60 s")
     _add_common(p)
 
     p = sub.add_parser("tail", help="follow a topic and print its records",

@@ -173,3 +173,29 @@ async def test_post_ingest(worker):
     status, body = await loop.run_in_executor(None, post, url, story, "s3cret")
     assert (status, body["accepted"]) == (202, ["urn:test:posted"])
     await asyncio.wait_for(task, 60)
+
+
+async def test_hostile_messages_are_dead_lettered_and_the_worker_stays_up(worker):
+    from tests.test_hostile_input import BILLION_LAUGHS, XXE
+
+    s, t = worker.settings, worker.settings.topics
+    hostile = {  # expected reason → message
+        "xml_entities": BILLION_LAUGHS,
+        "bad_json": b"[" * 50_000 + b"]" * 50_000,  # orjson's recursion limit
+        "too_large": b"x" * (s.max_message_bytes + 1),
+        "invalid_utf8": bytes(range(256)) * 4,
+        "binary": b"\x00\x01\x02 binary \x03\x04\x05\x06",
+    }
+    good = orjson.dumps({"uri": "urn:test:after-hostile", "body_text": "Protesters gathered in Basra on Sunday."})
+
+    def done(seen):
+        letters = [x for x in seen if x[0] == t.deadletter]
+        return len(letters) >= len(hostile) + 1 and any(k == b"urn:test:after-hostile" for _, k, _ in seen)
+
+    seen = await produce_and_collect(s, [*hostile.values(), XXE, good], [t.deadletter, t.enriched], done)
+    letters = [from_json(DeadLetter, v) for tp, _, v in seen if tp == t.deadletter]
+    reasons = sorted(d.reason for d in letters)
+    assert reasons == sorted([*hostile, "xml_entities"])
+    oversize = next(d for d in letters if d.reason == "too_large")
+    assert oversize.original_truncated and oversize.original_size == s.max_message_bytes + 1
+    assert get(f"{worker.base_url}/health")[0] == 200
