@@ -58,6 +58,10 @@ class Settings:
     batch_size: int = 32
     batch_within: float = 0.2
     max_message_bytes: int = 1_048_576
+    #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
+    #: a wrong end offset when a record batch holds several records, which breaks table recovery and
+    #: seeking to the end; with it, wirewatch sets 1 (one record per batch).
+    producer_batch_bytes: int = 16384
     data_dir: Path = Path(".wirewatch")
     #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
     ingest_token: str | None = None
@@ -123,6 +127,8 @@ class Settings:
             raise ConfigError(f"web_port must be a TCP port number, got {self.web_port}")
         if self.batch_size < 1 or self.batch_within <= 0:
             raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
+        if self.producer_batch_bytes < 1:
+            raise ConfigError("producer_batch_bytes (WIREWATCH_PRODUCER_BATCH_BYTES) must be at least 1")
         if self.session_timeout < 1:
             raise ConfigError("session_timeout must be at least 1 second")
 

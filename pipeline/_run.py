@@ -27,6 +27,10 @@ __all__ = ["RunOptions", "run_pipeline", "demo_stories", "wait_ready"]
 
 DEMO_DIR = Path(__file__).parent / "demo" / "stories"
 
+#: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
+#: batches (see Settings.producer_batch_bytes).
+EMBEDDED_PRODUCER_BATCH_BYTES = 1
+
 
 def demo_stories() -> list[Path]:
     return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())
@@ -105,7 +109,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
     try:
         if settings.broker is None:
             broker = EmbeddedBroker(log_path=data_dir / "broker.log").start()
-            settings = settings.with_(broker=broker.url)
+            settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES)
             _say(out, f"· embedded broker (Tansu) at {broker.url} — MEMORY ONLY: all topics are lost when it stops;\n"
                       "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
         created = asyncio.run(

@@ -75,6 +75,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         web_transport=f"tcp://{settings.web_host}:{settings.web_port}",
         datadir=str(settings.data_dir / "faust"),
         producer_acks=-1,
+        producer_max_batch_size=settings.producer_batch_bytes,
         key_serializer="raw",
         value_serializer="json",
     )
@@ -86,9 +87,11 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
     # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
     # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
-    # Keys are bytes (the app's key serializer is "raw"), values JSON.
-    versions = app.Table("versions", default=None, partitions=settings.partitions, use_partitioner=True)
-    alerted = app.Table("alerted", default=None, partitions=settings.partitions, use_partitioner=True)
+    # Keys are the story uri as raw bytes (exactly the stories' key, so the partitioner agrees), values JSON.
+    versions = app.Table("versions", default=None, partitions=settings.partitions, use_partitioner=True,
+                         key_type=bytes)
+    alerted = app.Table("alerted", default=None, partitions=settings.partitions, use_partitioner=True,
+                        key_type=bytes)
     stats = services.stats
     # One thread for the NLP: CPU work leaves the event loop free for heartbeats and the web server.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp")

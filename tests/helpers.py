@@ -79,6 +79,7 @@ def make_settings(broker_url: str, tmp: Path, regions: Path, **extra) -> Setting
         partitions=2,
         web_port=free_port(),
         session_timeout=2.0,
+        producer_batch_bytes=1,  # embedded broker: one record per batch (see Settings.producer_batch_bytes)
         regions=regions,
         data_dir=tmp,
         **extra,
