@@ -77,6 +77,7 @@ class Enricher:
                 lon=m.entry.lon if m.entry else None,
                 feature=m.entry.feature if m.entry else None,
                 confidence=m.confidence,
+                kind=m.kind,
             )
             for m in doc._.places
         ]
@@ -97,7 +98,7 @@ class Enricher:
 
 def _focus(places: Iterable[Place]) -> Focus:
     """Naive focus: share of resolved mentions per country and per place (issue 03 refines it)."""
-    resolved = [p for p in places if p.geonameid is not None]
+    resolved = [p for p in places if p.geonameid is not None and p.kind == "toponym"]
     if not resolved:
         return Focus()
     total = len(resolved)

@@ -226,9 +226,45 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import orjson
+
+    from ._enrich import Enricher
+    from .evaluation import evaluate_geo, load_gwn
+    from .geo import default_gazetteer
+
+    settings = _settings(args)
+    if not args.path.exists():
+        raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml)")
+    articles = load_gwn(args.path)
+    enricher = Enricher.load(settings.model)
+    gazetteer = default_gazetteer()
+
+    def country_of(gid: int) -> str | None:
+        entry = gazetteer.get(gid)
+        return entry.country_code if entry else None
+
+    report = evaluate_geo(articles, lambda stories: enricher.enrich(stories, batch_size=16), country_of)
+    if args.errors:
+        args.errors.write_bytes(b"\n".join(orjson.dumps(e) for e in report.errors) + b"\n")
+    if args.json:
+        print(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        return 0
+    o = report.overall
+    print(f"GeoWebNews: {len(articles)} articles, {o['gold']} gold toponyms with coordinates")
+    print(f"recognition: recall {o['recall']}, precision {report.precision} ({report.predicted} predicted)")
+    print(f"resolution on {o['found']} found: Acc@161 {o.get('acc_at_161')}, exact id {o.get('exact_id')}, "
+          f"country {o.get('country_accuracy')}, mean {o.get('mean_error_km')} km, median {o.get('median_error_km')} km, "
+          f"AUC {o.get('auc')}")
+    print(f"{'type':22s} {'gold':>5s} {'recall':>7s} {'acc161':>7s} {'exact':>6s}")
+    for t, r in report.by_type.items():
+        print(f"{t:22s} {r['gold']:5d} {r['recall']!s:>7s} {r.get('acc_at_161')!s:>7s} {r.get('exact_id')!s:>6s}")
+    return 0
+
+
 COMMANDS = {
     "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "broker": cmd_broker,
-    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich,
+    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval,
 }
 
 
@@ -287,6 +323,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="input files; none or '-' reads stdin")
     p.add_argument("--format", default="auto", choices=["auto", "ninjs", "text"], help="input format (default: auto)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="stories per nlp.pipe batch")
+    _add_common(p)
+
+    p = sub.add_parser("eval", help="evaluate against a development corpus (geo: GeoWebNews)",
+                       description="wirewatch eval geo PATH/GWN.xml: toponym recognition recall/precision and, on "
+                                   "found toponyms, Acc@161km, exact GeoNames id, country accuracy, mean/median error, "
+                                   "AUC — overall and by toponym type.")
+    p.add_argument("task", choices=["geo"])
+    p.add_argument("path", type=Path, metavar="PATH", help="GeoWebNews GWN.xml")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--errors", type=Path, metavar="FILE", help="write every miss and >161 km error as JSON lines")
     _add_common(p)
     return parser
 

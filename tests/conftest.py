@@ -22,6 +22,14 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gazetteer_index():
+    """Build the gazetteer's on-disk index once, before any worker process needs it."""
+    from pipeline.geo import default_gazetteer
+
+    return default_gazetteer()
+
+
 @pytest.fixture(scope="session")
 def enricher():
     from pipeline import Enricher

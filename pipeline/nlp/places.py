@@ -1,8 +1,17 @@
-"""spaCy component ``wirewatch_places``: resolve place entities to gazetteer entries.
+"""spaCy component ``wirewatch_places``: find and resolve the places a story names.
 
-Reads ``doc.ents`` with the configured labels, strips a leading article, resolves each mention
-with the process-wide :class:`~pipeline.geo.Gazetteer` and writes ``doc._.places``: a list of
-:class:`PlaceMention` (unresolved mentions are kept with ``entry=None``).
+1. Toponyms: entities labelled GPE/LOC/FAC (leading "the" stripped).
+2. Rescue: entities the model mislabels (PERSON, ORG, DATE, …) become toponyms when the gazetteer
+   knows the name as a populated place and a place cue precedes it ("in", "near", "towns of",
+   or a coordination with a toponym just before: "Boukamal and Mayadeen").
+3. Guard: a mention that is the surname of a PERSON named elsewhere in the story is not a place
+   ("a poster of Soleimani").
+4. Demonyms (NORP: "Iraqi", "Syrians") become ``kind="demonym"`` places of their country: signals,
+   kept apart from toponyms.
+5. Resolution in context: the countries the story names (unambiguous country mentions and
+   demonyms) favour candidates in those countries ("Damascus" in a Maryland story).
+
+Writes ``doc._.places``: a list of :class:`PlaceMention`.
 """
 
 from __future__ import annotations
@@ -11,13 +20,16 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..geo import GeoEntry, Gazetteer, default_gazetteer
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
 _ARTICLES = {"the"}
+_CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "into", "across", "of", "to",
+         "town", "towns", "city", "cities", "village", "villages", "province", "district", "region"}
+_COORD = {"and", "or", ","}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,36 +40,84 @@ class PlaceMention:
     label: str
     entry: GeoEntry | None
     confidence: float
+    kind: str = "toponym"
 
 
 class PlaceResolver:
-    def __init__(self, name: str, gazetteer: Gazetteer, labels: Sequence[str]) -> None:
+    def __init__(self, name: str, gazetteer: Gazetteer, labels: Sequence[str], rescue_labels: Sequence[str],
+                 rescue_min_population: int) -> None:
         self.name = name
         self.gazetteer = gazetteer
         self.labels = frozenset(labels)
+        self.rescue_labels = frozenset(rescue_labels)
+        self.rescue_min_population = rescue_min_population
+
+    @staticmethod
+    def _trim(ent: Span) -> Span:
+        return ent[1:] if len(ent) > 1 and ent[0].lower_ in _ARTICLES else ent
+
+    def _cued(self, span: Span, accepted_ends: set[int]) -> bool:
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        if prev is None:
+            return False
+        if prev.lower_ in _CUES:
+            return True
+        return prev.lower_ in _COORD and (span.start - 1) in accepted_ends
+
+    def _rescuable(self, span: Span) -> bool:
+        found, _ = self.gazetteer.candidates(span.text)
+        return bool(found) and not found[0].is_country and max(e.population for e in found) >= self.rescue_min_population
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = []
+        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        toponyms: list[tuple[Span, str]] = []
+        demonyms: list[Span] = []
+        accepted_ends: set[int] = set()
         for ent in doc.ents:
-            if ent.label_ not in self.labels:
-                continue
-            span = ent[1:] if len(ent) > 1 and ent[0].lower_ in _ARTICLES else ent
-            resolved = self.gazetteer.resolve(span.text)
+            span = self._trim(ent)
+            if ent.label_ in self.labels:
+                if len(span) == 1 and span[0].lower_ in surnames:
+                    continue  # a person named like a place
+                toponyms.append((span, ent.label_))
+                accepted_ends.add(span.end)
+            elif ent.label_ == "NORP":
+                demonyms.append(span)
+            elif ent.label_ in self.rescue_labels and span[0].is_title and self._cued(span, accepted_ends) \
+                    and span[-1].lower_ not in surnames and self._rescuable(span):
+                toponyms.append((span, "LOC"))
+                accepted_ends.add(span.end)
+        demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
+        context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.is_country}
+        context |= {e.country_code for _, e in demonym_entries if e is not None}
+        mentions = []
+        for span, label in sorted(toponyms, key=lambda x: x[0].start_char):
+            resolved = self.gazetteer.resolve(span.text, context)
             entry, confidence = resolved if resolved else (None, 0.0)
-            mentions.append(
-                PlaceMention(span.text, span.start_char, span.end_char, ent.label_, entry, confidence)
-            )
-        doc._.places = mentions
+            mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence))
+        for span, entry in demonym_entries:
+            if entry is not None:
+                mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
+        doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _first(self, text: str) -> GeoEntry | None:
+        found, _ = self.gazetteer.candidates(text, fold=False)
+        return found[0] if found else None
 
 
 @Language.factory(
     "wirewatch_places",
-    default_config={"labels": ["GPE", "LOC"], "gazetteer_min_population": 15000},
+    default_config={
+        "labels": ["GPE", "LOC", "FAC"],
+        "rescue_labels": ["PERSON", "ORG", "DATE", "PRODUCT", "WORK_OF_ART", "EVENT"],
+        "rescue_min_population": 10000,
+        "gazetteer_min_population": 500,
+    },
     requires=["doc.ents"],
     assigns=["doc._.places"],
 )
-def make_place_resolver(nlp: Language, name: str, labels: list[str], gazetteer_min_population: int) -> PlaceResolver:
+def make_place_resolver(nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
+                        rescue_min_population: int, gazetteer_min_population: int) -> PlaceResolver:
     if not Doc.has_extension("places"):
         Doc.set_extension("places", default=None)
-    return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels)
+    return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels, rescue_labels, rescue_min_population)
