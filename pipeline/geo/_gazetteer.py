@@ -28,7 +28,7 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "INDEX_VERSION"]
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
@@ -54,9 +54,9 @@ class GeoEntry:
 
     def prior(self) -> float:
         """How likely this entry is meant, before any context: countries first, then size."""
-        # A first-level division ranks with a city of ~3 million: "New York" and "Washington" in the news are
-        # mostly the cities; "California" and "Kentucky" the states.
-        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.65 if self.feature == "ADM1" else 1.0
+        # A first-level division ranks with a city of ~3.5 million: "New York" and "Washington" in the news
+        # are mostly the cities; "California" and "Kentucky" the states.
+        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.55 if self.feature == "ADM1" else 1.0
         return rank + math.log10(max(self.population, 1)) / 10.0
 
 
@@ -164,11 +164,18 @@ class Gazetteer:
             entry = GeoEntry(int(c["geonameid"]), c["name"], c["iso"], None, lat, lon, "PCLI",
                              int(c.get("population") or 0))
             spellings = extra.get("altSpellings", [])
-            idx = gaz._add(entry, [c["name"], extra.get("name", "")] + [a for a in spellings if len(a) > 3])
+            names = [c["name"], extra.get("name", "")] + [a for a in spellings if len(a) > 3]
+            demonym = extra.get("demonym") or ""
+            short = demonym[:-1] if demonym.endswith("n") else ""
+            if short and any(short in n.split() for n in names):
+                names.append(short)  # "American" → "America", found in "United States of America"
+            idx = gaz._add(entry, names)
             for code in [c["iso"], c["iso3"], *(a for a in spellings if len(a) <= 3 and a.isupper() and a.isalpha())]:
                 gaz._by_code.setdefault(code, idx)
-            if extra.get("demonym"):
-                gaz._demonyms[normalize_name(extra["demonym"])] = idx
+            if demonym:  # a demonym shared by several (Chinese: China, Macao) belongs to the most populous
+                key, held = normalize_name(demonym), gaz._demonyms.get(normalize_name(demonym))
+                if held is None or gaz._entries[held].population < entry.population:
+                    gaz._demonyms[key] = idx
         for c in orjson.loads((data_dir / "continents.json").read_bytes()).values():
             names = [c["name"], c.get("asciiName", "")] + [a["name"] for a in c.get("alternateNames", [])
                                                            if a.get("lang") in (None, "en", "") and a.get("name")]

@@ -4,7 +4,8 @@
 2. Rescue: entities the model mislabels (PERSON, ORG, DATE, …) become toponyms when the gazetteer
    knows the name as a populated place and a place cue precedes it ("in", "near", "towns of",
    or a coordination with a toponym just before: "Boukamal and Mayadeen").
-3. Guard: a mention that is the surname of a PERSON named elsewhere in the story is not a place
+3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
+   ``loc_min_population`` ("Middle East", "Atlantic"); a mention that is the surname of a PERSON named elsewhere in the story is not a place
    ("a poster of Soleimani").
 4. Demonyms (NORP: "Iraqi", "Syrians") become ``kind="demonym"`` places of their country: signals,
    kept apart from toponyms.
@@ -45,12 +46,13 @@ class PlaceMention:
 
 class PlaceResolver:
     def __init__(self, name: str, gazetteer: Gazetteer, labels: Sequence[str], rescue_labels: Sequence[str],
-                 rescue_min_population: int) -> None:
+                 rescue_min_population: int, loc_min_population: int = 10000) -> None:
         self.name = name
         self.gazetteer = gazetteer
         self.labels = frozenset(labels)
         self.rescue_labels = frozenset(rescue_labels)
         self.rescue_min_population = rescue_min_population
+        self.loc_min_population = loc_min_population
 
     @staticmethod
     def _trim(ent: Span) -> Span:
@@ -93,6 +95,8 @@ class PlaceResolver:
         for span, label in sorted(toponyms, key=lambda x: x[0].start_char):
             resolved = self.gazetteer.resolve(span.text, context)
             entry, confidence = resolved if resolved else (None, 0.0)
+            if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
+                entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence))
         for span, entry in demonym_entries:
             if entry is not None:
@@ -111,13 +115,16 @@ class PlaceResolver:
         "labels": ["GPE", "LOC", "FAC"],
         "rescue_labels": ["PERSON", "ORG", "DATE", "PRODUCT", "WORK_OF_ART", "EVENT"],
         "rescue_min_population": 10000,
+        "loc_min_population": 10000,
         "gazetteer_min_population": 500,
     },
     requires=["doc.ents"],
     assigns=["doc._.places"],
 )
 def make_place_resolver(nlp: Language, name: str, labels: list[str], rescue_labels: list[str],
-                        rescue_min_population: int, gazetteer_min_population: int) -> PlaceResolver:
+                        rescue_min_population: int, loc_min_population: int,
+                        gazetteer_min_population: int) -> PlaceResolver:
     if not Doc.has_extension("places"):
         Doc.set_extension("places", default=None)
-    return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels, rescue_labels, rescue_min_population)
+    return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels, rescue_labels,
+                         rescue_min_population, loc_min_population)
