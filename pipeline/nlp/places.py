@@ -9,7 +9,10 @@
    ("a poster of Soleimani").
 4. Demonyms (NORP: "Iraqi", "Syrians") become ``kind="demonym"`` places of their country: signals,
    kept apart from toponyms.
-5. Resolution in context: the countries the story names (unambiguous country mentions and
+5. Embedded and untagged: a country, state or big city leading an ORG/FAC/EVENT name ("U.S. Army")
+   is a toponym; so is a capitalised proper noun outside any entity, after a place cue, that the
+   gazetteer knows exactly as a sizeable place.
+6. Resolution in context: the countries the story names (unambiguous country mentions and
    demonyms) favour candidates in those countries ("Damascus" in a Maryland story).
 
 Writes ``doc._.places``: a list of :class:`PlaceMention`.
@@ -53,6 +56,7 @@ class PlaceResolver:
         self.rescue_labels = frozenset(rescue_labels)
         self.rescue_min_population = rescue_min_population
         self.loc_min_population = loc_min_population
+        self.embedding_labels = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "LAW"})
 
     @staticmethod
     def _trim(ent: Span) -> Span:
@@ -88,6 +92,8 @@ class PlaceResolver:
                     and span[-1].lower_ not in surnames and self._rescuable(span):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
+        toponyms += self._embedded(doc, surnames)
+        toponyms += self._untagged(doc, accepted_ends)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.is_country}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
@@ -103,6 +109,44 @@ class PlaceResolver:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _known(self, span: Span, min_population: int) -> bool:
+        """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
+        found, _ = self.gazetteer.candidates(span.text, fold=False)
+        return bool(found) and (found[0].feature != "PPL" or found[0].population >= min_population)
+
+    def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
+        """Places leading an organisation's or facility's name: "U.S. Army", "Kenya Airways"."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ not in self.embedding_labels or len(ent) < 2:
+                continue
+            span = self._trim(ent)
+            for n in (3, 2, 1):
+                head = span[:n]
+                if len(head) < len(span) and (head[0].is_title or head[0].is_upper) and self._known(head, 100_000) \
+                        and head[-1].lower_ not in surnames:
+                    out.append((head, "GPE"))
+                    break
+        return out
+
+    def _untagged(self, doc: Doc, accepted_ends: set[int]) -> list[tuple[Span, str]]:
+        """Capitalised words outside any entity, after a place cue, known exactly as a sizeable place."""
+        out, i = [], 0
+        while i < len(doc):
+            tok = doc[i]
+            if tok.ent_type_ or not (tok.is_title and tok.pos_ == "PROPN") or i == 0 or tok.is_sent_start:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
+                j += 1
+            span = doc[i:j]
+            if self._cued(span, accepted_ends) and self._known(span, self.rescue_min_population):
+                out.append((span, "LOC"))
+                accepted_ends.add(span.end)
+            i = j
+        return out
 
     def _first(self, text: str) -> GeoEntry | None:
         found, _ = self.gazetteer.candidates(text, fold=False)
