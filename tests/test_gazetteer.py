@@ -60,6 +60,11 @@ def test_demonyms(gazetteer):
     assert gazetteer.demonym("Hamburger") is None
 
 
+def test_acronyms_are_not_town_names(gazetteer):
+    assert gazetteer.resolve("EU") is None  # not Eu, Normandy
+    assert gazetteer.resolve("Eu")[0].country_code == "FR"
+
+
 def test_unknown_is_none(gazetteer):
     assert gazetteer.resolve("Qwxzzyville") is None
 

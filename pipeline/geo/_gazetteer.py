@@ -116,8 +116,10 @@ class Gazetteer:
     def candidates(self, mention: str, *, fold: bool = True) -> tuple[list[GeoEntry], bool]:
         """Entries named ``mention``, most likely first, and whether they came from the folded key."""
         compact = mention.replace(".", "").strip()
-        if compact.isupper() and compact.isalpha() and compact in self._by_code:
-            return [self._entries[self._by_code[compact]]], False
+        if compact.isupper() and compact.isalpha() and len(compact) <= 4:
+            if compact in self._by_code:
+                return [self._entries[self._by_code[compact]]], False
+            return [], False  # an acronym ("EU", "UN", "NATO") is not the name of a town ("Eu")
         ids = self._by_key.get(normalize_name(mention))
         if ids is not None:
             return [self._entries[i] for i in _as_ids(ids)], False
