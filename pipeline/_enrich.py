@@ -9,7 +9,7 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._records import EnrichedStory, Entity, Focus, FocusItem, Place, Story
+from ._records import Area, EnrichedStory, Entity, Focus, FocusItem, Place, Story
 from .nlp import DEFAULT_MODEL, build_nlp
 from .parsing._common import utc_now_iso
 
@@ -81,8 +81,11 @@ class Enricher:
             )
             for m in doc._.places
         ]
+        areas = [Area(text=a.text, start=a.start, end=a.end, kind=a.kind, country_codes=list(a.country_codes),
+                      geometry=a.geometry) for a in doc._.areas]
         return EnrichedStory(
-            **self._common(story), entities=entities, places=places, events=[], focus=_focus(places), tags=[]
+            **self._common(story), entities=entities, places=places, events=[], focus=_focus(places), tags=[],
+            areas=areas,
         )
 
     def kill(self, story: Story) -> EnrichedStory:

@@ -6,7 +6,7 @@ All character offsets (``start``/``end``) index into the record's ``body``.
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import faust
 
@@ -15,6 +15,7 @@ __all__ = [
     "Dateline",
     "Entity",
     "Place",
+    "Area",
     "Event",
     "FocusItem",
     "Focus",
@@ -80,6 +81,18 @@ class Place(faust.Record, **_OPTIONS):
     role: str = "mentioned"
 
 
+class Area(faust.Record, **_OPTIONS):
+    """A relative or composite location ("eastern Syria", "near the Iraq-Syria border", "south of
+    Damascus") as a GeoJSON geometry alerting can intersect."""
+
+    text: str
+    start: int
+    end: int
+    kind: str
+    country_codes: List[str]
+    geometry: Dict[str, Any]
+
+
 class Event(faust.Record, **_OPTIONS):
     """An event the story reports (filled from issue 04 on)."""
 
@@ -122,6 +135,7 @@ class EnrichedStory(faust.Record, **_OPTIONS):
     provider: Optional[str] = None
     source_format: Optional[str] = None
     tags: List[str] = []
+    areas: List[Area] = []
 
 
 class Alert(faust.Record, **_OPTIONS):
@@ -142,6 +156,7 @@ class Alert(faust.Record, **_OPTIONS):
     match_reasons: List[str]
     created_at: str
     events: List[Event] = []
+    areas: List[Area] = []
 
 
 class DeadLetter(faust.Record, **_OPTIONS):

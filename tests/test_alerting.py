@@ -106,3 +106,19 @@ def test_demo_regions_load():
     regions = load_regions(Settings.from_env(environ={}).regions)
     assert {"iraq", "iraq-syria-border"} <= {r.id for r in regions}
     orjson.loads(Path(Settings().regions).read_bytes())
+
+
+def test_area_intersection_and_country(matcher):
+    from pipeline._records import Area
+
+    box_in_kurdistan = {"type": "Polygon", "coordinates": [[[43.0, 36.0], [44.0, 36.0], [44.0, 36.5], [43.0, 36.5], [43.0, 36.0]]]}
+    area = Area(text="northern Iraq", start=0, end=13, kind="part_of_country", country_codes=["IQ"], geometry=box_in_kurdistan)
+    story = enriched()
+    story.areas = [area]
+    [alert] = matcher.match(story)
+    assert alert.region_id == "kurdistan" and alert.match_reasons == ["northern Iraq:intersects"]
+    assert alert.areas[0].text == "northern Iraq" and alert.places == []
+    syria = Area(text="eastern Syria", start=0, end=13, kind="part_of_country", country_codes=["SY"],
+                 geometry={"type": "Polygon", "coordinates": [[[39, 34], [40, 34], [40, 35], [39, 34]]]})
+    story.areas = [syria]
+    assert [a.region_id for a in matcher.match(story)] == ["syria"]

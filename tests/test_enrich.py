@@ -97,3 +97,13 @@ def test_demonyms_are_places_of_kind_demonym(seed_like):
     assert all(p.kind == "toponym" for p in seed_like.places if p.text in ("Boukamal", "Irbil"))
     for p in seed_like.places:
         assert SEED_LIKE[p.start:p.end] == p.text
+
+
+def test_areas_in_a_story(enricher):
+    body = ("The day after the airstrikes near the Iraq-Syria border, US troops in eastern Syria were targeted by "
+            "rocket fire. The militia once guarded a shrine south of Damascus.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:areas")])
+    kinds = {a.text: a.kind for a in r.areas}
+    assert kinds == {"the Iraq-Syria border": "border", "eastern Syria": "part_of_country", "south of Damascus": "relative"}
+    for a in r.areas:
+        assert body[a.start:a.end] == a.text

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
-from pipeline._records import Dateline
+from pipeline._records import Area, Dateline
 from pipeline._records import RECORD_SCHEMAS
 from pipeline._serde import to_dict
 
@@ -46,7 +46,9 @@ SAMPLES = {
         entities=[Entity(text="Irbil", label="GPE", start=1, end=6)], places=[PLACE],
         events=[Event(type="air_drone_strike", confidence=0.8)],
         focus=Focus(countries=[FocusItem(name="Iraq", score=1.0, country_code="IQ")], places=[]),
-        enriched_at="t", model="m", tags=["x"]),
+        enriched_at="t", model="m", tags=["x"],
+        areas=[Area(text="eastern Syria", start=0, end=13, kind="part_of_country", country_codes=["SY"],
+                    geometry={"type": "Polygon", "coordinates": [[[39, 33], [42, 33], [42, 37], [39, 33]]]})]),
     Alert: Alert(alert_id="0" * 32, status="active", region_id="r", region_name="R", story_uri="u", story_version=1,
                  headline="h", places=[PLACE], match_reasons=["Erbil:inside"], created_at="t"),
     DeadLetter: DeadLetter(stage="normalize", reason="bad_json", message="m", original_base64="eA==", original_size=1,
@@ -72,7 +74,7 @@ def test_every_topic_record_has_a_schema():
 
 
 # -- structural agreement: the same fields, the same required set, the same types --------------
-_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
+_JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", dict: "object"}
 
 
 def _expected(annotation):
@@ -84,6 +86,8 @@ def _expected(annotation):
         return inner | {"null"}, nested
     if origin in (list, typing.List):
         return {"array"}, typing.get_args(annotation)[0]
+    if origin in (dict, typing.Dict):
+        return {"object"}, None
     if isinstance(annotation, type) and issubclass(annotation, faust.Record):
         return {"object"}, annotation
     return {_JSON_TYPES[annotation]}, None

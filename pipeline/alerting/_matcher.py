@@ -1,21 +1,27 @@
 """EnrichedStory → Alerts for the regions it touches.
 
-Walking-skeleton rule: a story alerts a region when one of its resolved places lies inside the
-region's geometry or in one of its countries. Event-aware rules come with issue 05.
+Rule: a story alerts a region when one of its resolved places lies inside the region's geometry or
+in one of its countries, or when one of its areas ("near the Iraq-Syria border") intersects the
+region's geometry or lies in one of its countries. Event-aware rules come with issue 05.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Iterable, Sequence
 
-from .._records import Alert, EnrichedStory, Place
+import shapely
+from shapely.geometry import shape
+
+from .._records import Alert, Area, EnrichedStory, Place
 from ..parsing._common import utc_now_iso
 from ._regions import Region
 
 __all__ = ["AlertMatcher", "alert_id"]
 
 _RETRACTING = {"canceled", "withheld"}
+log = logging.getLogger("wirewatch.alerting")
 
 
 def alert_id(region_id: str, story_uri: str) -> str:
@@ -33,6 +39,16 @@ class AlertMatcher:
             reasons.append(f"country:{place.country_code}")
         if place.lat is not None and place.lon is not None and region.contains_point(place.lon, place.lat):
             reasons.append("inside")
+        return reasons
+
+    def _area_reasons(self, region: Region, area: Area) -> list[str]:
+        reasons = [f"country:{cc}" for cc in area.country_codes if cc in region.country_codes]
+        if region.geometry is not None:
+            try:
+                if shape(area.geometry).intersects(region.geometry):
+                    reasons.append("intersects")
+            except (ValueError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
+                log.warning("area %r of a story has an unusable geometry (%s); matching its places only", area.text, exc)
         return reasons
 
     def retract(self, story: EnrichedStory, region_ids: Iterable[str]) -> list[Alert]:
@@ -59,7 +75,13 @@ class AlertMatcher:
                 if why:
                     matched.setdefault(place.geonameid, place)
                     reasons.update(f"{place.name}:{w}" for w in why)
-            if not matched:
+            areas = []
+            for area in story.areas:
+                why = self._area_reasons(region, area)
+                if why:
+                    areas.append(area)
+                    reasons.update(f"{area.text}:{w}" for w in why)
+            if not matched and not areas:
                 continue
             alerts.append(
                 Alert(
@@ -73,6 +95,7 @@ class AlertMatcher:
                     places=list(matched.values()),
                     match_reasons=sorted(reasons),
                     events=list(story.events),
+                    areas=areas,
                     created_at=now,
                 )
             )
