@@ -40,7 +40,7 @@ class Enricher:
     def enrich(self, stories: Sequence[Story], *, batch_size: int = 32) -> list[EnrichedStory]:
         """Enrich ``stories``, in order. Unsupported languages pass through untouched."""
         supported = [s for s in stories if _is_supported(s.language)]
-        docs = iter(self.nlp.pipe((s.body for s in supported), batch_size=batch_size))
+        docs = iter(self.nlp.pipe((self._doc(s) for s in supported), batch_size=batch_size))
         out = []
         for story in stories:
             if _is_supported(story.language):
@@ -48,6 +48,15 @@ class Enricher:
             else:
                 out.append(self._passthrough(story))
         return out
+
+    def _doc(self, story: Story) -> Doc:
+        """A Doc carrying the story's own geography (dateline, provider places) for the components."""
+        doc = self.nlp.make_doc(story.body)
+        dateline = story.dateline
+        end = story.body.find(dateline.text) + len(dateline.text) if dateline and dateline.text in story.body[:300] else 0
+        doc._.hints = {"dateline_place": dateline.place if dateline else None, "dateline_end": max(end, 0),
+                       "place_hints": list(story.place_hints)}
+        return doc
 
     def _common(self, story: Story) -> dict:
         return dict(
@@ -78,13 +87,19 @@ class Enricher:
                 feature=m.entry.feature if m.entry else None,
                 confidence=m.confidence,
                 kind=m.kind,
+                role=m.role,
             )
             for m in doc._.places
         ]
+        focus = _focus(places)
+        top = {f.geonameid for f in focus.places[:1] if f.score >= 0.25}
+        for p in places:
+            if p.role == "mentioned" and p.geonameid in top:
+                p.role = "focus"
         areas = [Area(text=a.text, start=a.start, end=a.end, kind=a.kind, country_codes=list(a.country_codes),
                       geometry=a.geometry) for a in doc._.areas]
         return EnrichedStory(
-            **self._common(story), entities=entities, places=places, events=[], focus=_focus(places), tags=[],
+            **self._common(story), entities=entities, places=places, events=[], focus=focus, tags=[],
             areas=areas,
         )
 
@@ -99,19 +114,31 @@ class Enricher:
         )
 
 
+_WEIGHTS = {"dateline": 2.0, "toponym": 1.0, "demonym": 0.5}
+
+
 def _focus(places: Iterable[Place]) -> Focus:
-    """Naive focus: share of resolved mentions per country and per place (issue 03 refines it)."""
-    resolved = [p for p in places if p.geonameid is not None and p.kind == "toponym"]
+    """What the story is about: weighted share of resolved mentions per country and per place
+    (a dateline place counts double, a demonym half; demonyms count for countries only)."""
+    resolved = [p for p in places if p.geonameid is not None and p.country_code]
     if not resolved:
         return Focus()
-    total = len(resolved)
-    by_country = Counter(p.country_code for p in resolved if p.country_code)
-    by_place = Counter((p.geonameid, p.name, p.country_code) for p in resolved)
+
+    def weight(p: Place) -> float:
+        return _WEIGHTS["dateline"] if p.role == "dateline" else _WEIGHTS[p.kind] if p.kind in _WEIGHTS else 1.0
+
+    by_country: Counter = Counter()
+    by_place: Counter = Counter()
+    for p in resolved:
+        by_country[p.country_code] += weight(p)
+        if p.kind == "toponym":
+            by_place[(p.geonameid, p.name, p.country_code)] += weight(p)
+    total = sum(by_country.values())
     country_names = {p.country_code: p.name for p in resolved if p.feature == "PCLI"}
     return Focus(
         countries=[
             FocusItem(name=country_names.get(cc, cc), country_code=cc, score=round(n / total, 3))
-            for cc, n in by_country.most_common()
+            for cc, n in by_country.most_common(10)
         ],
         places=[
             FocusItem(name=name, geonameid=gid, country_code=cc, score=round(n / total, 3))

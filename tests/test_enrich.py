@@ -107,3 +107,24 @@ def test_areas_in_a_story(enricher):
     assert kinds == {"the Iraq-Syria border": "border", "eastern Syria": "part_of_country", "south of Damascus": "relative"}
     for a in r.areas:
         assert body[a.start:a.end] == a.text
+
+
+def test_provider_place_hints_and_dateline_steer_resolution(enricher):
+    from pipeline._records import Dateline
+
+    body = "Residents of Damascus said the storm flooded several roads on Tuesday."
+    plain = story(body=body, uri="urn:test:hints-none")
+    hinted = story(body=body, uri="urn:test:hints")
+    hinted.place_hints = ["Maryland"]
+    by_uri = {r.uri: r for r in enricher.enrich([plain, hinted])}
+    assert by_uri["urn:test:hints-none"].places[0].country_code == "SY"
+    assert by_uri["urn:test:hints"].places[0].country_code == "US"  # Damascus, Maryland
+
+    dated = story(body="BAGHDAD (Test Wire) — Rockets hit a base near Baghdad airport. Officials in Erbil said "
+                       "the base had been attacked before.", uri="urn:test:dateline")
+    dated.dateline = Dateline(text="BAGHDAD (Test Wire)", place="Baghdad")
+    [r] = enricher.enrich([dated])
+    roles = [(p.text, p.role) for p in r.places if p.kind == "toponym"]
+    assert roles[0] == ("BAGHDAD", "dateline")
+    assert ("Baghdad", "focus") in roles and ("Erbil", "mentioned") in roles
+    assert r.focus.countries[0].country_code == "IQ" and r.focus.places[0].name == "Baghdad"

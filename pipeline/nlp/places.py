@@ -13,7 +13,9 @@
    is a toponym; so is a capitalised proper noun outside any entity, after a place cue, that the
    gazetteer knows exactly as a sizeable place.
 6. Resolution in context: the countries the story names (unambiguous country mentions and
-   demonyms) favour candidates in those countries ("Damascus" in a Maryland story).
+   demonyms) and those of its dateline and provider place hints (``doc._.hints``, set by the
+   enricher) favour candidates in those countries ("Damascus" in a Maryland story). Mentions inside
+   the dateline get ``role="dateline"``.
 
 Writes ``doc._.places``: a list of :class:`PlaceMention`.
 """
@@ -45,6 +47,7 @@ class PlaceMention:
     entry: GeoEntry | None
     confidence: float
     kind: str = "toponym"
+    role: str = "mentioned"  # mentioned | dateline (the enricher adds focus)
 
 
 class PlaceResolver:
@@ -97,13 +100,29 @@ class PlaceResolver:
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.is_country}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
+        hints = doc._.hints or {}
+        dateline_end = int(hints.get("dateline_end") or 0)
+        for name in [hints.get("dateline_place"), *hints.get("place_hints", ())]:
+            found = self.gazetteer.resolve(name) if name else None
+            if found and found[1] >= 0.5:
+                context.add(found[0].country_code)  # the provider's own places say where the story is
+        dateline_place = hints.get("dateline_place")
+        if dateline_place and dateline_end:
+            at = doc.text[:dateline_end].lower().find(dateline_place.lower())
+            span = doc.char_span(at, at + len(dateline_place), alignment_mode="expand") if at >= 0 else None
+            if span is not None and not any(s.start < span.end and span.start < s.end for s, _ in toponyms):
+                toponyms.append((span, "GPE"))  # "BAGHDAD (AP) —": capitals the model does not tag
         mentions = []
         for span, label in sorted(toponyms, key=lambda x: x[0].start_char):
-            resolved = self.gazetteer.resolve(span.text, context)
+            in_dateline = span.end_char <= dateline_end
+            name = dateline_place if in_dateline and dateline_place and span.text.lower() == dateline_place.lower() \
+                else span.text
+            resolved = self.gazetteer.resolve(name, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
-            mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence))
+            role = "dateline" if in_dateline else "mentioned"
+            mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         for span, entry in demonym_entries:
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
@@ -170,5 +189,7 @@ def make_place_resolver(nlp: Language, name: str, labels: list[str], rescue_labe
                         gazetteer_min_population: int) -> PlaceResolver:
     if not Doc.has_extension("places"):
         Doc.set_extension("places", default=None)
+    if not Doc.has_extension("hints"):
+        Doc.set_extension("hints", default=None)  # {"dateline_place", "dateline_end", "place_hints"}
     return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels, rescue_labels,
                          rescue_min_population, loc_min_population)
