@@ -128,3 +128,12 @@ def test_provider_place_hints_and_dateline_steer_resolution(enricher):
     assert roles[0] == ("BAGHDAD", "dateline")
     assert ("Baghdad", "focus") in roles and ("Erbil", "mentioned") in roles
     assert r.focus.countries[0].country_code == "IQ" and r.focus.places[0].name == "Baghdad"
+
+
+def test_x_comma_y_resolves_inside_y(enricher):
+    body = "Storms hit Paris, Texas, and Damascus, Maryland, while Paris itself stayed dry."
+    [r] = enricher.enrich([story(body=body, uri="urn:test:xy")])
+    got = [(p.text, p.country_code, p.admin1) for p in r.places if p.kind == "toponym"]
+    assert ("Paris", "US", "TX") == got[0]
+    assert ("Damascus", "US", "MD") in got
+    assert got[-1][:2] == ("Paris", "US")  # the story's context (US) now favours the US Paris too

@@ -129,6 +129,15 @@ class Gazetteer:
                 return [self._entries[i] for i in _as_ids(ids)], True
         return [], False
 
+    def resolve_within(self, mention: str, container: GeoEntry) -> tuple[GeoEntry, float] | None:
+        """``mention`` inside a country or first-level division ("Paris, Texas"), or ``None``."""
+        found, folded = self.candidates(mention)
+        inside = [e for e in found if e.country_code == container.country_code and e.geonameid != container.geonameid
+                  and (container.feature != "ADM1" or e.admin1 == container.admin1)]
+        if not inside:
+            return None
+        return inside[0], 0.85 if not folded else 0.7
+
     def resolve(self, mention: str, context: Iterable[str] = ()) -> tuple[GeoEntry, float] | None:
         """Best entry for ``mention`` given the countries the story names (``context``), with a confidence."""
         found, folded = self.candidates(mention)

@@ -15,7 +15,8 @@
 6. Resolution in context: the countries the story names (unambiguous country mentions and
    demonyms) and those of its dateline and provider place hints (``doc._.hints``, set by the
    enricher) favour candidates in those countries ("Damascus" in a Maryland story). Mentions inside
-   the dateline get ``role="dateline"``.
+   the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
+   ("Paris, Texas", "Damascus, Maryland").
 
 Writes ``doc._.places``: a list of :class:`PlaceMention`.
 """
@@ -98,7 +99,8 @@ class PlaceResolver:
         toponyms += self._embedded(doc, surnames)
         toponyms += self._untagged(doc, accepted_ends)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
-        context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.is_country}
+        context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms)
+                   if e is not None and e.feature in ("PCLI", "ADM1")}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         hints = doc._.hints or {}
         dateline_end = int(hints.get("dateline_end") or 0)
@@ -112,12 +114,15 @@ class PlaceResolver:
             span = doc.char_span(at, at + len(dateline_place), alignment_mode="expand") if at >= 0 else None
             if span is not None and not any(s.start < span.end and span.start < s.end for s, _ in toponyms):
                 toponyms.append((span, "GPE"))  # "BAGHDAD (AP) —": capitals the model does not tag
+        containers = self._containers(doc, toponyms)
         mentions = []
         for span, label in sorted(toponyms, key=lambda x: x[0].start_char):
             in_dateline = span.end_char <= dateline_end
             name = dateline_place if in_dateline and dateline_place and span.text.lower() == dateline_place.lower() \
                 else span.text
-            resolved = self.gazetteer.resolve(name, context)
+            container = containers.get(span.start)
+            resolved = (self.gazetteer.resolve_within(name, container) if container else None) \
+                or self.gazetteer.resolve(name, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
@@ -128,6 +133,17 @@ class PlaceResolver:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _containers(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> dict[int, GeoEntry]:
+        """"X, Y" where Y is a country or first-level division: X's start token → Y's entry."""
+        by_start = {s.start: s for s, _ in toponyms}
+        out = {}
+        for span, _ in toponyms:
+            if span.end + 1 < len(doc) and doc[span.end].text == "," and span.end + 1 in by_start:
+                found, _ = self.gazetteer.candidates(by_start[span.end + 1].text, fold=False)
+                if found and found[0].feature in ("PCLI", "ADM1"):
+                    out[span.start] = found[0]
+        return out
 
     def _known(self, span: Span, min_population: int) -> bool:
         """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
