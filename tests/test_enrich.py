@@ -66,10 +66,10 @@ def test_unknown_model_is_a_clear_error():
 
 
 SEED_LIKE = (
-    "Iran-backed fighters remain in Syria, with many stationed near the Iraqi border in the towns of Boukamal "
-    "and Mayadeen. An explosives-laden drone struck the airport in Irbil last month. In an office in Baghdad, "
-    "the commander sat under a poster of Soleimani; US officials said the late general Qassem Soleimani had "
-    "directed such attacks. Syrian and Iraqi officials declined to comment."
+    "Militiamen loyal to Tehran hold positions along the Euphrates, many of them camped around Boukamal "
+    "and Mayadeen. A week ago a drone hit the airport in Irbil. In a Baghdad office the commander sat below a "
+    "poster of Soleimani; US officials said the late general Qassem Soleimani had planned such raids. Syrian and "
+    "Iraqi officials declined to comment."
 )
 
 
@@ -100,8 +100,8 @@ def test_demonyms_are_places_of_kind_demonym(seed_like):
 
 
 def test_areas_in_a_story(enricher):
-    body = ("The day after the airstrikes near the Iraq-Syria border, US troops in eastern Syria were targeted by "
-            "rocket fire. The militia once guarded a shrine south of Damascus.")
+    body = ("Rockets were fired at a US outpost in eastern Syria a day after jets bombed depots near the Iraq-Syria "
+            "border. Pilgrims later visited a shrine south of Damascus.")
     [r] = enricher.enrich([story(body=body, uri="urn:test:areas")])
     kinds = {a.text: a.kind for a in r.areas}
     assert kinds == {"the Iraq-Syria border": "border", "eastern Syria": "part_of_country", "south of Damascus": "relative"}

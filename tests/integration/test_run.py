@@ -40,7 +40,7 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr + (tmp_path / "worker.log").read_text()[-3000:]
     out = proc.stdout
     assert "MEMORY ONLY" in out
-    assert "ALERT [kurdistan-region] 'Drone hits military section of Irbil airport'" in out
+    assert "ALERT [kurdistan-region] 'Drone hits hangar at Irbil airport'" in out
     # Boukamal and Mayadeen (romanised, mislabelled by the model) put the airstrike story in the border region
     assert "ALERT [iraq-syria-border] 'US jets strike militia depots near Iraq-Syria border'" in out
     assert "DEAD LETTER [normalize:missing_uri]" in out
