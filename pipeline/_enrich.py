@@ -53,8 +53,9 @@ class Enricher:
         """A Doc carrying the story's own geography (dateline, provider places) for the components."""
         doc = self.nlp.make_doc(story.body)
         dateline = story.dateline
-        end = story.body.find(dateline.text) + len(dateline.text) if dateline and dateline.text in story.body[:300] else 0
-        doc._.hints = {"dateline_place": dateline.place if dateline else None, "dateline_end": max(end, 0),
+        at = story.body.find(dateline.text, 0, 300) if dateline else -1
+        doc._.hints = {"dateline_place": dateline.place if dateline else None,
+                       "dateline_end": at + len(dateline.text) if at >= 0 else 0,
                        "place_hints": list(story.place_hints)}
         return doc
 

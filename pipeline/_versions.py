@@ -11,7 +11,7 @@ import enum
 from datetime import datetime
 from typing import Any, Mapping
 
-from ._records import Story
+from ._records import EnrichedStory, Story
 
 __all__ = ["Verdict", "judge", "mark", "is_kill"]
 
@@ -46,8 +46,8 @@ def _key(version: int, version_created: str | None) -> tuple:
     return stamp, version
 
 
-def mark(story: Story) -> dict[str, Any]:
-    """What the table remembers of the latest version seen."""
+def mark(story: Story | EnrichedStory) -> dict[str, Any]:
+    """What the table remembers of the latest version seen (a Story or the EnrichedStory made from it)."""
     return {"version": story.version, "version_created": story.version_created, "pubstatus": story.pubstatus}
 
 

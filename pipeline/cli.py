@@ -59,10 +59,9 @@ def _need_broker(settings: Settings, command: str) -> Settings:
 # -- commands ------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     from ._run import RunOptions, demo_stories, run_pipeline
-
-    settings = _settings(args)
     from ._sources import expand_paths
 
+    settings = _settings(args)
     ingest = demo_stories() if args.demo else []
     ingest += expand_paths(args.ingest) if args.ingest else []
     return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))

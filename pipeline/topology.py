@@ -137,20 +137,23 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.processed["enrich"] += len(events)
             pairs: list[tuple[EventT, Story]] = []
             kills: list[Story] = []
+            accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
             for event in events:
                 try:
                     story = from_json(Story, event.value)
                 except _DECODE_ERRORS as exc:
                     await reject("enrich", event, "bad_record", f"not a Story record: {exc}")
                     continue
-                verdict = judge(_batch_mark(pairs, kills, story.uri) or versions.get(story.uri.encode()), story)
+                verdict = judge(accepted.get(story.uri) or versions.get(story.uri.encode()), story)
                 if verdict in (Verdict.DUPLICATE, Verdict.STALE):
                     stats.dropped[verdict.value] += 1
                     log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri)
                 elif is_kill(story):
                     kills.append(story)
+                    accepted[story.uri] = mark(story)
                 else:
                     pairs.append((event, story))
+                    accepted[story.uri] = mark(story)
             for story in kills:  # a kill needs no NLP: it retracts downstream
                 await send(enriched, "enriched", story.uri, services.enricher.kill(story))
                 versions[story.uri.encode()] = mark(story)
@@ -166,9 +169,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                         results += await run([story])
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
-            for result, (_, story) in zip(results, pairs, strict=False):
+            for result in results:  # (a dead-lettered story has no result: marks come from the results)
                 await send(enriched, "enriched", result.uri, result)
-                versions[story.uri.encode()] = mark(story)  # after the send: a crash before it replays, never loses
+                versions[result.uri.encode()] = mark(result)  # after the send: a crash before it replays, never loses
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
@@ -201,14 +204,6 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     return app
 
 
-def _batch_mark(pairs: list, kills: list, uri: str) -> dict | None:
-    """The mark of a story with this uri already accepted earlier in the same batch, if any."""
-    for story in [*(s for _, s in pairs), *kills][::-1]:
-        if story.uri == uri:
-            return mark(story)
-    return None
-
-
 def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
     """``POST /ingest``: one raw wire message in the body → ``wire.raw``. Token-protected, size-limited;
     the message is parsed once here so that the caller learns at once why it would be rejected."""
@@ -222,14 +217,13 @@ def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
                 return self.json({"error": "ingest is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
             if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
                 return self.json({"error": "missing or wrong bearer token"}, status=401)
-            length = request.content_length
-            if length is not None and length > settings.max_message_bytes:
-                return self.json({"error": f"body over {settings.max_message_bytes} bytes", "reason": "too_large"},
-                                 status=413)
+            limit = settings.max_message_bytes
+            too_large = {"error": f"body over {limit} bytes", "reason": "too_large"}
+            if (request.content_length or 0) > limit:
+                return self.json(too_large, status=413)  # refused before reading the body
             data = await request.read()
-            if len(data) > settings.max_message_bytes:
-                return self.json({"error": f"body over {settings.max_message_bytes} bytes", "reason": "too_large"},
-                                 status=413)
+            if len(data) > limit:
+                return self.json(too_large, status=413)
             fmt = request.query.get("format", "auto")
             try:
                 parsed = parse_raw(data, format=fmt, max_bytes=settings.max_message_bytes)

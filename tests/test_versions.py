@@ -37,3 +37,13 @@ def test_reuters_samples_order(shared_data):
     [kill] = parse_raw((wire / "tag_reuters.com_2016_newsml_L1N14N0FF_version_1542761538").read_bytes())
     assert judge(mark(correction), kill) == Verdict.SUPERSEDES
     assert judge(mark(kill), correction) == Verdict.STALE
+
+
+def test_mark_of_the_enriched_story_equals_the_story_s():
+    from pipeline import EnrichedStory, Focus
+
+    s = story(5, "2026-01-02T03:04:05Z", "usable")
+    e = EnrichedStory(uri=s.uri, version=s.version, version_created=s.version_created, pubstatus=s.pubstatus,
+                      headline="h", body="b", language="en", entities=[], places=[], events=[], focus=Focus(),
+                      enriched_at="t", model="m")
+    assert mark(e) == mark(s)

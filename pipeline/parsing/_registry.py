@@ -15,7 +15,7 @@ import orjson
 from .._errors import InputTooLarge, MalformedInput, ParseError, UnsupportedFormat
 from .._records import Story
 from ._apmedia import is_apmedia, parse_apmedia
-from ._common import parse_dateline, utc_now_iso
+from ._common import first_line, parse_dateline, utc_now_iso
 from ._digitalwires import is_digitalwires, parse_digitalwires
 from ._feed import parse_feed
 from ._html import html_to_text
@@ -187,8 +187,6 @@ def _finish(story: Story) -> Story:
     if story.dateline is None:
         story.dateline = parse_dateline(story.body)
     if not story.headline.strip():
-        from ._common import first_line
-
         story.headline = first_line(story.body)
     return story
 
