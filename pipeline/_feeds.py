@@ -12,16 +12,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable
 
 import aiohttp
-import orjson
 
 from ._errors import ConfigError
+from ._files import load_json_state, save_json_state
 
 __all__ = ["FeedPoller", "FeedState"]
 
@@ -52,20 +51,13 @@ class FeedPoller:
         for url in self.urls:
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"feed URL must be http(s)://…, got {url!r}")
-        if self.state_path.exists():
-            try:
-                saved = orjson.loads(self.state_path.read_bytes())
-            except orjson.JSONDecodeError:
-                raise ConfigError(f"feed state {self.state_path} is corrupt; move it away to start afresh") from None
-            self.states = {u: FeedState(**saved[u]) for u in self.urls if u in saved}
+        saved = load_json_state(self.state_path, "feed state") or {}
+        self.states = {u: FeedState(**saved[u]) for u in self.urls if u in saved}
         for url in self.urls:
             self.states.setdefault(url, FeedState())
 
     def _save(self) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.state_path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps({u: asdict(s) for u, s in self.states.items()}, option=orjson.OPT_INDENT_2))
-        os.replace(tmp, self.state_path)
+        save_json_state(self.state_path, {u: asdict(s) for u, s in self.states.items()})
 
     def _fail(self, state: FeedState, why: str, retry_after: float | None = None) -> str:
         state.failures += 1

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable
 
-import orjson
-
 from ._errors import ConfigError
+from ._files import load_json_state, save_json_state
 
 __all__ = ["expand_paths", "WatchState", "watch_directory"]
 
@@ -47,18 +46,10 @@ class WatchState:
 
     @classmethod
     def load(cls, path: Path) -> "WatchState":
-        if not path.exists():
-            return cls(path)
-        try:
-            return cls(path, orjson.loads(path.read_bytes()))
-        except orjson.JSONDecodeError:
-            raise ConfigError(f"watch state {path} is corrupt; move it away to resend everything") from None
+        return cls(path, load_json_state(path, "watch state") or {})
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps(self.sent, option=orjson.OPT_INDENT_2))
-        os.replace(tmp, self.path)
+        save_json_state(self.path, self.sent)
 
     def is_new(self, name: str, stat: os.stat_result) -> bool:
         seen = self.sent.get(name)

@@ -24,6 +24,7 @@ from typing import Iterable
 
 import orjson
 
+from .._files import atomic_write
 from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "INDEX_VERSION"]
@@ -245,10 +246,7 @@ class Gazetteer:
             except (ValueError, EOFError, TypeError):
                 path.unlink()  # a corrupt or foreign cache file is rebuilt, never trusted
         gaz = cls.build(min_population)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(gaz._state()))
-        os.replace(tmp, path)
+        atomic_write(path, marshal.dumps(gaz._state()))
         return gaz
 
 
