@@ -137,3 +137,15 @@ def test_x_comma_y_resolves_inside_y(enricher):
     assert ("Paris", "US", "TX") == got[0]
     assert ("Damascus", "US", "MD") in got
     assert got[-1][:2] == ("Paris", "US")  # the story's context (US) now favours the US Paris too
+
+
+def test_possessives_abbreviations_and_leading_places(enricher):
+    body = "South Korea's envoy flew to Santa Fe, N.M., on Friday."
+    other = "A memorial service for the ferry victims was held at the Manila Cathedral on Sunday."
+    r, r2 = enricher.enrich([story(body=body, uri="urn:test:heads"), story(body=other, uri="urn:test:heads2")])
+    got = {p.text: (p.country_code, p.admin1) for p in r.places if p.kind == "toponym"}
+    assert got["South Korea's"][0] == "KR"
+    assert got["N.M."] == ("US", "NM")
+    assert got["Santa Fe"] == ("US", "NM")
+    manila = next(p for p in r2.places if p.text.startswith("Manila"))
+    assert manila.country_code == "PH" and manila.confidence < 0.8

@@ -95,3 +95,33 @@ def test_prior_orders_candidates():
     big = GeoEntry(3, "Jordan", "XX", None, 0.0, 0.0, "PPL", 50_000_000)
     g = Gazetteer([(small, ["Jordan"]), (country, ["Jordan"]), (big, ["Jordan"])])
     assert [e.geonameid for e in g.candidates("jordan")[0]] == [2, 3, 1]
+
+
+@pytest.mark.parametrize("mention, geonameid, country", [
+    ("Rajasthan", 1258899, "IN"), ("Karnataka", 1267701, "IN"), ("Alberta", 5883102, "CA"),
+    ("Eastern Cape", 1085593, "ZA"), ("Anbar", 99592, "IQ"), ("Nineveh", 92877, "IQ"), ("Bavaria", 2951839, "DE"),
+])
+def test_first_level_divisions_worldwide(gazetteer, mention, geonameid, country):
+    entry, _ = gazetteer.resolve(mention)
+    assert (entry.geonameid, entry.country_code, entry.feature) == (geonameid, country, "ADM1")
+    assert entry.lat is not None and entry.admin1
+
+
+def test_a_town_is_preferred_to_the_province_named_after_it(gazetteer):
+    assert gazetteer.resolve("Erbil")[0].feature == "PPL"
+    assert gazetteer.resolve("Kirkuk")[0].feature == "PPL"
+    assert gazetteer.resolve("Maryland")[0].country_code == "US"  # "Maryland City" does not demote the state
+    assert gazetteer.resolve("Washington")[0].admin1 == "DC"
+
+
+def test_country_aliases_and_ap_state_abbreviations(gazetteer):
+    assert gazetteer.resolve("Britain")[0].country_code == "GB"
+    for abbr, state in [("Calif.", "CA"), ("N.M.", "NM"), ("Md.", "MD"), ("N.C.", "NC"), ("Wash.", "WA")]:
+        entry, _ = gazetteer.resolve(abbr)
+        assert (entry.country_code, entry.admin1, entry.feature) == ("US", state, "ADM1"), abbr
+
+
+def test_nearby_places_break_ties(gazetteer):
+    springfield_il = (39.80, -89.64)
+    assert gazetteer.resolve("Springfield", {"US"}, near=[(41.88, -87.63), springfield_il])[0].admin1 == "IL"
+    assert gazetteer.resolve("Springfield", {"US"}, near=[(42.36, -71.06)])[0].admin1 == "MA"

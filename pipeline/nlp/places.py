@@ -16,20 +16,22 @@
    demonyms) and those of its dateline and provider place hints (``doc._.hints``, set by the
    enricher) favour candidates in those countries ("Damascus" in a Maryland story). Mentions inside
    the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
-   ("Paris, Texas", "Damascus, Maryland").
+   ("Paris, Texas", "Damascus, Maryland"). A possessive is dropped ("South Korea's"); a name the
+   gazetteer lacks is located by a well-known place leading it ("Manila Cathedral"), with less confidence.
 
 Writes ``doc._.places``: a list of :class:`PlaceMention`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..geo import GeoEntry, Gazetteer, default_gazetteer
+from ..geo import GeoEntry, Gazetteer, default_gazetteer, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
@@ -37,6 +39,13 @@ _ARTICLES = {"the"}
 _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "into", "across", "of", "to",
          "town", "towns", "city", "cities", "village", "villages", "province", "district", "region"}
 _COORD = {"and", "or", ","}
+_SURE = 0.8  # confidence above which a place anchors the others
+_POSSESSIVE = re.compile(r"\s*['’]s$")
+# Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
+# alone; the model must tag them.
+_GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
+            "center", "capital", "upper", "lower", "middle", "coast", "coastal", "island", "islands", "lakes",
+            "valley", "mountain", "river", "lake", "national", "federal", "state", "district", "region"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +130,15 @@ class PlaceResolver:
             name = dateline_place if in_dateline and dateline_place and span.text.lower() == dateline_place.lower() \
                 else span.text
             container = containers.get(span.start)
+            name = _POSSESSIVE.sub("", name)
             resolved = (self.gazetteer.resolve_within(name, container) if container else None) \
-                or self.gazetteer.resolve(name, context)
+                or self.gazetteer.resolve(name, context) or self._resolve_head(span, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
+        mentions = self._by_proximity(mentions, context, fixed={s.start_char for s, _ in toponyms if s.start in containers})
         for span, entry in demonym_entries:
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
@@ -145,8 +156,40 @@ class PlaceResolver:
                     out[span.start] = found[0]
         return out
 
+    def _by_proximity(self, mentions: list[PlaceMention], context: set[str], fixed: set[int]) -> list[PlaceMention]:
+        """Second pass: an unsure point place is resolved again, favouring candidates near the story's
+        sure ones ("London" in a story about Ontario towns)."""
+        sure = [m for m in mentions if m.entry is not None and m.confidence >= _SURE and not m.entry.is_area
+                and m.entry.lat is not None]
+        if not sure:
+            return mentions
+        out = []
+        for m in mentions:
+            if m.entry is not None and m.entry.feature == "PPL" and m.confidence < _SURE and m.start not in fixed:
+                near = [(s.entry.lat, s.entry.lon) for s in sure if s.entry.geonameid != m.entry.geonameid
+                        and normalize_name(s.text) != normalize_name(m.text)]
+                again = self.gazetteer.resolve(_POSSESSIVE.sub("", m.text), context, near) if near else None
+                if again is not None and again[0].geonameid != m.entry.geonameid:
+                    m = replace(m, entry=again[0], confidence=again[1])
+            out.append(m)
+        return out
+
+    def _resolve_head(self, span: Span, context: set[str]) -> tuple[GeoEntry, float] | None:
+        """A name the gazetteer lacks that starts with one it knows well: "Manila Cathedral", "Mississippi
+        State", "Birmingham City" are located by their leading place, with less confidence."""
+        for n in range(len(span) - 1, 0, -1):
+            head = span[:n]
+            if head[-1].is_punct or not self._known(head, 100_000):
+                continue
+            found = self.gazetteer.resolve(head.text, context)
+            if found:
+                return found[0], round(found[1] * 0.6, 3)
+        return None
+
     def _known(self, span: Span, min_population: int) -> bool:
         """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
+        if all(t.lower_ in _GENERIC or t.is_punct for t in span):
+            return False
         found, _ = self.gazetteer.candidates(span.text, fold=False)
         return bool(found) and (found[0].feature != "PPL" or found[0].population >= min_population)
 
