@@ -9,7 +9,9 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._records import Area, EnrichedStory, Entity, Focus, FocusItem, Place, Story
+from ._records import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story,
+                       TextSpan)
+from .events import event_type
 from .nlp import DEFAULT_MODEL, build_nlp
 from .parsing._common import utc_now_iso
 
@@ -56,7 +58,8 @@ class Enricher:
         at = story.body.find(dateline.text, 0, 300) if dateline else -1
         doc._.hints = {"dateline_place": dateline.place if dateline else None,
                        "dateline_end": at + len(dateline.text) if at >= 0 else 0,
-                       "place_hints": list(story.place_hints)}
+                       "place_hints": list(story.place_hints),
+                       "story_date": story.version_created or story.received_at}
         return doc
 
     def _common(self, story: Story) -> dict:
@@ -99,9 +102,10 @@ class Enricher:
                 p.role = "focus"
         areas = [Area(text=a.text, start=a.start, end=a.end, kind=a.kind, country_codes=list(a.country_codes),
                       geometry=a.geometry) for a in doc._.areas]
+        events = [_event(m, places, areas, focus) for m in doc._.events or ()]
         return EnrichedStory(
-            **self._common(story), entities=entities, places=places, events=[], focus=focus, tags=[],
-            areas=areas,
+            **self._common(story), entities=entities, places=places, events=events, focus=focus,
+            tags=_tags(events), areas=areas,
         )
 
     def kill(self, story: Story) -> EnrichedStory:
@@ -113,6 +117,57 @@ class Enricher:
             **self._common(story), entities=[], places=[], events=[], focus=Focus(),
             tags=["language_unsupported"],
         )
+
+
+def _event(m, places: list[Place], areas: list[Area], focus: Focus) -> Event:
+    """An EventMention of the ``wirewatch_events`` component as a record, its place resolved."""
+    kind = event_type(m.type)
+    return Event(
+        type=m.type, confidence=m.confidence, acled_event_type=kind.acled_event_type,
+        acled_sub_event_type=kind.acled_sub_event_type,
+        trigger=TextSpan(text=m.trigger[0], start=m.trigger[1], end=m.trigger[2]),
+        sentence=Offsets(start=m.sentence[0], end=m.sentence[1]), modality=m.modality, actors=list(m.actors),
+        targets=list(m.targets), place=_event_place(m.place, places, areas, focus), date=m.date,
+        date_text=m.date_text, fatalities=m.fatalities,
+    )
+
+
+def _event_place(ref, places: list[Place], areas: list[Area], focus: Focus) -> EventPlace | None:
+    if ref is None:
+        top = next((f for f in focus.places if f.score >= 0.25), None)
+        if top is None:
+            return None
+        at = next((p for p in places if p.geonameid == top.geonameid), None)
+        return EventPlace(text=at.text if at else top.name, start=at.start if at else -1, end=at.end if at else -1,
+                          how="focus", kind="toponym", geonameid=top.geonameid, name=top.name,
+                          country_code=top.country_code, lat=at.lat if at else None, lon=at.lon if at else None)
+    if ref.kind == "area":
+        area = areas[ref.index]
+        lon, lat = _centroid(area.geometry)
+        return EventPlace(text=area.text, start=area.start, end=area.end, how=ref.how, kind="area", geonameid=None,
+                          name=None, country_code=area.country_codes[0] if len(area.country_codes) == 1 else None,
+                          lat=lat, lon=lon)
+    p = places[ref.index]
+    return EventPlace(text=p.text, start=p.start, end=p.end, how=ref.how, kind="toponym", geonameid=p.geonameid,
+                      name=p.name, country_code=p.country_code, lat=p.lat, lon=p.lon)
+
+
+def _centroid(geometry: dict) -> tuple[float | None, float | None]:
+    from shapely.geometry import shape
+
+    try:
+        point = shape(geometry).centroid
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None, None
+    return round(point.x, 5), round(point.y, 5)
+
+
+def _tags(events: list[Event]) -> list[str]:
+    """Story-level summary: the types of events reported as happening, plus threats and elections."""
+    tags = {e.type for e in events if e.modality in ("asserted", "reported")}
+    tags |= {"threaten" for e in events if e.type == "threaten" or e.modality == "threatened"}
+    tags |= {"election" for e in events if e.type == "election"}
+    return sorted(tags)
 
 
 _WEIGHTS = {"dateline": 2.0, "toponym": 1.0, "demonym": 0.5}

@@ -17,6 +17,9 @@ __all__ = [
     "Place",
     "Area",
     "Event",
+    "EventPlace",
+    "TextSpan",
+    "Offsets",
     "FocusItem",
     "Focus",
     "EnrichedStory",
@@ -93,11 +96,54 @@ class Area(faust.Record, **_OPTIONS):
     geometry: Dict[str, Any]
 
 
+class TextSpan(faust.Record, **_OPTIONS):
+    """A stretch of the body: the words that signal an event."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Offsets(faust.Record, **_OPTIONS):
+    """Character offsets of a sentence in the body."""
+
+    start: int
+    end: int
+
+
+class EventPlace(faust.Record, **_OPTIONS):
+    """Where an event happened: a place or area of the story, and how it was linked (``attached`` by a
+    locative preposition to the trigger, elsewhere in the ``sentence``, else the story's ``dateline``
+    or ``focus``)."""
+
+    text: str
+    start: int
+    end: int
+    how: str
+    kind: str
+    geonameid: Optional[int]
+    name: Optional[str]
+    country_code: Optional[str]
+    lat: Optional[float]
+    lon: Optional[float]
+
+
 class Event(faust.Record, **_OPTIONS):
-    """An event the story reports (filled from issue 04 on)."""
+    """An event the story reports, in the taxonomy of ``schemas/event-taxonomy.json``."""
 
     type: str
     confidence: float
+    acled_event_type: Optional[str] = None
+    acled_sub_event_type: Optional[str] = None
+    trigger: Optional[TextSpan] = None
+    sentence: Optional[Offsets] = None
+    modality: str = "asserted"
+    actors: List[str] = []
+    targets: List[str] = []
+    place: Optional[EventPlace] = None
+    date: Optional[str] = None
+    date_text: Optional[str] = None
+    fatalities: Optional[int] = None
 
 
 class FocusItem(faust.Record, **_OPTIONS):

@@ -39,6 +39,10 @@ _ARTICLES = {"the"}
 _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "into", "across", "of", "to",
          "town", "towns", "city", "cities", "village", "villages", "province", "district", "region"}
 _COORD = {"and", "or", ","}
+_PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region",
+                "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
+                "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
+                "area", "valley", "oasis", "enclave", "quarter"}
 _SURE = 0.8  # confidence above which a place anchors the others
 _POSSESSIVE = re.compile(r"\s*['’]s$")
 # Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
@@ -92,6 +96,7 @@ class PlaceResolver:
         toponyms: list[tuple[Span, str]] = []
         demonyms: list[Span] = []
         accepted_ends: set[int] = set()
+        named_ends: set[int] = set()  # ends of places named by a place noun ("the village of X")
         for ent in doc.ents:
             span = self._trim(ent)
             if ent.label_ in self.labels:
@@ -102,11 +107,12 @@ class PlaceResolver:
             elif ent.label_ == "NORP":
                 demonyms.append(span)
             elif ent.label_ in self.rescue_labels and span[0].is_title and self._cued(span, accepted_ends) \
-                    and span[-1].lower_ not in surnames and self._rescuable(span):
+                    and span[-1].lower_ not in surnames and (self._rescuable(span) or self._named(span, named_ends)):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
+                named_ends.add(span.end)
         toponyms += self._embedded(doc, surnames)
-        toponyms += self._untagged(doc, accepted_ends)
+        toponyms += self._untagged(doc, accepted_ends, named_ends)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms)
                    if e is not None and e.feature in ("PCLI", "ADM1")}
@@ -208,8 +214,18 @@ class PlaceResolver:
                     break
         return out
 
-    def _untagged(self, doc: Doc, accepted_ends: set[int]) -> list[tuple[Span, str]]:
-        """Capitalised words outside any entity, after a place cue, known exactly as a sizeable place."""
+    @staticmethod
+    def _named(span: Span, named_ends: set[int]) -> bool:
+        """Introduced by a place noun ("the village of Kashkash", "towns of Mardes and Maharada"), or
+        coordinated with such a name: a place even when the gazetteer does not know it."""
+        doc, at = span.doc, span.start
+        if at >= 2 and doc[at - 1].lower_ == "of" and doc[at - 2].lemma_.lower() in _PLACE_NOUNS:
+            return True
+        return at >= 1 and doc[at - 1].lower_ in _COORD and (at - 1) in named_ends
+
+    def _untagged(self, doc: Doc, accepted_ends: set[int], named_ends: set[int]) -> list[tuple[Span, str]]:
+        """Capitalised words outside any entity, after a place cue, known exactly as a sizeable place
+        (or named as a place by a place noun)."""
         out, i = [], 0
         while i < len(doc):
             tok = doc[i]
@@ -220,9 +236,13 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            if self._cued(span, accepted_ends) and self._known(span, self.rescue_min_population):
+            named = self._named(span, named_ends)
+            if named or (self._cued(span, accepted_ends) and (self._known(span, self.rescue_min_population)
+                                                              or self._rescuable(span))):
                 out.append((span, "LOC"))
                 accepted_ends.add(span.end)
+                if named:
+                    named_ends.add(span.end)
             i = j
         return out
 

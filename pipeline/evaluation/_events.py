@@ -1,0 +1,156 @@
+"""Event evaluations.
+
+**Types** on CASE 2021 task 2 (Haneczok et al.): snippets with one fine-grained label each (the 25 ACLED
+sub-event types and five more). Each snippet is enriched as a story; its predicted label is the
+highest-confidence event that has a CASE label (``OTHER`` when there is none). Reported: accuracy,
+weighted and macro F1 over the classes, a per-class table and the most frequent confusions.
+
+**Location** on the event-location data of Halterman ("Geolocating Political Events in Text"):
+sentences with an event verb and, where the event has one, the span of the place where it happened.
+For the gold verb, the event tagger's place linker picks a place or area of the sentence, or none.
+Correct when it overlaps a gold LOCATION span, or when both are none.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .._records import EnrichedStory, Story
+from ..events import EVENT_TYPES
+
+__all__ = ["Snippet", "load_case", "evaluate_case", "CaseReport", "LocationItem", "load_event_locations",
+           "LocationReport", "evaluate_locations", "CASE_TO_TYPE"]
+
+CASE_TO_TYPE = {t.case_code: t.id for t in EVENT_TYPES if t.case_code}
+_TYPE_TO_CASE = {v: k for k, v in CASE_TO_TYPE.items()}
+
+
+@dataclass(frozen=True)
+class Snippet:
+    id: str
+    text: str
+    label: str
+
+
+def load_case(path: str | Path) -> list[Snippet]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [Snippet(r["id"], r["EventSnippet"], r["SubType"].strip()) for r in rows if r.get("EventSnippet")]
+
+
+def predict_label(result: EnrichedStory) -> str:
+    scored = [(e.confidence, _TYPE_TO_CASE[e.type]) for e in result.events if e.type in _TYPE_TO_CASE]
+    return max(scored)[1] if scored else "OTHER"
+
+
+@dataclass
+class CaseReport:
+    n: int
+    accuracy: float
+    weighted_f1: float
+    macro_f1: float
+    per_class: dict[str, dict]
+    confusions: list[tuple[str, str, int]]
+    predictions: list[tuple[str, str, str]] = field(default_factory=list)  # id, gold, predicted
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "accuracy": self.accuracy, "weighted_f1": self.weighted_f1, "macro_f1": self.macro_f1,
+                "per_class": self.per_class, "confusions": [list(c) for c in self.confusions]}
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_labels(gold: Sequence[str], predicted: Sequence[str]) -> tuple[dict[str, dict], float, float, float]:
+    classes = sorted(set(gold))
+    per_class = {}
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, predicted) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, predicted) if g == c and p != c)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        per_class[c] = {"precision": round(precision, 3), "recall": round(recall, 3),
+                        "f1": round(_f1(precision, recall), 3), "support": tp + fn}
+    total = len(gold)
+    weighted = sum(v["f1"] * v["support"] for v in per_class.values()) / total if total else 0.0
+    macro = sum(v["f1"] for v in per_class.values()) / len(per_class) if per_class else 0.0
+    accuracy = sum(1 for g, p in zip(gold, predicted) if g == p) / total if total else 0.0
+    return per_class, round(weighted, 3), round(macro, 3), round(accuracy, 3)
+
+
+def evaluate_case(snippets: Sequence[Snippet], enrich: Callable[[list[Story]], Iterable[EnrichedStory]]) -> CaseReport:
+    stories = [Story(uri=f"case:{s.id}", version=1, headline="", body=s.text, source_format="text", received_at="",
+                     language="en") for s in snippets]
+    predicted = [predict_label(r) for r in enrich(stories)]
+    gold = [s.label for s in snippets]
+    per_class, weighted, macro, accuracy = score_labels(gold, predicted)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(15)
+    return CaseReport(len(gold), accuracy, weighted, macro, per_class, [(g, p, n) for (g, p), n in confusions],
+                      [(s.id, g, p) for s, g, p in zip(snippets, gold, predicted)])
+
+
+@dataclass(frozen=True)
+class LocationItem:
+    text: str
+    verb: tuple[int, int]
+    locations: tuple[tuple[int, int], ...]
+
+
+def load_event_locations(path: str | Path, limit: int | None = None) -> list[LocationItem]:
+    items = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            verbs = [(s["start"], s["end"]) for s in record["spans"] if s["label"] == "VERB"]
+            if len(verbs) != 1:
+                continue
+            locations = tuple((s["start"], s["end"]) for s in record["spans"] if s["label"] == "LOCATION")
+            items.append(LocationItem(record["text"], verbs[0], locations))
+            if limit and len(items) >= limit:
+                break
+    return items
+
+
+@dataclass
+class LocationReport:
+    n: int
+    accuracy: float
+    with_location: dict
+    without_location: dict
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "accuracy": self.accuracy, "with_location": self.with_location,
+                "without_location": self.without_location}
+
+
+def evaluate_locations(items: Sequence[LocationItem],
+                       link: Callable[[list[LocationItem]], Iterable[tuple[int, int] | None]]) -> LocationReport:
+    """``link`` returns, per item, the character span of the place linked to its verb, or ``None``."""
+    buckets: dict[str, list[bool]] = defaultdict(list)
+    errors = []
+    for item, got in zip(items, link(list(items)), strict=True):
+        if item.locations:
+            ok = got is not None and any(got[0] < e and s < got[1] for s, e in item.locations)
+            buckets["with"].append(ok)
+        else:
+            ok = got is None
+            buckets["without"].append(ok)
+        if not ok:
+            errors.append({"text": item.text, "verb": item.text[item.verb[0]:item.verb[1]],
+                           "gold": [item.text[s:e] for s, e in item.locations],
+                           "predicted": item.text[got[0]:got[1]] if got else None})
+    every = buckets["with"] + buckets["without"]
+
+    def share(values: list[bool]) -> dict:
+        return {"n": len(values), "accuracy": round(sum(values) / len(values), 3) if values else None}
+
+    return LocationReport(len(every), round(sum(every) / len(every), 3) if every else 0.0, share(buckets["with"]),
+                          share(buckets["without"]), errors)

@@ -1,0 +1,150 @@
+"""Resolve the date expressions of news text against the story's date (pure; no spaCy).
+
+"Monday" → the last Monday on or before the story date; "June 27" → that day in the story's year
+(the year before if that would be after the story); "mid-April", "early March", "last month", "last
+week", "yesterday", "the day after", "two days ago". The result is ISO 8601 at the precision the text
+gives: ``2026-06-27``, ``2026-04`` (a month), ``2026`` (a year).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+__all__ = ["resolve_date", "parse_story_date"]
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"], start=1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS.update({"sept": 9})
+_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "a": 1, "an": 1}
+_MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
+            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+
+_MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b", re.I)
+_PART_MONTH = re.compile(rf"\b(early|mid|late|end of|beginning of|in)[\s-]+{_MONTH_RE}(?:\s+(\d{{4}}))?\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_WEEKDAY = re.compile(r"\b(last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+(day|week|month|year)s?\s+ago\b", re.I)
+_LAST = re.compile(r"\b(last|this|next|past)\s+(week|month|year|night|weekend)\b", re.I)
+_SIMPLE = re.compile(r"\b(yesterday|today|tonight|tomorrow|overnight|this morning|this afternoon|this evening)\b", re.I)
+_AFTER = re.compile(r"\b(?:the\s+)?(day|week|month)\s+(after|before)\b", re.I)
+_YEAR = re.compile(r"\b(?:in\s+)(19\d{2}|20\d{2})\b", re.I)
+
+
+def parse_story_date(value: str | None) -> date | None:
+    """The date part of an ISO timestamp ("2026-11-23T08:00:00Z" → 2026-11-23), else ``None``."""
+    if not value:
+        return None
+    m = _ISO.search(value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _shift_months(d: date, months: int) -> tuple[int, int]:
+    total = d.year * 12 + d.month - 1 + months
+    return total // 12, total % 12 + 1
+
+
+def _past_day(year: int, month: int, day: int, story: date, explicit_year: bool) -> date | None:
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    if not explicit_year and found > story + timedelta(days=7):  # "December 30" in a January story
+        try:
+            found = date(year - 1, month, day)
+        except ValueError:
+            return None
+    return found
+
+
+def resolve_date(text: str, story: date | None, previous: str | None = None) -> tuple[str, str] | None:
+    """The first date expression in ``text`` resolved against ``story``: (ISO date, matched text).
+
+    ``previous`` (an ISO date resolved earlier in the story) anchors "the day after"."""
+    if story is None:
+        return None
+    candidates: list[tuple[int, str, str]] = []  # (position, iso, text)
+
+    def add(m: re.Match, iso: str | None) -> None:
+        if iso:
+            candidates.append((m.start(), iso, m.group(0)))
+
+    for m in _ISO.finditer(text):
+        d = parse_story_date(m.group(0))
+        add(m, d.isoformat() if d else None)
+    for m in _MONTH_DAY.finditer(text):
+        month = _MONTHS.get(m.group(1).lower().rstrip("."))
+        year = int(m.group(3)) if m.group(3) else story.year
+        d = _past_day(year, month, int(m.group(2)), story, bool(m.group(3))) if month else None
+        add(m, d.isoformat() if d else None)
+    for m in _DAY_MONTH.finditer(text):
+        month = _MONTHS.get(m.group(2).lower().rstrip("."))
+        year = int(m.group(3)) if m.group(3) else story.year
+        d = _past_day(year, month, int(m.group(1)), story, bool(m.group(3))) if month else None
+        add(m, d.isoformat() if d else None)
+    for m in _PART_MONTH.finditer(text):
+        word = m.group(2).lower().rstrip(".")
+        if word == "may" and m.group(1).lower() == "in" and not m.group(3):
+            continue  # "in may" is mostly the verb
+        month = _MONTHS.get(word)
+        if month:
+            year = int(m.group(3)) if m.group(3) else (story.year if month <= story.month else story.year - 1)
+            add(m, f"{year:04d}-{month:02d}")
+    for m in _WEEKDAY.finditer(text):
+        target = _WEEKDAYS[m.group(2).lower()]
+        which = (m.group(1) or "").strip().lower()
+        back = (story.weekday() - target) % 7
+        if which == "next":
+            d = story + timedelta(days=(target - story.weekday()) % 7 or 7)
+        else:
+            d = story - timedelta(days=back or (7 if which == "last" else 0))
+        add(m, d.isoformat())
+    for m in _AGO.finditer(text):
+        n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1).lower()]
+        unit = m.group(2).lower()
+        if unit == "day":
+            add(m, (story - timedelta(days=n)).isoformat())
+        elif unit == "week":
+            add(m, (story - timedelta(weeks=n)).isoformat())
+        elif unit == "month":
+            y, mo = _shift_months(story, -n)
+            add(m, f"{y:04d}-{mo:02d}")
+        else:
+            add(m, f"{story.year - n:04d}")
+    for m in _LAST.finditer(text):
+        which, unit = m.group(1).lower(), m.group(2).lower()
+        step = {"last": -1, "past": -1, "this": 0, "next": 1}[which]
+        if unit in ("night", "weekend"):
+            add(m, (story - timedelta(days=1 if unit == "night" else (story.weekday() + 2) % 7 or 7)).isoformat()
+                if step <= 0 else None)
+        elif unit == "week":
+            add(m, (story + timedelta(weeks=step)).isoformat())
+        elif unit == "month":
+            y, mo = _shift_months(story, step)
+            add(m, f"{y:04d}-{mo:02d}")
+        else:
+            add(m, f"{story.year + step:04d}")
+    for m in _SIMPLE.finditer(text):
+        word = m.group(1).lower()
+        offset = {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+        add(m, (story + timedelta(days=offset)).isoformat())
+    for m in _AFTER.finditer(text):
+        base = parse_story_date(previous) if previous else None
+        if base is not None and m.group(1).lower() == "day":
+            add(m, (base + timedelta(days=1 if m.group(2).lower() == "after" else -1)).isoformat())
+    for m in _YEAR.finditer(text):
+        add(m, m.group(1))
+    if not candidates:
+        return None
+    _, iso, matched = min(candidates, key=lambda c: c[0])
+    return iso, matched

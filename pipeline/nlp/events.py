@@ -1,0 +1,432 @@
+"""spaCy component ``wirewatch_events``: the events a story reports → ``doc._.events``.
+
+1. A cheap scan: a :class:`~spacy.matcher.Matcher` over lemmas (and lower-cased forms) finds trigger
+   phrases from :mod:`pipeline.events._lexicon` in the whole doc.
+2. Only sentences with a trigger go on: the model's dependency parser runs on those sentences alone
+   (it is not in the main pipeline; parsing whole stories would cost more than all else).
+3. Per sentence, :func:`pipeline.events._rules.decide` keeps the events the cues support; the parse
+   gives each its modality (asserted, reported, threatened, planned, negated, denied, hypothetical),
+   actors, targets and the place it happened (a place or area attached to the trigger by a locative
+   preposition; else one so attached elsewhere in the sentence; else the dateline place, else the
+   story's focus); the sentence gives its date (resolved against the story date) and fatalities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from ..events._dates import parse_story_date, resolve_date
+from ..events._fatalities import parse_fatalities
+from ..events._lexicon import TRIGGERS, Trigger
+from ..events._rules import Candidate, Sentence, actor_kind, decide
+
+__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
+
+_LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
+              "throughout", "within", "from", "towards", "toward", "between", "north", "south", "east", "west",
+              "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby", "of"}
+_BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
+_DIRECT = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
+_CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
+_THREAT = {"threaten", "vow", "warn", "pledge", "promise", "swear"}
+_DENY = {"deny", "reject", "dismiss", "refute", "rule"}
+_PLAN = {"plan", "intend", "prepare", "schedule", "aim", "seek", "plot", "propose", "consider", "postpone", "delay"}
+_HYPO_AUX = {"may", "might", "could", "would", "should"}
+_REPORT = {"say", "report", "claim", "allege", "tell", "state", "announce", "confirm", "accord", "add", "write"}
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlaceRef:
+    text: str
+    start: int
+    end: int
+    how: str  # attached | sentence | dateline | focus
+    kind: str  # toponym | area
+    index: int  # into doc._.places (toponym) or doc._.areas (area); -1 for a dateline/focus place
+
+
+@dataclass(slots=True)
+class EventMention:
+    type: str
+    trigger: tuple[str, int, int]  # text, start, end (characters)
+    sentence: tuple[int, int]
+    modality: str
+    confidence: float
+    actors: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    place: EventPlaceRef | None = None
+    date: str | None = None
+    date_text: str | None = None
+    fatalities: int | None = None
+
+
+class EventTagger:
+    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
+                 parse: bool = True, sentence_fallback: bool = True) -> None:
+        self.name = name
+        self.sentence_fallback = sentence_fallback
+        self.nlp = nlp
+        self.min_confidence = min_confidence
+        self.parse = parse
+        self.matcher = Matcher(nlp.vocab)
+        self.triggers: dict[str, list[Trigger]] = {}
+        for trigger in triggers:
+            key = trigger.phrase
+            if key not in self.triggers:
+                words = key.replace("-", " - ").split()
+                patterns = [[{"LEMMA": w} for w in words], [{"LOWER": w} for w in words]]
+                if len(words) > 1:  # "weapons cache" also as lemmas: weapon cache
+                    patterns.append([{"LEMMA": _singular(w)} for w in words])
+                self.matcher.add(key, patterns)
+            self.triggers.setdefault(key, []).append(trigger)
+
+    def _parser(self) -> Any | None:
+        if not self.parse:
+            return None
+        try:
+            return self.nlp.get_pipe("parser")
+        except KeyError:
+            return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = self.tag(doc)
+        return doc
+
+    def tag(self, doc: Doc) -> list[EventMention]:
+        found: dict[int, list[tuple[Trigger, int, int]]] = {}
+        seen = set()
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        dateline_end = int((doc._.hints or {}).get("dateline_end") or 0)
+        if dateline_end and sents and sents[0].start_char < dateline_end:  # "BAGHDAD (AP) —" is not the subject
+            after = next((t.i for t in sents[0] if t.idx >= dateline_end), None)
+            sents[0] = doc[after:sents[0].end] if after is not None else sents[0]
+        sent_of = {}
+        for i, s in enumerate(sents):
+            for t in s:
+                sent_of[t.i] = i
+        for match_id, start, end in self.matcher(doc):
+            key = doc.vocab.strings[match_id]
+            if (key, start, end) in seen or start not in sent_of:
+                continue
+            seen.add((key, start, end))
+            for trigger in self.triggers[key]:
+                found.setdefault(sent_of[start], []).append((trigger, start, end))
+        if not found:
+            return []
+        order = sorted(found)
+        parsed = self._parse([sents[i] for i in order])
+        hints = doc._.hints or {}
+        story_date = parse_story_date(hints.get("story_date"))
+        events: list[EventMention] = []
+        previous_date: str | None = None
+        for i, sent_doc in zip(order, parsed):
+            sent = sents[i]
+            sentence = Sentence([t.lemma_.lower() for t in sent], [t.lower_ for t in sent])
+            subject_kind = {start: self._subject_kind(sent, sent_doc, start, end) for _, start, end in found[i]}
+            salience = {start: self._salience(sent, sent_doc, start, end, lead=(i == order[0]))
+                        for _, start, end in found[i]}
+            resolved = resolve_date(sent.text, story_date, previous_date) if story_date else None
+            if resolved:
+                previous_date = resolved[0]
+            fatalities = parse_fatalities(sent.text)
+            for cand in decide(sentence, found[i], subject_kind, salience):
+                event = self._event(doc, sent, sent_doc, cand, resolved, story_date, fatalities)
+                if event.confidence >= self.min_confidence:
+                    events.append(event)
+        return events
+
+    def _parse(self, sents: list[Span]) -> list[Doc | None]:
+        parser = self._parser()
+        if parser is None:
+            return [None] * len(sents)
+        return list(parser.pipe(s.as_doc() for s in sents))
+
+    @staticmethod
+    def _token(sent: Span, sent_doc: Doc | None, start: int, end: int) -> Token | None:
+        """The syntactic head of the trigger span, in the sentence's parsed doc."""
+        if sent_doc is None:
+            return None
+        span = sent_doc[start - sent.start:end - sent.start]
+        return span.root if len(span) else None
+
+    def _salience(self, sent: Span, sent_doc: Doc | None, start: int, end: int, lead: bool) -> float:
+        """+0.05 in the first sentence with a trigger (the lead), +0.05 in the main clause, -0.25 inside
+        a background phrase ("after …", "following …", "in response to …", "over …")."""
+        bonus = 0.05 if lead else 0.0
+        tok = self._token(sent, sent_doc, start, end)
+        if tok is None:
+            return bonus
+        if _governor(tok).dep_ == "ROOT":
+            bonus += 0.05
+        for anc in tok.ancestors:
+            if anc.dep_ == "prep" and anc.lower_ in _BACKGROUND:
+                return bonus - 0.25
+            if anc.dep_ == "pobj" and anc.lower_ == "response":
+                return bonus - 0.25
+        return bonus
+
+    def _subject_kind(self, sent: Span, sent_doc: Doc | None, start: int, end: int) -> str | None:
+        tok = self._token(sent, sent_doc, start, end)
+        if tok is None:
+            return None
+        verb = _governor(tok)
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "agent"):
+                node = child if child.dep_ == "nsubj" else next((c for c in child.children if c.dep_ == "pobj"), None)
+                if node is not None:
+                    kind = actor_kind(" ".join(t.lemma_ for t in node.subtree))
+                    if kind:
+                        return kind
+        return None
+
+    def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, cand: Candidate, resolved: tuple[str, str] | None,
+               story_date: date | None, fatalities: int | None) -> EventMention:
+        span = doc[cand.start:cand.end]
+        tok = self._token(sent, sent_doc, cand.start, cand.end)
+        modality = _modality(tok) if tok is not None else "asserted"
+        if cand.type == "threaten" and modality in ("asserted", "reported"):
+            modality = "threatened"
+        actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
+            else ([], [])
+        place = self._place(doc, sent, sent_doc, tok)
+        factor = {"asserted": 1.0, "reported": 0.95, "threatened": 0.9}.get(modality, 0.85)
+        if place is not None and place.how in ("dateline", "focus"):
+            factor *= 0.95
+        violent = cand.type not in ("agreement", "diplomatic_event", "election", "threaten", "natural_disaster",
+                                    "peaceful_protest", "arrests", "change_to_group_activity", "other")
+        return EventMention(
+            type=cand.type,
+            trigger=(span.text, span.start_char, span.end_char),
+            sentence=(sent.start_char, sent.end_char),
+            modality=modality,
+            confidence=round(cand.score * factor, 3),
+            actors=actors,
+            targets=targets,
+            place=place,
+            date=resolved[0] if resolved else (story_date.isoformat() if story_date else None),
+            date_text=resolved[1] if resolved else None,
+            fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
+        )
+
+    def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
+        """Where the event signalled by tokens ``start:end`` happened, within its sentence only (no
+        dateline or focus fallback): for evaluating the linker on sentence-level data."""
+        sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+        [sent_doc] = self._parse([sent])
+        return self._place(doc, sent, sent_doc, self._token(sent, sent_doc, start, end), fallback=False)
+
+    def _place(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None,
+               fallback: bool = True) -> EventPlaceRef | None:
+        spans = _place_spans(doc, sent)
+        ref = None
+        if spans and sent_doc is not None and tok is not None:
+            by_token = {}
+            for item in spans:
+                for i in range(item[0], item[1]):
+                    by_token.setdefault(i - sent.start, item)
+            ref = _link(tok, by_token, self.sentence_fallback)
+        elif spans and sent_doc is None:
+            ref = ("sentence", spans[0])
+        if ref is not None:
+            how, (_, _, kind, index, text, start, end, _) = ref
+            return EventPlaceRef(text, start, end, how, kind, index)
+        if not fallback:
+            return None
+        places = list(doc._.places or [])
+        for i, p in enumerate(places):
+            if p.role == "dateline" and p.entry is not None:
+                return EventPlaceRef(p.text, p.start, p.end, "dateline", "toponym", i)
+        return None  # the enricher falls back to the story's focus
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+def _place_spans(doc: Doc, sent: Span) -> list[tuple]:
+    """Places and areas inside the sentence: (token start, token end, kind, index, text, char start, char end)."""
+    out = []
+    for kind, items in (("area", doc._.areas or []), ("toponym", doc._.places or [])):
+        for i, p in enumerate(items):
+            if kind == "toponym" and p.kind != "toponym":
+                continue
+            if sent.start_char <= p.start and p.end <= sent.end_char:
+                span = doc.char_span(p.start, p.end, alignment_mode="expand")
+                if span is not None:
+                    out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p)))
+    return out
+
+
+def _specificity(kind: str, p: Any) -> float:
+    """Lower is more specific: a town (or a name too small for the gazetteer) before a province, an
+    area, a country."""
+    if kind == "area":
+        return 1.5 if p.kind == "part_of_country" else 1.0
+    entry = p.entry
+    if entry is None or entry.feature == "PPL":
+        return 0.0
+    return 1.0 if entry.feature == "ADM1" else 2.0
+
+
+def _governor(tok: Token) -> Token:
+    """The verb a nominal trigger depends on ("carried out airstrikes" → carried), else the trigger."""
+    node = tok
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX") or node.dep_ == "ROOT":
+            return node
+        if node.dep_ == "pobj" and node.head.dep_ in ("prep", "agent"):
+            node = node.head.head
+        elif node.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "compound", "conj", "appos", "npadvmod", "amod"):
+            node = node.head
+        else:
+            return node
+    return node
+
+
+def _modality(tok: Token) -> str:
+    verb = _governor(tok)
+    for node in {tok, verb}:
+        for child in node.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return "negated"
+            if child.dep_ == "aux" and child.lower_ in _HYPO_AUX:
+                return "hypothetical"
+            if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll"):
+                return "planned"
+            if child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether"):
+                return "hypothetical"
+    node = verb
+    for _ in range(4):
+        if node.head is node:
+            break
+        node = node.head
+        lemma = node.lemma_.lower()
+        if lemma in _DENY:
+            return "denied"
+        if lemma in _THREAT:
+            return "threatened"
+        if lemma in _PLAN:
+            return "planned"
+        if any(c.dep_ == "aux" and c.lower_ in _HYPO_AUX for c in node.children) and node.dep_ in ("ROOT", "conj"):
+            return "hypothetical"
+        if lemma in _REPORT:
+            return "reported"
+    if any(c.lower_ == "according" for c in verb.subtree):
+        return "reported"
+    return "asserted"
+
+
+def _phrase(tok: Token) -> str:
+    """A participant's words: its compounds, modifiers and flat names, not its relative clauses."""
+    keep = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("compound", "flat", "appos")]
+    left = min(t.i for t in keep)
+    words = [t for t in tok.doc[left:tok.i + 1] if t.dep_ not in ("det", "punct") or t.i == tok.i]
+    return " ".join(t.text for t in words).strip()
+
+
+def _participants(tok: Token, t_start: int, t_end: int) -> tuple[list[str], list[str]]:
+    verb = _governor(tok)
+    inside = range(t_start, t_end)
+    actors, targets = [], []
+    for child in verb.children:
+        if child.i in inside:
+            continue
+        if child.dep_ == "nsubj":
+            actors.append(_phrase(child))
+        elif child.dep_ == "agent":
+            actors += [_phrase(c) for c in child.children if c.dep_ == "pobj" and c.i not in inside]
+        elif child.dep_ in ("dobj", "nsubjpass"):
+            targets.append(_phrase(child))
+    for node in {tok, verb}:
+        for child in node.children:
+            if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "targeting"):
+                targets += [_phrase(c) for c in child.children if c.dep_ == "pobj" and c.i not in inside]
+            if node is tok and child.dep_ in ("compound", "amod", "poss") and child.ent_type_ in ("NORP", "GPE", "ORG") \
+                    and child.i not in inside:
+                actors.append(child.text)
+    return _unique(actors), _unique(targets)
+
+
+def _unique(items: list[str]) -> list[str]:
+    out = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out[:4]
+
+
+def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
+               clauses: bool = False) -> list[tuple[tuple, int]]:
+    """Places under ``node`` reached through a locative preposition, with their depth; not crossing
+    into other clauses (nor, unless asked, into the subject)."""
+    out, frontier, depth = [], [(node, False)], 0
+    while frontier:
+        nxt = []
+        for tok, through_prep in frontier:
+            if through_prep and tok.i in by_token:
+                out.append((by_token[tok.i], depth))
+            for child in tok.children:
+                if (child.dep_ in _CLAUSAL and not clauses) or (skip_subject and child.dep_ in ("nsubj", "csubj")) or \
+                        (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not clauses):
+                    continue
+                locative = (child.dep_ == "prep" and child.lower_ in _LOC_PREPS) or \
+                    (depth == 0 and child.dep_ in _DIRECT)  # "stormed the town", "Utah Beach was captured"
+                nxt.append((child, through_prep or locative))
+        frontier, depth = nxt, depth + 1
+    return out
+
+
+def _best(found: list[tuple[tuple, int]]) -> tuple | None:
+    return min(found, key=lambda f: (f[0][7], f[1]))[0] if found else None
+
+
+def _link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tuple[str, tuple] | None:
+    """The place of the event signalled by ``tok``: attached to its verb by a locative preposition
+    (the most specific such place); else attached to its subject ("rebels in Syria attacked"); else
+    to the verb it depends on ("… destroyed a truck in Vedeno, killing three"); else, optionally, any
+    place so attached in the sentence."""
+    verb = _governor(tok)
+    coordinated = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        coordinated.append(verb.head)  # "killed three and raped ten in Darfur": coordinated verbs share a place
+    best = _best([f for v in coordinated for f in _reachable(v, by_token)])
+    if best is not None:
+        return "attached", best
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            best = _best(_reachable(child, by_token))
+            if best is not None:
+                return "attached", best
+    node = verb
+    for _ in range(2):
+        if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
+            break
+        node = node.head
+        best = _best(_reachable(node, by_token))
+        if best is not None:
+            return "attached", best
+    if sentence_fallback:
+        root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
+        best = _best(_reachable(root, by_token, skip_subject=False, clauses=True))
+        if best is not None:
+            return "sentence", best
+    return None
+
+
+@Language.factory(
+    "wirewatch_events",
+    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": True},
+    assigns=["doc._.events"],
+    requires=["doc.sents", "token.lemma"],
+)
+def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
+                      sentence_fallback: bool) -> EventTagger:
+    if not Doc.has_extension("events"):
+        Doc.set_extension("events", default=None)
+    return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback)
