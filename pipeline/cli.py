@@ -225,6 +225,45 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
+    import orjson
+
+    from ._enrich import Enricher
+    from .evaluation import evaluate_case, evaluate_locations, load_case, load_event_locations, place_linker
+
+    enricher = Enricher.load(settings.model)
+    if args.path.suffix == ".jsonl":
+        items = load_event_locations(args.path, limit=args.limit)
+        report = evaluate_locations(items, place_linker(enricher.nlp))
+        if args.errors:
+            args.errors.write_bytes(b"\n".join(orjson.dumps(e) for e in report.errors) + b"\n")
+        if args.json:
+            print(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
+            return 0
+        print(f"event locations: {report.n} sentences, accuracy {report.accuracy} "
+              f"(with a gold location: {report.with_location}; without: {report.without_location})")
+        return 0
+    snippets = load_case(args.path)
+    if args.limit:
+        snippets = snippets[:args.limit]
+    case = evaluate_case(snippets, lambda stories: enricher.enrich(stories, batch_size=32))
+    if args.errors:
+        args.errors.write_bytes(b"\n".join(orjson.dumps({"id": i, "gold": g, "predicted": p})
+                                           for i, g, p in case.predictions if g != p) + b"\n")
+    if args.json:
+        print(orjson.dumps(case.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        return 0
+    print(f"CASE 2021 task 2: {case.n} snippets, accuracy {case.accuracy}, weighted F1 {case.weighted_f1}, "
+          f"macro F1 {case.macro_f1}")
+    print(f"{'class':32s} {'P':>5s} {'R':>5s} {'F1':>5s} {'n':>4s}")
+    for name, v in case.per_class.items():
+        print(f"{name:32s} {v['precision']:5.2f} {v['recall']:5.2f} {v['f1']:5.2f} {v['support']:4d}")
+    print("most frequent confusions (gold → predicted):")
+    for g, p, n in case.confusions[:10]:
+        print(f"  {g} → {p}: {n}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import orjson
 
@@ -234,7 +273,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if not args.path.exists():
-        raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml)")
+        raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml; CASE 2021: "
+                          "../shared/data/events/case2021-task2/dev.tsv; event locations: "
+                          "../shared/data/events/event-location/dev.jsonl)")
+    if args.task == "events":
+        return _eval_events(args, settings)
     articles = load_gwn(args.path)
     enricher = Enricher.load(settings.model)
     gazetteer = default_gazetteer()
@@ -324,12 +367,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="stories per nlp.pipe batch")
     _add_common(p)
 
-    p = sub.add_parser("eval", help="evaluate against a development corpus (geo: GeoWebNews)",
+    p = sub.add_parser("eval", help="evaluate against a development corpus (geo: GeoWebNews; events: CASE 2021, "
+                                    "event locations)",
                        description="wirewatch eval geo PATH/GWN.xml: toponym recognition recall/precision and, on "
                                    "found toponyms, Acc@161km, exact GeoNames id, country accuracy, mean/median error, "
-                                   "AUC — overall and by toponym type.")
-    p.add_argument("task", choices=["geo"])
-    p.add_argument("path", type=Path, metavar="PATH", help="GeoWebNews GWN.xml")
+                                   "AUC — overall and by toponym type. wirewatch eval events PATH/dev.tsv: CASE 2021 "
+                                   "task 2 event types (weighted/macro F1, per class, confusions). wirewatch eval "
+                                   "events PATH/dev.jsonl: accuracy of the place linked to each event verb.")
+    p.add_argument("task", choices=["geo", "events"])
+    p.add_argument("path", type=Path, metavar="PATH", help="GWN.xml, a CASE .tsv or an event-location .jsonl")
+    p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE", help="write every miss and >161 km error as JSON lines")
     _add_common(p)

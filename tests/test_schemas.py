@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
-from pipeline._records import Area, Dateline
+from pipeline._records import Area, Dateline, EventPlace, Offsets, TextSpan
 from pipeline._records import RECORD_SCHEMAS
 from pipeline._serde import to_dict
 
@@ -25,7 +25,8 @@ def load(name):
 
 @pytest.fixture(scope="module")
 def registry():
-    resources = [(s["$id"], Resource.from_contents(s)) for s in map(load, (p.name for p in SCHEMAS.glob("*.schema.json")))]
+    names = [p.name for p in SCHEMAS.glob("*.schema.json")] + ["event-taxonomy.json"]
+    resources = [(s["$id"], Resource.from_contents(s)) for s in map(load, names)]
     return Registry().with_resources(resources)
 
 
@@ -44,7 +45,12 @@ SAMPLES = {
     EnrichedStory: EnrichedStory(
         uri="u", version=1, headline="h", body="b", language="en",
         entities=[Entity(text="Irbil", label="GPE", start=1, end=6)], places=[PLACE],
-        events=[Event(type="air_drone_strike", confidence=0.8)],
+        events=[Event(type="air_drone_strike", confidence=0.8, acled_event_type="Explosions/Remote violence",
+                      acled_sub_event_type="Air/drone strike", trigger=TextSpan(text="drone struck", start=0, end=12),
+                      sentence=Offsets(start=0, end=40), modality="asserted", actors=["militia"], targets=["airport"],
+                      place=EventPlace(text="Irbil", start=1, end=6, how="attached", kind="toponym", geonameid=95446,
+                                       name="Erbil", country_code="IQ", lat=36.19, lon=44.01),
+                      date="2026-11-23", date_text="Monday", fatalities=0)],
         focus=Focus(countries=[FocusItem(name="Iraq", score=1.0, country_code="IQ")], places=[]),
         enriched_at="t", model="m", tags=["x"],
         areas=[Area(text="eastern Syria", start=0, end=13, kind="part_of_country", country_codes=["SY"],
@@ -97,6 +103,8 @@ def _resolve(prop, common):
     ref = prop.get("$ref")
     if ref is None:
         return prop
+    if ref == "event-taxonomy.json":
+        return load(ref)
     target = common if ref.startswith("common.schema.json") else None
     path = ref.split("#/")[1].split("/")
     node = target if target is not None else None
@@ -144,6 +152,19 @@ def test_record_and_schema_have_the_same_shape(cls):
     # local $refs inside common (focus → focus_item) resolve against common itself
     for d in common["$defs"].values():
         for prop in d.get("properties", {}).values():
-            if prop.get("items", {}).get("$ref", "").startswith("#/"):
-                prop["items"] = {"$ref": "common.schema.json" + prop["items"]["$ref"]}
+            for node in [prop.get("items", {}), *prop.get("oneOf", [])]:
+                if node.get("$ref", "").startswith("#/"):
+                    node["$ref"] = "common.schema.json" + node["$ref"]
     _check(cls, load(RECORD_SCHEMAS[cls]), common, cls.__name__)
+
+
+def test_event_taxonomy_file_is_generated_from_the_code():
+    from pipeline.events import taxonomy_document
+
+    assert load("event-taxonomy.json") == taxonomy_document(), "run: python -m pipeline.events._taxonomy > schemas/event-taxonomy.json"
+
+
+def test_unknown_event_type_is_rejected(registry):
+    data = to_dict(SAMPLES[EnrichedStory])
+    data["events"][0]["type"] = "alien_invasion"
+    assert not validator("enriched-story.schema.json", registry).is_valid(data)

@@ -24,7 +24,7 @@ from .._records import EnrichedStory, Story
 from ..events import EVENT_TYPES
 
 __all__ = ["Snippet", "load_case", "evaluate_case", "CaseReport", "LocationItem", "load_event_locations",
-           "LocationReport", "evaluate_locations", "CASE_TO_TYPE"]
+           "LocationReport", "evaluate_locations", "CASE_TO_TYPE", "place_linker"]
 
 CASE_TO_TYPE = {t.case_code: t.id for t in EVENT_TYPES if t.case_code}
 _TYPE_TO_CASE = {v: k for k, v in CASE_TO_TYPE.items()}
@@ -154,3 +154,19 @@ def evaluate_locations(items: Sequence[LocationItem],
 
     return LocationReport(len(every), round(sum(every) / len(every), 3) if every else 0.0, share(buckets["with"]),
                           share(buckets["without"]), errors)
+
+
+def place_linker(nlp, batch_size: int = 64) -> Callable[[list[LocationItem]], list[tuple[int, int] | None]]:
+    """The ``link`` function for :func:`evaluate_locations`: the ``wirewatch_events`` component's place
+    linker on the gold verb, within its sentence."""
+    tagger = nlp.get_pipe("wirewatch_events")
+
+    def link(items: list[LocationItem]) -> list[tuple[int, int] | None]:
+        out: list[tuple[int, int] | None] = []
+        for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=batch_size)):
+            span = doc.char_span(item.verb[0], item.verb[1], alignment_mode="expand")
+            ref = tagger.place_of(doc, span.start, span.end) if span is not None and len(span) else None
+            out.append((ref.start, ref.end) if ref else None)
+        return out
+
+    return link

@@ -73,6 +73,9 @@ CUES: dict[str, frozenset[str]] = {k: frozenset(v.split("|")) for k, v in {
     "accident_strict": "accident|crash|collide|collision|derail|capsize|collapse|stampede|leak|spill|"
                        "short circuit|lose control|overturn|catch fire|caught fire|fireworks|plant explode|"
                        "factory|boiler|cylinder",
+    "territory_taken": "recover the region|recover territory|recover the area|take control|regain control|"
+                       "recapture|retake",
+    "female": "woman|women|girl|girls|female",
     "disrupt": "seize|defuse|intercept|discover|find|confiscate|recover|unearth|stash|cache|haul|dismantle|"
                "bomb disposal|sapper|demine|demining|neutralize|neutralise|detect|surrender|thwart|foil|"
                "shoot down|shot down|destroy",
@@ -105,8 +108,11 @@ TRIGGERS: list[Trigger] = [
            "car bomb|bomb blast|explosive device|vbied|booby trap|booby-trap|magnetic bomb|sticky bomb|"
            "remote-controlled bomb|pressure plate|bomb explode|bomb go off|mine explode|mine blast", 0.9,
            unless=("suicide",)),
-    *_many("remote_explosive_landmine_ied", "explosion|blast|bomb|bombing|detonate|explode|blow up", 0.6,
-           needs=("explosive", "wound"), unless=("suicide", "aircraft", "accident")),
+    *_many("remote_explosive_landmine_ied", "explosion|blast|bomb|bombing|detonate|explode|blow up|go off|"
+           "plant", 0.6, needs=("explosive", "wound"), unless=("suicide", "aircraft", "accident_strict")),
+    *_many("remote_explosive_landmine_ied", "go off|plant a bomb|detonate explosive|detonate|explode|"
+           "bomb explode|mine go off", 0.7, needs=("explosive",), unless=("suicide", "aircraft", "accident_strict",
+                                                                         "disrupt")),
     *_many("suicide_bomb", "suicide bomber|suicide bombing|suicide attack|suicide car bomb|suicide blast|"
            "suicide vest|explosive vest|suicide attacker|blow himself up|blow herself up|blew himself up|"
            "blew herself up|self-detonate|suicide truck bomb|suicide explosion", 0.97),
@@ -123,7 +129,8 @@ TRIGGERS: list[Trigger] = [
            needs=("armed_target",), unless=("civilian", "protest")),
     *_many("_territory", "recapture|retake|regain control|regain|liberate|reclaim|take back|wrest control|"
            "capture|seize|seize control|take control|take over|overrun|overrun|storm|gain control|"
-           "push out|drive out|expel|advance into|enter|fall to|control of", 0.8, needs=("territory",),
+           "push out|drive out|expel|advance into|enter|fall to|control of|recover|drive back|push back|oust|"
+           "gain ground|retake|comb|mop up|clear|drive", 0.8, needs=("territory",),
            unless=("protest", "nonviolent_transfer")),
     # Violence against civilians
     *_many("attack", "kill|shoot dead|shot dead|gun down|murder|massacre|behead|execute|execution|stab|"
@@ -134,6 +141,7 @@ TRIGGERS: list[Trigger] = [
            "held captive|captive|abductor|kidnapper", 0.9),
     *_many("sexual_violence", "rape|gang-rape|gang rape|sexual assault|sexually assault|sexual violence|"
            "sexually abuse|sexual abuse|molest|rapist|sexually harass|sexual harassment|sexual exploitation", 0.95),
+    *_many("sexual_violence", "abuse|assault", 0.72, needs=("female",)),
     # Protests and riots
     *_many("peaceful_protest", "protest|protester|protestor|demonstration|demonstrator|rally|sit-in|picket|"
            "march|hunger strike|general strike|go on strike|walkout|vigil|agitation|demonstrate|dharna|"
@@ -170,7 +178,8 @@ TRIGGERS: list[Trigger] = [
            "ban|deploy|deployment|reinforcement|relocate|resign|appoint|new leader|announce the formation|"
            "split|suspend|state of emergency|lockdown|restriction|graduate|training", 0.5),
     *_many("disrupted_weapons_use", "seize|defuse|intercept|discover|find|confiscate|recover|unearth|dismantle|"
-           "demine|neutralize|neutralise|thwart|foil|shoot down|shot down", 0.94, needs=("weapon",)),
+           "demine|neutralize|neutralise|thwart|foil|shoot down|shot down", 0.97, needs=("weapon",),
+           unless=("territory_taken",)),
     *_many("disrupted_weapons_use", "defuse|defused|bomb disposal|weapons cache|arms cache|cache|seize weapon|"
            "seize arm|seize explosive|recover explosive|recover weapon|intercept|shoot down|shot down|thwart|"
            "foil|dismantle|bomb squad|unexploded|confiscate|seizure|recover|destroy a drone|neutralize|"

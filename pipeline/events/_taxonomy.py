@@ -1,7 +1,7 @@
 """The event taxonomy: ACLED event and sub-event types, plus types beyond ACLED (after the CASE 2021
 task 2 extension, PLOVER's THREATEN) and the context tag ``election``.
 
-The source of truth for ``schemas/event-taxonomy.json`` (``wirewatch schemas taxonomy`` writes it;
+The source of truth for ``schemas/event-taxonomy.json`` (``python -m pipeline.events._taxonomy`` writes it;
 ``tests/test_events.py`` keeps them equal). PLOVER and CAMEO codes are the nearest equivalents, not
 exact mappings; ``None`` where there is none.
 """
@@ -125,3 +125,11 @@ def taxonomy_document() -> dict:
         "enum": list(TYPE_IDS),
         "x-types": [asdict(t) for t in EVENT_TYPES],
     }
+
+
+if __name__ == "__main__":  # python -m pipeline.events._taxonomy > schemas/event-taxonomy.json
+    import json
+    import sys
+
+    json.dump(taxonomy_document(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

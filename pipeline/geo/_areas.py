@@ -54,10 +54,11 @@ class AreaMention:
 def country_shape(code: str) -> BaseGeometry | None:
     """The country's border polygon (simplified), or ``None`` if countryinfo has none."""
     from countryinfo import CountryInfo
+    from countryinfo.exceptions import CountryNotFoundError
 
     try:
         geo = CountryInfo(code).geo_json() or {}
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, CountryNotFoundError):  # e.g. Kosovo (XK): no shape, so no area
         return None
     parts = []
     for feature in geo.get("features", []):

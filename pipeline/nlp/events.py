@@ -1,7 +1,7 @@
 """spaCy component ``wirewatch_events``: the events a story reports → ``doc._.events``.
 
-1. A cheap scan: a :class:`~spacy.matcher.Matcher` over lemmas (and lower-cased forms) finds trigger
-   phrases from :mod:`pipeline.events._lexicon` in the whole doc.
+1. A cheap scan: :class:`~spacy.matcher.PhraseMatcher`\ s over lemmas (and over lower-cased inflected
+   forms) find trigger phrases from :mod:`pipeline.events._lexicon` in the whole doc.
 2. Only sentences with a trigger go on: the model's dependency parser runs on those sentences alone
    (it is not in the main pipeline; parsing whole stories would cost more than all else).
 3. Per sentence, :func:`pipeline.events._rules.decide` keeps the events the cues support; the parse
@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
 
+from spacy import attrs
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..events._dates import parse_story_date, resolve_date
@@ -31,6 +32,8 @@ __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
               "throughout", "within", "from", "towards", "toward", "between", "north", "south", "east", "west",
               "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby", "of"}
+_AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
+                 attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
 _BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
 _DIRECT = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
 _CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
@@ -68,22 +71,27 @@ class EventMention:
 
 class EventTagger:
     def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
-                 parse: bool = True, sentence_fallback: bool = True) -> None:
+                 parse: bool = True, sentence_fallback: bool = False) -> None:
         self.name = name
         self.sentence_fallback = sentence_fallback
         self.nlp = nlp
         self.min_confidence = min_confidence
         self.parse = parse
-        self.matcher = Matcher(nlp.vocab)
+        # Two PhraseMatchers (hash lookups, fast on long stories): one over lemmas, one over lower-cased
+        # forms with regular inflections, for when the lemmatizer errs ("raped" → "rap").
+        self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.form_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.triggers: dict[str, list[Trigger]] = {}
         for trigger in triggers:
             key = trigger.phrase
             if key not in self.triggers:
                 words = key.replace("-", " - ").split()
-                patterns = [[{"LEMMA": w} for w in words], [{"LOWER": w} for w in words]]
-                if len(words) > 1:  # "weapons cache" also as lemmas: weapon cache
-                    patterns.append([{"LEMMA": _singular(w)} for w in words])
-                self.matcher.add(key, patterns)
+                lemma_variants = {tuple(words), tuple(_singular(w) for w in words)}  # "weapons cache": weapon cache
+                self.lemma_matcher.add(key, [Doc(nlp.vocab, words=list(v), lemmas=list(v)) for v in lemma_variants])
+                forms = [Doc(nlp.vocab, words=words[:-1] + [f]) for f in _forms(words[-1])]
+                if len(words) > 1:
+                    forms += [Doc(nlp.vocab, words=[f] + words[1:]) for f in _forms(words[0])]
+                self.form_matcher.add(key, forms)
             self.triggers.setdefault(key, []).append(trigger)
 
     def _parser(self) -> Any | None:
@@ -110,24 +118,25 @@ class EventTagger:
         for i, s in enumerate(sents):
             for t in s:
                 sent_of[t.i] = i
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in [*self.lemma_matcher(doc), *self.form_matcher(doc)]:
             key = doc.vocab.strings[match_id]
             if (key, start, end) in seen or start not in sent_of:
                 continue
             seen.add((key, start, end))
             for trigger in self.triggers[key]:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
-        if not found:
+        sentences = {i: Sentence([t.lemma_.lower() for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
+        # Only sentences whose triggers have the cues they need go on to the parser.
+        order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
+        if not order:
             return []
-        order = sorted(found)
         parsed = self._parse([sents[i] for i in order])
         hints = doc._.hints or {}
         story_date = parse_story_date(hints.get("story_date"))
         events: list[EventMention] = []
         previous_date: str | None = None
         for i, sent_doc in zip(order, parsed):
-            sent = sents[i]
-            sentence = Sentence([t.lemma_.lower() for t in sent], [t.lower_ for t in sent])
+            sent, sentence = sents[i], sentences[i]
             subject_kind = {start: self._subject_kind(sent, sent_doc, start, end) for _, start, end in found[i]}
             salience = {start: self._salience(sent, sent_doc, start, end, lead=(i == order[0]))
                         for _, start, end in found[i]}
@@ -145,7 +154,7 @@ class EventTagger:
         parser = self._parser()
         if parser is None:
             return [None] * len(sents)
-        return list(parser.pipe(s.as_doc() for s in sents))
+        return list(parser.pipe(s.as_doc(array_head=_AS_DOC_ATTRS) for s in sents))
 
     @staticmethod
     def _token(sent: Span, sent_doc: Doc | None, start: int, end: int) -> Token | None:
@@ -179,8 +188,8 @@ class EventTagger:
         for child in verb.children:
             if child.dep_ in ("nsubj", "agent"):
                 node = child if child.dep_ == "nsubj" else next((c for c in child.children if c.dep_ == "pobj"), None)
-                if node is not None:
-                    kind = actor_kind(" ".join(t.lemma_ for t in node.subtree))
+                if node is not None:  # the actor's own words, not "… in a crackdown on Taliban militants"
+                    kind = actor_kind(" ".join(t.lemma_ for t in _phrase_tokens(node)))
                     if kind:
                         return kind
         return None
@@ -243,6 +252,20 @@ class EventTagger:
             if p.role == "dateline" and p.entry is not None:
                 return EventPlaceRef(p.text, p.start, p.end, "dateline", "toponym", i)
         return None  # the enricher falls back to the story's focus
+
+
+def _forms(word: str) -> list[str]:
+    """Regular inflections of a trigger word, for when the lemmatizer errs ("raped" → "rap")."""
+    if not word.isalpha() or len(word) < 3:
+        return [word]
+    forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
+    if word.endswith("e"):
+        forms |= {word + "d", word[:-1] + "ing"}
+    if word.endswith("y") and word[-2] not in "aeiou":
+        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
+    if word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return sorted(forms)
 
 
 def _singular(word: str) -> str:
@@ -322,12 +345,20 @@ def _modality(tok: Token) -> str:
     return "asserted"
 
 
-def _phrase(tok: Token) -> str:
-    """A participant's words: its compounds, modifiers and flat names, not its relative clauses."""
-    keep = [t for t in tok.subtree if t.i <= tok.i or t.dep_ in ("compound", "flat", "appos")]
-    left = min(t.i for t in keep)
+def _phrase_tokens(tok: Token) -> list[Token]:
+    """A participant's words: its compounds, modifiers, possessors and coordinated heads ("the army and
+    allied militias"), not its prepositional phrases or relative clauses."""
+    left = tok.left_edge.i
     words = [t for t in tok.doc[left:tok.i + 1] if t.dep_ not in ("det", "punct") or t.i == tok.i]
-    return " ".join(t.text for t in words).strip()
+    for child in tok.children:
+        if child.dep_ == "conj" and child.i > tok.i:
+            words += [t for t in tok.doc[child.left_edge.i:child.i + 1] if t.dep_ not in ("det", "punct")]
+    return words
+
+
+def _phrase(tok: Token) -> str:
+    words = _phrase_tokens(tok)
+    return " ".join(t.text for t in words if t.i <= tok.i).strip()
 
 
 def _participants(tok: Token, t_start: int, t_end: int) -> tuple[list[str], list[str]]:
@@ -421,7 +452,7 @@ def _link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tu
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": True},
+    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.lemma"],
 )
