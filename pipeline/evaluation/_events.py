@@ -71,9 +71,9 @@ def score_labels(gold: Sequence[str], predicted: Sequence[str]) -> tuple[dict[st
     classes = sorted(set(gold))
     per_class = {}
     for c in classes:
-        tp = sum(1 for g, p in zip(gold, predicted) if g == c and p == c)
-        fp = sum(1 for g, p in zip(gold, predicted) if g != c and p == c)
-        fn = sum(1 for g, p in zip(gold, predicted) if g == c and p != c)
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p != c)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         per_class[c] = {"precision": round(precision, 3), "recall": round(recall, 3),
@@ -81,7 +81,7 @@ def score_labels(gold: Sequence[str], predicted: Sequence[str]) -> tuple[dict[st
     total = len(gold)
     weighted = sum(v["f1"] * v["support"] for v in per_class.values()) / total if total else 0.0
     macro = sum(v["f1"] for v in per_class.values()) / len(per_class) if per_class else 0.0
-    accuracy = sum(1 for g, p in zip(gold, predicted) if g == p) / total if total else 0.0
+    accuracy = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p) / total if total else 0.0
     return per_class, round(weighted, 3), round(macro, 3), round(accuracy, 3)
 
 
@@ -91,9 +91,9 @@ def evaluate_case(snippets: Sequence[Snippet], enrich: Callable[[list[Story]], I
     predicted = [predict_label(r) for r in enrich(stories)]
     gold = [s.label for s in snippets]
     per_class, weighted, macro, accuracy = score_labels(gold, predicted)
-    confusions = Counter((g, p) for g, p in zip(gold, predicted) if g != p).most_common(15)
+    confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p).most_common(15)
     return CaseReport(len(gold), accuracy, weighted, macro, per_class, [(g, p, n) for (g, p), n in confusions],
-                      [(s.id, g, p) for s, g, p in zip(snippets, gold, predicted)])
+                      [(s.id, g, p) for s, g, p in zip(snippets, gold, predicted, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def place_linker(nlp, batch_size: int = 64) -> Callable[[list[LocationItem]], li
 
     def link(items: list[LocationItem]) -> list[tuple[int, int] | None]:
         out: list[tuple[int, int] | None] = []
-        for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=batch_size)):
+        for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=batch_size), strict=True):
             span = doc.char_span(item.verb[0], item.verb[1], alignment_mode="expand")
             ref = tagger.place_of(doc, span.start, span.end) if span is not None and len(span) else None
             out.append((ref.start, ref.end) if ref else None)

@@ -135,7 +135,7 @@ class EventTagger:
         story_date = parse_story_date(hints.get("story_date"))
         events: list[EventMention] = []
         previous_date: str | None = None
-        for i, sent_doc in zip(order, parsed):
+        for i, sent_doc in zip(order, parsed, strict=True):
             sent, sentence = sents[i], sentences[i]
             subject_kind = {start: self._subject_kind(sent, sent_doc, start, end) for _, start, end in found[i]}
             salience = {start: self._salience(sent, sent_doc, start, end, lead=(i == order[0]))
