@@ -1,7 +1,7 @@
 """spaCy component ``wirewatch_events``: the events a story reports → ``doc._.events``.
 
-1. A cheap scan: :class:`~spacy.matcher.PhraseMatcher`\ s over lemmas (and over lower-cased inflected
-   forms) find trigger phrases from :mod:`pipeline.events._lexicon` in the whole doc.
+1. A cheap scan: two spaCy PhraseMatchers, over lemmas and over lower-cased inflected forms, find
+   trigger phrases from :mod:`pipeline.events._lexicon` in the whole doc.
 2. Only sentences with a trigger go on: the model's dependency parser runs on those sentences alone
    (it is not in the main pipeline; parsing whole stories would cost more than all else).
 3. Per sentence, :func:`pipeline.events._rules.decide` keeps the events the cues support; the parse
