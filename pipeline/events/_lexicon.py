@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Trigger", "TRIGGERS", "CUES"]
+__all__ = ["Trigger", "TRIGGERS", "CUES", "vocabulary"]
 
 CUES: dict[str, frozenset[str]] = {k: frozenset(v.split("|")) for k, v in {
     "aircraft": "plane|warplane|jet|aircraft|drone|helicopter|air force|bomber|gunship|uav|fighter jet|airstrike|"
@@ -234,3 +234,10 @@ TRIGGERS: list[Trigger] = [
     *_many("election", "election|elections|vote|ballot|poll|polling station|electoral|referendum|"
            "by-election|runoff|polling", 0.8),
 ]
+
+
+def vocabulary() -> set[str]:
+    """Every word of the triggers and cues (their lemmas), for :func:`pipeline.events._forms.register`."""
+    words = {w for t in TRIGGERS for w in t.phrase.replace("-", " ").split()}
+    words |= {w for group in CUES.values() for cue in group for w in cue.replace("-", " ").split()}
+    return words

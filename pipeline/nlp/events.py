@@ -1,7 +1,9 @@
 """spaCy component ``wirewatch_events``: the events a story reports → ``doc._.events``.
 
-1. A cheap scan: two spaCy PhraseMatchers, over lemmas and over lower-cased inflected forms, find
-   trigger phrases from :mod:`pipeline.events._lexicon` in the whole doc.
+1. A cheap scan: a spaCy PhraseMatcher over lower-cased word forms (each lexicon lemma with its
+   inflections, :mod:`pipeline.events._forms`) finds trigger phrases from
+   :mod:`pipeline.events._lexicon` in the whole doc. Cues and modality verbs are read through the same
+   small lemmatizer, so spaCy's (costlier than all of this) stays out of the pipeline.
 2. Only sentences with a trigger go on: the model's dependency parser runs on those sentences alone
    (it is not in the main pipeline; parsing whole stories would cost more than all else).
 3. Per sentence, :func:`pipeline.events._rules.decide` keeps the events the cues support; the parse
@@ -24,7 +26,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..events._dates import parse_story_date, resolve_date
 from ..events._fatalities import parse_fatalities
-from ..events._lexicon import TRIGGERS, Trigger
+from ..events._forms import forms, lemma_of, register
+from ..events._lexicon import TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
@@ -74,24 +77,20 @@ class EventTagger:
                  parse: bool = True, sentence_fallback: bool = False) -> None:
         self.name = name
         self.sentence_fallback = sentence_fallback
+        register(vocabulary() | _THREAT | _DENY | _PLAN | _REPORT)
         self.nlp = nlp
         self.min_confidence = min_confidence
         self.parse = parse
-        # Two PhraseMatchers (hash lookups, fast on long stories): one over lemmas, one over lower-cased
-        # forms with regular inflections, for when the lemmatizer errs ("raped" → "rap").
-        self.lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self.form_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # A PhraseMatcher (hash lookups, fast on long stories) over the lower-cased forms of each
+        # phrase: one word at a time inflected ("air strikes", "struck", "weapons caches").
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.triggers: dict[str, list[Trigger]] = {}
         for trigger in triggers:
             key = trigger.phrase
             if key not in self.triggers:
                 words = key.replace("-", " - ").split()
-                lemma_variants = {tuple(words), tuple(_singular(w) for w in words)}  # "weapons cache": weapon cache
-                self.lemma_matcher.add(key, [Doc(nlp.vocab, words=list(v), lemmas=list(v)) for v in lemma_variants])
-                forms = [Doc(nlp.vocab, words=words[:-1] + [f]) for f in _forms(words[-1])]
-                if len(words) > 1:
-                    forms += [Doc(nlp.vocab, words=[f] + words[1:]) for f in _forms(words[0])]
-                self.form_matcher.add(key, forms)
+                variants = {tuple(words[:i] + [f] + words[i + 1:]) for i, w in enumerate(words) for f in forms(w)}
+                self.matcher.add(key, [Doc(nlp.vocab, words=list(v)) for v in sorted(variants)])
             self.triggers.setdefault(key, []).append(trigger)
 
     def _parser(self) -> Any | None:
@@ -118,14 +117,14 @@ class EventTagger:
         for i, s in enumerate(sents):
             for t in s:
                 sent_of[t.i] = i
-        for match_id, start, end in [*self.lemma_matcher(doc), *self.form_matcher(doc)]:
+        for match_id, start, end in self.matcher(doc):
             key = doc.vocab.strings[match_id]
             if (key, start, end) in seen or start not in sent_of:
                 continue
             seen.add((key, start, end))
             for trigger in self.triggers[key]:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
-        sentences = {i: Sentence([t.lemma_.lower() for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
+        sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         # Only sentences whose triggers have the cues they need go on to the parser.
         order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
         if not order:
@@ -189,7 +188,7 @@ class EventTagger:
             if child.dep_ in ("nsubj", "agent"):
                 node = child if child.dep_ == "nsubj" else next((c for c in child.children if c.dep_ == "pobj"), None)
                 if node is not None:  # the actor's own words, not "… in a crackdown on Taliban militants"
-                    kind = actor_kind(" ".join(t.lemma_ for t in _phrase_tokens(node)))
+                    kind = actor_kind(" ".join(lemma_of(t.lower_) for t in _phrase_tokens(node)))
                     if kind:
                         return kind
         return None
@@ -254,24 +253,6 @@ class EventTagger:
         return None  # the enricher falls back to the story's focus
 
 
-def _forms(word: str) -> list[str]:
-    """Regular inflections of a trigger word, for when the lemmatizer errs ("raped" → "rap")."""
-    if not word.isalpha() or len(word) < 3:
-        return [word]
-    forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
-    if word.endswith("e"):
-        forms |= {word + "d", word[:-1] + "ing"}
-    if word.endswith("y") and word[-2] not in "aeiou":
-        forms |= {word[:-1] + "ies", word[:-1] + "ied"}
-    if word[-1] not in "aeiouwxy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
-        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
-    return sorted(forms)
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
-
-
 def _place_spans(doc: Doc, sent: Span) -> list[tuple]:
     """Places and areas inside the sentence: (token start, token end, kind, index, text, char start, char end)."""
     out = []
@@ -329,7 +310,7 @@ def _modality(tok: Token) -> str:
         if node.head is node:
             break
         node = node.head
-        lemma = node.lemma_.lower()
+        lemma = lemma_of(node.lower_)
         if lemma in _DENY:
             return "denied"
         if lemma in _THREAT:
@@ -454,7 +435,7 @@ def _link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tu
     "wirewatch_events",
     default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False},
     assigns=["doc._.events"],
-    requires=["doc.sents", "token.lemma"],
+    requires=["doc.sents", "token.pos"],
 )
 def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
                       sentence_fallback: bool) -> EventTagger:

@@ -64,6 +64,13 @@ class PlaceMention:
     role: str = "mentioned"  # mentioned | dateline (the enricher adds focus)
 
 
+def _singular(word: str) -> str:
+    """"towns" → "town", "localities" → "locality" (the model's lemmatizer is not in the pipeline)."""
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 class PlaceResolver:
     def __init__(self, name: str, gazetteer: Gazetteer, labels: Sequence[str], rescue_labels: Sequence[str],
                  rescue_min_population: int, loc_min_population: int = 10000) -> None:
@@ -219,7 +226,7 @@ class PlaceResolver:
         """Introduced by a place noun ("the village of Kashkash", "towns of Mardes and Maharada"), or
         coordinated with such a name: a place even when the gazetteer does not know it."""
         doc, at = span.doc, span.start
-        if at >= 2 and doc[at - 1].lower_ == "of" and doc[at - 2].lemma_.lower() in _PLACE_NOUNS:
+        if at >= 2 and doc[at - 1].lower_ == "of" and _singular(doc[at - 2].lower_) in _PLACE_NOUNS:
             return True
         return at >= 1 and doc[at - 1].lower_ in _COORD and (at - 1) in named_ends
 
