@@ -225,6 +225,39 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import orjson
+
+    from ._bench import time_components
+    from ._enrich import Enricher
+
+    settings = _settings(args)
+    texts: list[str] = []
+    for path in args.paths:
+        if not path.exists():
+            raise ConfigError(f"no such file: {path}")
+        if path.suffix == ".xml" and b"<articles" in path.read_bytes()[:2000]:
+            from .evaluation import load_gwn
+
+            texts += [a.text for a in load_gwn(path)]
+        else:
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    if not texts:
+        raise ConfigError("give texts to time: a GeoWebNews GWN.xml or plain-text files")
+    texts = texts[:args.limit] if args.limit else texts
+    enricher = Enricher.load(settings.model)
+    times = time_components(enricher.nlp, texts, repeat=args.repeat)
+    if args.json:
+        print(orjson.dumps(times.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        return 0
+    print(f"{times.stories} stories, {times.words / max(times.stories, 1):.0f} words each on average")
+    for name, ms in times.ms_per_story.items():
+        print(f"  {name:20s} {ms:7.2f} ms/story")
+    print(f"  {'total':20s} {times.total_ms:7.2f} ms/story ({1000 / times.total_ms:.1f} stories/s on one core)")
+    print(f"event tagging (senter + wirewatch_events) adds {times.event_share:.1%} to the rest of the pipeline")
+    return 0
+
+
 def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     import orjson
 
@@ -306,7 +339,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "broker": cmd_broker,
-    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval,
+    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval, "bench": cmd_bench,
 }
 
 
@@ -378,7 +411,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, metavar="PATH", help="GWN.xml, a CASE .tsv or an event-location .jsonl")
     p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--errors", type=Path, metavar="FILE", help="write every miss and >161 km error as JSON lines")
+    p.add_argument("--errors", type=Path, metavar="FILE",
+                   help="write every error as JSON lines (geo: misses and >161 km; events: wrong labels/places)")
+    _add_common(p)
+
+    p = sub.add_parser("bench", help="time the enrichment pipeline component by component",
+                       description="wirewatch bench GWN.xml|FILE…: milliseconds per story for each spaCy component, "
+                                   "the total, and the share event tagging adds. A measurement, not a test.")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a GeoWebNews GWN.xml or plain-text files")
+    p.add_argument("--limit", type=int, metavar="N", help="the first N texts only")
+    p.add_argument("--repeat", type=int, default=1, metavar="N", help="runs; each component's best time is kept")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_common(p)
     return parser
 
