@@ -33,8 +33,17 @@ from ..events._rules import Candidate, Sentence, actor_kind, decide
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
-              "throughout", "within", "from", "towards", "toward", "between", "north", "south", "east", "west",
-              "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby", "of"}
+              "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
+              "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby"}
+# "of" is locative after a place noun or a direction ("the town of X", "outskirts of X", "north of X"),
+# not after a group ("forces of the People's Protection Units"); "from" only after a direction/distance.
+_OF_HEADS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region", "area",
+             "locality", "suburb", "governorate", "county", "municipality", "camp", "outskirts", "centre", "center",
+             "part", "parts", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+             "heart", "vicinity", "countryside", "capital", "state", "island", "port", "border", "edge", "side",
+             "streets", "coast", "bank", "towns", "villages", "cities", "districts", "areas", "neighbourhoods",
+             "neighborhoods", "provinces", "regions", "localities", "suburbs", "outpost", "base", "km", "kilometres",
+             "kilometers", "miles"}
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
 _BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
@@ -373,6 +382,15 @@ def _unique(items: list[str]) -> list[str]:
     return out[:4]
 
 
+def _locative(prep: Token) -> bool:
+    word = prep.lower_
+    if word in _LOC_PREPS:
+        return True
+    if word in ("of", "from"):
+        return prep.head.lower_ in _OF_HEADS
+    return False
+
+
 def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
                clauses: bool = False) -> list[tuple[tuple, int]]:
     """Places under ``node`` reached through a locative preposition, with their depth; not crossing
@@ -387,7 +405,7 @@ def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = Tru
                 if (child.dep_ in _CLAUSAL and not clauses) or (skip_subject and child.dep_ in ("nsubj", "csubj")) or \
                         (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not clauses):
                     continue
-                locative = (child.dep_ == "prep" and child.lower_ in _LOC_PREPS) or \
+                locative = (child.dep_ == "prep" and _locative(child)) or \
                     (depth == 0 and child.dep_ in _DIRECT)  # "stormed the town", "Utah Beach was captured"
                 nxt.append((child, through_prep or locative))
         frontier, depth = nxt, depth + 1

@@ -25,6 +25,7 @@ Writes ``doc._.places``: a list of :class:`PlaceMention`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -37,8 +38,14 @@ __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
 _ARTICLES = {"the"}
 _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "into", "across", "of", "to",
-         "town", "towns", "city", "cities", "village", "villages", "province", "district", "region"}
+         "town", "towns", "city", "cities", "village", "villages", "province", "district", "region",
+         "northern", "southern", "eastern", "western", "central", "north-eastern", "north-western", "south-eastern",
+         "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
+         "greater"}
 _COORD = {"and", "or", ","}
+_PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
+                      "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
+                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley"}
 _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region",
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
@@ -100,6 +107,11 @@ class PlaceResolver:
 
     def __call__(self, doc: Doc) -> Doc:
         surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        surname_count = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
+
+        def someone_elses_surname(ent: Span, span: Span) -> bool:
+            own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
+            return surname_count[span[-1].lower_] - own > 0
         toponyms: list[tuple[Span, str]] = []
         demonyms: list[Span] = []
         accepted_ends: set[int] = set()
@@ -111,10 +123,11 @@ class PlaceResolver:
                     continue  # a person named like a place
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
-            elif ent.label_ == "NORP":
+            elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
+                                           or not self._rescued(span, accepted_ends, named_ends)):
                 demonyms.append(span)
-            elif ent.label_ in self.rescue_labels and span[0].is_title and self._cued(span, accepted_ends) \
-                    and span[-1].lower_ not in surnames and (self._rescuable(span) or self._named(span, named_ends)):
+            elif ent.label_ in (*self.rescue_labels, "NORP") and span[0].is_title \
+                    and not someone_elses_surname(ent, span) and self._rescued(span, accepted_ends, named_ends):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
@@ -221,6 +234,19 @@ class PlaceResolver:
                     break
         return out
 
+    def _rescued(self, span: Span, accepted_ends: set[int], named_ends: set[int]) -> bool:
+        """A mislabelled entity is a place when named as one ("the towns of X", "X province") or, after a
+        place cue, when the gazetteer knows it as a sizeable place."""
+        if self._named(span, named_ends) or self._noun_after(span):
+            return True
+        return self._cued(span, accepted_ends) and self._rescuable(span)
+
+    @staticmethod
+    def _noun_after(span: Span) -> bool:
+        """Followed by a place noun: "Nineveh province", "Hama countryside", "Damboa town"."""
+        doc = span.doc
+        return span.end < len(doc) and _singular(doc[span.end].lower_) in _PLACE_NOUNS_AFTER
+
     @staticmethod
     def _named(span: Span, named_ends: set[int]) -> bool:
         """Introduced by a place noun ("the village of Kashkash", "towns of Mardes and Maharada"), or
@@ -243,7 +269,7 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            named = self._named(span, named_ends)
+            named = self._named(span, named_ends) or self._noun_after(span)
             if named or (self._cued(span, accepted_ends) and (self._known(span, self.rescue_min_population)
                                                               or self._rescuable(span))):
                 out.append((span, "LOC"))
