@@ -47,6 +47,8 @@ _OF_HEADS = {"town", "village", "city", "district", "neighbourhood", "neighborho
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
 _BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
+_MODIFIERS = {"compound", "nmod", "poss", "amod"}  # "attacked Damboa town", "Mogadishu's Yaqshid district"
+_NO, _PREP, _OBJECT = 0, 1, 2  # how a token was reached: not locatively, through a preposition, as the object
 _DIRECT = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
 _CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
 _THREAT = {"threaten", "vow", "warn", "pledge", "promise", "swear"}
@@ -393,26 +395,33 @@ def _locative(prep: Token) -> bool:
 
 def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
                clauses: bool = False) -> list[tuple[tuple, int]]:
-    """Places under ``node`` reached through a locative preposition, with their depth; not crossing
-    into other clauses (nor, unless asked, into the subject)."""
-    out, frontier, depth = [], [(node, False)], 0
+    """Places under ``node`` reached through a locative preposition, or that are the verb's object
+    itself ("stormed the town of X", "Utah Beach was captured" — not "a US soldier was killed"), with
+    their depth; not crossing into other clauses (nor, unless asked, into the subject)."""
+    out, frontier, depth = [], [(node, _NO)], 0
     while frontier:
         nxt = []
-        for tok, through_prep in frontier:
-            if through_prep and tok.i in by_token:
+        for tok, how in frontier:
+            if how != _NO and tok.i in by_token:
                 out.append((by_token[tok.i], depth))
             for child in tok.children:
                 if (child.dep_ in _CLAUSAL and not clauses) or (skip_subject and child.dep_ in ("nsubj", "csubj")) or \
                         (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not clauses):
                     continue
-                locative = (child.dep_ == "prep" and _locative(child)) or \
-                    (depth == 0 and child.dep_ in _DIRECT)  # "stormed the town", "Utah Beach was captured"
-                nxt.append((child, through_prep or locative))
+                if how == _PREP or (child.dep_ == "prep" and _locative(child)):
+                    nxt.append((child, _PREP))
+                elif (depth == 0 and child.dep_ in _DIRECT) or (how == _OBJECT and (
+                        child.dep_ in ("conj", "appos") or (tok.lower_ in _OF_HEADS and child.dep_ in _MODIFIERS))):
+                    nxt.append((child, _OBJECT))
+                else:
+                    nxt.append((child, _NO))
         frontier, depth = nxt, depth + 1
     return out
 
 
 def _best(found: list[tuple[tuple, int]]) -> tuple | None:
+    """The most specific place; among equally specific ones the deepest ("the Homs neighbourhood of Baba
+    Amr", "in Mosul … in the Nabi Yunis area")."""
     return min(found, key=lambda f: (f[0][7], f[1]))[0] if found else None
 
 

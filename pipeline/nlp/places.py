@@ -43,6 +43,8 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
          "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
          "greater"}
 _COORD = {"and", "or", ","}
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
                       "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
                       "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley"}
@@ -236,7 +238,9 @@ class PlaceResolver:
 
     def _rescued(self, span: Span, accepted_ends: set[int], named_ends: set[int]) -> bool:
         """A mislabelled entity is a place when named as one ("the towns of X", "X province") or, after a
-        place cue, when the gazetteer knows it as a sizeable place."""
+        place cue, when the gazetteer knows it as a sizeable place. Never a month or weekday ("in March")."""
+        if span.text.lower() in _CALENDAR:
+            return False
         if self._named(span, named_ends) or self._noun_after(span):
             return True
         return self._cued(span, accepted_ends) and self._rescuable(span)
@@ -269,6 +273,9 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
+            if span.text.lower() in _CALENDAR:
+                i = j
+                continue
             named = self._named(span, named_ends) or self._noun_after(span)
             if named or (self._cued(span, accepted_ends) and (self._known(span, self.rescue_min_population)
                                                               or self._rescuable(span))):
