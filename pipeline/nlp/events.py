@@ -442,6 +442,9 @@ def _link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tu
             best = _best(_reachable(child, by_token))
             if best is not None:
                 return "attached", best
+    best = _best([f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)])
+    if best is not None:  # "… was killed while conducting operations in Nineveh province"
+        return "attached", best
     node = verb
     for _ in range(2):
         if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
