@@ -434,6 +434,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WirewatchError as exc:
         print(f"wirewatch: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `wirewatch eval … | head`: the reader left; not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
