@@ -1,0 +1,150 @@
+"""Where an event happened: link an event's trigger to a place or area of its sentence, by the
+dependency parse (used by ``wirewatch_events``).
+
+Rules: a place reached from the trigger's verb (and verbs coordinated with it) through a locative
+preposition, or that is the verb's object itself, the most specific first; else one attached to its
+subject; else in its adverbial clause; else attached to the verb it depends on; else, optionally, any
+place so attached in the sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+__all__ = ["place_spans", "governor", "link"]
+
+_LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
+              "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
+              "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby"}
+# "of" is locative after a place noun or a direction ("the town of X", "outskirts of X", "north of X"),
+# not after a group ("forces of the People's Protection Units"); "from" only after a direction/distance.
+_OF_HEADS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region", "area",
+             "locality", "suburb", "governorate", "county", "municipality", "camp", "outskirts", "centre", "center",
+             "part", "parts", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+             "heart", "vicinity", "countryside", "capital", "state", "island", "port", "border", "edge", "side",
+             "streets", "coast", "bank", "towns", "villages", "cities", "districts", "areas", "neighbourhoods",
+             "neighborhoods", "provinces", "regions", "localities", "suburbs", "outpost", "base", "km", "kilometres",
+             "kilometers", "miles"}
+_MODIFIERS = {"compound", "nmod", "poss", "amod"}  # "attacked Damboa town", "Mogadishu's Yaqshid district"
+_NO, _PREP, _OBJECT = 0, 1, 2  # how a token was reached: not locatively, through a preposition, as the object
+_DIRECT = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
+_CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
+
+
+def place_spans(doc: Doc, sent: Span) -> list[tuple]:
+    """Places and areas inside the sentence: (token start, token end, kind, index, text, char start, char end)."""
+    out = []
+    for kind, items in (("area", doc._.areas or []), ("toponym", doc._.places or [])):
+        for i, p in enumerate(items):
+            if kind == "toponym" and p.kind != "toponym":
+                continue
+            if sent.start_char <= p.start and p.end <= sent.end_char:
+                span = doc.char_span(p.start, p.end, alignment_mode="expand")
+                if span is not None:
+                    out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p)))
+    return out
+
+
+def _specificity(kind: str, p: Any) -> float:
+    """Lower is more specific: a town (or a name too small for the gazetteer) before a province, an
+    area, a country."""
+    if kind == "area":
+        return 1.5 if p.kind == "part_of_country" else 1.0
+    entry = p.entry
+    if entry is None or entry.feature == "PPL":
+        return 0.0
+    return 1.0 if entry.feature == "ADM1" else 2.0
+
+
+def governor(tok: Token) -> Token:
+    """The verb a nominal trigger depends on ("carried out airstrikes" → carried), else the trigger."""
+    node = tok
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX") or node.dep_ == "ROOT":
+            return node
+        if node.dep_ == "pobj" and node.head.dep_ in ("prep", "agent"):
+            node = node.head.head
+        elif node.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "compound", "conj", "appos", "npadvmod", "amod"):
+            node = node.head
+        else:
+            return node
+    return node
+
+
+def _locative(prep: Token) -> bool:
+    word = prep.lower_
+    if word in _LOC_PREPS:
+        return True
+    if word in ("of", "from"):
+        return prep.head.lower_ in _OF_HEADS
+    return False
+
+
+def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
+               clauses: bool = False) -> list[tuple[tuple, int]]:
+    """Places under ``node`` reached through a locative preposition, or that are the verb's object
+    itself ("stormed the town of X", "Utah Beach was captured" — not "a US soldier was killed"), with
+    their depth; not crossing into other clauses (nor, unless asked, into the subject)."""
+    out, frontier, depth = [], [(node, _NO)], 0
+    while frontier:
+        nxt = []
+        for tok, how in frontier:
+            if how != _NO and tok.i in by_token:
+                out.append((by_token[tok.i], depth))
+            for child in tok.children:
+                if (child.dep_ in _CLAUSAL and not clauses) or (skip_subject and child.dep_ in ("nsubj", "csubj")) or \
+                        (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not clauses):
+                    continue
+                if how == _PREP or (child.dep_ == "prep" and _locative(child)):
+                    nxt.append((child, _PREP))
+                elif (depth == 0 and child.dep_ in _DIRECT) or (how == _OBJECT and (
+                        child.dep_ in ("conj", "appos") or (tok.lower_ in _OF_HEADS and child.dep_ in _MODIFIERS))):
+                    nxt.append((child, _OBJECT))
+                else:
+                    nxt.append((child, _NO))
+        frontier, depth = nxt, depth + 1
+    return out
+
+
+def _best(found: list[tuple[tuple, int]]) -> tuple | None:
+    """The most specific place; among equally specific ones the deepest ("the Homs neighbourhood of Baba
+    Amr", "in Mosul … in the Nabi Yunis area")."""
+    return min(found, key=lambda f: (f[0][7], f[1]))[0] if found else None
+
+
+def link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tuple[str, tuple] | None:
+    """The place of the event signalled by ``tok``: attached to its verb by a locative preposition
+    (the most specific such place); else attached to its subject ("rebels in Syria attacked"); else
+    to the verb it depends on ("… destroyed a truck in Vedeno, killing three"); else, optionally, any
+    place so attached in the sentence."""
+    verb = governor(tok)
+    coordinated = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        coordinated.append(verb.head)  # "killed three and raped ten in Darfur": coordinated verbs share a place
+    best = _best([f for v in coordinated for f in _reachable(v, by_token)])
+    if best is not None:
+        return "attached", best
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            best = _best(_reachable(child, by_token))
+            if best is not None:
+                return "attached", best
+    best = _best([f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)])
+    if best is not None:  # "… was killed while conducting operations in Nineveh province"
+        return "attached", best
+    node = verb
+    for _ in range(2):
+        if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
+            break
+        node = node.head
+        best = _best(_reachable(node, by_token))
+        if best is not None:
+            return "attached", best
+    if sentence_fallback:
+        root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
+        best = _best(_reachable(root, by_token, skip_subject=False, clauses=True))
+        if best is not None:
+            return "sentence", best
+    return None
