@@ -160,3 +160,10 @@ def test_event_tagging_never_crashes(enricher, words):
     [r] = enricher.enrich([story(" ".join(words))])
     for e in r.events:
         assert 0 <= e.confidence <= 1 and e.type in TYPE_IDS
+
+
+def test_place_chooser_weights_match_the_features():
+    from pipeline.nlp._place_link import FEATURES, default_chooser
+
+    chooser = default_chooser()
+    assert chooser is not None and len(chooser.weights) == len(FEATURES) and 0 < chooser.threshold < 1

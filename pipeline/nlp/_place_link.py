@@ -13,7 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["place_spans", "governor", "link"]
+__all__ = ["place_spans", "governor", "link", "candidate_features", "FEATURES", "PlaceChooser", "default_chooser"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
               "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
@@ -34,7 +34,8 @@ _CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
 
 
 def place_spans(doc: Doc, sent: Span) -> list[tuple]:
-    """Places and areas inside the sentence: (token start, token end, kind, index, text, char start, char end)."""
+    """Places and areas inside the sentence: (token start, token end, kind, index, text, char start, char end,
+    specificity, resolved)."""
     out = []
     for kind, items in (("area", doc._.areas or []), ("toponym", doc._.places or [])):
         for i, p in enumerate(items):
@@ -43,7 +44,9 @@ def place_spans(doc: Doc, sent: Span) -> list[tuple]:
             if sent.start_char <= p.start and p.end <= sent.end_char:
                 span = doc.char_span(p.start, p.end, alignment_mode="expand")
                 if span is not None:
-                    out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p)))
+                    resolved = kind == "area" or p.entry is not None
+                    out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p),
+                                resolved))
     return out
 
 
@@ -83,32 +86,35 @@ def _locative(prep: Token) -> bool:
 
 
 def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
-               clauses: bool = False) -> list[tuple[tuple, int]]:
+               clauses: bool = False) -> list[tuple[tuple, int, int, str]]:
     """Places under ``node`` reached through a locative preposition, or that are the verb's object
     itself ("stormed the town of X", "Utah Beach was captured" — not "a US soldier was killed"), with
-    their depth; not crossing into other clauses (nor, unless asked, into the subject)."""
-    out, frontier, depth = [], [(node, _NO)], 0
+    their depth, how they were reached and the first preposition on the way; not crossing into other
+    clauses (nor, unless asked, into the subject)."""
+    out, frontier, depth = [], [(node, _NO, "")], 0
     while frontier:
         nxt = []
-        for tok, how in frontier:
+        for tok, how, prep in frontier:
             if how != _NO and tok.i in by_token:
-                out.append((by_token[tok.i], depth))
+                out.append((by_token[tok.i], depth, how, prep))
             for child in tok.children:
                 if (child.dep_ in _CLAUSAL and not clauses) or (skip_subject and child.dep_ in ("nsubj", "csubj")) or \
                         (child.dep_ == "conj" and child.pos_ in ("VERB", "AUX") and not clauses):
                     continue
-                if how == _PREP or (child.dep_ == "prep" and _locative(child)):
-                    nxt.append((child, _PREP))
+                if how == _PREP:
+                    nxt.append((child, _PREP, prep))
+                elif child.dep_ == "prep" and _locative(child):
+                    nxt.append((child, _PREP, child.lower_))
                 elif (depth == 0 and child.dep_ in _DIRECT) or (how == _OBJECT and (
                         child.dep_ in ("conj", "appos") or (tok.lower_ in _OF_HEADS and child.dep_ in _MODIFIERS))):
-                    nxt.append((child, _OBJECT))
+                    nxt.append((child, _OBJECT, ""))
                 else:
-                    nxt.append((child, _NO))
+                    nxt.append((child, _NO, ""))
         frontier, depth = nxt, depth + 1
     return out
 
 
-def _best(found: list[tuple[tuple, int]]) -> tuple | None:
+def _best(found: list[tuple]) -> tuple | None:
     """The most specific place; among equally specific ones the deepest ("the Homs neighbourhood of Baba
     Amr", "in Mosul … in the Nabi Yunis area")."""
     return min(found, key=lambda f: (f[0][7], f[1]))[0] if found else None
@@ -148,3 +154,119 @@ def link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tup
         if best is not None:
             return "sentence", best
     return None
+
+
+# -- the learned chooser ---------------------------------------------------------------------------
+_STAGES = ("verb", "subject", "clause", "head", "sentence")
+_PREPS = ("in", "near", "at", "on", "of", "from", "into", "across", "outside", "around")
+_LABELS = ("GPE", "LOC", "FAC")
+_DEPS = ("pobj", "dobj", "nsubjpass", "compound", "poss", "nsubj", "conj", "appos")
+
+#: Feature names, in order (the weights file names them, so a mismatch is caught on load).
+FEATURES: tuple[str, ...] = (
+    "bias", *(f"stage={x}" for x in _STAGES), "stage=none", "how=object", *(f"prep={p}" for p in _PREPS),
+    "prep=other", "depth", "rule_choice", "spec=0", "spec=1", "spec=1.5", "spec=2", "resolved", "area",
+    "distance", "before", "one_candidate", "candidates", *(f"label={x}" for x in _LABELS), "label=other",
+    *(f"dep={d}" for d in _DEPS), "dep=other",
+)
+
+
+def _stages(tok: Token, by_token: dict[int, tuple]) -> list[tuple[str, list[tuple]]]:
+    verb = governor(tok)
+    coordinated = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        coordinated.append(verb.head)
+    heads, node = [], verb
+    for _ in range(2):
+        if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
+            break
+        node = node.head
+        heads.append(node)
+    root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
+    return [
+        ("verb", [f for v in coordinated for f in _reachable(v, by_token)]),
+        ("subject", [f for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for f in _reachable(c, by_token)]),
+        ("clause", [f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)]),
+        ("head", [f for h in heads for f in _reachable(h, by_token)]),
+        ("sentence", _reachable(root, by_token, skip_subject=False, clauses=True)),
+    ]
+
+
+def candidate_features(tok: Token, by_token: dict[int, tuple], items: list[tuple], rule_choice: tuple | None,
+                       sent_start: int) -> tuple[list[list[float]], list[str]]:
+    """One feature vector (in :data:`FEATURES` order) per place or area of the sentence (``items`` from
+    :func:`place_spans`; ``tok`` in the sentence's parse, whose token 0 is the doc's ``sent_start``), and
+    the stage that reaches each ("verb", "subject", "clause", "head", "sentence" or "none")."""
+    first: dict[int, tuple[str, int, int, str]] = {}
+    for stage, found in _stages(tok, by_token):
+        for item, depth, how, prep in found:
+            first.setdefault(id(item), (stage, depth, how, prep))
+    rows, stages = [], []
+    for item in items:
+        stage, depth, how, prep = first.get(id(item), ("none", 6, 0, ""))
+        stages.append(stage)
+        row = dict.fromkeys(FEATURES, 0.0)
+        row["bias"] = 1.0
+        row[f"stage={stage}"] = 1.0
+        row["how=object"] = float(how == _OBJECT)
+        if prep:
+            row[f"prep={prep}" if prep in _PREPS else "prep=other"] = 1.0
+        row["depth"] = min(depth, 6) / 6
+        row["rule_choice"] = float(item is rule_choice)
+        row[f"spec={item[7]:g}"] = 1.0
+        row["resolved"] = float(item[8])
+        row["area"] = float(item[2] == "area")
+        row["one_candidate"] = float(len(items) == 1)
+        row["candidates"] = min(len(items), 6) / 6
+        row.update(_token_features(tok, item[0] - sent_start, item[1] - sent_start))
+        rows.append([row[f] for f in FEATURES])
+    return rows, stages
+
+
+def _token_features(tok: Token, start: int, end: int) -> dict[str, float]:
+    """Distance, side, NER label and dependency of the place's head token, in the sentence's parse."""
+    sent_doc = tok.doc
+    span = sent_doc[start:end]
+    head = span.root if len(span) else sent_doc[start]
+    distance = min(abs(head.i - tok.i), 30) / 30
+    label = head.ent_type_ if head.ent_type_ in _LABELS else "other"
+    dep = head.dep_ if head.dep_ in _DEPS else "other"
+    return {"distance": distance, "before": float(head.i < tok.i), f"label={label}": 1.0, f"dep={dep}": 1.0}
+
+
+class PlaceChooser:
+    """A logistic model over :func:`candidate_features`: the likeliest place, or none below ``threshold``.
+    Trained by ``python -m pipeline.evaluation._linker_training`` (cross-validated numbers in the README)."""
+
+    def __init__(self, weights: list[float], threshold: float) -> None:
+        self.weights = weights
+        self.threshold = threshold
+
+    @classmethod
+    def from_file(cls, path) -> "PlaceChooser":
+        import json
+
+        data = json.loads(open(path, encoding="utf-8").read())
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: trained for other features; retrain the place linker")
+        return cls(list(data["weights"]), float(data["threshold"]))
+
+    def probability(self, row: list[float]) -> float:
+        import math
+
+        z = sum(w * x for w, x in zip(self.weights, row, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def choose(self, items: list[tuple], rows: list[list[float]]) -> tuple | None:
+        if not items:
+            return None
+        p, best = max(((self.probability(r), i) for i, r in zip(items, rows, strict=True)), key=lambda x: x[0])
+        return best if p >= self.threshold else None
+
+
+def default_chooser() -> PlaceChooser | None:
+    """The chooser trained on the event-location development data and shipped with the package."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "place_linker.json"
+    return PlaceChooser.from_file(path) if path.exists() else None

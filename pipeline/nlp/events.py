@@ -29,7 +29,7 @@ from ..events._fatalities import parse_fatalities
 from ..events._forms import forms, lemma_of, register
 from ..events._lexicon import TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
-from ._place_link import governor, link, place_spans
+from ._place_link import PlaceChooser, candidate_features, default_chooser, governor, link, place_spans
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 
@@ -70,8 +70,10 @@ class EventMention:
 
 class EventTagger:
     def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
-                 parse: bool = True, sentence_fallback: bool = False) -> None:
+                 parse: bool = True, sentence_fallback: bool = False, place_model: str = "default") -> None:
         self.name = name
+        self.chooser: PlaceChooser | None = (default_chooser() if place_model == "default"
+                                             else PlaceChooser.from_file(place_model) if place_model else None)
         self.sentence_fallback = sentence_fallback
         register(vocabulary() | _THREAT | _DENY | _PLAN | _REPORT)
         self.nlp = nlp
@@ -235,10 +237,16 @@ class EventTagger:
                 for i in range(item[0], item[1]):
                     by_token.setdefault(i - sent.start, item)
             ref = link(tok, by_token, self.sentence_fallback)
+            if self.chooser is not None:
+                rows, stages = candidate_features(tok, by_token, spans, ref[1] if ref else None, sent.start)
+                chosen = self.chooser.choose(spans, rows)
+                how = stages[spans.index(chosen)] if chosen is not None else "none"
+                ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
             ref = ("sentence", spans[0])
         if ref is not None:
-            how, (_, _, kind, index, text, start, end, _) = ref
+            how, item = ref
+            kind, index, text, start, end = item[2:7]
             return EventPlaceRef(text, start, end, how, kind, index)
         if not fallback:
             return None
@@ -331,12 +339,13 @@ def _unique(items: list[str]) -> list[str]:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False},
+    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False, "place_model": "default"},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
 )
 def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
-                      sentence_fallback: bool) -> EventTagger:
+                      sentence_fallback: bool, place_model: str) -> EventTagger:
     if not Doc.has_extension("events"):
         Doc.set_extension("events", default=None)
-    return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback)
+    return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback,
+                       place_model=place_model)
