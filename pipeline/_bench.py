@@ -61,3 +61,44 @@ def time_components(nlp: Language, texts: Sequence[str], *, batch_size: int = 32
     n = max(1, len(texts))
     return ComponentTimes(len(texts), sum(len(t.split()) for t in texts),
                           {k: round(v * 1000 / n, 2) for k, v in best.items()})
+
+
+_COUNTRIES = ("IQ SY US FR IN NG UA MX PK KE AF YE SO SD ML BF NE LY EG TR IR IL LB JO SA GB DE RU CN JP KR PH ID "
+              "TH MM BD LK BR CO VE PE AR CL ZA ET CD CM MZ CA AU").split()
+
+
+def synthetic_regions(n: int, seed: int = 7) -> list:
+    """``n`` regions spread over the world — circles of 20–300 km, boxes up to 8° × 6°, and one in ten a
+    country — for timing only."""
+    import random
+
+    from .alerting import parse_regions
+
+    rnd = random.Random(seed)
+    features = []
+    for k in range(n):
+        lat, lon = rnd.uniform(-60, 70), rnd.uniform(-180, 180)
+        if k % 10 == 0:  # one in ten: a country, out of 50
+            props = {"country_codes": [rnd.choice(_COUNTRIES)]}
+        elif k % 2 == 0:
+            props = {"circle": {"lat": lat, "lon": lon, "radius_km": rnd.uniform(20, 300)}}
+        else:
+            w, h = rnd.uniform(0.5, 8), rnd.uniform(0.5, 6)
+            props = {"bbox": [lon, lat, min(180.0, lon + w), min(85.0, lat + h)] if lon + w <= 180 else
+                     [lon, lat, lon + w - 360, min(85.0, lat + h)]}
+        features.append({"type": "Feature", "properties": {"id": f"r{k}", **props}, "geometry": None})
+    return parse_regions({"type": "FeatureCollection", "features": features})
+
+
+def time_matching(stories: Sequence, n_regions: int, repeat: int = 3) -> float:
+    """Milliseconds per story for :class:`~pipeline.alerting.AlertMatcher` with ``n_regions`` regions."""
+    from .alerting import AlertMatcher
+
+    matcher = AlertMatcher(synthetic_regions(n_regions))
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        for story in stories:
+            matcher.match(story)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000 / max(1, len(stories))

@@ -247,14 +247,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
     texts = texts[:args.limit] if args.limit else texts
     enricher = Enricher.load(settings.model)
     times = time_components(enricher.nlp, texts, repeat=args.repeat)
+    report = times.as_dict()
+    if args.match_regions:
+        from ._bench import time_matching
+        from ._records import Story
+
+        stories = enricher.enrich([Story(uri=f"bench:{k}", version=1, headline="", body=t, source_format="text",
+                                         received_at="", language="en") for k, t in enumerate(texts)])
+        report["match_ms_per_story"] = round(time_matching(stories, args.match_regions), 4)
+        report["regions"] = args.match_regions
     if args.json:
-        print(orjson.dumps(times.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
         return 0
     print(f"{times.stories} stories, {times.words / max(times.stories, 1):.0f} words each on average")
     for name, ms in times.ms_per_story.items():
         print(f"  {name:20s} {ms:7.2f} ms/story")
     print(f"  {'total':20s} {times.total_ms:7.2f} ms/story ({1000 / times.total_ms:.1f} stories/s on one core)")
     print(f"event tagging (senter + wirewatch_events) adds {times.event_share:.1%} to the rest of the pipeline")
+    if args.match_regions:
+        print(f"alert matching with {args.match_regions} regions: {report['match_ms_per_story']:.3f} ms/story")
     return 0
 
 
@@ -421,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a GeoWebNews GWN.xml or plain-text files")
     p.add_argument("--limit", type=int, metavar="N", help="the first N texts only")
     p.add_argument("--repeat", type=int, default=1, metavar="N", help="runs; each component's best time is kept")
+    p.add_argument("--match-regions", dest="match_regions", type=int, default=0, metavar="N",
+                   help="also time alert matching of the enriched texts against N synthetic regions")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_common(p)
     return parser

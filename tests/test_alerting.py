@@ -75,7 +75,15 @@ def test_killed_story_only_retracts(matcher):
     ({"type": "Polygon"}, "FeatureCollection"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": None}]}, "id"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a"}, "geometry": None}]},
-     "geometry, country_codes"),
+     "geometry, bbox, circle, country_codes or admin1"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a", "bbox": [10, 5, 20]}}]},
+     "west, south, east, north"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a", "bbox": [10, 50, 20, 5]}}]},
+     "south < north"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a",
+      "circle": {"lat": 36, "lon": 44}}}]}, "radius_km"),
+    ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a", "admin1": ["Erbil"]}}]},
+     "IQ.11"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a", "country_codes": ["IRQ"]}}]},
      "alpha-2"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"id": "a"},
@@ -122,3 +130,44 @@ def test_area_intersection_and_country(matcher):
                  geometry={"type": "Polygon", "coordinates": [[[39, 34], [40, 34], [40, 35], [39, 34]]]})
     story.areas = [syria]
     assert [a.region_id for a in matcher.match(story)] == ["syria"]
+
+
+
+def _place(name, lat, lon, cc, admin1=None):
+    return Place(text=name, start=0, end=len(name), geonameid=abs(hash(name)) % 10**6, name=name, country_code=cc,
+                 admin1=admin1, lat=lat, lon=lon, feature="PPL", confidence=0.9)
+
+
+def _matches(regions, *places):
+    matcher = AlertMatcher(parse_regions({"type": "FeatureCollection", "features": regions}))
+    story = EnrichedStory(uri="urn:t", version=1, headline="h", body="b", language="en", entities=[],
+                          places=list(places), events=[], focus=Focus(), enriched_at="t", model="m")
+    return {a.region_id for a in matcher.match(story)}
+
+
+def _feature(rid, **props):
+    return {"type": "Feature", "properties": {"id": rid, **props}, "geometry": None}
+
+
+def test_bbox_across_the_antimeridian():
+    pacific = _feature("pacific", bbox=[170, -20, -170, 0])
+    assert _matches([pacific], _place("Suva", -18.14, 178.44, "FJ")) == {"pacific"}
+    assert _matches([pacific], _place("Apia", -13.83, -171.76, "WS")) == {"pacific"}
+    assert _matches([pacific], _place("Nairobi", -1.28, 36.82, "KE")) == set()
+
+
+def test_circle_around_a_point():
+    erbil = _feature("erbil-50km", circle={"lat": 36.19, "lon": 44.01, "radius_km": 50})
+    assert _matches([erbil], _place("Ankawa", 36.23, 43.99, "IQ")) == {"erbil-50km"}
+    assert _matches([erbil], _place("Mosul", 36.34, 43.12, "IQ")) == set()  # ≈ 80 km west
+
+
+def test_first_level_division():
+    region = _feature("erbil-governorate", admin1=["IQ.11"])
+    assert _matches([region], _place("Erbil", 36.19, 44.01, "IQ", "11")) == {"erbil-governorate"}
+    assert _matches([region], _place("Mosul", 36.34, 43.12, "IQ", "15")) == set()
+
+
+def test_many_regions_only_the_right_ones():
+    regions = [_feature(f"box{k}", bbox=[k, 0, k + 1, 1]) for k in range(-170, 170)]
+    assert _matches(regions, _place("x", 0.5, 10.5, "XX")) == {"box10"}

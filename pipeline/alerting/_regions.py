@@ -1,19 +1,28 @@
 """Regions of interest from a GeoJSON FeatureCollection.
 
-Each Feature is one region. ``properties.id`` (required, unique) and ``properties.name`` name it;
-the geometry (Polygon or MultiPolygon, holes allowed) and/or ``properties.country_codes``
-(ISO 3166-1 alpha-2) say where it is. A Feature may have ``"geometry": null`` when it is defined by
-country codes alone.
+Each Feature is one region. ``properties.id`` (required, unique) and ``properties.name`` name it.
+Where it is — any of these, combined as a union:
+
+- the geometry: Polygon or MultiPolygon, holes allowed (``"geometry": null`` when another form says where);
+- ``properties.bbox``: ``[west, south, east, north]`` in degrees; west > east crosses the antimeridian
+  (``[170, -20, -170, 0]``: Fiji to Samoa);
+- ``properties.circle``: ``{"lat": …, "lon": …, "radius_km": …}`` (a geodesic circle, 64 vertices;
+  split at the antimeridian);
+- ``properties.country_codes``: ISO 3166-1 alpha-2 codes ("IQ");
+- ``properties.admin1``: GeoNames first-level division codes "CC.CODE" ("IQ.11" Erbil, "US.CA"),
+  matched by the division a place resolved to (no division shapes here).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import shapely
+import shapely.affinity
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -30,6 +39,7 @@ class Region:
     name: str
     country_codes: frozenset[str]
     geometry: BaseGeometry | None
+    admin1: frozenset[str] = frozenset()  # "IQ.11"
 
     def contains_point(self, lon: float, lat: float) -> bool:
         return self.geometry is not None and self.geometry.covers(shapely.Point(lon, lat))
@@ -50,6 +60,11 @@ def _region(feature: Any, index: int) -> Region:
     codes = props.get("country_codes", [])
     if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) == 2 and c.isalpha() for c in codes):
         raise RegionError(f"{where}: properties.country_codes must be a list of ISO 3166-1 alpha-2 codes like \"IQ\"")
+    admin1 = props.get("admin1", [])
+    if not isinstance(admin1, list) or not all(isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[0]) == 2
+                                                and a.split(".")[1] for a in admin1):
+        raise RegionError(f"{where}: properties.admin1 must be a list of GeoNames division codes like \"IQ.11\"")
+    parts = [g for g in (_bbox(props.get("bbox"), where), _circle(props.get("circle"), where)) if g is not None]
     geometry = None
     raw_geom = feature.get("geometry")
     if raw_geom is not None:
@@ -62,10 +77,62 @@ def _region(feature: Any, index: int) -> Region:
         if geometry.is_empty or not geometry.is_valid:
             reason = shapely.is_valid_reason(geometry)
             raise RegionError(f"{where}: invalid geometry ({reason}); fix self-intersections and ring order")
+    if parts:
+        geometry = shapely.union_all([g for g in [geometry, *parts] if g is not None])
+    if geometry is not None:
         shapely.prepare(geometry)
-    if geometry is None and not codes:
-        raise RegionError(f"{where}: needs a geometry, country_codes, or both")
-    return Region(id=rid, name=str(name), country_codes=frozenset(c.upper() for c in codes), geometry=geometry)
+    if geometry is None and not codes and not admin1:
+        raise RegionError(f"{where}: needs a geometry, bbox, circle, country_codes or admin1")
+    return Region(id=rid, name=str(name), country_codes=frozenset(c.upper() for c in codes), geometry=geometry,
+                  admin1=frozenset(a.upper() for a in admin1))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _bbox(value: Any, where: str) -> BaseGeometry | None:
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 4 and all(_number(v) for v in value)):
+        raise RegionError(f"{where}: properties.bbox must be [west, south, east, north] in degrees")
+    west, south, east, north = value
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south < north <= 90):
+        raise RegionError(f"{where}: bbox {value}: longitudes in -180..180, latitudes in -90..90, south < north")
+    if west < east:
+        return shapely.box(west, south, east, north)
+    if west == east:
+        raise RegionError(f"{where}: bbox {value} has no width (west == east)")
+    return shapely.MultiPolygon([shapely.box(west, south, 180, north), shapely.box(-180, south, east, north)])
+
+
+def _circle(value: Any, where: str) -> BaseGeometry | None:
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and all(_number(value.get(k)) for k in ("lat", "lon", "radius_km"))):
+        raise RegionError(f"{where}: properties.circle must be {{\"lat\": …, \"lon\": …, \"radius_km\": …}}")
+    lat, lon, radius = float(value["lat"]), float(value["lon"]), float(value["radius_km"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < radius <= 5000):
+        raise RegionError(f"{where}: circle needs -90 ≤ lat ≤ 90, -180 ≤ lon ≤ 180 and 0 < radius_km ≤ 5000")
+    ring = [_destination(lat, lon, 360.0 * k / 64, radius) for k in range(64)]
+    # Unwrap longitudes around the centre so the ring is continuous, then split at ±180.
+    ring = [(x + 360 if x - lon < -180 else x - 360 if x - lon > 180 else x, y) for x, y in ring]
+    poly = shapely.Polygon(ring)
+    pieces = []
+    for shift in (-360.0, 0.0, 360.0):
+        part = shapely.affinity.translate(poly, xoff=shift).intersection(shapely.box(-180, -90, 180, 90))
+        if not part.is_empty:
+            pieces.append(part)
+    return shapely.union_all(pieces)
+
+
+def _destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
+    """The point ``km`` from (lat, lon) along ``bearing_deg`` on a sphere (lon, lat)."""
+    r = km / 6371.0088
+    p1, l1, b = math.radians(lat), math.radians(lon), math.radians(bearing_deg)
+    p2 = math.asin(math.sin(p1) * math.cos(r) + math.cos(p1) * math.sin(r) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(r) * math.cos(p1), math.cos(r) - math.sin(p1) * math.sin(p2))
+    return math.degrees(l2), max(-90.0, min(90.0, math.degrees(p2)))
 
 
 def parse_regions(document: Any) -> list[Region]:
