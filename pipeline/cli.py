@@ -32,6 +32,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--partitions", type=int, metavar="N", help="partitions per topic when creating (WIREWATCH_PARTITIONS, default 4)")
     g.add_argument("--model", metavar="NAME", help="spaCy model package or path (WIREWATCH_MODEL)")
     g.add_argument("--regions", type=Path, metavar="FILE", help="regions of interest, GeoJSON (WIREWATCH_REGIONS)")
+    g.add_argument("--rules", type=Path, metavar="FILE", help="alert rules, a JSON list (WIREWATCH_RULES)")
     g.add_argument("--web-host", metavar="HOST", help="web server bind address (WIREWATCH_WEB_HOST, default 127.0.0.1)")
     g.add_argument("--web-port", type=int, metavar="PORT", help="web server port (WIREWATCH_WEB_PORT, default 6066)")
     g.add_argument("--app-id", metavar="ID", help="Faust app id = consumer group (WIREWATCH_APP_ID)")
@@ -42,7 +43,7 @@ def _add_common(p: argparse.ArgumentParser) -> None:
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         broker=args.broker, topic_prefix=args.topic_prefix, partitions=args.partitions, model=args.model,
-        regions=args.regions, web_host=args.web_host, web_port=args.web_port, app_id=args.app_id,
+        regions=args.regions, rules=args.rules, web_host=args.web_host, web_port=args.web_port, app_id=args.app_id,
         data_dir=args.data_dir, log_level=args.log_level,
     )
 
@@ -72,12 +73,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from ._admin import check_topics
     from ._enrich import Enricher
-    from .alerting import AlertMatcher, load_regions
+    from .alerting import AlertMatcher, load_regions, load_rules
     from .topology import Services, create_app
 
     settings = _need_broker(_settings(args), "worker")
     asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
-    services = Services(enricher=Enricher.load(settings.model), matcher=AlertMatcher(load_regions(settings.regions)))
+    regions = load_regions(settings.regions)
+    rules = load_rules(settings.rules, [r.id for r in regions]) if settings.rules else None
+    services = Services(enricher=Enricher.load(settings.model), matcher=AlertMatcher(regions, rules))
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
     app = create_app(settings, services)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)

@@ -184,13 +184,13 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 await reject("match", event, "bad_record", f"not an EnrichedStory record: {exc}")
                 continue
             current = services.matcher.match(story)
-            before = set(alerted.get(story.uri.encode()) or [])
+            before = list(alerted.get(story.uri.encode()) or [])
             for alert in current:
                 await send(alerts, "alerts", alert.alert_id, alert)
-            for alert in services.matcher.retract(story, before - {a.region_id for a in current}):
+            for alert in services.matcher.retract(story, before, current):
                 await send(alerts, "alerts", alert.alert_id, alert)
             if current or before:
-                alerted[story.uri.encode()] = sorted(a.region_id for a in current)
+                alerted[story.uri.encode()] = services.matcher.memo(current)
 
     _add_web(app, settings, services)
     _add_ingest(app, settings, raw)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import shapely
 from shapely.geometry import shape
 
-from .._records import Alert, Area, EnrichedStory, Place
+from .._records import Alert, Area, EnrichedStory, Event, Place
 from ..parsing._common import utc_now_iso
 from ._regions import Region
+from ._rules import Rule, severity
 
 __all__ = ["AlertMatcher", "alert_id"]
 
@@ -26,14 +27,28 @@ _RETRACTING = {"canceled", "withheld"}
 log = logging.getLogger("wirewatch.alerting")
 
 
-def alert_id(region_id: str, story_uri: str) -> str:
-    """Deterministic: replays and retries of the same story for the same region share one id."""
-    return hashlib.sha256(f"{region_id}\x1f{story_uri}".encode()).hexdigest()[:32]
+def alert_id(*parts: str) -> str:
+    """Deterministic: replays and retries of the same story for the same region (or rule and event)
+    share one id."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _event_key(event: Event) -> str:
+    """An event's identity within a story: type, where, when."""
+    place = event.place
+    where = (str(place.geonameid) if place and place.geonameid is not None else place.text if place else "")
+    return f"{event.type}|{where}|{event.date or ''}"
 
 
 class AlertMatcher:
-    def __init__(self, regions: Sequence[Region]) -> None:
+    """Regions, and optionally rules. Without rules: one alert per region a story touches. With rules:
+    one alert per (rule, event located in the rule's region); a story that merely names a place there
+    alerts only rules with ``mentions``."""
+
+    def __init__(self, regions: Sequence[Region], rules: Sequence[Rule] | None = None) -> None:
         self.regions = list(regions)
+        self.rules = list(rules) if rules else []
+        self._region_index = {r.id: i for i, r in enumerate(self.regions)}
         self._shaped = [i for i, r in enumerate(self.regions) if r.geometry is not None]
         self._tree = shapely.STRtree([self.regions[i].geometry for i in self._shaped])
         self._by_country: dict[str, list[int]] = {}
@@ -75,16 +90,28 @@ class AlertMatcher:
                 hits.setdefault(self._shaped[int(k)], []).append("intersects")
         return hits
 
-    def retract(self, story: EnrichedStory, region_ids: Iterable[str]) -> list[Alert]:
-        """Retraction alerts for regions an earlier version alerted and this one (or a kill) does not."""
+    @staticmethod
+    def memo(alerts: Iterable[Alert]) -> list[list[str]]:
+        """What to remember of a story's alerts, to retract them later: [alert id, region id, rule id]."""
+        return sorted([a.alert_id, a.region_id, a.rule_id or ""] for a in alerts)
+
+    def retract(self, story: EnrichedStory, previous: Iterable[Any], current: Iterable[Alert] = ()) -> list[Alert]:
+        """Retraction alerts for what an earlier version alerted and this one (or a kill) does not.
+        ``previous``: :meth:`memo` entries (or, from older workers, region ids)."""
         names = {r.id: r.name for r in self.regions}
+        keep = {a.alert_id for a in current}
         now = utc_now_iso()
-        return [
-            Alert(alert_id=alert_id(rid, story.uri), status="retracted", region_id=rid, region_name=names.get(rid, rid),
-                  story_uri=story.uri, story_version=story.version, headline=story.headline, places=[],
-                  match_reasons=["kill" if story.pubstatus in _RETRACTING else "no longer matches"], created_at=now)
-            for rid in sorted(region_ids)
-        ]
+        out = []
+        for entry in previous:
+            aid, rid, rule = (alert_id(entry, story.uri), entry, None) if isinstance(entry, str) else \
+                (entry[0], entry[1], entry[2] or None)
+            if aid in keep:
+                continue
+            out.append(Alert(alert_id=aid, status="retracted", region_id=rid, region_name=names.get(rid, rid),
+                             story_uri=story.uri, story_version=story.version, headline=story.headline, places=[],
+                             match_reasons=["kill" if story.pubstatus in _RETRACTING else "no longer matches"],
+                             created_at=now, rule_id=rule))
+        return sorted(out, key=lambda a: (a.region_id, a.alert_id))
 
     def match(self, story: EnrichedStory) -> list[Alert]:
         if story.pubstatus in _RETRACTING:
@@ -103,6 +130,8 @@ class AlertMatcher:
             for i, why in self._area_hits(area).items():
                 areas.setdefault(i, []).append(area)
                 reasons.setdefault(i, set()).update(f"{area.text}:{w}" for w in why)
+        if self.rules:
+            return self._by_rules(story, places, areas, reasons, now)
         alerts = []
         for i in sorted(reasons):
             region, matched = self.regions[i], places.get(i, {})
@@ -123,3 +152,56 @@ class AlertMatcher:
                 )
             )
         return alerts
+
+    # -- rules ----------------------------------------------------------------------------------
+    def _by_rules(self, story: EnrichedStory, places: dict, areas: dict, reasons: dict, now: str) -> list[Alert]:
+        text = f"{story.headline}\n{story.body}".lower()
+        alerts: dict[str, Alert] = {}
+        for rule in self.rules:
+            i = self._region_index.get(rule.region)
+            if i is None or (rule.keywords and not any(k in text for k in rule.keywords)):
+                continue
+            region, found = self.regions[i], False
+            for event in story.events:
+                if not rule.wants(event):
+                    continue
+                why = self._event_reasons(event, story, i)
+                if not why:
+                    continue
+                found = True
+                aid = alert_id(rule.id, story.uri, _event_key(event))
+                held = alerts.get(aid)
+                if held is not None and held.event is not None and held.event.confidence >= event.confidence:
+                    continue  # the same event told twice in the story: keep the surer
+                sentence = event.sentence
+                alerts[aid] = Alert(
+                    alert_id=aid, status="active", region_id=region.id, region_name=region.name, story_uri=story.uri,
+                    story_version=story.version, headline=story.headline,
+                    places=[p for p in story.places if event.place and p.start == event.place.start],
+                    match_reasons=[f"{event.type}@{event.place.text if event.place else '?'}:{w}" for w in why],
+                    created_at=now, rule_id=rule.id, severity=severity(event), event=event,
+                    evidence=story.body[sentence.start:sentence.end] if sentence else None,
+                    areas=[a for a in story.areas if event.place and a.start == event.place.start],
+                )
+            if not found and rule.mentions and i in reasons:
+                aid = alert_id(rule.id, story.uri, "mentions")
+                alerts[aid] = Alert(
+                    alert_id=aid, status="active", region_id=region.id, region_name=region.name, story_uri=story.uri,
+                    story_version=story.version, headline=story.headline, places=list(places.get(i, {}).values()),
+                    match_reasons=sorted(reasons[i]), created_at=now, rule_id=rule.id,
+                    severity=max((severity(e) for e in story.events), default=1), events=list(story.events),
+                    areas=areas.get(i, []))
+        return sorted(alerts.values(), key=lambda a: (a.region_id, a.rule_id or "", a.alert_id))
+
+    def _event_reasons(self, event: Event, story: EnrichedStory, region_index: int) -> list[str]:
+        """Why the event's place lies in the region (empty: it does not)."""
+        place = event.place
+        if place is None:
+            return []
+        if place.kind == "area":
+            area = next((a for a in story.areas if a.start == place.start and a.end == place.end), None)
+            return self._area_hits(area).get(region_index, []) if area else []
+        resolved = next((p for p in story.places if p.geonameid is not None and p.geonameid == place.geonameid), None)
+        if resolved is None:
+            return []
+        return self._place_hits(resolved).get(region_index, [])

@@ -1,0 +1,151 @@
+"""Alert rules: what an analyst wants to hear about in a region (pure; no Kafka).
+
+A rules file is a JSON list of objects::
+
+    {"id": "isb-strikes", "region": "iraq-syria-border",
+     "types": ["air_drone_strike", "shelling_artillery_missile_attack"],   # or "categories": [ACLED event types]
+     "min_severity": 3, "modalities": ["asserted", "reported"], "threats": false,
+     "mentions": false, "keywords": [], "min_confidence": 0.5}
+
+Defaults: every type, severity ≥ 1, modalities asserted and reported (``"threats": true`` adds
+threatened), events located in the region only (``"mentions": true`` also alerts a story that merely
+names a place there), no keyword filter, confidence ≥ 0.5.
+
+Severity (1–5) of an event: its type's base (5 chemical weapon, suicide bomb; 4 air/drone strike,
+shelling, IED, armed clash, attack, territory taken, abduction, sexual violence, grenade, excessive force,
+mob violence; 3 violent demonstration, looting, disasters, threats, disrupted weapons; 2 protest with
+intervention, arrests, group changes, bases, transfers, organised crime, attribution; 1 peaceful
+protest, agreement, diplomacy, election, other), +1 with a stated death, +2 with ten or more, −1 when
+not asserted or reported; kept within 1–5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .._errors import RuleError
+from .._records import Event
+from ..events import EVENT_TYPES, TYPE_IDS
+
+__all__ = ["Rule", "parse_rules", "load_rules", "severity", "default_rules"]
+
+_BASE = {
+    5: {"chemical_weapon", "suicide_bomb"},
+    4: {"air_drone_strike", "shelling_artillery_missile_attack", "remote_explosive_landmine_ied", "armed_clash",
+        "attack", "government_regains_territory", "non_state_actor_overtakes_territory",
+        "abduction_forced_disappearance", "sexual_violence", "grenade", "excessive_force_against_protesters",
+        "mob_violence"},
+    3: {"violent_demonstration", "looting_property_destruction", "natural_disaster", "man_made_disaster", "threaten",
+        "disrupted_weapons_use"},
+    2: {"protest_with_intervention", "arrests", "change_to_group_activity", "headquarters_or_base_established",
+        "non_violent_transfer_of_territory", "organized_crime", "attribution_of_responsibility"},
+}
+_MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical"}
+_CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
+
+
+def severity(event: Event) -> int:
+    base = next((level for level, types in _BASE.items() if event.type in types), 1)
+    if event.fatalities:
+        base += 2 if event.fatalities >= 10 else 1
+    if event.modality not in ("asserted", "reported"):
+        base -= 1
+    return max(1, min(5, base))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    region: str
+    types: frozenset[str] = frozenset()  # empty: all
+    min_severity: int = 1
+    modalities: frozenset[str] = frozenset({"asserted", "reported"})
+    mentions: bool = False
+    keywords: tuple[str, ...] = ()
+    min_confidence: float = 0.5
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def wants(self, event: Event) -> bool:
+        return ((not self.types or event.type in self.types) and event.modality in self.modalities
+                and event.confidence >= self.min_confidence and severity(event) >= self.min_severity)
+
+
+def default_rules(region_ids: list[str]) -> list[Rule]:
+    """Without a rules file: per region, every event located there and every story naming a place there."""
+    return [Rule(id=f"region:{rid}", region=rid, mentions=True) for rid in region_ids]
+
+
+def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
+    where = f"rule #{index}"
+    if not isinstance(obj, dict):
+        raise RuleError(f"{where}: each rule is a JSON object")
+    rid = obj.get("id")
+    if not isinstance(rid, str) or not rid.strip():
+        raise RuleError(f"{where}: give the rule a string id")
+    where = f"rule {rid!r}"
+    unknown = set(obj) - {"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
+                          "keywords", "min_confidence", "webhook", "cooldown_minutes", "name"}
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s) {sorted(unknown)}")
+    region = obj.get("region")
+    if region not in regions:
+        raise RuleError(f"{where}: region {region!r} is not among the regions ({', '.join(sorted(regions)) or 'none'})")
+    types = set(_strings(obj.get("types", []), where, "types"))
+    bad = types - set(TYPE_IDS)
+    if bad:
+        raise RuleError(f"{where}: unknown event type(s) {sorted(bad)}; see schemas/event-taxonomy.json")
+    categories = set(_strings(obj.get("categories", []), where, "categories"))
+    if categories - _CATEGORIES:
+        raise RuleError(f"{where}: unknown ACLED categories {sorted(categories - _CATEGORIES)}; use {sorted(_CATEGORIES)}")
+    types |= {t.id for t in EVENT_TYPES if t.acled_event_type in categories}
+    modalities = set(_strings(obj.get("modalities", ["asserted", "reported"]), where, "modalities"))
+    if modalities - _MODALITIES:
+        raise RuleError(f"{where}: unknown modalities {sorted(modalities - _MODALITIES)}; use {sorted(_MODALITIES)}")
+    if obj.get("threats"):
+        modalities.add("threatened")
+    level = obj.get("min_severity", 1)
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+        raise RuleError(f"{where}: min_severity must be an integer 1–5")
+    conf = obj.get("min_confidence", 0.5)
+    if not isinstance(conf, (int, float)) or isinstance(conf, bool) or not 0 <= conf <= 1:
+        raise RuleError(f"{where}: min_confidence must be a number 0–1")
+    return Rule(id=rid, region=region, types=frozenset(types), min_severity=level, modalities=frozenset(modalities),
+                mentions=bool(obj.get("mentions", False)),
+                keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
+                min_confidence=float(conf), extra={k: obj[k] for k in ("webhook", "cooldown_minutes", "name") if k in obj})
+
+
+def _strings(value: Any, where: str, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RuleError(f"{where}: {name} must be a list of strings")
+    return value
+
+
+def parse_rules(document: Any, region_ids: list[str]) -> list[Rule]:
+    if not isinstance(document, list):
+        raise RuleError("rules must be a JSON list of rule objects")
+    rules = [_rule(obj, i, set(region_ids)) for i, obj in enumerate(document)]
+    seen: set[str] = set()
+    for r in rules:
+        if r.id in seen:
+            raise RuleError(f"rule id {r.id!r} is used twice; ids must be unique")
+        seen.add(r.id)
+    return rules
+
+
+def load_rules(path: str | Path, region_ids: list[str]) -> list[Rule]:
+    path = Path(path)
+    try:
+        document = orjson.loads(path.read_bytes())
+    except OSError as exc:
+        raise RuleError(f"cannot read rules file {str(path)!r}: {exc.strerror}; set WIREWATCH_RULES or --rules") from None
+    except orjson.JSONDecodeError as exc:
+        raise RuleError(f"rules file {str(path)!r} is not valid JSON: {exc}") from None
+    try:
+        return parse_rules(document, region_ids)
+    except RuleError as exc:
+        raise RuleError(f"{path}: {exc}") from None

@@ -1,0 +1,110 @@
+"""Alert rules: events located in a region, types, modality, severity, mentions, retraction (no broker)."""
+
+import pytest
+
+from pipeline import EnrichedStory, Event, Focus, Place
+from pipeline._errors import RuleError
+from pipeline._records import Area, EventPlace, Offsets, TextSpan
+from pipeline.alerting import AlertMatcher, parse_regions, parse_rules, severity
+
+REGIONS = parse_regions({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"id": "erbil", "circle": {"lat": 36.19, "lon": 44.01, "radius_km": 60}},
+     "geometry": None},
+    {"type": "Feature", "properties": {"id": "syria", "country_codes": ["SY"]}, "geometry": None},
+]})
+BODY = "A drone struck the airport in Irbil on Monday, killing two guards. The militia vowed to retaliate."
+IRBIL = Place(text="Irbil", start=29, end=34, geonameid=95446, name="Erbil", country_code="IQ", admin1="11",
+              lat=36.19, lon=44.01, feature="PPL", confidence=0.9)
+
+
+def event(type_="air_drone_strike", modality="asserted", fatalities=2, place=IRBIL, confidence=0.9):
+    where = EventPlace(text=place.text, start=place.start, end=place.end, how="attached", kind="toponym",
+                       geonameid=place.geonameid, name=place.name, country_code=place.country_code, lat=place.lat,
+                       lon=place.lon) if place else None
+    return Event(type=type_, confidence=confidence, trigger=TextSpan(text="drone struck", start=2, end=14),
+                 sentence=Offsets(start=0, end=66), modality=modality, place=where, date="2026-11-23",
+                 fatalities=fatalities)
+
+
+def story(*events, places=(IRBIL,), areas=(), uri="urn:t:1", version=1):
+    return EnrichedStory(uri=uri, version=version, headline="Drone hits Irbil airport", body=BODY, language="en",
+                         entities=[], places=list(places), events=list(events), focus=Focus(), enriched_at="t",
+                         model="m", areas=list(areas))
+
+
+def matcher(*rules):
+    return AlertMatcher(REGIONS, parse_rules(list(rules), [r.id for r in REGIONS]))
+
+
+def test_event_located_in_region_alerts_with_severity_and_evidence():
+    m = matcher({"id": "strikes", "region": "erbil", "types": ["air_drone_strike"]})
+    [alert] = m.match(story(event()))
+    assert (alert.rule_id, alert.region_id, alert.severity) == ("strikes", "erbil", 5)  # 4 + a stated death
+    assert alert.event.type == "air_drone_strike" and alert.evidence.startswith("A drone struck")
+    assert [a.alert_id for a in m.match(story(event()))] == [alert.alert_id]  # replays: the same id
+
+
+def test_type_modality_and_severity_filters():
+    m = matcher({"id": "strikes", "region": "erbil", "types": ["air_drone_strike"]})
+    assert m.match(story(event(type_="peaceful_protest"))) == []
+    assert m.match(story(event(modality="hypothetical"))) == []
+    threats = matcher({"id": "t", "region": "erbil", "types": ["threaten"], "threats": True})
+    assert threats.match(story(event(type_="threaten", modality="threatened", fatalities=None)))
+    assert matcher({"id": "t", "region": "erbil"}).match(story(event(type_="threaten", modality="threatened"))) == []
+    assert matcher({"id": "big", "region": "erbil", "min_severity": 5}).match(story(event(fatalities=None))) == []
+    assert matcher({"id": "cat", "region": "erbil", "categories": ["Explosions/Remote violence"]}).match(story(event()))
+
+
+def test_mentions_only_when_the_rule_asks():
+    elsewhere = event(place=None)
+    assert matcher({"id": "r", "region": "erbil"}).match(story(elsewhere)) == []
+    [alert] = matcher({"id": "r", "region": "erbil", "mentions": True}).match(story(elsewhere))
+    assert alert.event is None and alert.match_reasons == ["Erbil:inside"]
+
+
+def test_event_in_an_area_matches_by_country_or_intersection():
+    area = Area(text="eastern Syria", start=40, end=53, kind="part_of_country", country_codes=["SY"],
+                geometry={"type": "Polygon", "coordinates": [[[38, 33], [42, 33], [42, 37], [38, 37], [38, 33]]]})
+    ev = event(place=None)
+    ev.place = EventPlace(text="eastern Syria", start=40, end=53, how="attached", kind="area", geonameid=None,
+                          name=None, country_code="SY", lat=35.0, lon=40.0)
+    [alert] = matcher({"id": "s", "region": "syria"}).match(story(ev, areas=[area]))
+    assert alert.region_id == "syria" and alert.areas == [area]
+
+
+def test_keywords():
+    assert matcher({"id": "k", "region": "erbil", "keywords": ["airport"]}).match(story(event()))
+    assert matcher({"id": "k", "region": "erbil", "keywords": ["pipeline"]}).match(story(event())) == []
+
+
+def test_a_new_version_that_no_longer_matches_retracts_and_a_kill_retracts():
+    m = matcher({"id": "strikes", "region": "erbil"})
+    first = m.match(story(event()))
+    memo = m.memo(first)
+    second = story(event(type_="peaceful_protest", fatalities=None), version=2)
+    [retraction] = m.retract(second, memo, m.match(second))
+    assert (retraction.alert_id, retraction.status, retraction.rule_id) == (first[0].alert_id, "retracted", "strikes")
+    kill = story(version=3)
+    kill.pubstatus = "canceled"
+    assert [a.match_reasons for a in m.retract(kill, memo)] == [["kill"]]
+
+
+def test_severity_scale():
+    assert severity(event(type_="peaceful_protest", fatalities=None)) == 1
+    assert severity(event(type_="suicide_bomb", fatalities=40)) == 5
+    assert severity(event(type_="shelling_artillery_missile_attack", fatalities=0)) == 4
+    assert severity(event(type_="armed_clash", modality="hypothetical", fatalities=None)) == 3
+
+
+@pytest.mark.parametrize("rules, message", [
+    ({"id": "a"}, "list"),
+    ([{"id": "a", "region": "mars"}], "not among the regions"),
+    ([{"id": "a", "region": "erbil", "types": ["alien_invasion"]}], "event-taxonomy"),
+    ([{"id": "a", "region": "erbil", "min_severity": 9}], "1–5"),
+    ([{"id": "a", "region": "erbil", "modalities": ["maybe"]}], "modalities"),
+    ([{"id": "a", "region": "erbil", "colour": "red"}], "unknown field"),
+    ([{"id": "a", "region": "erbil"}, {"id": "a", "region": "syria"}], "twice"),
+])
+def test_bad_rules_say_what_is_wrong(rules, message):
+    with pytest.raises(RuleError, match=message):
+        parse_rules(rules, ["erbil", "syria"])
