@@ -1,0 +1,54 @@
+"""A worker with alert rules, on the embedded broker: one alert per rule and located event, with
+severity and evidence; a kill retracts it under the same id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import Alert
+from pipeline._serde import from_json
+from tests.helpers import make_settings, produce_and_collect, start_worker
+
+pytestmark = pytest.mark.broker
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def worker(broker, tmp_path_factory):
+    import asyncio
+
+    from pipeline._admin import ensure_topics
+
+    tmp = tmp_path_factory.mktemp("rules-worker")
+    rules = tmp / "rules.json"
+    rules.write_bytes(orjson.dumps([{"id": "kurdistan-strikes", "region": "kurdistan",
+                                     "categories": ["Explosions/Remote violence"]}]))
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules)
+    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
+    handle = start_worker(settings)
+    yield handle
+    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+
+
+def item(version: int, body: str, pubstatus: str = "usable") -> bytes:
+    return orjson.dumps({"uri": "urn:test:rules", "version": version, "pubstatus": pubstatus, "language": "en",
+                         "headline": f"v{version}", "body_text": body})
+
+
+async def test_rule_alerts_per_event_and_a_kill_retracts(worker):
+    s, t = worker.settings, worker.settings.topics
+    seen = await produce_and_collect(
+        s, [item(1, "A drone struck the airport in Irbil on Tuesday. Nobody was hurt. Officials met in Baghdad.")],
+        [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
+    [alert] = [from_json(Alert, v) for _, _, v in seen]
+    assert (alert.rule_id, alert.region_id, alert.status) == ("kurdistan-strikes", "kurdistan", "active")
+    assert alert.event.type == "air_drone_strike" and alert.severity == 4
+    assert alert.evidence == "A drone struck the airport in Irbil on Tuesday."
+    seen = await produce_and_collect(s, [item(2, "", pubstatus="canceled")], [t.alerts],
+                                     lambda seen: any(x[0] == t.alerts for x in seen))
+    [retraction] = [from_json(Alert, v) for _, _, v in seen]
+    assert (retraction.alert_id, retraction.status, retraction.rule_id) == (alert.alert_id, "retracted",
+                                                                             "kurdistan-strikes")
