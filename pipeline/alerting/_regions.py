@@ -28,7 +28,7 @@ from shapely.geometry.base import BaseGeometry
 
 from .._errors import RegionError
 
-__all__ = ["Region", "load_regions", "parse_regions"]
+__all__ = ["Region", "load_regions", "parse_regions", "require_unique"]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
@@ -146,12 +146,16 @@ def parse_regions(document: Any) -> list[Region]:
     else:
         raise RegionError("regions must be a GeoJSON FeatureCollection (or a single Feature)")
     regions = [_region(f, i) for i, f in enumerate(features)]
-    seen: set[str] = set()
-    for r in regions:
-        if r.id in seen:
-            raise RegionError(f"region id {r.id!r} is used twice; ids must be unique")
-        seen.add(r.id)
+    require_unique([r.id for r in regions], "region", RegionError)
     return regions
+
+
+def require_unique(ids: list[str], what: str, error: type[Exception]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise error(f"{what} id {i!r} is used twice; ids must be unique")
+        seen.add(i)
 
 
 def load_regions(path: str | Path) -> list[Region]:

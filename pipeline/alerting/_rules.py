@@ -30,6 +30,7 @@ import orjson
 from .._errors import RuleError
 from .._records import Event
 from ..events import EVENT_TYPES, TYPE_IDS
+from ._regions import require_unique
 
 __all__ = ["Rule", "parse_rules", "load_rules", "severity", "default_rules"]
 
@@ -129,11 +130,7 @@ def parse_rules(document: Any, region_ids: list[str]) -> list[Rule]:
     if not isinstance(document, list):
         raise RuleError("rules must be a JSON list of rule objects")
     rules = [_rule(obj, i, set(region_ids)) for i, obj in enumerate(document)]
-    seen: set[str] = set()
-    for r in rules:
-        if r.id in seen:
-            raise RuleError(f"rule id {r.id!r} is used twice; ids must be unique")
-        seen.add(r.id)
+    require_unique([r.id for r in rules], "rule", RuleError)
     return rules
 
 
