@@ -32,7 +32,7 @@ from .._records import Event
 from ..events import EVENT_TYPES, TYPE_IDS
 from ._regions import require_unique
 
-__all__ = ["Rule", "parse_rules", "load_rules", "severity", "default_rules"]
+__all__ = ["Rule", "parse_rules", "load_rules", "severity"]
 
 _BASE = {
     5: {"chemical_weapon", "suicide_bomb"},
@@ -73,11 +73,6 @@ class Rule:
     def wants(self, event: Event) -> bool:
         return ((not self.types or event.type in self.types) and event.modality in self.modalities
                 and event.confidence >= self.min_confidence and severity(event) >= self.min_severity)
-
-
-def default_rules(region_ids: list[str]) -> list[Rule]:
-    """Without a rules file: per region, every event located there and every story naming a place there."""
-    return [Rule(id=f"region:{rid}", region=rid, mentions=True) for rid in region_ids]
 
 
 def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
