@@ -35,7 +35,10 @@ from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
 from ._stats import Stats
 from ._versions import Verdict, is_kill, judge, mark
+from ._kafkaio import follow
+from ._records import Alert
 from .alerting import AlertMatcher
+from .alerting._feed import AlertFeed, AlertFilter
 from .parsing import parse_raw
 
 __all__ = ["Services", "create_app"]
@@ -52,6 +55,7 @@ class Services:
     enricher: Enricher
     matcher: AlertMatcher
     stats: Stats = field(default_factory=Stats)
+    feed: AlertFeed = field(default_factory=AlertFeed)
     started_at: float = field(default_factory=time.monotonic)
     ready_at: float | None = None
 
@@ -192,7 +196,25 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
 
+    @app.task
+    async def alert_feed() -> None:
+        """Every worker's web server sees every alert (all partitions, no consumer group)."""
+        delay = 1.0
+        while True:
+            try:
+                async for _, _, value in follow(settings.bootstrap_servers, [alerts.get_topic_name()]):
+                    delay = 1.0
+                    try:
+                        await services.feed.publish(from_json(Alert, value))
+                    except _DECODE_ERRORS as exc:
+                        log.warning("alert feed: skipped a record that is not an Alert: %s", exc)
+            except BrokerError as exc:
+                log.warning("alert feed: %s; retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
     _add_web(app, settings, services)
+    _add_alert_views(app, services)
     _add_ingest(app, settings, raw)
 
     @app.on_rebalance_complete.connect
@@ -234,6 +256,47 @@ def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
             return self.json({"accepted": keys, "topic": raw.get_topic_name()}, status=202)
 
 
+def _alert_filter(query: Any) -> AlertFilter:
+    severity = query.get("min_severity")
+    return AlertFilter(region=query.get("region"), rule=query.get("rule"), status=query.get("status"),
+                       min_severity=int(severity) if severity and severity.isdigit() else None)
+
+
+def _add_alert_views(app: faust.App, services: Services) -> None:
+    """``GET /alerts`` (recent, filterable) and ``GET /alerts/stream`` (server-sent events)."""
+    from aiohttp import web as aioweb
+
+    @app.page("/alerts")
+    async def recent(web: Any, request: Any) -> Any:
+        limit = request.query.get("limit", "100")
+        items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
+        return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
+
+    @app.page("/alerts/stream")
+    async def stream(web: Any, request: Any) -> Any:
+        """Server-sent events: one ``alert`` event per alert message, ``id`` = sequence number; resume
+        with ``Last-Event-ID`` (or ``?after=``) within the worker's recent buffer."""
+        match = _alert_filter(request.query)
+        last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
+        seq = int(last) if last.isdigit() else services.feed.seq
+        response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        quiet = 0.0
+        try:
+            while request.transport is not None and not request.transport.is_closing():
+                for number, alert in services.feed.after(seq, match):
+                    await response.write(b"id: %d\nevent: alert\ndata: %s\n\n" % (number, dumps(alert)))
+                seq = max(seq, services.feed.seq)
+                await services.feed.wait(seq, timeout=1.0)  # short: a closed client is noticed within a second
+                quiet = quiet + 1.0 if services.feed.seq == seq else 0.0
+                if quiet >= 15.0:
+                    await response.write(b": keep-alive\n\n")
+                    quiet = 0.0
+        except ConnectionResetError:  # the client left
+            pass
+        return response
+
+
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     topics = settings.all_topics
     state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
@@ -270,6 +333,8 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
         return web.json({
             "service": "wirewatch",
             "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters",
-                          "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)"},
+                          "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
+                          "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
+                          "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)"},
             "topics": topics,
         })

@@ -108,3 +108,19 @@ def test_severity_scale():
 def test_bad_rules_say_what_is_wrong(rules, message):
     with pytest.raises(RuleError, match=message):
         parse_rules(rules, ["erbil", "syria"])
+
+
+async def test_alert_feed_keeps_the_latest_state_and_resumes():
+    from pipeline.alerting._feed import AlertFeed, AlertFilter
+
+    feed = AlertFeed(capacity=10)
+    m = matcher({"id": "strikes", "region": "erbil"})
+    [active] = m.match(story(event()))
+    [retracted] = m.retract(story(event(), version=2), m.memo([active]))
+    s1 = await feed.publish(active)
+    s2 = await feed.publish(retracted)
+    assert [a.status for _, a in feed.recent()] == ["retracted"]  # one alert id, its latest state
+    assert [s for s, _ in feed.after(0)] == [s1, s2] and feed.after(s2) == []
+    assert feed.recent(AlertFilter(region="syria")) == []
+    assert [a.status for _, a in feed.after(0, AlertFilter(status="active"))] == ["active"]
+    await feed.wait(s2, timeout=0.01)  # nothing new: returns after the timeout

@@ -52,3 +52,22 @@ async def test_rule_alerts_per_event_and_a_kill_retracts(worker):
     [retraction] = [from_json(Alert, v) for _, _, v in seen]
     assert (retraction.alert_id, retraction.status, retraction.rule_id) == (alert.alert_id, "retracted",
                                                                              "kurdistan-strikes")
+
+
+def test_recent_alerts_and_the_stream(worker):
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{worker.base_url}/alerts?rule=kurdistan-strikes", timeout=5) as resp:
+        body = json.loads(resp.read())
+    [latest] = body["alerts"]  # one alert id: its latest state, the retraction
+    assert (latest["rule_id"], latest["status"]) == ("kurdistan-strikes", "retracted")
+    with urllib.request.urlopen(f"{worker.base_url}/alerts?region=elsewhere", timeout=5) as resp:
+        assert json.loads(resp.read())["alerts"] == []
+    with urllib.request.urlopen(f"{worker.base_url}/alerts/stream?after=0", timeout=5) as resp:
+        assert resp.headers["Content-Type"].startswith("text/event-stream")
+        lines = [resp.readline().decode().rstrip("\n") for _ in range(8)]
+    assert lines[0] == "id: 1" and lines[1] == "event: alert"
+    first = json.loads(lines[2].removeprefix("data: "))
+    assert first["status"] == "active" and first["event"]["type"] == "air_drone_strike"
+    assert lines[4] == "id: 2"  # the retraction follows; a client resumes with Last-Event-ID
