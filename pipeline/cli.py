@@ -180,6 +180,9 @@ def cmd_tail(args: argparse.Namespace) -> int:
     from ._render import render_alert, render_dead_letter, render_enriched
     from ._serde import from_json
 
+    from ._filters import record_filter
+
+    keep = record_filter(args.stage, args.region_id, args.type or (), args.country or ())
     settings = _need_broker(_settings(args), "tail")
     topic = getattr(settings.topics, args.stage)
     record_type = {"stories": Story, "enriched": EnrichedStory, "alerts": Alert, "deadletter": DeadLetter}.get(args.stage)
@@ -189,6 +192,15 @@ def cmd_tail(args: argparse.Namespace) -> int:
         count = 0
         async for _topic, _key, value in follow(settings.bootstrap_servers, [topic], from_beginning=args.from_beginning,
                                                  idle_timeout=args.idle_timeout):
+            if keep is not None:
+                try:
+                    wanted = keep(from_json(record_type, value))
+                except (ValueError, TypeError, KeyError) as exc:
+                    print(f"wirewatch tail: skipped a record that is not a {record_type.__name__}: {exc}",
+                          file=sys.stderr)
+                    continue
+                if not wanted:
+                    continue
             if args.json or render is None or record_type is None:
                 sys.stdout.buffer.write(value + b"\n")
                 sys.stdout.buffer.flush()
@@ -403,6 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-beginning", action="store_true", help="start at the oldest record, not the newest")
     p.add_argument("--max", type=int, metavar="N", help="stop after N records")
     p.add_argument("--idle-timeout", type=float, metavar="S", help="stop when nothing arrived for S seconds")
+    p.add_argument("--region", dest="region_id", metavar="ID", help="alerts of this region only")
+    p.add_argument("--type", nargs="+", metavar="T", help="with an event of one of these types (event-taxonomy ids)")
+    p.add_argument("--country", nargs="+", metavar="CC", help="with a place in one of these countries (ISO alpha-2)")
     _add_common(p)
 
     p = sub.add_parser("enrich", help="enrich stories offline (no broker): JSON lines in, EnrichedStory JSON lines out",

@@ -124,3 +124,21 @@ async def test_alert_feed_keeps_the_latest_state_and_resumes():
     assert feed.recent(AlertFilter(region="syria")) == []
     assert [a.status for _, a in feed.after(0, AlertFilter(status="active"))] == ["active"]
     await feed.wait(s2, timeout=0.01)  # nothing new: returns after the timeout
+
+
+def test_tail_filters():
+    from pipeline._errors import ConfigError
+    from pipeline._filters import record_filter
+
+    m = matcher({"id": "strikes", "region": "erbil"})
+    [alert] = m.match(story(event()))
+    assert record_filter("alerts") is None
+    assert record_filter("alerts", region="erbil")(alert) and not record_filter("alerts", region="syria")(alert)
+    assert record_filter("alerts", types=["air_drone_strike"])(alert)
+    assert not record_filter("alerts", types=["peaceful_protest"])(alert)
+    assert record_filter("alerts", countries=["iq"])(alert)
+    enriched = story(event())
+    assert record_filter("enriched", types=["air_drone_strike"], countries=["IQ"])(enriched)
+    assert not record_filter("enriched", countries=["SY"])(enriched)
+    with pytest.raises(ConfigError, match="--region filters alerts"):
+        record_filter("enriched", region="erbil")
