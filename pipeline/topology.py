@@ -40,6 +40,7 @@ from ._records import Alert
 from .alerting import AlertMatcher
 from .alerting._feed import AlertFeed, AlertFilter
 from .parsing import parse_raw
+from .parsing._common import utc_now_iso
 
 __all__ = ["Services", "create_app"]
 
@@ -215,6 +216,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
     _add_web(app, settings, services)
     _add_alert_views(app, services)
+    _add_ack(app, settings, services, alerts)
     _add_ingest(app, settings, raw)
 
     @app.on_rebalance_complete.connect
@@ -297,6 +299,30 @@ def _add_alert_views(app: faust.App, services: Services) -> None:
         return response
 
 
+def _add_ack(app: faust.App, settings: Settings, services: Services, alerts: faust.TopicT) -> None:
+    """``POST /alerts/{alert_id}/ack``: the alert, status ``acknowledged``, back on ``wire.alerts``
+    (same id), so every worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
+
+    @app.page("/alerts/{alert_id}/ack")
+    class Ack(faust.web.View):
+        async def post(self, request: Any, alert_id: str) -> Any:
+            token = settings.ingest_token
+            if not token:
+                return self.json({"error": "acknowledging is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
+            if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+                return self.json({"error": "missing or wrong bearer token"}, status=401)
+            current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
+                           None)
+            if current is None:
+                return self.json({"error": f"no recent alert {alert_id!r} on this worker"}, status=404)
+            if current.status == "retracted":
+                return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
+            acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
+                                                   "created_at": utc_now_iso()}))
+            await alerts.send(key=alert_id.encode(), value=dumps(acked))
+            return self.json({"acknowledged": alert_id}, status=202)
+
+
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     topics = settings.all_topics
     state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
@@ -335,6 +361,7 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
             "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
-                          "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)"},
+                          "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
+                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)"},
             "topics": topics,
         })

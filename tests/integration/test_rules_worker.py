@@ -26,7 +26,7 @@ def worker(broker, tmp_path_factory):
     rules = tmp / "rules.json"
     rules.write_bytes(orjson.dumps([{"id": "kurdistan-strikes", "region": "kurdistan",
                                      "categories": ["Explosions/Remote violence"]}]))
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules)
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules, ingest_token="s3cret")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
     yield handle
@@ -78,3 +78,39 @@ def test_recent_alerts_and_the_stream(worker):
     first = json.loads(lines[2].removeprefix("data: "))
     assert first["status"] == "active" and first["event"]["type"] == "air_drone_strike"
     assert lines[4] == "id: 2"  # the retraction follows; a client resumes with Last-Event-ID
+
+
+async def test_acknowledge(worker):
+    import json
+    import time
+    import urllib.error
+    import urllib.request
+
+    s, t = worker.settings, worker.settings.topics
+    story = orjson.dumps({"uri": "urn:test:ack", "version": 1, "language": "en", "headline": "h",
+                          "body_text": "Rockets hit a base near Irbil on Monday."})
+    seen = await produce_and_collect(s, [story], [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
+    [alert] = [from_json(Alert, v) for _, _, v in seen]
+
+    def post(path, token):
+        req = urllib.request.Request(f"{worker.base_url}{path}", data=b"", method="POST",
+                                     headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                return resp.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert post(f"/alerts/{alert.alert_id}/ack", "wrong") == 401
+    assert post("/alerts/nosuchalert/ack", "s3cret") == 404
+    deadline = time.monotonic() + 20
+    while (status := post(f"/alerts/{alert.alert_id}/ack", "s3cret")) == 404 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the worker's feed has not read the alert yet
+    assert status == 202
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{worker.base_url}/alerts?status=acknowledged", timeout=5) as resp:
+            acked = json.loads(resp.read())["alerts"]
+        if acked:
+            break
+        time.sleep(0.2)
+    assert [a["alert_id"] for a in acked] == [alert.alert_id]
