@@ -67,6 +67,8 @@ class Settings:
     data_dir: Path = Path(".wirewatch")
     #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
     ingest_token: str | None = None
+    #: Allow webhooks to loopback/private/link-local addresses (tests, internal receivers). Off: refused.
+    webhook_allow_private: bool = False
     log_level: str = "info"
 
     # -- construction -----------------------------------------------------------------------

@@ -39,6 +39,7 @@ from ._kafkaio import follow
 from ._records import Alert
 from .alerting import AlertMatcher
 from .alerting._feed import AlertFeed, AlertFilter
+from .alerting._webhooks import WebhookError, deliver
 from .parsing import parse_raw
 from .parsing._common import utc_now_iso
 
@@ -196,6 +197,30 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 await send(alerts, "alerts", alert.alert_id, alert)
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
+
+    hooks = {r.id: r.webhook for r in services.matcher.rules if r.webhook is not None}
+    if hooks:
+        @app.agent(alerts, name="deliver")
+        async def deliver_webhooks(stream: faust.StreamT) -> None:
+            """Alerts of rules with a webhook, POSTed signed (one worker per partition: once per alert,
+            at least once); after the last attempt the alert goes to the dead letters."""
+            import aiohttp
+
+            async with aiohttp.ClientSession() as session:
+                async for event in stream.events():
+                    try:
+                        alert = from_json(Alert, event.value)
+                    except _DECODE_ERRORS:
+                        continue  # the alert feed logs malformed alerts
+                    hook = hooks.get(alert.rule_id or "")
+                    if hook is None:
+                        continue
+                    try:
+                        await deliver(session, hook, event.value, alert_id=alert.alert_id, status=alert.status,
+                                      allow_private=settings.webhook_allow_private)
+                        stats.produced["webhook"] += 1
+                    except WebhookError as exc:
+                        await reject("deliver", event, "webhook_failed", str(exc))
 
     @app.task
     async def alert_feed() -> None:

@@ -104,6 +104,8 @@ def test_severity_scale():
     ([{"id": "a", "region": "erbil", "modalities": ["maybe"]}], "modalities"),
     ([{"id": "a", "region": "erbil", "colour": "red"}], "unknown field"),
     ([{"id": "a", "region": "erbil"}, {"id": "a", "region": "syria"}], "twice"),
+    ([{"id": "a", "region": "erbil", "webhook": {"url": "https://example.org/h", "secret": "short"}}], "16\\+"),
+    ([{"id": "a", "region": "erbil", "webhook": {"url": "ftp://example.org/h", "secret": "x" * 20}}], "https"),
 ])
 def test_bad_rules_say_what_is_wrong(rules, message):
     with pytest.raises(RuleError, match=message):

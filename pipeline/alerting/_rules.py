@@ -31,6 +31,7 @@ from .._errors import RuleError
 from .._records import Event
 from ..events import EVENT_TYPES, TYPE_IDS
 from ._regions import require_unique
+from ._webhooks import Webhook
 
 __all__ = ["Rule", "parse_rules", "load_rules", "severity"]
 
@@ -68,6 +69,7 @@ class Rule:
     mentions: bool = False
     keywords: tuple[str, ...] = ()
     min_confidence: float = 0.5
+    webhook: Webhook | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
     def wants(self, event: Event) -> bool:
@@ -109,10 +111,16 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     conf = obj.get("min_confidence", 0.5)
     if not isinstance(conf, (int, float)) or isinstance(conf, bool) or not 0 <= conf <= 1:
         raise RuleError(f"{where}: min_confidence must be a number 0–1")
+    hook = obj.get("webhook")
+    if hook is not None and not (isinstance(hook, dict) and isinstance(hook.get("url"), str)
+                                 and hook["url"].startswith(("http://", "https://"))
+                                 and isinstance(hook.get("secret"), str) and len(hook["secret"]) >= 16):
+        raise RuleError(f"{where}: webhook must be {{\"url\": \"https://…\", \"secret\": \"…\"}} with a secret of 16+ characters")
     return Rule(id=rid, region=region, types=frozenset(types), min_severity=level, modalities=frozenset(modalities),
                 mentions=bool(obj.get("mentions", False)),
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
-                min_confidence=float(conf), extra={k: obj[k] for k in ("webhook", "cooldown_minutes", "name") if k in obj})
+                min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
+                extra={k: obj[k] for k in ("cooldown_minutes", "name") if k in obj})
 
 
 def _strings(value: Any, where: str, name: str) -> list[str]:

@@ -10,10 +10,11 @@ import pytest
 
 from pipeline import Alert
 from pipeline._serde import from_json
-from tests.helpers import make_settings, produce_and_collect, start_worker
+from tests.helpers import free_port, make_settings, produce_and_collect, start_worker
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+HOOK_SECRET = "integration-test-secret-0123"
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +25,17 @@ def worker(broker, tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("rules-worker")
     rules = tmp / "rules.json"
-    rules.write_bytes(orjson.dumps([{"id": "kurdistan-strikes", "region": "kurdistan",
-                                     "categories": ["Explosions/Remote violence"]}]))
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules, ingest_token="s3cret")
+    hook_port = free_port()
+    rules.write_bytes(orjson.dumps([
+        {"id": "kurdistan-strikes", "region": "kurdistan", "categories": ["Explosions/Remote violence"]},
+        {"id": "hooked", "region": "kurdistan", "keywords": ["webhook-test"],
+         "webhook": {"url": f"http://127.0.0.1:{hook_port}/hook", "secret": HOOK_SECRET}},
+    ]))
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules, ingest_token="s3cret",
+                             webhook_allow_private=True)
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
+    handle.hook_port = hook_port
     yield handle
     assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
 
@@ -114,3 +121,36 @@ async def test_acknowledge(worker):
             break
         time.sleep(0.2)
     assert [a["alert_id"] for a in acked] == [alert.alert_id]
+
+
+async def test_webhook_receives_signed_alerts(worker):
+    import asyncio
+
+    from aiohttp import web
+
+    from pipeline.alerting._webhooks import sign
+
+    got: list[tuple[dict, bytes]] = []
+    arrived = asyncio.Event()
+
+    async def hook(request):
+        got.append((dict(request.headers), await request.read()))
+        arrived.set()
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", worker.hook_port).start()
+    try:
+        s, t = worker.settings, worker.settings.topics
+        story = orjson.dumps({"uri": "urn:test:hook", "version": 1, "language": "en", "headline": "webhook-test",
+                              "body_text": "Mortars hit a market near Irbil on Monday."})
+        await produce_and_collect(s, [story], [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
+        await asyncio.wait_for(arrived.wait(), 30)
+    finally:
+        await runner.cleanup()
+    headers, body = got[0]
+    alert = from_json(Alert, body)
+    assert alert.rule_id == "hooked" and headers["X-Wirewatch-Signature"] == sign(body, HOOK_SECRET)
