@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from ._records import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story,
                        TextSpan)
 from .events import event_type
+from .events._merge import merge_events
 from .nlp import DEFAULT_MODEL, build_nlp
 from .parsing._common import utc_now_iso
 
@@ -102,7 +103,7 @@ class Enricher:
                 p.role = "focus"
         areas = [Area(text=a.text, start=a.start, end=a.end, kind=a.kind, country_codes=list(a.country_codes),
                       geometry=a.geometry) for a in doc._.areas]
-        events = [_event(m, places, areas, focus) for m in doc._.events or ()]
+        events = merge_events(_event(m, places, areas, focus) for m in doc._.events or ())
         return EnrichedStory(
             **self._common(story), entities=entities, places=places, events=events, focus=focus,
             tags=_tags(events), areas=areas,

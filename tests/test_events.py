@@ -167,3 +167,10 @@ def test_place_chooser_weights_match_the_features():
 
     chooser = default_chooser()
     assert chooser is not None and len(chooser.weights) == len(FEATURES) and 0 < chooser.threshold < 1
+
+
+def test_one_incident_told_twice_is_one_event(enricher):
+    r = events(enricher, "A drone struck the airport in Irbil on Tuesday, killing two guards. Officials said the "
+                         "drone struck the airport in Irbil on Tuesday before dawn, killing three people in all.")
+    strikes = [e for e in r.events if e.type == "air_drone_strike"]
+    assert len(strikes) == 1 and strikes[0].fatalities == 3

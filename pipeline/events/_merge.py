@@ -1,0 +1,48 @@
+"""One event per incident within a story (pure): a strike told in the lead and again in the fifth
+paragraph is one event, not two.
+
+Events merge when they have the same type, the same place (GeoNames id, else the place's words) and the
+same date, and both are happening (asserted/reported) or both are not. The surest one is kept, with
+the largest stated death toll and the union of actors and targets.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .._records import Event
+
+__all__ = ["merge_events"]
+
+
+def _key(event: Event) -> tuple:
+    place = event.place
+    where = (place.geonameid if place and place.geonameid is not None else
+             place.text.lower() if place else None)
+    happening = event.modality in ("asserted", "reported")
+    return event.type, where, event.date, happening
+
+
+def merge_events(events: Iterable[Event]) -> list[Event]:
+    groups: dict[tuple, list[Event]] = {}
+    for event in events:
+        groups.setdefault(_key(event), []).append(event)
+    merged = []
+    for group in groups.values():
+        best = max(group, key=lambda e: e.confidence)
+        if len(group) > 1:
+            deaths = [e.fatalities for e in group if e.fatalities is not None]
+            best.fatalities = max(deaths) if deaths else None
+            best.actors = _union(e.actors for e in group)
+            best.targets = _union(e.targets for e in group)
+        merged.append(best)
+    return sorted(merged, key=lambda e: e.trigger.start if e.trigger else 0)
+
+
+def _union(lists: Iterable[list[str]]) -> list[str]:
+    out: list[str] = []
+    for items in lists:
+        for item in items:
+            if item not in out:
+                out.append(item)
+    return out[:6]
