@@ -88,6 +88,30 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_regions(args: argparse.Namespace) -> int:
+    """Check and show the configured regions (and rules) offline: what a worker would load."""
+    from .alerting import load_regions, load_rules
+
+    settings = _settings(args)
+    regions = load_regions(settings.regions)
+    rules = load_rules(settings.rules, [r.id for r in regions]) if settings.rules else []
+    if args.action == "show":
+        for r in regions:
+            forms = [f"{len(r.country_codes)} countries" if r.country_codes else "",
+                     f"{len(r.admin1)} divisions" if r.admin1 else "",
+                     f"shape {r.geometry.geom_type} bounds {tuple(round(b, 2) for b in r.geometry.bounds)}"
+                     if r.geometry is not None else ""]
+            print(f"{r.id}: {r.name} — {'; '.join(f for f in forms if f)}")
+        for rule in rules:
+            what = ", ".join(sorted(rule.types)) or "every type"
+            print(f"rule {rule.id} → {rule.region}: {what}; severity ≥ {rule.min_severity}; "
+                  f"{'/'.join(sorted(rule.modalities))}{'; mentions' if rule.mentions else ''}"
+                  f"{'; webhook' if rule.webhook else ''}")
+    print(f"{len(regions)} regions, {len(rules)} rules: valid ({settings.regions}"
+          f"{', ' + str(settings.rules) if settings.rules else ''})", file=sys.stderr)
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace) -> int:
     from ._admin import ensure_topics, existing_topics
 
@@ -364,7 +388,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "broker": cmd_broker,
+    "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "regions": cmd_regions, "broker": cmd_broker,
     "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval, "bench": cmd_bench,
 }
 
@@ -391,6 +415,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("topics", help="create or list the pipeline's topics",
                        description=f"Topics: {', '.join(STAGES)} (each with the prefix). They are never auto-created.")
     p.add_argument("action", choices=["create", "list"])
+    _add_common(p)
+
+    p = sub.add_parser("regions", help="check or show the regions of interest and alert rules (offline)",
+                       description="Validate WIREWATCH_REGIONS / --regions and WIREWATCH_RULES / --rules as a worker "
+                                   "would load them; 'show' lists them. Errors name the region or rule and the fix.")
+    p.add_argument("action", choices=["check", "show"])
     _add_common(p)
 
     p = sub.add_parser("broker", help="run the embedded broker (Tansu, memory only) in the foreground")

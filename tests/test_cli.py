@@ -85,3 +85,12 @@ def test_bench_times_each_component(tmp_path):
     report = orjson.loads(result.stdout)
     assert report["stories"] == 1 and "wirewatch_events" in report["ms_per_story"]
     assert wirewatch("bench", str(tmp_path / "missing.txt")).returncode != 0
+
+
+def test_regions_check_and_show(tmp_path):
+    shown = wirewatch("regions", "show")
+    assert shown.returncode == 0 and b"iraq-syria-border" in shown.stdout
+    rules = tmp_path / "rules.json"
+    rules.write_text('[{"id": "x", "region": "nowhere"}]')
+    bad = wirewatch("regions", "check", "--rules", str(rules))
+    assert bad.returncode == 2 and b"region 'nowhere' is not among the regions" in bad.stderr
