@@ -52,7 +52,7 @@ def test_asserted_airstrike_with_actor_place_and_date(enricher):
 
 
 def test_rocket_fire_without_casualties(enricher):
-    e = by_type(events(enricher, "Troops in Irbil were targeted by rocket fire, but no casualties were reported."))
+    e = by_type(events(enricher, "Troops in Irbil were hit by rocket fire on Sunday, but nobody was hurt."))
     s = e["shelling_artillery_missile_attack"]
     assert s.modality == "asserted" and s.fatalities == 0 and s.place.name == "Erbil"
     assert "Troops" in s.targets
@@ -66,7 +66,7 @@ def test_drone_struck_the_airport_in_irbil(enricher):
 
 def test_threat_hypothesis_denial_and_election(enricher):
     r = events(enricher, "The militia vowed to retaliate. Its commander said the group might use drones. "
-                         "A spokesman denied the presence of weapons warehouses in the area. "
+                         "A spokesman denied that the group keeps weapons depots in the area. "
                          "Officials warned that the elections may be postponed.")
     got = {(e.type, e.modality) for e in r.events}
     assert ("threaten", "threatened") in got
@@ -78,7 +78,7 @@ def test_threat_hypothesis_denial_and_election(enricher):
 
 
 def test_fatalities_and_suicide_bomb(enricher):
-    e = by_type(events(enricher, "A suicide bomber blew himself up at a checkpoint in Mosul, killing 12 soldiers."))
+    e = by_type(events(enricher, "An attacker wearing a suicide vest detonated it at a checkpoint in Mosul, killing 12 soldiers."))
     assert e["suicide_bomb"].fatalities == 12 and e["suicide_bomb"].place.name == "Mosul"
 
 
@@ -102,7 +102,7 @@ def test_no_events_in_plain_text(enricher):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("killing 6 civilians, including 2 women", 6), ("at least 12 people were killed", 12),
+    ("killing 7 farmers, including 3 boys", 7), ("at least 14 villagers were killed", 14),
     ("three soldiers died", 3), ("the death toll rose to 40", 40), ("leaving two people dead", 2),
     ("no casualties were reported", 0), ("Twenty-one people were killed", 21), ("killed dozens", None),
     ("the blast injured 12 people", None),

@@ -1,6 +1,6 @@
 """How many people an event killed, when the text states it (pure; no spaCy).
 
-"killing 6 civilians", "at least 12 people were killed", "three soldiers died", "the death toll rose to
+"killing 7 farmers", "at least 14 villagers were killed", "three soldiers died", "the death toll rose to
 40", "left two dead" → the number; "no casualties were reported", "no one was hurt" → 0; otherwise
 ``None`` (not stated — not zero). Where several counts are stated, the largest.
 """

@@ -247,13 +247,13 @@ class PlaceResolver:
 
     @staticmethod
     def _noun_after(span: Span) -> bool:
-        """Followed by a place noun: "Nineveh province", "Hama countryside", "Damboa town"."""
+        """Followed by a place noun: "Anbar province", "Idlib countryside", "Rawa town"."""
         doc = span.doc
         return span.end < len(doc) and _singular(doc[span.end].lower_) in _PLACE_NOUNS_AFTER
 
     @staticmethod
     def _named(span: Span, named_ends: set[int]) -> bool:
-        """Introduced by a place noun ("the village of Kashkash", "towns of Mardes and Maharada"), or
+        """Introduced by a place noun ("the village of Tel Amir", "towns of Sarin and Jabla"), or
         coordinated with such a name: a place even when the gazetteer does not know it."""
         doc, at = span.doc, span.start
         if at >= 2 and doc[at - 1].lower_ == "of" and _singular(doc[at - 2].lower_) in _PLACE_NOUNS:
