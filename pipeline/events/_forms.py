@@ -51,8 +51,10 @@ def forms(word: str) -> tuple[str, ...]:
 
 
 def register(words) -> None:
-    """Make :func:`lemma_of` know these lemmas (every word of the lexicon's phrases and cues)."""
-    for word in words:
+    """Make :func:`lemma_of` know these lemmas (every word of the lexicon's phrases and cues). A lemma
+    maps to itself; a form two lemmas share goes to the first in alphabetical order, so the result does
+    not depend on the order of a set (which changes with the hash seed from one process to the next)."""
+    for word in sorted(words):
         for form in forms(word):
             _LEMMA_OF.setdefault(form, word)
         _LEMMA_OF[word] = word
