@@ -26,7 +26,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.js
 def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), and the index of
     the rules' choice (-1: none)."""
-    from ..nlp._place_link import candidate_features, link, place_spans
+    from ..nlp._place_link import candidate_features, first_place, place_spans, stages
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -43,9 +43,10 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
                 for i in range(p[0], p[1]):
                     by_token.setdefault(i - sent.start, p)
             if places and tok is not None:
-                chosen = link(tok, by_token, False)
+                found_by_stage = list(stages(tok, by_token))
+                chosen = first_place(found_by_stage, False)
                 rule_item = chosen[1] if chosen else None
-                rows = np.array(candidate_features(tok, by_token, places, rule_item, sent.start)[0])
+                rows = np.array(candidate_features(tok, found_by_stage, places, rule_item, sent.start)[0])
                 labels = np.array([float(any(p[5] < e and s < p[6] for s, e in item.locations)) for p in places])
                 rule = next((k for k, p in enumerate(places) if p is rule_item), -1)
         out.append((rows, labels, rule))

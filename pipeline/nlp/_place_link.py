@@ -1,25 +1,26 @@
 """Where an event happened: link an event's trigger to a place or area of its sentence, by the
 dependency parse (used by ``wirewatch_events``).
 
-Rules: a place reached from the trigger's verb (and verbs coordinated with it) through a locative
-preposition, or that is the verb's object itself, the most specific first; else one attached to its
-subject; else in its adverbial clause; else attached to the verb it depends on; else, optionally, any
-place so attached in the sentence.
+Rules (:func:`stages`, :func:`first_place`): a place reached from the trigger's verb (and verbs
+coordinated with it) through a locative preposition, or that is the verb's object itself, the most
+specific first; else one attached to its subject; else in its adverbial clause; else attached to the
+verb it depends on; else, optionally, any place so attached in the sentence.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["place_spans", "governor", "link", "candidate_features", "FEATURES", "PlaceChooser", "default_chooser"]
+__all__ = ["place_spans", "governor", "stages", "first_place", "candidate_features", "FEATURES", "PlaceChooser",
+           "default_chooser"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
               "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
               "northeast", "northwest", "southeast", "southwest", "close", "onto", "upon", "nearby"}
 # "of" is locative after a place noun or a direction ("the town of X", "outskirts of X", "north of X"),
-# not after a group ("forces of the People's Protection Units"); "from" only after a direction/distance.
+# not after a group ("fighters of the Northern Shield Brigade"); "from" only after a direction/distance.
 _OF_HEADS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region", "area",
              "locality", "suburb", "governorate", "county", "municipality", "camp", "outskirts", "centre", "center",
              "part", "parts", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -27,7 +28,7 @@ _OF_HEADS = {"town", "village", "city", "district", "neighbourhood", "neighborho
              "streets", "coast", "bank", "towns", "villages", "cities", "districts", "areas", "neighbourhoods",
              "neighborhoods", "provinces", "regions", "localities", "suburbs", "outpost", "base", "km", "kilometres",
              "kilometers", "miles"}
-_MODIFIERS = {"compound", "nmod", "poss", "amod"}  # "attacked Damboa town", "Mogadishu's Yaqshid district"
+_MODIFIERS = {"compound", "nmod", "poss", "amod"}  # "shelled Rawa town", "Baghdad's Karrada district"
 _NO, _PREP, _OBJECT = 0, 1, 2  # how a token was reached: not locatively, through a preposition, as the object
 _DIRECT = {"dobj", "nsubjpass", "attr", "oprd", "dative"}
 _CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "csubj", "xcomp"}
@@ -88,7 +89,7 @@ def _locative(prep: Token) -> bool:
 def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = True,
                clauses: bool = False) -> list[tuple[tuple, int, int, str]]:
     """Places under ``node`` reached through a locative preposition, or that are the verb's object
-    itself ("stormed the town of X", "Utah Beach was captured" — not "a US soldier was killed"), with
+    itself ("stormed the town of X", "the port was seized" — not "an Italian sailor was wounded"), with
     their depth, how they were reached and the first preposition on the way; not crossing into other
     clauses (nor, unless asked, into the subject)."""
     out, frontier, depth = [], [(node, _NO, "")], 0
@@ -115,44 +116,46 @@ def _reachable(node: Token, by_token: dict[int, tuple], skip_subject: bool = Tru
 
 
 def _best(found: list[tuple]) -> tuple | None:
-    """The most specific place; among equally specific ones the deepest ("the Homs neighbourhood of Baba
-    Amr", "in Mosul … in the Nabi Yunis area")."""
+    """The most specific place; among equally specific ones the deepest ("the Basra district of
+    Old Quarter", "in Kirkuk … in the market area")."""
     return min(found, key=lambda f: (f[0][7], f[1]))[0] if found else None
 
 
-def link(tok: Token, by_token: dict[int, tuple], sentence_fallback: bool) -> tuple[str, tuple] | None:
-    """The place of the event signalled by ``tok``: attached to its verb by a locative preposition
-    (the most specific such place); else attached to its subject ("rebels in Syria attacked"); else
-    to the verb it depends on ("… destroyed a truck in Vedeno, killing three"); else, optionally, any
-    place so attached in the sentence."""
+def stages(tok: Token, by_token: dict[int, tuple]) -> Iterator[tuple[str, list[tuple]]]:
+    """Where to look for the place of the event signalled by ``tok``, nearest first, lazily: the verb
+    and the verbs coordinated with it ("looted shops and burned cars in Hit": they share a place); its
+    subject ("rebels in Syria attacked"); its adverbial clause ("… was wounded while patrolling in
+    Anbar province"); the verbs it depends on ("… a mine hit a bus near Tikrit, wounding five"); the
+    whole sentence. Each stage: its places with depth, how reached and preposition (see
+    :func:`_reachable`)."""
     verb = governor(tok)
     coordinated = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        coordinated.append(verb.head)  # "killed three and raped ten in Darfur": coordinated verbs share a place
-    best = _best([f for v in coordinated for f in _reachable(v, by_token)])
-    if best is not None:
-        return "attached", best
+        coordinated.append(verb.head)
+    yield "verb", [f for v in coordinated for f in _reachable(v, by_token)]
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            best = _best(_reachable(child, by_token))
-            if best is not None:
-                return "attached", best
-    best = _best([f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)])
-    if best is not None:  # "… was killed while conducting operations in Nineveh province"
-        return "attached", best
+            yield "subject", _reachable(child, by_token)
+    yield "clause", [f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)]
     node = verb
     for _ in range(2):
         if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
             break
         node = node.head
-        best = _best(_reachable(node, by_token))
+        yield "head", _reachable(node, by_token)
+    root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
+    yield "sentence", _reachable(root, by_token, skip_subject=False, clauses=True)
+
+
+def first_place(found_by_stage: Iterable[tuple[str, list[tuple]]], sentence_fallback: bool) -> tuple[str, tuple] | None:
+    """The rules' choice: the most specific place of the nearest stage that has one ("attached");
+    the whole sentence only with ``sentence_fallback`` ("sentence")."""
+    for stage, found in found_by_stage:
+        if stage == "sentence" and not sentence_fallback:
+            return None
+        best = _best(found)
         if best is not None:
-            return "attached", best
-    if sentence_fallback:
-        root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
-        best = _best(_reachable(root, by_token, skip_subject=False, clauses=True))
-        if best is not None:
-            return "sentence", best
+            return ("sentence" if stage == "sentence" else "attached"), best
     return None
 
 
@@ -171,34 +174,14 @@ FEATURES: tuple[str, ...] = (
 )
 
 
-def _stages(tok: Token, by_token: dict[int, tuple]) -> list[tuple[str, list[tuple]]]:
-    verb = governor(tok)
-    coordinated = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
-    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
-        coordinated.append(verb.head)
-    heads, node = [], verb
-    for _ in range(2):
-        if node.dep_ not in ("advcl", "conj", "xcomp", "pcomp", "acl") or node.head is node:
-            break
-        node = node.head
-        heads.append(node)
-    root = tok.sent.root if tok.doc.has_annotation("SENT_START") else tok.doc[:].root
-    return [
-        ("verb", [f for v in coordinated for f in _reachable(v, by_token)]),
-        ("subject", [f for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") for f in _reachable(c, by_token)]),
-        ("clause", [f for c in verb.children if c.dep_ in ("advcl", "xcomp") for f in _reachable(c, by_token)]),
-        ("head", [f for h in heads for f in _reachable(h, by_token)]),
-        ("sentence", _reachable(root, by_token, skip_subject=False, clauses=True)),
-    ]
-
-
-def candidate_features(tok: Token, by_token: dict[int, tuple], items: list[tuple], rule_choice: tuple | None,
-                       sent_start: int) -> tuple[list[list[float]], list[str]]:
+def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tuple]]], items: list[tuple],
+                       rule_choice: tuple | None, sent_start: int) -> tuple[list[list[float]], list[str]]:
     """One feature vector (in :data:`FEATURES` order) per place or area of the sentence (``items`` from
-    :func:`place_spans`; ``tok`` in the sentence's parse, whose token 0 is the doc's ``sent_start``), and
-    the stage that reaches each ("verb", "subject", "clause", "head", "sentence" or "none")."""
+    :func:`place_spans`; ``found_by_stage`` from :func:`stages`; ``tok`` in the sentence's parse, whose
+    token 0 is the doc's ``sent_start``), and the stage that reaches each ("verb", "subject",
+    "clause", "head", "sentence" or "none")."""
     first: dict[int, tuple[str, int, int, str]] = {}
-    for stage, found in _stages(tok, by_token):
+    for stage, found in found_by_stage:
         for item, depth, how, prep in found:
             first.setdefault(id(item), (stage, depth, how, prep))
     rows, stages = [], []

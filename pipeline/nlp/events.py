@@ -29,7 +29,7 @@ from ..events._fatalities import parse_fatalities
 from ..events._forms import forms, lemma_of, register
 from ..events._lexicon import TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
-from ._place_link import PlaceChooser, candidate_features, default_chooser, governor, link, place_spans
+from ._place_link import PlaceChooser, candidate_features, default_chooser, first_place, governor, place_spans, stages
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 
@@ -105,7 +105,6 @@ class EventTagger:
 
     def tag(self, doc: Doc) -> list[EventMention]:
         found: dict[int, list[tuple[Trigger, int, int]]] = {}
-        seen = set()
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         dateline_end = int((doc._.hints or {}).get("dateline_end") or 0)
         if dateline_end and sents and sents[0].start_char < dateline_end:  # "BAGHDAD (AP) —" is not the subject
@@ -115,12 +114,10 @@ class EventTagger:
         for i, s in enumerate(sents):
             for t in s:
                 sent_of[t.i] = i
-        for match_id, start, end in self.matcher(doc):
-            key = doc.vocab.strings[match_id]
-            if (key, start, end) in seen or start not in sent_of:
-                continue
-            seen.add((key, start, end))
-            for trigger in self.triggers[key]:
+        for match_id, start, end in self.matcher(doc):  # one match per phrase and span
+            if start not in sent_of:
+                continue  # inside the dateline
+            for trigger in self.triggers[doc.vocab.strings[match_id]]:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
         sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         # Only sentences whose triggers have the cues they need go on to the parser.
@@ -134,15 +131,16 @@ class EventTagger:
         previous_date: str | None = None
         for i, sent_doc in zip(order, parsed, strict=True):
             sent, sentence = sents[i], sentences[i]
-            subject_kind = {start: self._subject_kind(sent, sent_doc, start, end) for _, start, end in found[i]}
-            salience = {start: self._salience(sent, sent_doc, start, end, lead=(i == order[0]))
-                        for _, start, end in found[i]}
+            heads = {(start, end): self._token(sent, sent_doc, start, end) for _, start, end in found[i]}
+            subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
+            salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
             resolved = resolve_date(sent.text, story_date, previous_date) if story_date else None
             if resolved:
                 previous_date = resolved[0]
             fatalities = parse_fatalities(sent.text)
             for cand in decide(sentence, found[i], subject_kind, salience):
-                event = self._event(doc, sent, sent_doc, cand, resolved, story_date, fatalities)
+                event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
+                                    fatalities)
                 if event.confidence >= self.min_confidence:
                     events.append(event)
         return events
@@ -161,11 +159,11 @@ class EventTagger:
         span = sent_doc[start - sent.start:end - sent.start]
         return span.root if len(span) else None
 
-    def _salience(self, sent: Span, sent_doc: Doc | None, start: int, end: int, lead: bool) -> float:
+    @staticmethod
+    def _salience(tok: Token | None, lead: bool) -> float:
         """+0.05 in the first sentence with a trigger (the lead), +0.05 in the main clause, -0.25 inside
         a background phrase ("after …", "following …", "in response to …", "over …")."""
         bonus = 0.05 if lead else 0.0
-        tok = self._token(sent, sent_doc, start, end)
         if tok is None:
             return bonus
         if governor(tok).dep_ == "ROOT":
@@ -177,8 +175,8 @@ class EventTagger:
                 return bonus - 0.25
         return bonus
 
-    def _subject_kind(self, sent: Span, sent_doc: Doc | None, start: int, end: int) -> str | None:
-        tok = self._token(sent, sent_doc, start, end)
+    @staticmethod
+    def _subject_kind(tok: Token | None) -> str | None:
         if tok is None:
             return None
         verb = governor(tok)
@@ -191,10 +189,9 @@ class EventTagger:
                         return kind
         return None
 
-    def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, cand: Candidate, resolved: tuple[str, str] | None,
-               story_date: date | None, fatalities: int | None) -> EventMention:
+    def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None, cand: Candidate,
+               resolved: tuple[str, str] | None, story_date: date | None, fatalities: int | None) -> EventMention:
         span = doc[cand.start:cand.end]
-        tok = self._token(sent, sent_doc, cand.start, cand.end)
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in ("asserted", "reported"):
             modality = "threatened"
@@ -236,11 +233,14 @@ class EventTagger:
             for item in spans:
                 for i in range(item[0], item[1]):
                     by_token.setdefault(i - sent.start, item)
-            ref = link(tok, by_token, self.sentence_fallback)
-            if self.chooser is not None:
-                rows, stages = candidate_features(tok, by_token, spans, ref[1] if ref else None, sent.start)
+            if self.chooser is None:
+                ref = first_place(stages(tok, by_token), self.sentence_fallback)
+            else:  # every stage, once: the rules' choice is one of the chooser's features
+                found_by_stage = list(stages(tok, by_token))
+                ref = first_place(found_by_stage, self.sentence_fallback)
+                rows, reached = candidate_features(tok, found_by_stage, spans, ref[1] if ref else None, sent.start)
                 chosen = self.chooser.choose(spans, rows)
-                how = stages[spans.index(chosen)] if chosen is not None else "none"
+                how = reached[spans.index(chosen)] if chosen is not None else "none"
                 ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
             ref = ("sentence", spans[0])
