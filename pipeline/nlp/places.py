@@ -108,8 +108,8 @@ class PlaceResolver:
         return bool(found) and not found[0].is_country and max(e.population for e in found) >= self.rescue_min_population
 
     def __call__(self, doc: Doc) -> Doc:
-        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
         surname_count = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
+        surnames = set(surname_count)
 
         def someone_elses_surname(ent: Span, span: Span) -> bool:
             own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
@@ -273,15 +273,12 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            if span.text.lower() in _CALENDAR:
-                i = j
-                continue
-            named = self._named(span, named_ends) or self._noun_after(span)
-            if named or (self._cued(span, accepted_ends) and (self._known(span, self.rescue_min_population)
-                                                              or self._rescuable(span))):
+            if self._rescued(span, accepted_ends, named_ends) or (
+                    span.text.lower() not in _CALENDAR and self._cued(span, accepted_ends)
+                    and self._known(span, self.rescue_min_population)):
                 out.append((span, "LOC"))
                 accepted_ends.add(span.end)
-                if named:
+                if self._named(span, named_ends) or self._noun_after(span):
                     named_ends.add(span.end)
             i = j
         return out
