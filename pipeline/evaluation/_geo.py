@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .._records import EnrichedStory, Place, Story
+from ..geo import haversine_km
 
 __all__ = ["GoldToponym", "Article", "load_gwn", "evaluate_geo", "GeoReport", "haversine_km"]
 
@@ -69,13 +70,6 @@ def load_gwn(path: str | Path) -> list[Article]:
             ))
         articles.append(Article(id=el.get("file", str(len(articles))), text=el.findtext("text") or "", toponyms=tuple(tops)))
     return articles
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass

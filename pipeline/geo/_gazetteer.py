@@ -31,10 +31,11 @@ import orjson
 from .._files import atomic_write
 from ._normalize import fold_name, is_latin, normalize_name
 
-__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "INDEX_VERSION"]
+__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 _TOWN_NAMING_PROVINCE = 50_000
+_DEMOTION = 0.6  # below every town (a division's prior is ≈ 1.55, a town's ≥ 1.0)
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
@@ -100,24 +101,18 @@ class Gazetteer:
                 self._by_fold.setdefault(key, []).append(idx)
 
     def _sort(self) -> None:
+        """Each name's candidates, most likely first: by prior, a division named like a town inside it
+        after that town (:func:`_named_after_town`, the rule :meth:`resolve` applies)."""
         prior = [self._entries[i].prior() for i in range(len(self._entries))]
+        features = self._entries.features
         for table in (self._by_key, self._by_fold):
             for ids in table.values():
-                ids.sort(key=prior.__getitem__, reverse=True)
-                self._city_before_province(ids)
-
-    def _city_before_province(self, ids: list[int]) -> None:
-        """A division named like a sizeable town inside it ("Erbil", "Kirkuk", "Baghdad" governorates)
-        ranks after that town: the news names the town. ("Maryland City" does not demote Maryland.)"""
-        cols = self._entries
-        for pos, i in enumerate(ids):
-            if cols.features[i] != "ADM1":
-                continue
-            town = next((k for k in range(pos + 1, len(ids)) if cols.features[ids[k]] == "PPL"
-                         and cols.population[ids[k]] >= _TOWN_NAMING_PROVINCE
-                         and cols.countries[ids[k]] == cols.countries[i] and cols.admin1[ids[k]] == cols.admin1[i]), None)
-            if town is not None:
-                ids.insert(town, ids.pop(pos))
+                if len(ids) > 1 and any(features[i] == "ADM1" for i in ids):
+                    demoted = _named_after_town([self._entries[i] for i in ids])
+                    score = {i: prior[i] - (_DEMOTION if k in demoted else 0.0) for k, i in enumerate(ids)}
+                    ids.sort(key=score.__getitem__, reverse=True)
+                else:
+                    ids.sort(key=prior.__getitem__, reverse=True)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -174,11 +169,10 @@ class Gazetteer:
         if not found:
             return None
         countries = set(context)
-        towns = {(e.country_code, e.admin1) for e in found if e.feature == "PPL" and e.population >= _TOWN_NAMING_PROVINCE}
+        demoted = _named_after_town(found)
         scored = sorted(((e.prior() + (0.35 if e.country_code in countries else 0.0)
-                          - (0.6 if e.feature == "ADM1" and (e.country_code, e.admin1) in towns else 0.0)
-                          + _proximity(e, near), e)
-                         for e in found[:200]), key=lambda x: x[0], reverse=True)
+                          - (_DEMOTION if k in demoted else 0.0) + _proximity(e, near), e)
+                         for k, e in enumerate(found[:200])), key=lambda x: x[0], reverse=True)
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
         confidence = min(0.95, 0.55 + margin) * (0.8 if folded else 1.0)
@@ -334,18 +328,28 @@ def _country_point(info: dict) -> tuple[float | None, float | None]:
     return None, None
 
 
+def _named_after_town(found: Sequence[GeoEntry]) -> set[int]:
+    """Positions of divisions named like a sizeable town inside them ("Erbil", "Kirkuk", "Baghdad"
+    governorates): they rank after the town, which is what the news names. ("Maryland City" is too
+    small to demote Maryland.)"""
+    towns = {(e.country_code, e.admin1) for e in found if e.feature == "PPL" and e.population >= _TOWN_NAMING_PROVINCE}
+    return {k for k, e in enumerate(found) if e.feature == "ADM1" and (e.country_code, e.admin1) in towns}
+
+
 def _proximity(entry: GeoEntry, near: Sequence[tuple[float, float]]) -> float:
     """A bonus for a town close to the story's other places: 0.3 within 100 km, fading to 0 at 1,000."""
     if not near or entry.lat is None or entry.lon is None or entry.feature != "PPL":
         return 0.0
-    closest = min(_km(entry.lat, entry.lon, lat, lon) for lat, lon in near)
+    closest = min(haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in near)
     return 0.3 * max(0.0, min(1.0, (1000.0 - closest) / 900.0))
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (mean Earth radius 6,371.0088 km)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _package_dir(dist: str) -> Path:
