@@ -117,21 +117,24 @@ class AlertMatcher:
         if story.pubstatus in _RETRACTING:
             return []  # a kill only retracts (see retract)
         now = utc_now_iso()
+        # Region hits, once per distinct place (a story names Irbil five times: one lookup) and per area.
+        place_hits = {p.geonameid: self._place_hits(p) for p in story.places if p.geonameid is not None}
+        area_hits = {(a.start, a.end): self._area_hits(a) for a in story.areas}
         places: dict[int, dict[int, Place]] = {}  # region → first mention of each matching place
         areas: dict[int, list[Area]] = {}
         reasons: dict[int, set[str]] = {}
         for place in story.places:
             if place.geonameid is None:
                 continue
-            for i, why in self._place_hits(place).items():
+            for i, why in place_hits[place.geonameid].items():
                 places.setdefault(i, {}).setdefault(place.geonameid, place)
                 reasons.setdefault(i, set()).update(f"{place.name}:{w}" for w in why)
         for area in story.areas:
-            for i, why in self._area_hits(area).items():
+            for i, why in area_hits[area.start, area.end].items():
                 areas.setdefault(i, []).append(area)
                 reasons.setdefault(i, set()).update(f"{area.text}:{w}" for w in why)
         if self.rules:
-            return self._by_rules(story, places, areas, reasons, now)
+            return self._by_rules(story, places, areas, reasons, place_hits, area_hits, now)
         alerts = []
         for i in sorted(reasons):
             region, matched = self.regions[i], places.get(i, {})
@@ -154,7 +157,8 @@ class AlertMatcher:
         return alerts
 
     # -- rules ----------------------------------------------------------------------------------
-    def _by_rules(self, story: EnrichedStory, places: dict, areas: dict, reasons: dict, now: str) -> list[Alert]:
+    def _by_rules(self, story: EnrichedStory, places: dict, areas: dict, reasons: dict, place_hits: dict,
+                  area_hits: dict, now: str) -> list[Alert]:
         text = f"{story.headline}\n{story.body}".lower()
         alerts: dict[str, Alert] = {}
         for rule in self.rules:
@@ -165,7 +169,7 @@ class AlertMatcher:
             for event in story.events:
                 if not rule.wants(event):
                     continue
-                why = self._event_reasons(event, story, i)
+                why = _event_reasons(event, place_hits, area_hits, i)
                 if not why:
                     continue
                 found = True
@@ -193,15 +197,12 @@ class AlertMatcher:
                     areas=areas.get(i, []))
         return sorted(alerts.values(), key=lambda a: (a.region_id, a.rule_id or "", a.alert_id))
 
-    def _event_reasons(self, event: Event, story: EnrichedStory, region_index: int) -> list[str]:
-        """Why the event's place lies in the region (empty: it does not)."""
-        place = event.place
-        if place is None:
-            return []
-        if place.kind == "area":
-            area = next((a for a in story.areas if a.start == place.start and a.end == place.end), None)
-            return self._area_hits(area).get(region_index, []) if area else []
-        resolved = next((p for p in story.places if p.geonameid is not None and p.geonameid == place.geonameid), None)
-        if resolved is None:
-            return []
-        return self._place_hits(resolved).get(region_index, [])
+
+def _event_reasons(event: Event, place_hits: dict, area_hits: dict, region_index: int) -> list[str]:
+    """Why the event's place lies in the region (empty: it does not), from the story's region hits."""
+    place = event.place
+    if place is None:
+        return []
+    if place.kind == "area":
+        return area_hits.get((place.start, place.end), {}).get(region_index, [])
+    return place_hits.get(place.geonameid, {}).get(region_index, []) if place.geonameid is not None else []
