@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import Any, BinaryIO, Iterable, Sequence
 
 from ._config import STAGES, Settings
 from ._errors import ConfigError, WirewatchError
@@ -264,8 +264,19 @@ def cmd_enrich(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
+def _write_json_lines(path: Path, items: Iterable[Any]) -> None:
     import orjson
+
+    path.write_bytes(b"".join(orjson.dumps(item) + b"\n" for item in items))
+
+
+def _print_json(data: Any) -> None:
+    import orjson
+
+    print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
 
     from ._bench import time_components
     from ._enrich import Enricher
@@ -296,7 +307,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         report["match_ms_per_story"] = round(time_matching(stories, args.match_regions), 4)
         report["regions"] = args.match_regions
     if args.json:
-        print(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
+        _print_json(report)
         return 0
     print(f"{times.stories} stories, {times.words / max(times.stories, 1):.0f} words each on average")
     for name, ms in times.ms_per_story.items():
@@ -309,7 +320,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
-    import orjson
 
     from ._enrich import Enricher
     from .evaluation import evaluate_case, evaluate_locations, load_case, load_event_locations, place_linker
@@ -319,9 +329,9 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
         items = load_event_locations(args.path, limit=args.limit)
         report = evaluate_locations(items, place_linker(enricher.nlp))
         if args.errors:
-            args.errors.write_bytes(b"\n".join(orjson.dumps(e) for e in report.errors) + b"\n")
+            _write_json_lines(args.errors, report.errors)
         if args.json:
-            print(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
+            _print_json(report.as_dict())
             return 0
         print(f"event locations: {report.n} sentences, accuracy {report.accuracy} "
               f"(with a gold location: {report.with_location}; without: {report.without_location})")
@@ -331,10 +341,9 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
         snippets = snippets[:args.limit]
     case = evaluate_case(snippets, lambda stories: enricher.enrich(stories, batch_size=32))
     if args.errors:
-        args.errors.write_bytes(b"\n".join(orjson.dumps({"id": i, "gold": g, "predicted": p})
-                                           for i, g, p in case.predictions if g != p) + b"\n")
+        _write_json_lines(args.errors, ({"id": i, "gold": g, "predicted": p} for i, g, p in case.predictions if g != p))
     if args.json:
-        print(orjson.dumps(case.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        _print_json(case.as_dict())
         return 0
     print(f"CASE 2021 task 2: {case.n} snippets, accuracy {case.accuracy}, weighted F1 {case.weighted_f1}, "
           f"macro F1 {case.macro_f1}")
@@ -348,7 +357,6 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    import orjson
 
     from ._enrich import Enricher
     from .evaluation import evaluate_geo, load_gwn
@@ -371,9 +379,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     report = evaluate_geo(articles, lambda stories: enricher.enrich(stories, batch_size=16), country_of)
     if args.errors:
-        args.errors.write_bytes(b"\n".join(orjson.dumps(e) for e in report.errors) + b"\n")
+        _write_json_lines(args.errors, report.errors)
     if args.json:
-        print(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        _print_json(report.as_dict())
         return 0
     o = report.overall
     print(f"GeoWebNews: {len(articles)} articles, {o['gold']} gold toponyms with coordinates")

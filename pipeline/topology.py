@@ -253,6 +253,16 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     return app
 
 
+def _refused(view: faust.web.View, request: Any, token: str | None, what: str) -> Any | None:
+    """The response refusing a write (403 without a configured token, 401 for a missing or wrong
+    bearer token, compared in constant time), or ``None`` when it is allowed."""
+    if not token:
+        return view.json({"error": f"{what} is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+        return view.json({"error": "missing or wrong bearer token"}, status=401)
+    return None
+
+
 def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
     """``POST /ingest``: one raw wire message in the body → ``wire.raw``. Token-protected, size-limited;
     the message is parsed once here so that the caller learns at once why it would be rejected."""
@@ -260,12 +270,9 @@ def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
     @app.page("/ingest")
     class Ingest(faust.web.View):
         async def post(self, request: Any) -> Any:
-            token = settings.ingest_token
-            given = request.headers.get("Authorization", "")
-            if not token:
-                return self.json({"error": "ingest is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
-            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-                return self.json({"error": "missing or wrong bearer token"}, status=401)
+            refused = _refused(self, request, settings.ingest_token, "ingest")
+            if refused is not None:
+                return refused
             limit = settings.max_message_bytes
             too_large = {"error": f"body over {limit} bytes", "reason": "too_large"}
             if (request.content_length or 0) > limit:
@@ -331,11 +338,9 @@ def _add_ack(app: faust.App, settings: Settings, services: Services, alerts: fau
     @app.page("/alerts/{alert_id}/ack")
     class Ack(faust.web.View):
         async def post(self, request: Any, alert_id: str) -> Any:
-            token = settings.ingest_token
-            if not token:
-                return self.json({"error": "acknowledging is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
-            if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
-                return self.json({"error": "missing or wrong bearer token"}, status=401)
+            refused = _refused(self, request, settings.ingest_token, "acknowledging")
+            if refused is not None:
+                return refused
             current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
                            None)
             if current is None:
