@@ -23,10 +23,10 @@ __all__ = ["collect", "fit", "cross_validate"]
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.json"
 
 
-def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int]]:
-    """Per item: candidate feature rows, candidate labels (overlaps a gold location), and the index of
-    the rules' choice (-1: none)."""
-    from ..nlp._place_link import candidate_features, first_place, place_spans, stages
+def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
+    """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
+    rules' choice (-1: none), and whether the item has a gold location at all."""
+    from ..nlp._place_link import by_token, candidate_features, first_place, place_spans, stages
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -38,18 +38,14 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
             [sent_doc] = tagger._parse([sent])
             tok = tagger._token(sent, sent_doc, span.start, span.end)
             places = place_spans(doc, sent)
-            by_token = {}
-            for p in places:
-                for i in range(p[0], p[1]):
-                    by_token.setdefault(i - sent.start, p)
             if places and tok is not None:
-                found_by_stage = list(stages(tok, by_token))
+                found_by_stage = list(stages(tok, by_token(places, sent.start)))
                 chosen = first_place(found_by_stage, False)
                 rule_item = chosen[1] if chosen else None
                 rows = np.array(candidate_features(tok, found_by_stage, places, rule_item, sent.start)[0])
                 labels = np.array([float(any(p[5] < e and s < p[6] for s, e in item.locations)) for p in places])
                 rule = next((k for k, p in enumerate(places) if p is rule_item), -1)
-        out.append((rows, labels, rule))
+        out.append((rows, labels, rule, bool(item.locations)))
     return out
 
 
@@ -88,13 +84,7 @@ def _right(choice: int, labels: np.ndarray, has_gold: bool) -> bool:
 
 
 def accuracy(data, w: np.ndarray, t: float) -> float:
-    return float(np.mean([_right(_choice(r, w, t), lab, g) for r, lab, _, g in _with_gold(data)]))
-
-
-def _with_gold(data):
-    for entry in data:
-        rows, labels, rule = entry[:3]
-        yield rows, labels, rule, entry[3] if len(entry) > 3 else bool(labels.sum())
+    return float(np.mean([_right(_choice(r, w, t), lab, g) for r, lab, _, g in data]))
 
 
 def cross_validate(data, folds: int = 5) -> dict:
@@ -105,7 +95,7 @@ def cross_validate(data, folds: int = 5) -> dict:
         train = [d for i, d in enumerate(data) if i not in test]
         w, t = fit(train)
         for i in sorted(test):
-            rows, labels, rule, gold = next(_with_gold([data[i]]))
+            rows, labels, rule, gold = data[i]
             model.append(_right(_choice(rows, w, t), labels, gold))
             rules.append(_right(rule, labels, gold))
     return {"folds": folds, "items": len(data), "model_accuracy": round(float(np.mean(model)), 3),
@@ -122,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     items = load_event_locations(args.path, limit=args.limit)
     nlp = Enricher.load().nlp
-    raw = collect(nlp, items)
-    data = [(r, lab, rule, bool(item.locations)) for (r, lab, rule), item in zip(raw, items, strict=True)]
+    data = collect(nlp, items)
     report = cross_validate(data)
     print(json.dumps(report))
     if not args.dry_run:

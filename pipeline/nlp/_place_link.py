@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["place_spans", "governor", "stages", "first_place", "candidate_features", "FEATURES", "PlaceChooser",
+__all__ = ["place_spans", "by_token", "governor", "stages", "first_place", "candidate_features", "FEATURES", "PlaceChooser",
            "default_chooser"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
@@ -49,6 +49,15 @@ def place_spans(doc: Doc, sent: Span) -> list[tuple]:
                     out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p),
                                 resolved))
     return out
+
+
+def by_token(spans: list[tuple], sent_start: int) -> dict[int, tuple]:
+    """Token index in the sentence's parse → the place (of :func:`place_spans`) covering it."""
+    index: dict[int, tuple] = {}
+    for item in spans:
+        for i in range(item[0], item[1]):
+            index.setdefault(i - sent_start, item)
+    return index
 
 
 def _specificity(kind: str, p: Any) -> float:

@@ -29,7 +29,8 @@ from ..events._fatalities import parse_fatalities
 from ..events._forms import forms, lemma_of, register
 from ..events._lexicon import TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
-from ._place_link import PlaceChooser, candidate_features, default_chooser, first_place, governor, place_spans, stages
+from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
+                          stages)
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 
@@ -229,14 +230,11 @@ class EventTagger:
         spans = place_spans(doc, sent)
         ref = None
         if spans and sent_doc is not None and tok is not None:
-            by_token = {}
-            for item in spans:
-                for i in range(item[0], item[1]):
-                    by_token.setdefault(i - sent.start, item)
+            index = by_token(spans, sent.start)
             if self.chooser is None:
-                ref = first_place(stages(tok, by_token), self.sentence_fallback)
+                ref = first_place(stages(tok, index), self.sentence_fallback)
             else:  # every stage, once: the rules' choice is one of the chooser's features
-                found_by_stage = list(stages(tok, by_token))
+                found_by_stage = list(stages(tok, index))
                 ref = first_place(found_by_stage, self.sentence_fallback)
                 rows, reached = candidate_features(tok, found_by_stage, spans, ref[1] if ref else None, sent.start)
                 chosen = self.chooser.choose(spans, rows)
