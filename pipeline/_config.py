@@ -10,10 +10,13 @@ from urllib.parse import urlsplit
 
 from ._errors import ConfigError
 
-__all__ = ["Settings", "TopicNames", "STAGES", "settings_to_env"]
+__all__ = ["CATALOG", "Settings", "TopicNames", "STAGES", "settings_to_env"]
 
 #: Logical topic names, in data-flow order. The physical name is ``prefix + stage``.
 STAGES = ("raw", "stories", "enriched", "alerts", "deadletter")
+
+#: Catalog topics (keyed by id, tombstone deletes): every worker reads all of them, from the beginning.
+CATALOG = ("regions", "rules")
 
 #: Worker state kept in Faust tables: latest version per story uri; regions alerted per story uri.
 TABLES = ("versions", "alerted")
@@ -28,9 +31,15 @@ class TopicNames:
     enriched: str
     alerts: str
     deadletter: str
+    regions: str
+    rules: str
 
     def all(self) -> list[str]:
+        """The data-flow topics, in order."""
         return [getattr(self, s) for s in STAGES]
+
+    def catalog(self) -> list[str]:
+        return [getattr(self, s) for s in CATALOG]
 
 
 def _env(name: str) -> str | None:
@@ -139,7 +148,7 @@ class Settings:
     # -- derived ----------------------------------------------------------------------------
     @property
     def topics(self) -> TopicNames:
-        return TopicNames(**{s: f"{self.topic_prefix}{s}" for s in STAGES})
+        return TopicNames(**{s: f"{self.topic_prefix}{s}" for s in STAGES + CATALOG})
 
     @property
     def changelog_topics(self) -> list[str]:
@@ -148,7 +157,7 @@ class Settings:
 
     @property
     def all_topics(self) -> list[str]:
-        return self.topics.all() + self.changelog_topics
+        return self.topics.all() + self.topics.catalog() + self.changelog_topics
 
     @property
     def bootstrap_servers(self) -> str:

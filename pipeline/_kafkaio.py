@@ -11,7 +11,7 @@ from aiokafka.errors import KafkaError
 
 from ._errors import BrokerError
 
-__all__ = ["produce", "follow", "sniff_key"]
+__all__ = ["produce", "follow", "read_all", "send_keyed", "sniff_key"]
 
 
 def sniff_key(data: bytes) -> bytes | None:
@@ -55,11 +55,14 @@ async def follow(
     from_beginning: bool = False,
     started: asyncio.Event | None = None,
     idle_timeout: float | None = None,
-) -> AsyncIterator[tuple[str, bytes | None, bytes]]:
+    caught_up: asyncio.Event | None = None,
+) -> AsyncIterator[tuple[str, bytes | None, bytes | None]]:
     """Yield ``(topic, key, value)`` from all partitions of ``topics``, without a consumer group.
 
     Positions are fixed (end, or beginning) before ``started`` is set, so a caller can produce
-    afterwards and be sure to see the results.
+    afterwards and be sure to see the results. ``caught_up`` is set once every record that existed at
+    the start has been yielded (or, should a broker misreport end offsets, after 5 s without records).
+    The value is ``None`` for a tombstone.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
@@ -78,6 +81,7 @@ async def follow(
             await consumer.seek_to_end(*partitions)
         for tp in partitions:
             await consumer.position(tp)
+        ends = await consumer.end_offsets(partitions) if caught_up is not None else {}
         if started is not None:
             started.set()
         last = time.monotonic()
@@ -87,7 +91,52 @@ async def follow(
                 for record in records:
                     last = time.monotonic()
                     yield tp.topic, record.key, record.value
+            if caught_up is not None and not caught_up.is_set():
+                done = all([await consumer.position(tp) >= end for tp, end in ends.items()])
+                if done or time.monotonic() - last > 5.0:
+                    caught_up.set()
             if idle_timeout is not None and time.monotonic() - last > idle_timeout:
                 return
     finally:
         await consumer.stop()
+
+
+async def read_all(bootstrap: str, topics: list[str], timeout: float = 30.0) -> list[tuple[str, bytes | None, bytes | None]]:
+    """Every record now on ``topics`` (all partitions, oldest first per partition), then stop."""
+    done = asyncio.Event()
+    out: list[tuple[str, bytes | None, bytes | None]] = []
+
+    async def consume() -> None:
+        async for item in follow(bootstrap, topics, from_beginning=True, caught_up=done):
+            out.append(item)
+
+    task = asyncio.ensure_future(consume())
+    waiter = asyncio.ensure_future(done.wait())
+    try:
+        await asyncio.wait([task, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            task.result()  # raises the consumer's error
+        if not done.is_set():
+            raise BrokerError(f"could not read {', '.join(topics)} to the end within {timeout:.0f} s")
+    finally:
+        for t in (task, waiter):
+            t.cancel()
+        await asyncio.gather(task, waiter, return_exceptions=True)
+    return out
+
+
+async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes | None]]) -> int:
+    """Send ``(key, value)`` records (``None``: a tombstone) to ``topic`` and wait for each acknowledgement."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=8 * 1024 * 1024)
+    try:
+        await producer.start()
+    except KafkaError as exc:
+        raise BrokerError(f"cannot connect a producer to {bootstrap}: {exc}") from None
+    sent = 0
+    try:
+        for key, value in records:
+            await producer.send_and_wait(topic, value, key=key)
+            sent += 1
+    finally:
+        await producer.stop()
+    return sent

@@ -36,8 +36,10 @@ from ._serde import dumps, from_json, register_codec
 from ._stats import Stats
 from ._versions import Verdict, is_kill, judge, mark
 from ._kafkaio import follow
+from ._web_catalog import add_catalog_views, follow_catalog
 from ._records import Alert
 from .alerting import AlertMatcher
+from .alerting._catalog import Catalog
 from .alerting._feed import AlertFeed, AlertFilter
 from .alerting._webhooks import WebhookError, deliver
 from .parsing import parse_raw
@@ -56,6 +58,10 @@ class Services:
 
     enricher: Enricher
     matcher: AlertMatcher
+    #: Regions and rules, changeable at run time (wire.regions / wire.rules). ``None``: ``matcher`` is fixed.
+    catalog: Catalog | None = None
+    catalog_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    catalog_built: int = -1  # the catalog version ``matcher`` was built from
     stats: Stats = field(default_factory=Stats)
     feed: AlertFeed = field(default_factory=AlertFeed)
     started_at: float = field(default_factory=time.monotonic)
@@ -91,6 +97,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
 
     raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
+    catalog_topics = {"regions": topic(names.regions), "rules": topic(names.rules)}
     # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
     # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
     # Keys are the story uri as raw bytes (exactly the stories' key, so the partitioner agrees), values JSON.
@@ -182,6 +189,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
     async def match(stream: faust.StreamT) -> None:
+        if services.catalog is not None:
+            await services.catalog_ready.wait()  # no story is matched against a half-read catalog
         async for event in stream.events():
             stats.processed["match"] += 1
             try:
@@ -198,29 +207,34 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
 
-    hooks = {r.id: r.webhook for r in services.matcher.rules if r.webhook is not None}
-    if hooks:
-        @app.agent(alerts, name="deliver")
-        async def deliver_webhooks(stream: faust.StreamT) -> None:
-            """Alerts of rules with a webhook, POSTed signed (one worker per partition: once per alert,
-            at least once); after the last attempt the alert goes to the dead letters."""
-            import aiohttp
+    @app.agent(alerts, name="deliver")
+    async def deliver_webhooks(stream: faust.StreamT) -> None:
+        """Alerts of rules with a webhook, POSTed signed (one worker per partition: once per alert,
+        at least once); after the last attempt the alert goes to the dead letters. The rule is looked
+        up when the alert is delivered, so webhooks added at run time apply at once."""
+        import aiohttp
 
-            async with aiohttp.ClientSession() as session:
-                async for event in stream.events():
-                    try:
-                        alert = from_json(Alert, event.value)
-                    except _DECODE_ERRORS:
-                        continue  # the alert feed logs malformed alerts
-                    hook = hooks.get(alert.rule_id or "")
-                    if hook is None:
-                        continue
-                    try:
-                        await deliver(session, hook, event.value, alert_id=alert.alert_id, status=alert.status,
-                                      allow_private=settings.webhook_allow_private)
-                        stats.produced["webhook"] += 1
-                    except WebhookError as exc:
-                        await reject("deliver", event, "webhook_failed", str(exc))
+        async with aiohttp.ClientSession() as session:
+            async for event in stream.events():
+                try:
+                    alert = from_json(Alert, event.value)
+                except _DECODE_ERRORS:
+                    continue  # the alert feed logs malformed alerts
+                rule = next((r for r in services.matcher.rules if r.id == alert.rule_id), None)
+                if rule is None or rule.webhook is None:
+                    continue
+                try:
+                    await deliver(session, rule.webhook, event.value, alert_id=alert.alert_id, status=alert.status,
+                                  allow_private=settings.webhook_allow_private)
+                    stats.produced["webhook"] += 1
+                except WebhookError as exc:
+                    await reject("deliver", event, "webhook_failed", str(exc))
+
+    if services.catalog is not None:
+        @app.task
+        async def catalog_feed() -> None:
+            """Every worker reads wire.regions and wire.rules from the beginning, then follows them."""
+            await follow_catalog(settings, services)
 
     @app.task
     async def alert_feed() -> None:
@@ -243,6 +257,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     _add_alert_views(app, services)
     _add_ack(app, settings, services, alerts)
     _add_ingest(app, settings, raw)
+    if services.catalog is not None:
+        add_catalog_views(app, settings, services, catalog_topics, _refused)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:
@@ -392,6 +408,8 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
-                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)"},
+                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)",
+                          "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",
+                          "/rules, /rules/{id}": "GET; PUT a rule object / DELETE (Authorization: Bearer …)"},
             "topics": topics,
         })

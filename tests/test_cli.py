@@ -87,10 +87,12 @@ def test_bench_times_each_component(tmp_path):
     assert wirewatch("bench", str(tmp_path / "missing.txt")).returncode != 0
 
 
-def test_regions_check_and_show(tmp_path):
-    shown = wirewatch("regions", "show")
+def test_regions_and_rules_check_offline(tmp_path):
+    shown = wirewatch("regions", "check")
     assert shown.returncode == 0 and b"iraq-syria-border" in shown.stdout
     rules = tmp_path / "rules.json"
     rules.write_text('[{"id": "x", "region": "nowhere"}]')
-    bad = wirewatch("regions", "check", "--rules", str(rules))
+    bad = wirewatch("rules", "check", str(rules))
     assert bad.returncode == 2 and b"region 'nowhere' is not among the regions" in bad.stderr
+    live = wirewatch("regions", "list")  # the live catalog needs a broker, and says so
+    assert live.returncode == 2 and b"needs a broker" in live.stderr

@@ -4,7 +4,6 @@ Rule: a story alerts a region when one of its resolved places lies inside the re
 one of its countries or first-level divisions, or when one of its areas ("near the Iraq-Syria border")
 intersects the region's geometry or lies in one of its countries. Region geometries sit in an STRtree,
 so a story costs a few index lookups however many regions there are (``wirewatch bench --regions N``).
-Event-aware rules (event located in the region, types, severity, cooldown) are issue 05's next step.
 """
 
 from __future__ import annotations
@@ -48,6 +47,8 @@ class AlertMatcher:
     def __init__(self, regions: Sequence[Region], rules: Sequence[Rule] | None = None) -> None:
         self.regions = list(regions)
         self.rules = list(rules) if rules else []
+        #: With rules (even if none is active now), only rules alert; with ``rules=None``, every region does.
+        self.by_rules = rules is not None
         self._region_index = {r.id: i for i, r in enumerate(self.regions)}
         self._shaped = [i for i, r in enumerate(self.regions) if r.geometry is not None]
         self._tree = shapely.STRtree([self.regions[i].geometry for i in self._shaped])
@@ -133,7 +134,7 @@ class AlertMatcher:
             for i, why in area_hits[area.start, area.end].items():
                 areas.setdefault(i, []).append(area)
                 reasons.setdefault(i, set()).update(f"{area.text}:{w}" for w in why)
-        if self.rules:
+        if self.by_rules:
             return self._by_rules(story, places, areas, reasons, place_hits, area_hits, now)
         alerts = []
         for i in sorted(reasons):

@@ -16,6 +16,7 @@ Where it is — any of these, combined as a union:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,13 @@ from shapely.geometry.base import BaseGeometry
 
 from .._errors import RegionError
 
-__all__ = ["Region", "load_regions", "parse_regions", "require_unique"]
+__all__ = ["ID_PATTERN", "MAX_VERTICES", "Region", "load_regions", "parse_region", "parse_regions", "require_unique"]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+#: Region and rule ids: safe in URLs, topic keys and file names.
+ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+#: A region's geometry may have at most this many vertices (bounded memory and matching time).
+MAX_VERTICES = 100_000
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,8 @@ def _region(feature: Any, index: int) -> Region:
     if not isinstance(props, dict):
         raise RegionError(f"{where}: 'properties' must be an object")
     rid = props.get("id", feature.get("id"))
-    if not isinstance(rid, str) or not rid.strip():
-        raise RegionError(f"{where}: give the region a string id in properties.id")
+    if not isinstance(rid, str) or not ID_PATTERN.fullmatch(rid):
+        raise RegionError(f"{where}: give the region an id in properties.id: 1–128 characters of A–Z a–z 0–9 . _ : -")
     where = f"region {rid!r}"
     name = props.get("name", rid)
     codes = props.get("country_codes", [])
@@ -74,6 +79,9 @@ def _region(feature: Any, index: int) -> Region:
             geometry = shape(raw_geom)
         except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
             raise RegionError(f"{where}: invalid geometry: {exc}") from None
+        if shapely.get_num_coordinates(geometry) > MAX_VERTICES:
+            raise RegionError(f"{where}: geometry has over {MAX_VERTICES:,} vertices; simplify it (e.g. mapshaper, "
+                              "shapely simplify) before adding it")
         if geometry.is_empty or not geometry.is_valid:
             reason = shapely.is_valid_reason(geometry)
             raise RegionError(f"{where}: invalid geometry ({reason}); fix self-intersections and ring order")
@@ -133,6 +141,11 @@ def _destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple
     p2 = math.asin(math.sin(p1) * math.cos(r) + math.cos(p1) * math.sin(r) * math.cos(b))
     l2 = l1 + math.atan2(math.sin(b) * math.sin(r) * math.cos(p1), math.cos(r) - math.sin(p1) * math.sin(p2))
     return math.degrees(l2), max(-90.0, min(90.0, math.degrees(p2)))
+
+
+def parse_region(feature: Any) -> Region:
+    """One region from a GeoJSON Feature (what ``PUT /regions/{id}`` and ``wire.regions`` carry)."""
+    return _region(feature, 0)
 
 
 def parse_regions(document: Any) -> list[Region]:

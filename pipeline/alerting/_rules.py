@@ -23,17 +23,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 
 from .._errors import RuleError
 from .._records import Event
 from ..events import EVENT_TYPES, TYPE_IDS
-from ._regions import require_unique
+from ._regions import ID_PATTERN, require_unique
 from ._webhooks import Webhook
 
-__all__ = ["Rule", "parse_rules", "load_rules", "severity"]
+__all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "severity"]
 
 _BASE = {
     5: {"chemical_weapon", "suicide_bomb"},
@@ -82,8 +82,8 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     if not isinstance(obj, dict):
         raise RuleError(f"{where}: each rule is a JSON object")
     rid = obj.get("id")
-    if not isinstance(rid, str) or not rid.strip():
-        raise RuleError(f"{where}: give the rule a string id")
+    if not isinstance(rid, str) or not ID_PATTERN.fullmatch(rid):
+        raise RuleError(f"{where}: give the rule an id: 1–128 characters of A–Z a–z 0–9 . _ : -")
     where = f"rule {rid!r}"
     unknown = set(obj) - {"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
                           "keywords", "min_confidence", "webhook", "name"}
@@ -129,6 +129,19 @@ def _strings(value: Any, where: str, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise RuleError(f"{where}: {name} must be a list of strings")
     return value
+
+
+def parse_rule(obj: Any, region_ids: Iterable[str]) -> Rule:
+    """One rule (what ``PUT /rules/{id}`` and ``wire.rules`` carry); its region must be among ``region_ids``."""
+    return _rule(obj, 0, set(region_ids))
+
+
+def public_rule(obj: dict[str, Any]) -> dict[str, Any]:
+    """A rule document fit to show: a webhook's secret is masked."""
+    hook = obj.get("webhook")
+    if isinstance(hook, dict) and "secret" in hook:
+        return {**obj, "webhook": {**hook, "secret": "***"}}
+    return obj
 
 
 def parse_rules(document: Any, region_ids: list[str]) -> list[Rule]:

@@ -1,0 +1,134 @@
+"""Regions and rules changed while a worker runs (HTTP API and CLI, stored on wire.regions / wire.rules),
+on the embedded broker: no restart, validated with clear 4xx errors, tombstones delete."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pipeline import Alert
+from pipeline._config import settings_to_env
+from pipeline._serde import from_json
+from tests.helpers import make_settings, produce_and_collect, start_worker
+
+pytestmark = pytest.mark.broker
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+TOKEN = "catalog-token"
+
+
+@pytest.fixture(scope="module")
+def worker(broker, tmp_path_factory):
+    import asyncio
+
+    from pipeline._admin import ensure_topics
+
+    tmp = tmp_path_factory.mktemp("catalog-worker")
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN)
+    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
+    handle = start_worker(settings)
+    yield handle
+    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+
+
+def call(worker, method: str, path: str, body=None, token: str | None = TOKEN) -> tuple[int, dict]:
+    data = None if body is None else (body if isinstance(body, bytes) else orjson.dumps(body))
+    req = urllib.request.Request(f"{worker.base_url}{path}", data=data, method=method)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=15) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def cli(worker, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, **settings_to_env(worker.settings)}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], env=env, capture_output=True, timeout=120)
+
+
+IRBIL = {"type": "Feature", "geometry": None,
+         "properties": {"name": "Irbil, 60 km", "circle": {"lat": 36.19, "lon": 44.01, "radius_km": 60}}}
+
+
+def test_regions_api_validates_and_applies_without_restart(worker):
+    status, body = call(worker, "GET", "/regions")
+    assert status == 200 and {"kurdistan", "syria", "donut"} <= {f["properties"]["id"] for f in body["regions"]}
+    assert body["origins"]["kurdistan"] == "file"
+    assert call(worker, "PUT", "/regions/irbil-60", IRBIL, token=None)[0] == 401
+    assert call(worker, "PUT", "/regions/irbil-60", IRBIL, token="wrong")[0] == 401
+    status, body = call(worker, "PUT", "/regions/irbil-60", b"{not json")
+    assert status == 400 and "not JSON" in body["error"]
+    bowtie = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+        [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}
+    status, body = call(worker, "PUT", "/regions/bowtie", bowtie)
+    assert status == 422 and "invalid geometry" in body["error"]
+    status, body = call(worker, "PUT", "/regions/bad%20id!", IRBIL)
+    assert status in (404, 422)
+    status, body = call(worker, "PUT", "/regions/irbil-60", IRBIL)
+    assert status == 201 and body["applied"] is True, body
+    assert call(worker, "GET", "/regions/irbil-60")[1]["properties"]["id"] == "irbil-60"
+
+
+def test_rules_api_alerts_at_once_and_masks_secrets(worker):
+    status, body = call(worker, "PUT", "/rules/nowhere-rule", {"region": "nowhere"})
+    assert status == 422 and "not among the regions" in body["error"]
+    rule = {"region": "irbil-60", "types": ["air_drone_strike"],
+            "webhook": {"url": "https://hooks.example.org/x", "secret": "0123456789abcdef-secret"}}
+    status, body = call(worker, "PUT", "/rules/irbil-drones", rule)
+    assert status == 201 and body["applied"] is True, body
+    assert call(worker, "GET", "/rules/irbil-drones")[1]["webhook"]["secret"] == "***"
+    s, t = worker.settings, worker.settings.topics
+    story = orjson.dumps({"uri": "urn:test:catalog", "version": 1, "language": "en", "headline": "Drone strike",
+                          "body_text": "A drone struck a checkpoint in Irbil on Monday, officials said."})
+    seen = asyncio_run(produce_and_collect(s, [story], [t.alerts], lambda seen: len(seen) >= 1))
+    alert = from_json(Alert, seen[0][2])
+    assert (alert.rule_id, alert.region_id, alert.event.type) == ("irbil-drones", "irbil-60", "air_drone_strike")
+    # a region in use cannot go
+    status, body = call(worker, "DELETE", "/regions/irbil-60")
+    assert status == 409 and "irbil-drones" in body["error"]
+
+
+def test_cli_lists_shows_adds_and_removes(worker, tmp_path):
+    listed = cli(worker, "rules", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert b"irbil-drones" in listed.stdout and b"[topic]" in listed.stdout
+    shown = cli(worker, "rules", "show", "irbil-drones")
+    assert shown.returncode == 0 and b'"secret": "***"' in shown.stdout
+    regions = tmp_path / "more.geojson"
+    regions.write_bytes(orjson.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": None, "properties": {"id": "jordan", "country_codes": ["JO"]}}]}))
+    added = cli(worker, "regions", "add", str(regions))
+    assert added.returncode == 0, added.stderr
+    deadline = time.monotonic() + 20
+    while call(worker, "GET", "/regions/jordan")[0] != 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert call(worker, "GET", "/regions/jordan")[0] == 200
+    refused = cli(worker, "regions", "rm", "irbil-60")
+    assert refused.returncode == 2 and b"irbil-drones" in refused.stderr
+    assert cli(worker, "rules", "rm", "irbil-drones").returncode == 0
+    assert cli(worker, "regions", "rm", "irbil-60").returncode == 0
+    deadline = time.monotonic() + 20
+    while call(worker, "GET", "/regions/irbil-60")[0] != 404 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert call(worker, "GET", "/regions/irbil-60")[0] == 404
+    assert call(worker, "GET", "/rules/irbil-drones")[0] == 404
+    status, body = call(worker, "DELETE", "/regions/jordan")
+    assert status == 200 and body["applied"] is True
+    missing = cli(worker, "rules", "show", "irbil-drones")
+    assert missing.returncode == 2 and b"no rule" in missing.stderr
+
+
+def asyncio_run(coro):
+    import asyncio
+
+    return asyncio.run(coro)
