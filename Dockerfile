@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pipeline ./pipeline
-RUN pip install . && useradd --create-home --uid 10001 wirewatch
+RUN python pipeline/_vendor.py && pip install . && useradd --create-home --uid 10001 wirewatch
 USER wirewatch
 ENV WIREWATCH_WEB_HOST=0.0.0.0 WIREWATCH_DATA_DIR=/home/wirewatch/data
 EXPOSE 6066

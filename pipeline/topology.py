@@ -20,6 +20,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -369,6 +370,20 @@ def _add_ack(app: faust.App, settings: Settings, services: Services, alerts: fau
             return self.json({"acknowledged": alert_id}, status=202)
 
 
+_STATIC = Path(__file__).parent / "static"
+_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json"}
+
+
+def _static_file(web: Any, folder: Path, name: str) -> Any:
+    """A file of ``folder`` by its plain name (no paths: nothing outside the folder can be asked for)."""
+    path = folder / name
+    if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
+        hint = " (the map's vendored files are missing: run `python pipeline/_vendor.py`)" if "vendor" in folder.name else ""
+        return web.json({"error": f"no such file: {name}{hint}"}, status=404)
+    return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
+                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
 def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     topics = settings.all_topics
     state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
@@ -402,9 +417,22 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
 
     @app.page("/")
     async def index(web: Any, request: Any) -> Any:
+        """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/_vendor.py)."""
+        return _static_file(web, _STATIC, "index.html")
+
+    @app.page("/static/{name}")
+    async def static(web: Any, request: Any, name: str) -> Any:
+        return _static_file(web, _STATIC, name)
+
+    @app.page("/static/vendor/{name}")
+    async def vendored(web: Any, request: Any, name: str) -> Any:
+        return _static_file(web, _STATIC / "vendor", name)
+
+    @app.page("/api")
+    async def api(web: Any, request: Any) -> Any:
         return web.json({
             "service": "wirewatch",
-            "endpoints": {"/health": "liveness", "/ready": "readiness", "/stats": "counters",
+            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",

@@ -1,0 +1,89 @@
+"""Vendor the live map's front-end files from the npm registry, at build time (stdlib only).
+
+The map at ``/`` must work without internet, so its JavaScript, CSS and country shapes are served by
+the worker itself from ``pipeline/static/vendor/``. This script fetches exact versions from the npm
+registry, checks each tarball against the registry's sha512 integrity, and extracts only the files the
+page uses, with their licences:
+
+- Leaflet 1.9.4 (BSD-2-Clause) — https://www.npmjs.com/package/leaflet
+- topojson-client 3.1.0 (ISC) — https://www.npmjs.com/package/topojson-client
+- world-atlas 2.0.2 (ISC; shapes from Natural Earth, public domain) — https://www.npmjs.com/package/world-atlas
+
+``make install`` / ``make run`` / ``make test`` and the Dockerfile run it; it does nothing when the files
+are there. Run by hand: ``python pipeline/_vendor.py [DEST]``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import sys
+import tarfile
+import urllib.request
+from pathlib import Path
+
+__all__ = ["PACKAGES", "vendor", "VENDOR_DIR"]
+
+VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
+REGISTRY = "https://registry.npmjs.org"
+
+#: name, version, sha512 integrity (from the registry's metadata), {path in the tarball: file name here}
+PACKAGES = [
+    ("leaflet", "1.9.4",
+     "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
+     {"package/dist/leaflet.js": "leaflet.js", "package/dist/leaflet.css": "leaflet.css",
+      "package/LICENSE": "LICENSE.leaflet"}),
+    ("topojson-client", "3.1.0",
+     "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
+     {"package/dist/topojson-client.min.js": "topojson-client.min.js", "package/LICENSE": "LICENSE.topojson-client"}),
+    ("world-atlas", "2.0.2",
+     "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
+     {"package/countries-50m.json": "countries-50m.json", "package/LICENSE": "LICENSE.world-atlas"}),
+]
+
+
+class VendorError(Exception):
+    pass
+
+
+def _fetch(name: str, version: str, integrity: str) -> bytes:
+    url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            data = resp.read()
+    except OSError as exc:
+        raise VendorError(f"cannot download {url}: {exc}; the live map needs it once, at build time "
+                          "(set npm_config_registry-like mirrors by editing REGISTRY)") from None
+    algo, _, expected = integrity.partition("-")
+    got = base64.b64encode(hashlib.new(algo, data).digest()).decode()
+    if got != expected:
+        raise VendorError(f"{url}: integrity mismatch ({algo} {got} != {expected}); refusing to vendor it")
+    return data
+
+
+def vendor(dest: Path = VENDOR_DIR, *, quiet: bool = False) -> list[str]:
+    """Fetch and extract what is missing in ``dest``. Returns the files written."""
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[str] = []
+    for name, version, integrity, files in PACKAGES:
+        if all((dest / out).exists() for out in files.values()):
+            continue
+        with tarfile.open(fileobj=io.BytesIO(_fetch(name, version, integrity)), mode="r:gz") as tar:
+            for member, out in files.items():
+                handle = tar.extractfile(member)
+                if handle is None:
+                    raise VendorError(f"{name}@{version}: {member} missing from the tarball")
+                (dest / out).write_bytes(handle.read())
+                written.append(out)
+        if not quiet:
+            print(f"vendored {name}@{version} → {dest}", file=sys.stderr)
+    return written
+
+
+if __name__ == "__main__":
+    try:
+        vendor(Path(sys.argv[1]) if len(sys.argv) > 1 else VENDOR_DIR)
+    except VendorError as exc:
+        print(f"vendor: error: {exc}", file=sys.stderr)
+        sys.exit(1)
