@@ -18,8 +18,11 @@ STAGES = ("raw", "stories", "enriched", "alerts", "deadletter")
 #: Catalog topics (keyed by id, tombstone deletes): every worker reads all of them, from the beginning.
 CATALOG = ("regions", "rules")
 
-#: Worker state kept in Faust tables: latest version per story uri; regions alerted per story uri.
-TABLES = ("versions", "alerted")
+#: Internal topic between match and the incident book: candidate alerts keyed by rule (see alerting/_incidents.py).
+INTERNAL = ("alert-candidates",)
+
+#: Worker state kept in Faust tables: latest version per story uri; alerts per story uri; incidents per rule.
+TABLES = ("versions", "alerted", "incidents")
 
 _DEFAULT_REGIONS = Path(__file__).parent / "demo" / "regions.geojson"
 
@@ -33,6 +36,7 @@ class TopicNames:
     deadletter: str
     regions: str
     rules: str
+    candidates: str
 
     def all(self) -> list[str]:
         """The data-flow topics, in order."""
@@ -148,7 +152,8 @@ class Settings:
     # -- derived ----------------------------------------------------------------------------
     @property
     def topics(self) -> TopicNames:
-        return TopicNames(**{s: f"{self.topic_prefix}{s}" for s in STAGES + CATALOG})
+        names = {s: f"{self.topic_prefix}{s}" for s in STAGES + CATALOG}
+        return TopicNames(**names, candidates=f"{self.topic_prefix}{INTERNAL[0]}")
 
     @property
     def changelog_topics(self) -> list[str]:
@@ -157,7 +162,7 @@ class Settings:
 
     @property
     def all_topics(self) -> list[str]:
-        return self.topics.all() + self.topics.catalog() + self.changelog_topics
+        return self.topics.all() + self.topics.catalog() + [self.topics.candidates] + self.changelog_topics
 
     @property
     def bootstrap_servers(self) -> str:

@@ -210,6 +210,8 @@ class Alert(faust.Record, **_OPTIONS):
     severity: Optional[int] = None
     event: Optional[Event] = None
     evidence: Optional[str] = None
+    #: Other stories reporting the same incident (near-duplicates folded into this alert).
+    also_reported_by: List[str] = []
 
 
 class DeadLetter(faust.Record, **_OPTIONS):

@@ -1,14 +1,18 @@
 """The streaming topology — the whole data flow, readable in one place::
 
-    wire.raw ──normalize──▶ wire.stories ──enrich──▶ wire.enriched ──match──▶ wire.alerts
-        │                        │                        │
-        └────────────────────────┴────────────────────────┴──────────▶ wire.deadletter
+    wire.raw ──normalize──▶ wire.stories ──enrich──▶ wire.enriched ──match──▶ wire.alert-candidates
+        │                        │                        │                        │ (keyed by rule)
+        │                        │                        │                   incidents ──▶ wire.alerts ──deliver──▶ webhooks
+        └────────────────────────┴────────────────────────┴────────────────────────┴──────▶ wire.deadletter
+
+    wire.regions, wire.rules ──(every worker, from the beginning)──▶ the matcher's regions and rules
 
 Agents are thin: they decode, call the pure core (:func:`~pipeline.parsing.parse_raw`,
 :class:`~pipeline.Enricher`, :class:`~pipeline.alerting.AlertMatcher`), and send. Every message a
 stage cannot handle goes to the dead-letter topic with its reason; nothing raises out of an agent.
-Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``).
-Delivery is at-least-once: a consumer that sees a record twice can drop it by key + version.
+Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``, the rule on
+``wire.alert-candidates``, the id on ``wire.regions`` and ``wire.rules``). Delivery is at-least-once: a consumer
+that sees a record twice can drop it by key + version.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from ._web_catalog import add_catalog_views, follow_catalog
 from ._records import Alert
 from .alerting import AlertMatcher
 from .alerting._catalog import Catalog
+from .alerting._incidents import IncidentBook
 from .alerting._feed import AlertFeed, AlertFilter
 from .alerting._webhooks import WebhookError, deliver
 from .parsing import parse_raw
@@ -99,6 +104,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
     raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
     catalog_topics = {"regions": topic(names.regions), "rules": topic(names.rules)}
+    candidates = topic(names.candidates)
     # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
     # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
     # Keys are the story uri as raw bytes (exactly the stories' key, so the partitioner agrees), values JSON.
@@ -106,6 +112,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                          key_type=bytes)
     alerted = app.Table("alerted", default=None, partitions=settings.partitions, use_partitioner=True,
                         key_type=bytes)
+    # Keyed by rule id (candidates are keyed so): every report of a rule's incidents meets one book.
+    incidents = app.Table("incidents", default=None, partitions=settings.partitions, use_partitioner=True,
+                          key_type=bytes)
     stats = services.stats
     # One thread for the NLP: CPU work leaves the event loop free for heartbeats and the web server.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp")
@@ -201,12 +210,32 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 continue
             current = services.matcher.match(story)
             before = list(alerted.get(story.uri.encode()) or [])
-            for alert in current:
-                await send(alerts, "alerts", alert.alert_id, alert)
-            for alert in services.matcher.retract(story, before, current):
-                await send(alerts, "alerts", alert.alert_id, alert)
+            for alert in current + services.matcher.retract(story, before, current):
+                await send(candidates, "candidates", _book_key(alert), alert)
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
+
+    # -- candidate alerts → wire.alerts: one alert per incident, per-rule cooldown -----------------
+    @app.agent(candidates, name="incidents")
+    async def incident_book(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            stats.processed["incidents"] += 1
+            try:
+                alert = from_json(Alert, event.value)
+            except _DECODE_ERRORS as exc:
+                await reject("incidents", event, "bad_record", f"not an Alert record: {exc}")
+                continue
+            key = (event.key or b"")
+            rule = next((r for r in services.matcher.rules if r.id == alert.rule_id), None)
+            book = IncidentBook(incidents.get(key))
+            decision = book.admit(alert, now=time.time(), cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
+            stats.produced[f"incident_{decision.kind}"] += 1
+            if decision.alert is not None:
+                await send(alerts, "alerts", decision.alert.alert_id, decision.alert)
+            elif decision.reason:
+                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason)
+            if alert.rule_id is not None:
+                incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
 
     @app.agent(alerts, name="deliver")
     async def deliver_webhooks(stream: faust.StreamT) -> None:
@@ -268,6 +297,11 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
 
     return app
+
+
+def _book_key(alert: Alert) -> str:
+    """Candidates of one rule share a partition, hence one incident book."""
+    return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
 
 
 def _refused(view: faust.web.View, request: Any, token: str | None, what: str) -> Any | None:

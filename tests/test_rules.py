@@ -103,7 +103,7 @@ def test_severity_scale():
     ([{"id": "a", "region": "erbil", "min_severity": 9}], "1–5"),
     ([{"id": "a", "region": "erbil", "modalities": ["maybe"]}], "modalities"),
     ([{"id": "a", "region": "erbil", "colour": "red"}], "unknown field"),
-    ([{"id": "a", "region": "erbil", "cooldown_minutes": 30}], "not supported yet"),
+    ([{"id": "a", "region": "erbil", "cooldown_minutes": -5}], "cooldown_minutes must be"),
     ([{"id": "a", "region": "erbil"}, {"id": "a", "region": "syria"}], "twice"),
     ([{"id": "a", "region": "erbil", "webhook": {"url": "https://example.org/h", "secret": "short"}}], "16\\+"),
     ([{"id": "a", "region": "erbil", "webhook": {"url": "ftp://example.org/h", "secret": "x" * 20}}], "https"),

@@ -76,7 +76,10 @@ def test_extra_field_is_rejected(cls, registry):
 
 
 def test_every_topic_record_has_a_schema():
-    assert set(RECORD_SCHEMAS.values()) == {p.name for p in SCHEMAS.glob("*.schema.json")} - {"common.schema.json"}
+    """Records of the data-flow topics are faust.Records; regions and rules (GeoJSON Features, rule
+    objects) are documents checked by their parsers and the test below."""
+    catalog = {"region.schema.json", "rule.schema.json"}
+    assert set(RECORD_SCHEMAS.values()) == {p.name for p in SCHEMAS.glob("*.schema.json")} - {"common.schema.json"} - catalog
 
 
 # -- structural agreement: the same fields, the same required set, the same types --------------
@@ -168,3 +171,26 @@ def test_unknown_event_type_is_rejected(registry):
     data = to_dict(SAMPLES[EnrichedStory])
     data["events"][0]["type"] = "alien_invasion"
     assert not validator("enriched-story.schema.json", registry).is_valid(data)
+
+
+def test_region_and_rule_schemas_agree_with_the_parsers(registry):
+    """wire.regions / wire.rules carry documents the parsers accept; the schemas say the same."""
+    from pipeline.alerting._catalog import region_document, rule_document
+    from pipeline._errors import RuleError
+    from pipeline.alerting._rules import RULE_FIELDS
+
+    regions = validator("region.schema.json", registry)
+    rules = validator("rule.schema.json", registry)
+    demo = json.loads((Path(__file__).resolve().parent.parent / "pipeline" / "demo" / "regions.geojson").read_text())
+    for feature in demo["features"]:
+        regions.validate(region_document(feature, feature["properties"]["id"]))
+    assert set(load("rule.schema.json")["properties"]) == set(RULE_FIELDS)
+    good = {"id": "r1", "region": "kurdistan", "types": ["air_drone_strike"], "min_severity": 3, "threats": True,
+            "cooldown_minutes": 30, "webhook": {"url": "https://example.org/h", "secret": "x" * 16}}
+    rules.validate(rule_document(good, "r1", {"kurdistan"}))
+    for bad in ({"id": "r1", "region": "kurdistan", "types": ["drone"]}, {"id": "r1", "region": "kurdistan", "min_severity": 9},
+                {"id": "r 1", "region": "kurdistan"}, {"id": "r1", "region": "kurdistan", "colour": "red"}):
+        assert not rules.is_valid(bad)
+        with pytest.raises(RuleError):
+            rule_document(bad, bad["id"], {"kurdistan"})
+    assert not regions.is_valid({"type": "Feature", "properties": {"id": "x", "bbox": [0, 0, 1]}})

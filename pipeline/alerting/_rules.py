@@ -5,11 +5,13 @@ A rules file is a JSON list of objects::
     {"id": "isb-strikes", "region": "iraq-syria-border",
      "types": ["air_drone_strike", "shelling_artillery_missile_attack"],   # or "categories": [ACLED event types]
      "min_severity": 3, "modalities": ["asserted", "reported"], "threats": false,
-     "mentions": false, "keywords": [], "min_confidence": 0.5}
+     "mentions": false, "keywords": [], "min_confidence": 0.5, "cooldown_minutes": 0}
 
 Defaults: every type, severity ≥ 1, modalities asserted and reported (``"threats": true`` adds
 threatened), events located in the region only (``"mentions": true`` also alerts a story that merely
-names a place there), no keyword filter, confidence ≥ 0.5.
+names a place there), no keyword filter, confidence ≥ 0.5, no cooldown (``cooldown_minutes``: after an
+alert, further *new* incidents of the rule within that many minutes are suppressed; reports of the same
+incident still update its alert — see ``_incidents.py``).
 
 Severity (1–5) of an event: its type's base (5 chemical weapon, suicide bomb; 4 air/drone strike,
 shelling, IED, armed clash, attack, territory taken, abduction, sexual violence, grenade, excessive force,
@@ -46,6 +48,9 @@ _BASE = {
     2: {"protest_with_intervention", "arrests", "change_to_group_activity", "headquarters_or_base_established",
         "non_violent_transfer_of_territory", "organized_crime", "attribution_of_responsibility"},
 }
+#: Every field a rule object may have (schemas/rule.schema.json lists the same).
+RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
+                         "keywords", "min_confidence", "webhook", "name", "cooldown_minutes"})
 _MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
@@ -71,6 +76,7 @@ class Rule:
     min_confidence: float = 0.5
     webhook: Webhook | None = None
     name: str | None = None
+    cooldown_minutes: float = 0.0  # after an alert, new incidents within this many minutes are suppressed
 
     def wants(self, event: Event) -> bool:
         return ((not self.types or event.type in self.types) and event.modality in self.modalities
@@ -85,10 +91,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     if not isinstance(rid, str) or not ID_PATTERN.fullmatch(rid):
         raise RuleError(f"{where}: give the rule an id: 1–128 characters of A–Z a–z 0–9 . _ : -")
     where = f"rule {rid!r}"
-    unknown = set(obj) - {"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
-                          "keywords", "min_confidence", "webhook", "name"}
-    if "cooldown_minutes" in unknown:  # accepted and ignored would be worse than refused
-        raise RuleError(f"{where}: cooldown_minutes is not supported yet; remove it")
+    unknown = set(obj) - RULE_FIELDS
     if unknown:
         raise RuleError(f"{where}: unknown field(s) {sorted(unknown)}")
     region = obj.get("region")
@@ -113,6 +116,9 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     conf = obj.get("min_confidence", 0.5)
     if not isinstance(conf, (int, float)) or isinstance(conf, bool) or not 0 <= conf <= 1:
         raise RuleError(f"{where}: min_confidence must be a number 0–1")
+    cooldown = obj.get("cooldown_minutes", 0)
+    if not isinstance(cooldown, (int, float)) or isinstance(cooldown, bool) or not 0 <= cooldown <= 10080:
+        raise RuleError(f"{where}: cooldown_minutes must be a number 0–10080 (a week)")
     hook = obj.get("webhook")
     if hook is not None and not (isinstance(hook, dict) and isinstance(hook.get("url"), str)
                                  and hook["url"].startswith(("http://", "https://"))
@@ -122,7 +128,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
                 mentions=bool(obj.get("mentions", False)),
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
-                name=str(obj["name"]) if "name" in obj else None)
+                name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown))
 
 
 def _strings(value: Any, where: str, name: str) -> list[str]:

@@ -3,7 +3,8 @@
 1. Toponyms: entities labelled GPE/LOC/FAC (leading "the" stripped).
 2. Rescue: entities the model mislabels (PERSON, ORG, DATE, …) become toponyms when the gazetteer
    knows the name as a populated place and a place cue precedes it ("in", "near", "towns of",
-   or a coordination with a toponym just before: "Boukamal and Mayadeen").
+   or a coordination with a toponym just before: "Boukamal and Mayadeen") or a facility noun
+   follows it ("Irbil airport", "Mosul dam").
 3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
    ``loc_min_population`` ("Middle East", "Atlantic"); a mention that is the surname of a PERSON named elsewhere in the story is not a place
    ("a poster of Soleimani").
@@ -52,6 +53,10 @@ _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighbo
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
                 "area", "valley", "oasis", "enclave", "quarter"}
+# A city's name before these is the city ("Irbil airport", "Mosul dam"), whatever label the model gave it.
+_FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "university", "prison", "hospital", "stadium",
+                     "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
+                     "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
 _POSSESSIVE = re.compile(r"\s*['’]s$")
 # Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
@@ -243,7 +248,9 @@ class PlaceResolver:
             return False
         if self._named(span, named_ends) or self._noun_after(span):
             return True
-        return self._cued(span, accepted_ends) and self._rescuable(span)
+        facility = (span.end < len(span.doc) and span.doc[span.end].lower_ in _FACILITIES_AFTER
+                    and span[0].ent_type_ != "PERSON")  # "Kennedy airport" is named after a person
+        return (self._cued(span, accepted_ends) or facility) and self._rescuable(span)
 
     @staticmethod
     def _noun_after(span: Span) -> bool:

@@ -1,0 +1,168 @@
+"""Noise control across stories: one alert per incident, and per-rule cooldown (pure; no Kafka).
+
+The match stage emits *candidate* alerts, one per (rule, story, event). An :class:`IncidentBook` — one
+per rule, kept in a table partitioned by rule, so every candidate of a rule meets the same book —
+decides what reaches ``wire.alerts``:
+
+- a candidate whose id the book already knows (a new version of the same story) **updates** the
+  incident's alert;
+- a candidate that is a **near-duplicate** of a recent incident (the same incident told by another wire:
+  same event type; places within 30 km; dates at most a day apart — or no dates, then a stronger text
+  match; evidence texts sharing words) **updates** that incident's alert — same ``alert_id``, the other
+  story listed in ``also_reported_by`` — instead of creating a second alert;
+- otherwise, within the rule's ``cooldown_minutes`` after its last alert, the candidate is **suppressed**
+  (remembered, counted, not sent); after it, a **new** alert;
+- a retraction (a kill, or a new version that no longer reports the event) of a candidate retracts the
+  incident's alert once no story supports it any more.
+
+Alerts without a rule (regions only) pass through unchanged. Incidents are forgotten after 7 days
+(``keep_s``) and a book holds at most 500.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from .._records import Alert
+
+__all__ = ["Decision", "Incident", "IncidentBook", "near_duplicate", "signature"]
+
+_WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
+_STOP = frozenset("""the and for with that this from was were are has have had its their they said says
+officials official reported report reports according also after before about into over than then there
+which while who whom will would could should been being not but all any some one two three near""".split())
+
+
+def signature(text: str, limit: int = 64) -> list[str]:
+    """The content words of an evidence sentence, for comparing two reports of one incident."""
+    words = [w.lower() for w in _WORD.findall(text or "")]
+    return sorted({w for w in words if w not in _STOP})[:limit]
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _days_apart(a: str | None, b: str | None) -> int | None:
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days) if a and b else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class Incident:
+    alert_id: str  # the alert every report of this incident updates
+    type: str | None
+    place: str | None  # geonameid or place text
+    lat: float | None
+    lon: float | None
+    date: str | None
+    words: list[str]
+    at: float  # when it was first seen (epoch seconds)
+    severity: int = 1
+    suppressed: bool = False
+    sources: dict[str, str] = field(default_factory=dict)  # candidate alert id → story uri
+
+    @classmethod
+    def of(cls, alert: Alert, now: float, suppressed: bool = False) -> "Incident":
+        ev = alert.event
+        place = ev.place if ev else None
+        return cls(alert_id=alert.alert_id, type=ev.type if ev else None,
+                   place=(str(place.geonameid) if place.geonameid is not None else place.text) if place else None,
+                   lat=place.lat if place else None, lon=place.lon if place else None, date=ev.date if ev else None,
+                   words=signature(f"{alert.evidence or ''} {alert.headline}"), at=now, severity=alert.severity or 1,
+                   suppressed=suppressed, sources={alert.alert_id: alert.story_uri})
+
+
+def near_duplicate(a: Incident, b: Incident) -> bool:
+    """Two reports of one incident: same type, same place (or within 30 km), compatible dates, shared words."""
+    if a.type is None or a.type != b.type:
+        return False
+    if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
+        if _km((a.lat, a.lon), (b.lat, b.lon)) > 30.0:
+            return False
+    elif a.place is None or a.place != b.place:
+        return False
+    days = _days_apart(a.date, b.date)
+    if days is not None and days > 1:
+        return False
+    wa, wb = set(a.words), set(b.words)
+    similarity = len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+    return similarity >= (0.2 if days is not None else 0.3)
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Literal["new", "update", "duplicate", "suppressed", "retract", "pass", "drop"]
+    alert: Alert | None  # what to send to wire.alerts (None: nothing)
+    reason: str = ""
+
+
+class IncidentBook:
+    """The recent incidents of one rule. State round-trips through :meth:`state` (JSON-able)."""
+
+    def __init__(self, state: Any = None, *, keep_s: float = 7 * 86400, capacity: int = 500) -> None:
+        self.incidents = [Incident(**item) for item in (state or [])]
+        self.keep_s, self.capacity = keep_s, capacity
+
+    def state(self) -> list[dict[str, Any]]:
+        return [asdict(i) for i in self.incidents]
+
+    def _prune(self, now: float) -> None:
+        self.incidents = [i for i in self.incidents if now - i.at <= self.keep_s][-self.capacity:]
+
+    def admit(self, alert: Alert, *, now: float, cooldown_minutes: float = 0.0) -> Decision:
+        if alert.rule_id is None:
+            return Decision("pass", alert)
+        self._prune(now)
+        known = next((i for i in self.incidents if alert.alert_id in i.sources), None)
+        if alert.status == "retracted":
+            if known is None:
+                return Decision("pass", alert, "retraction of an alert this book never saw")
+            known.sources.pop(alert.alert_id, None)
+            if known.sources:
+                return Decision("drop", None, f"other stories still report incident {known.alert_id}")
+            self.incidents.remove(known)
+            if known.suppressed:
+                return Decision("drop", None, "the incident was suppressed by the cooldown")
+            return Decision("retract", _as(alert, known, []))
+        if known is not None:
+            if known.suppressed:
+                return Decision("drop", None, "an update of an incident suppressed by the cooldown")
+            known.severity = max(known.severity, alert.severity or 1)
+            return Decision("update", _as(alert, known, _others(known, alert)))
+        candidate = Incident.of(alert, now)
+        twin = next((i for i in reversed(self.incidents) if near_duplicate(i, candidate)), None)
+        if twin is not None:
+            twin.sources[alert.alert_id] = alert.story_uri
+            twin.words = sorted(set(twin.words) | set(candidate.words))[:128]
+            twin.severity = max(twin.severity, candidate.severity)
+            if twin.suppressed:
+                return Decision("drop", None, "a report of an incident suppressed by the cooldown")
+            return Decision("duplicate", _as(alert, twin, _others(twin, alert)))
+        last = max((i.at for i in self.incidents if not i.suppressed), default=None)
+        if cooldown_minutes > 0 and last is not None and now - last < cooldown_minutes * 60:
+            candidate.suppressed = True
+            self.incidents.append(candidate)
+            return Decision("suppressed", None, f"within the rule's {cooldown_minutes:g}-minute cooldown")
+        self.incidents.append(candidate)
+        return Decision("new", alert)
+
+
+def _others(incident: Incident, alert: Alert) -> list[str]:
+    return sorted({uri for aid, uri in incident.sources.items() if uri != alert.story_uri})
+
+
+def _as(alert: Alert, incident: Incident, others: list[str]) -> Alert:
+    """``alert`` re-addressed to the incident's alert id, listing the other stories that report it."""
+    data = alert.asdict()
+    data.update(alert_id=incident.alert_id, also_reported_by=others,
+                severity=max(incident.severity, alert.severity or 1) if alert.status != "retracted" else alert.severity)
+    return Alert(**data)

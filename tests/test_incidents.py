@@ -1,0 +1,79 @@
+"""Near-duplicates across stories and per-rule cooldown (IncidentBook; no broker)."""
+
+from pipeline import Alert
+from pipeline._records import Event, EventPlace, Offsets
+from pipeline.alerting._incidents import IncidentBook, near_duplicate, Incident
+
+T0 = 1_800_000_000.0
+
+
+def alert(uri="urn:a", type_="air_drone_strike", lat=36.19, lon=44.01, gid=95446, day="2026-11-23",
+          evidence="A drone struck the airport in Irbil on Monday, wounding two guards.", status="active", aid=None):
+    place = EventPlace(text="Irbil", start=0, end=5, how="attached", kind="toponym", geonameid=gid, name="Erbil",
+                       country_code="IQ", lat=lat, lon=lon)
+    ev = Event(type=type_, confidence=0.9, sentence=Offsets(start=0, end=10), place=place, date=day)
+    return Alert(alert_id=aid or f"id-{uri}-{type_}", status=status, region_id="erbil", region_name="Erbil",
+                 story_uri=uri, story_version=1, headline="Drone attack", places=[], match_reasons=[], created_at="t",
+                 rule_id="strikes", severity=4, event=ev, evidence=evidence)
+
+
+def test_another_wire_reporting_the_same_strike_updates_the_first_alert():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0)
+    assert first.kind == "new" and first.alert.alert_id == "id-urn:a-air_drone_strike"
+    other = alert(uri="urn:b", lat=36.21, lon=44.05, evidence="Two guards were hurt when a drone hit Irbil airport.")
+    second = book.admit(other, now=T0 + 600)
+    assert second.kind == "duplicate"
+    assert second.alert.alert_id == first.alert.alert_id and second.alert.also_reported_by == ["urn:a"]
+    again = book.admit(other, now=T0 + 900)  # a replay of the second story: the same update
+    assert again.kind == "update" and again.alert.alert_id == first.alert.alert_id
+
+
+def test_different_type_place_or_day_is_a_different_incident():
+    book = IncidentBook()
+    book.admit(alert(), now=T0)
+    assert book.admit(alert(uri="urn:c", type_="armed_clash"), now=T0).kind == "new"
+    assert book.admit(alert(uri="urn:d", lat=33.3, lon=44.4, gid=98182), now=T0).kind == "new"  # Baghdad
+    assert book.admit(alert(uri="urn:e", day="2026-11-27"), now=T0).kind == "new"
+    unrelated = alert(uri="urn:f", evidence="Rockets hit a wedding hall; markets closed.")
+    assert book.admit(unrelated, now=T0).kind == "new"  # same place, type and day but nothing in common
+
+
+def test_cooldown_suppresses_new_incidents_but_not_updates():
+    book = IncidentBook()
+    assert book.admit(alert(), now=T0, cooldown_minutes=30).kind == "new"
+    later = alert(uri="urn:g", lat=36.4, lon=44.3, gid=1, evidence="Shelling of a village north of Irbil.",
+                  day="2026-11-24")
+    assert book.admit(later, now=T0 + 60, cooldown_minutes=30).kind == "suppressed"
+    assert book.admit(alert(), now=T0 + 120, cooldown_minutes=30).kind == "update"
+    after = alert(uri="urn:h", lat=35.0, lon=43.0, gid=2, evidence="Another drone came down near Kirkuk.")
+    assert book.admit(after, now=T0 + 31 * 60, cooldown_minutes=30).kind == "new"
+
+
+def test_retraction_waits_until_no_story_reports_the_incident():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0).alert
+    book.admit(alert(uri="urn:b", evidence="A drone hit the Irbil airport, wounding guards."), now=T0)
+    killed_b = book.admit(alert(uri="urn:b", status="retracted"), now=T0 + 5)
+    assert killed_b.kind == "drop" and killed_b.alert is None
+    killed_a = book.admit(alert(status="retracted"), now=T0 + 6)
+    assert killed_a.kind == "retract" and killed_a.alert.alert_id == first.alert_id
+
+
+def test_state_round_trips_and_old_incidents_are_forgotten():
+    book = IncidentBook()
+    book.admit(alert(), now=T0)
+    again = IncidentBook(book.state())
+    assert again.admit(alert(uri="urn:b"), now=T0 + 60).kind == "duplicate"
+    assert IncidentBook(book.state()).admit(alert(uri="urn:b"), now=T0 + 8 * 86400).kind == "new"
+
+
+def test_alerts_without_rules_pass_and_near_duplicate_needs_a_type():
+    plain = alert()
+    plain = Alert(**{**plain.asdict(), "rule_id": None})
+    assert IncidentBook().admit(plain, now=T0).kind == "pass"
+    a = Incident.of(alert(), T0)
+    b = Incident.of(alert(uri="urn:x"), T0)
+    assert near_duplicate(a, b)
+    a.type = None
+    assert not near_duplicate(a, b)
