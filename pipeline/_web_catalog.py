@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import faust
 import orjson
 
+from ._admin import ensure_topics
 from ._errors import BrokerError, RegionError
 from ._kafkaio import follow
 from .alerting._catalog import Kind, region_document, rule_document
@@ -28,15 +29,33 @@ __all__ = ["add_catalog_views", "follow_catalog"]
 
 log = logging.getLogger("wirewatch.catalog")
 
-def _rebuild(services: "Services") -> None:
+def _rebuild(services: "Services") -> int:
     catalog = services.catalog
     assert catalog is not None
     version = catalog.version
     matcher, problems = catalog.matcher()
     for problem in problems:
         log.warning("%s", problem)
-    services.matcher, services.catalog_built = matcher, version
+    services.matcher = matcher
     log.info("catalog v%d: %d regions, %d active rules", version, len(matcher.regions), len(matcher.rules))
+    return version
+
+
+async def _ensure_routes(settings: "Settings", services: "Services") -> None:
+    """Create the topics of routed rules (``<prefix>alerts.<rule id>``) that do not exist yet."""
+    wanted = {f"{settings.topics.alerts}.{r.id}" for r in services.matcher.rules if r.route} - services.routes
+    if not wanted:
+        return
+    try:
+        created = await ensure_topics(settings.bootstrap_servers, sorted(wanted), partitions=settings.partitions,
+                                      replication=settings.replication)
+    except BrokerError as exc:
+        log.warning("catalog: cannot create routed alert topics %s: %s; their alerts go to %s only",
+                    sorted(wanted), exc, settings.topics.alerts)
+        return
+    if created:
+        log.info("catalog: created routed alert topics %s", created)
+    services.routes |= wanted
 
 
 async def follow_catalog(settings: "Settings", services: "Services") -> None:
@@ -54,7 +73,9 @@ async def follow_catalog(settings: "Settings", services: "Services") -> None:
             await caught_up.wait()
             while True:
                 if services.catalog is not None and services.catalog.version != services.catalog_built:
-                    _rebuild(services)
+                    version = _rebuild(services)
+                    await _ensure_routes(settings, services)
+                    services.catalog_built = version  # a PUT answers "applied" from here on
                 services.catalog_ready.set()
                 await asyncio.sleep(0.1)
 

@@ -68,6 +68,7 @@ class Services:
     catalog: Catalog | None = None
     catalog_ready: asyncio.Event = field(default_factory=asyncio.Event)
     catalog_built: int = -1  # the catalog version ``matcher`` was built from
+    routes: set[str] = field(default_factory=set)  # routed alert topics known to exist
     stats: Stats = field(default_factory=Stats)
     feed: AlertFeed = field(default_factory=AlertFeed)
     started_at: float = field(default_factory=time.monotonic)
@@ -105,6 +106,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
     catalog_topics = {"regions": topic(names.regions), "rules": topic(names.rules)}
     candidates = topic(names.candidates)
+    routes: dict[str, faust.TopicT] = {}  # <prefix>alerts.<rule id> of rules with "route": true
     # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
     # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
     # Keys are the story uri as raw bytes (exactly the stories' key, so the partitioner agrees), values JSON.
@@ -232,6 +234,10 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.produced[f"incident_{decision.kind}"] += 1
             if decision.alert is not None:
                 await send(alerts, "alerts", decision.alert.alert_id, decision.alert)
+                route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
+                if route is not None and route in services.routes:  # created when the rule arrived
+                    routed = routes.get(route) or routes.setdefault(route, topic(route))
+                    await send(routed, "routed", decision.alert.alert_id, decision.alert)
             elif decision.reason:
                 log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason)
             if alert.rule_id is not None:

@@ -50,7 +50,7 @@ _BASE = {
 }
 #: Every field a rule object may have (schemas/rule.schema.json lists the same).
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
-                         "keywords", "min_confidence", "webhook", "name", "cooldown_minutes"})
+                         "keywords", "min_confidence", "webhook", "name", "cooldown_minutes", "route"})
 _MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
@@ -77,6 +77,7 @@ class Rule:
     webhook: Webhook | None = None
     name: str | None = None
     cooldown_minutes: float = 0.0  # after an alert, new incidents within this many minutes are suppressed
+    route: bool = False  # also send this rule's alerts to their own topic, <prefix>alerts.<rule id>
 
     def wants(self, event: Event) -> bool:
         return ((not self.types or event.type in self.types) and event.modality in self.modalities
@@ -119,6 +120,10 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     cooldown = obj.get("cooldown_minutes", 0)
     if not isinstance(cooldown, (int, float)) or isinstance(cooldown, bool) or not 0 <= cooldown <= 10080:
         raise RuleError(f"{where}: cooldown_minutes must be a number 0–10080 (a week)")
+    route = obj.get("route", False)
+    if not isinstance(route, bool) or (route and ":" in rid):
+        raise RuleError(f"{where}: route must be true or false, and a routed rule's id may not contain ':' "
+                        "(it names a Kafka topic)")
     hook = obj.get("webhook")
     if hook is not None and not (isinstance(hook, dict) and isinstance(hook.get("url"), str)
                                  and hook["url"].startswith(("http://", "https://"))
@@ -128,7 +133,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
                 mentions=bool(obj.get("mentions", False)),
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
-                name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown))
+                name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route)
 
 
 def _strings(value: Any, where: str, name: str) -> list[str]:

@@ -82,7 +82,7 @@ def test_regions_api_validates_and_applies_without_restart(worker):
 def test_rules_api_alerts_at_once_and_masks_secrets(worker):
     status, body = call(worker, "PUT", "/rules/nowhere-rule", {"region": "nowhere"})
     assert status == 422 and "not among the regions" in body["error"]
-    rule = {"region": "irbil-60", "types": ["air_drone_strike"],
+    rule = {"region": "irbil-60", "types": ["air_drone_strike"], "route": True,
             "webhook": {"url": "https://hooks.example.org/x", "secret": "0123456789abcdef-secret"}}
     status, body = call(worker, "PUT", "/rules/irbil-drones", rule)
     assert status == 201 and body["applied"] is True, body
@@ -90,7 +90,9 @@ def test_rules_api_alerts_at_once_and_masks_secrets(worker):
     s, t = worker.settings, worker.settings.topics
     story = orjson.dumps({"uri": "urn:test:catalog", "version": 1, "language": "en", "headline": "Drone strike",
                           "body_text": "A drone struck a checkpoint in Irbil on Monday, officials said."})
-    seen = asyncio_run(produce_and_collect(s, [story], [t.alerts], lambda seen: len(seen) >= 1))
+    routed = f"{t.alerts}.irbil-drones"  # its own topic, created when the rule arrived
+    seen = asyncio_run(produce_and_collect(s, [story], [t.alerts, routed], lambda seen: len(seen) >= 2))
+    assert sorted(topic for topic, _, _ in seen) == sorted([t.alerts, routed])
     alert = from_json(Alert, seen[0][2])
     assert (alert.rule_id, alert.region_id, alert.event.type) == ("irbil-drones", "irbil-60", "air_drone_strike")
     # a region in use cannot go
