@@ -56,13 +56,15 @@ async def follow(
     started: asyncio.Event | None = None,
     idle_timeout: float | None = None,
     caught_up: asyncio.Event | None = None,
+    last: int | None = None,
 ) -> AsyncIterator[tuple[str, bytes | None, bytes | None]]:
     """Yield ``(topic, key, value)`` from all partitions of ``topics``, without a consumer group.
 
     Positions are fixed (end, or beginning) before ``started`` is set, so a caller can produce
     afterwards and be sure to see the results. ``caught_up`` is set once every record that existed at
     the start has been yielded (or, should a broker misreport end offsets, after 5 s without records).
-    The value is ``None`` for a tombstone.
+    The value is ``None`` for a tombstone. ``last=N`` starts N records before the end of each partition
+    (for a view of recent history that survives restarts).
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
     await consumer.start()
@@ -77,6 +79,10 @@ async def follow(
         consumer.assign(partitions)
         if from_beginning:
             await consumer.seek_to_beginning(*partitions)
+        elif last:
+            begins, ends_now = await consumer.beginning_offsets(partitions), await consumer.end_offsets(partitions)
+            for tp in partitions:
+                consumer.seek(tp, max(begins[tp], ends_now[tp] - last))
         else:
             await consumer.seek_to_end(*partitions)
         for tp in partitions:

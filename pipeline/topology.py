@@ -47,7 +47,7 @@ from .alerting import AlertMatcher
 from .alerting._catalog import Catalog
 from .alerting._incidents import IncidentBook
 from .alerting._feed import AlertFeed, AlertFilter
-from .alerting._webhooks import WebhookError, deliver
+from .alerting._webhooks import WebhookError, deliver, guarded_connector
 from .parsing import parse_raw
 from .parsing._common import utc_now_iso
 
@@ -250,7 +250,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         up when the alert is delivered, so webhooks added at run time apply at once."""
         import aiohttp
 
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(connector=guarded_connector(settings.webhook_allow_private)) as session:
             async for event in stream.events():
                 try:
                     alert = from_json(Alert, event.value)
@@ -278,7 +278,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         delay = 1.0
         while True:
             try:
-                async for _, _, value in follow(settings.bootstrap_servers, [alerts.get_topic_name()]):
+                # the recent history too, so that a restarted worker's /alerts, stream and map are not empty
+                async for _, _, value in follow(settings.bootstrap_servers, [alerts.get_topic_name()],
+                                                last=services.feed.capacity):
                     delay = 1.0
                     try:
                         await services.feed.publish(from_json(Alert, value))
@@ -370,6 +372,8 @@ def _add_alert_views(app: faust.App, services: Services) -> None:
         match = _alert_filter(request.query)
         last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
         seq = int(last) if last.isdigit() else services.feed.seq
+        if seq > services.feed.seq:  # an id from before this worker restarted: send its whole recent buffer
+            seq = 0
         response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
         quiet = 0.0

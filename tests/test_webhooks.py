@@ -70,3 +70,18 @@ async def test_a_refusing_receiver_is_not_retried_and_fails(receiver):
             await deliver(session, Webhook(url, SECRET), b"{}", alert_id="a", status="active", base_delay=0.01,
                           allow_private=True)
     assert len(got) == 1
+
+
+async def test_the_connection_itself_refuses_internal_addresses(receiver):
+    """DNS rebinding: whatever check_url saw, the connector's resolver checks the addresses it connects to."""
+    from pipeline.alerting._webhooks import guarded_connector
+
+    url, got, _ = receiver
+    by_name = url.replace("127.0.0.1", "localhost")
+    async with aiohttp.ClientSession(connector=guarded_connector(allow_private=False)) as session:
+        with pytest.raises(aiohttp.ClientConnectorError, match="internal address"):
+            await session.post(by_name, data=b"{}")
+    assert got == []
+    async with aiohttp.ClientSession(connector=guarded_connector(allow_private=True)) as session:
+        async with session.post(by_name, data=b"{}") as resp:
+            assert resp.status == 200

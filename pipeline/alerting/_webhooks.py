@@ -6,11 +6,15 @@ body with the rule's secret (receivers compare it in constant time); ``X-Wirewat
 429/5xx and network errors are retried with exponential backoff; after the last attempt the caller
 dead-letters the alert. URLs whose host resolves to a loopback, private, link-local or reserved
 address are refused (server-side request forgery) unless ``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set.
+The check is made on the very addresses the connection uses (:func:`guarded_connector`: a resolver
+that refuses internal addresses), so a host whose DNS answer changes between a check and the
+connection ("DNS rebinding") cannot reach an internal address either.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import hmac
 import ipaddress
@@ -20,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .._errors import WirewatchError
 
-__all__ = ["Webhook", "WebhookError", "sign", "check_url", "deliver"]
+__all__ = ["Webhook", "WebhookError", "sign", "check_url", "deliver", "guarded_connector", "internal_address"]
 
 
 class WebhookError(WirewatchError):
@@ -37,6 +41,38 @@ def sign(body: bytes, secret: str) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+def internal_address(text: str) -> bool:
+    address = ipaddress.ip_address(text.split("%")[0])
+    return (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+            or address.is_multicast or address.is_unspecified)
+
+
+def guarded_connector(allow_private: bool = False):
+    """An aiohttp connector whose resolver refuses internal addresses (unless allowed): the
+    addresses checked are the addresses connected to."""
+    import aiohttp
+    from aiohttp.abc import AbstractResolver
+    from aiohttp.resolver import DefaultResolver
+
+    class GuardedResolver(AbstractResolver):
+        def __init__(self) -> None:
+            self._inner = DefaultResolver()
+
+        async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list:
+            results = await self._inner.resolve(host, port, family)
+            if not allow_private:
+                bad = [r["host"] for r in results if internal_address(r["host"])]
+                if bad:
+                    raise OSError(errno.EACCES, f"webhook host {host!r} resolves to an internal address ({bad[0]}); "
+                                  "set WIREWATCH_WEBHOOK_ALLOW_PRIVATE=1 to allow it")
+            return results
+
+        async def close(self) -> None:
+            await self._inner.close()
+
+    return aiohttp.TCPConnector(resolver=GuardedResolver())
+
+
 async def check_url(url: str, allow_private: bool = False) -> None:
     """Refuse non-HTTP(S) URLs and, unless allowed, hosts resolving to internal addresses."""
     parts = urlsplit(url)
@@ -49,10 +85,8 @@ async def check_url(url: str, allow_private: bool = False) -> None:
     except socket.gaierror as exc:
         raise WebhookError(f"webhook host {parts.hostname!r} does not resolve: {exc}") from None
     for *_, sockaddr in infos:
-        address = ipaddress.ip_address(sockaddr[0])
-        if address.is_private or address.is_loopback or address.is_link_local or address.is_reserved \
-                or address.is_multicast or address.is_unspecified:
-            raise WebhookError(f"webhook host {parts.hostname!r} resolves to an internal address ({address}); "
+        if internal_address(sockaddr[0]):
+            raise WebhookError(f"webhook host {parts.hostname!r} resolves to an internal address ({sockaddr[0]}); "
                                "set WIREWATCH_WEBHOOK_ALLOW_PRIVATE=1 to allow it")
 
 

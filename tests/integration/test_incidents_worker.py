@@ -69,5 +69,7 @@ def test_near_duplicates_fold_and_cooldown_suppresses_across_a_restart(broker, t
             "urn:wire-d:2", "Officials said a drone struck Irbil airport on Monday; two guards were wounded.")], 1))
         assert third.alert_id == first.alert_id, "after the restart the incident was forgotten"
         assert set(third.also_reported_by) == {"urn:wire-a:1", "urn:wire-b:7"}
+        with urllib.request.urlopen(f"{worker.base_url}/alerts", timeout=5) as resp:  # history survives the restart
+            assert first.alert_id in {a["alert_id"] for a in json.loads(resp.read())["alerts"]}
     finally:
         assert worker.stop() == 0, worker.log_path.read_text()[-3000:]
