@@ -72,6 +72,15 @@ def test_event_in_an_area_matches_by_country_or_intersection():
     assert alert.region_id == "syria" and alert.areas == [area]
 
 
+def test_entity_filter():
+    from pipeline import Entity
+
+    named = story(event())
+    named = EnrichedStory(**{**named.asdict(), "entities": [Entity(text="Kataib Hezbollah", label="ORG", start=0, end=5)]})
+    assert matcher({"id": "e", "region": "erbil", "entities": ["kataib hezbollah"]}).match(named)
+    assert matcher({"id": "e", "region": "erbil", "entities": ["PKK"]}).match(named) == []
+
+
 def test_keywords():
     assert matcher({"id": "k", "region": "erbil", "keywords": ["airport"]}).match(story(event()))
     assert matcher({"id": "k", "region": "erbil", "keywords": ["pipeline"]}).match(story(event())) == []

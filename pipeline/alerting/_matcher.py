@@ -161,10 +161,12 @@ class AlertMatcher:
     def _by_rules(self, story: EnrichedStory, places: dict, areas: dict, reasons: dict, place_hits: dict,
                   area_hits: dict, now: str) -> list[Alert]:
         text = f"{story.headline}\n{story.body}".lower()
+        named = {e.text.lower() for e in story.entities} | {a.lower() for ev in story.events for a in ev.actors}
         alerts: dict[str, Alert] = {}
         for rule in self.rules:
             i = self._region_index.get(rule.region)
-            if i is None or (rule.keywords and not any(k in text for k in rule.keywords)):
+            if i is None or (rule.keywords and not any(k in text for k in rule.keywords)) \
+                    or (rule.entities and not named & set(rule.entities)):
                 continue
             region, found = self.regions[i], False
             for event in story.events:

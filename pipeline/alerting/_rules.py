@@ -5,11 +5,13 @@ A rules file is a JSON list of objects::
     {"id": "isb-strikes", "region": "iraq-syria-border",
      "types": ["air_drone_strike", "shelling_artillery_missile_attack"],   # or "categories": [ACLED event types]
      "min_severity": 3, "modalities": ["asserted", "reported"], "threats": false,
-     "mentions": false, "keywords": [], "min_confidence": 0.5, "cooldown_minutes": 0}
+     "mentions": false, "keywords": [], "entities": [], "min_confidence": 0.5, "cooldown_minutes": 0}
 
 Defaults: every type, severity ≥ 1, modalities asserted and reported (``"threats": true`` adds
 threatened), events located in the region only (``"mentions": true`` also alerts a story that merely
-names a place there), no keyword filter, confidence ≥ 0.5, no cooldown (``cooldown_minutes``: after an
+names a place there), no keyword filter (``keywords``: one must occur in the headline or body), no
+entity filter (``entities``: the story's named entities or an event's actors must include one, case
+aside: ``["Islamic State", "PKK"]``), confidence ≥ 0.5, no cooldown (``cooldown_minutes``: after an
 alert, further *new* incidents of the rule within that many minutes are suppressed; reports of the same
 incident still update its alert — see ``_incidents.py``).
 
@@ -50,7 +52,7 @@ _BASE = {
 }
 #: Every field a rule object may have (schemas/rule.schema.json lists the same).
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
-                         "keywords", "min_confidence", "webhook", "name", "cooldown_minutes", "route"})
+                         "keywords", "entities", "min_confidence", "webhook", "name", "cooldown_minutes", "route"})
 _MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
@@ -73,6 +75,7 @@ class Rule:
     modalities: frozenset[str] = frozenset({"asserted", "reported"})
     mentions: bool = False
     keywords: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # lower-cased; the story must name one of them (its NER entities, event actors)
     min_confidence: float = 0.5
     webhook: Webhook | None = None
     name: str | None = None
@@ -132,6 +135,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     return Rule(id=rid, region=region, types=frozenset(types), min_severity=level, modalities=frozenset(modalities),
                 mentions=bool(obj.get("mentions", False)),
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
+                entities=tuple(e.lower() for e in _strings(obj.get("entities", []), where, "entities")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
                 name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route)
 
