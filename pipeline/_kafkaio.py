@@ -57,6 +57,7 @@ async def follow(
     idle_timeout: float | None = None,
     caught_up: asyncio.Event | None = None,
     last: int | None = None,
+    fetch_max_wait_ms: int = 100,
 ) -> AsyncIterator[tuple[str, bytes | None, bytes | None]]:
     """Yield ``(topic, key, value)`` from all partitions of ``topics``, without a consumer group.
 
@@ -66,7 +67,8 @@ async def follow(
     The value is ``None`` for a tombstone. ``last=N`` starts N records before the end of each partition
     (for a view of recent history that survives restarts).
     """
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
+                                fetch_max_wait_ms=fetch_max_wait_ms)
     await consumer.start()
     try:
         await consumer.topics()  # refreshes cluster metadata

@@ -387,25 +387,78 @@ def _print_json(data: Any) -> None:
     print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
+def _bench_texts(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(headline, body) of the stories to time: GWN.xml articles, text files / directories, or generated."""
+    if not args.paths:
+        from ._storygen import generate_stories
 
-    from ._bench import time_components
-    from ._enrich import Enricher
-
-    settings = _settings(args)
-    texts: list[str] = []
+        return [(s.headline, s.body) for s in generate_stories(args.n or (24 if args.quick else 300))]
+    out: list[tuple[str, str]] = []
     for path in args.paths:
         if not path.exists():
             raise ConfigError(f"no such file: {path}")
-        if path.suffix == ".xml" and b"<articles" in path.read_bytes()[:2000]:
-            from .evaluation import load_gwn
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            if f.suffix == ".xml" and b"<articles" in f.read_bytes()[:2000]:
+                from .evaluation import load_gwn
 
-            texts += [a.text for a in load_gwn(path)]
-        else:
-            texts.append(path.read_text(encoding="utf-8", errors="replace"))
-    if not texts:
-        raise ConfigError("give texts to time: a GeoWebNews GWN.xml or plain-text files")
-    texts = texts[:args.limit] if args.limit else texts
+                out += [(a.text.split("\n", 1)[0][:120], a.text) for a in load_gwn(f)]
+            else:
+                text = f.read_text(encoding="utf-8", errors="replace")
+                out.append((text.split("\n", 1)[0][:120], text))
+    if not out:
+        raise ConfigError("no texts to time: give a GeoWebNews GWN.xml, text files or directories (or nothing: "
+                          "generated stories)")
+    n = args.n or (24 if args.quick else None)
+    return out[:n] if n else out
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    texts = _bench_texts(args)
+    if args.components:
+        return _bench_components(args, settings, [body for _, body in texts])
+    from ._loadbench import BenchOptions, BenchStory, run_bench
+
+    options = BenchOptions(partitions=args.partitions or 4, latency_stories=20 if args.quick else args.latency_stories,
+                           worker_counts=(1,) if args.workers == 1 else (1, 2))
+    report = run_bench([BenchStory(h, b) for h, b in texts], settings, options, settings.data_dir / "bench")
+    if args.json:
+        _write_report(args.json, report)
+    a, b = report["bare_spacy"], report["pipeline_1"]
+    lat = report["latency_ms"]
+    print(f"{report['stories']} stories, {report['words_per_story']} words each on average, {report['cpus']} CPUs, "
+          f"{report['partitions']} partitions")
+    print(f"(a) bare spaCy, one process      {a['stories_per_s']:8.2f} stories/s {a['words_per_s']:9.1f} words/s")
+    print(f"(b) pipeline, 1 worker           {b['stories_per_s']:8.2f} stories/s {b['words_per_s']:9.1f} words/s"
+          f"   (b)/(a) = {report['ratio_pipeline_to_bare']}")
+    if "pipeline_2" in report:
+        c = report["pipeline_2"]
+        print(f"(c) pipeline, 2 workers          {c['stories_per_s']:8.2f} stories/s {c['words_per_s']:9.1f} words/s"
+              f"   (c)/(b) = {report['scaling_2_to_1']}")
+    for name in ("raw_to_enriched", "raw_to_alert"):
+        p = lat[name]
+        print(f"latency {name:16s} p50 {p['p50']} ms, p95 {p['p95']} ms, p99 {p['p99']} ms (n={p['n']}) at "
+              f"{lat['offered_stories_per_s']} stories/s offered")
+    print(f"cold start {report['cold_start_s']} s; peak RSS per worker {report['rss_mb']} MB; gazetteer load "
+          f"{report['gazetteer_load_s']} s")
+    return 0
+
+
+def _write_report(path: Path, report: dict) -> None:
+    if str(path) == "-":
+        _print_json(report)
+        return
+    import orjson
+
+    path.write_bytes(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[str]) -> int:
+    from ._bench import time_components
+    from ._enrich import Enricher
+
     enricher = Enricher.load(settings.model)
     times = time_components(enricher.nlp, texts, repeat=args.repeat)
     report = times.as_dict()
@@ -418,7 +471,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         report["match_ms_per_story"] = round(time_matching(stories, args.match_regions), 4)
         report["regions"] = args.match_regions
     if args.json:
-        _print_json(report)
+        _write_report(args.json, report)
         return 0
     print(f"{times.stories} stories, {times.words / max(times.stories, 1):.0f} words each on average")
     for name, ms in times.ms_per_story.items():
@@ -598,15 +651,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write every error as JSON lines (geo: misses and >161 km; events: wrong labels/places)")
     _add_common(p)
 
-    p = sub.add_parser("bench", help="time the enrichment pipeline component by component",
-                       description="wirewatch bench GWN.xml|FILE…: milliseconds per story for each spaCy component, "
-                                   "the total, and the share event tagging adds. A measurement, not a test.")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a GeoWebNews GWN.xml or plain-text files")
-    p.add_argument("--limit", type=int, metavar="N", help="the first N texts only")
-    p.add_argument("--repeat", type=int, default=1, metavar="N", help="runs; each component's best time is kept")
+    p = sub.add_parser("bench", help="measure speed: bare spaCy vs the pipeline through the broker (1 and 2 workers), "
+                                     "latency, cold start, memory",
+                       description="wirewatch bench [PATH…]: on the same stories — GeoWebNews GWN.xml, text files or "
+                                   "directories, or (default) generated stories — measures (a) bare spaCy nlp.pipe, "
+                                   "(b) the pipeline with 1 worker through the (embedded) broker, (c) with 2 workers, "
+                                   "latency p50/p95/p99 raw→enriched and raw→alert at half of (b)'s rate, cold start, "
+                                   "peak RSS, gazetteer load. --components times each spaCy component instead. "
+                                   "A measurement, not a test.")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="GWN.xml, text files or directories")
+    p.add_argument("--n", type=int, metavar="N", help="number of stories (default 300 generated; all of PATHs)")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 24 stories, short latency phase")
+    p.add_argument("--workers", type=int, choices=[1, 2], default=2, help="up to 1 or 2 workers (default 2)")
+    p.add_argument("--latency-stories", dest="latency_stories", type=int, default=200, metavar="N",
+                   help="stories offered in the latency phase (default 200)")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the report as JSON ('-': stdout)")
+    p.add_argument("--components", action="store_true", help="time each spaCy component instead (no broker)")
+    p.add_argument("--repeat", type=int, default=1, metavar="N", help="--components: runs; best time kept")
     p.add_argument("--match-regions", dest="match_regions", type=int, default=0, metavar="N",
-                   help="also time alert matching of the enriched texts against N synthetic regions")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+                   help="--components: also time alert matching against N synthetic regions")
     _add_common(p)
     return parser
 

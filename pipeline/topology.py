@@ -35,6 +35,7 @@ from ._admin import check_topics
 from ._config import Settings
 from ._deadletter import dead_letter
 from ._enrich import Enricher
+from ._faust_fetch import use_fetch_max_wait
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
@@ -98,6 +99,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         key_serializer="raw",
         value_serializer="json",
     )
+    use_fetch_max_wait(app, settings.fetch_max_wait_ms)
     names = settings.topics
 
     def topic(name: str) -> faust.TopicT:

@@ -80,7 +80,7 @@ def test_broker_commands_without_broker_say_how_to_fix(command):
 def test_bench_times_each_component(tmp_path):
     text = tmp_path / "story.txt"
     text.write_text("Rockets hit a base near Irbil on Monday, officials said. Nobody was hurt.")
-    result = wirewatch("bench", str(text), "--json")
+    result = wirewatch("bench", str(text), "--components", "--json", "-")
     assert result.returncode == 0, result.stderr.decode()
     report = orjson.loads(result.stdout)
     assert report["stories"] == 1 and "wirewatch_events" in report["ms_per_story"]

@@ -58,9 +58,16 @@ def worker(broker, tmp_path_factory):
 
 
 def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
+    """Poll ``condition``; the list re-renders an alert's item when it changes, so an element found a
+    moment ago may be gone: that counts as "not yet"."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         time.sleep(0.05)
@@ -101,8 +108,9 @@ def test_an_ingested_story_appears_on_the_map_and_is_acknowledged_there(worker, 
                               if p.text], what="the popup")[0]
     assert "urn:test:map" in popup.text and "Kurdistan" in popup.text
     popup.find_element(By.CSS_SELECTOR, "button.ack").click()
-    wait_for(lambda: "acknowledged" in (browser.find_element(By.CSS_SELECTOR, "#alerts li").get_attribute("class") or ""),
-             what="the acknowledgement to come back through the stream")
+    wait_for(lambda: "acknowledged" in browser.execute_script(
+        "const li = document.querySelector('#alerts li'); return li ? li.className : ''"),
+        what="the acknowledgement to come back through the stream")
 
     hosts = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => new URL(e.name).hostname)")

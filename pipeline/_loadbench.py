@@ -1,0 +1,290 @@
+"""``wirewatch bench``: the pipeline's speed against the NLP limit, through a real broker.
+
+One run measures, on the same stories:
+
+(a) ``bare_spacy`` — ``nlp.pipe`` of the very pipeline the workers use (model + wirewatch components),
+    single process, after a warm-up;
+(b) ``pipeline_1`` — one worker process (warmed up), raw → enriched → alerts through the broker: all
+    stories sent at once, rate = stories / (last enriched − first sent);
+(c) ``pipeline_2`` — two worker processes on the same number of partitions, the same way;
+plus latency percentiles raw → enriched and raw → alert at a fixed offered load (default half of (b)),
+each worker's cold start (process start → ``/ready``), peak RSS per worker (VmHWM), and the gazetteer's
+load time. Every phase uses fresh topics and a fresh consumer group. A region covering the world makes
+every story with a resolved place produce an alert, so the match stage does its full work.
+
+It is a measurement, never an assertion: tests run only ``--quick`` to show it works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import orjson
+
+from ._admin import ensure_topics
+from ._config import Settings, settings_to_env
+from ._errors import WirewatchError
+from ._kafkaio import follow
+from ._procs import spawn, terminate
+
+__all__ = ["BenchOptions", "BenchStory", "run_bench"]
+
+_WORLD = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "geometry": None, "properties": {"id": "world", "name": "Everywhere", "bbox": [-180, -90, 180, 90]}}]}
+
+
+@dataclass(frozen=True)
+class BenchStory:
+    headline: str
+    body: str
+
+
+@dataclass
+class BenchOptions:
+    partitions: int = 4
+    load_fraction: float = 0.5  # offered load for the latency phase, as a fraction of (b)
+    latency_stories: int = 200
+    worker_counts: tuple[int, ...] = (1, 2)
+    ready_timeout: float = 180.0
+
+
+def _percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "p99": None, "n": 0}
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000, 1)
+
+    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _message(uri: str, story: BenchStory) -> tuple[bytes, bytes]:
+    return uri.encode(), orjson.dumps({"uri": uri, "version": 1, "language": "en", "headline": story.headline,
+                                       "body_text": story.body, "type": "text"})
+
+
+class _Phase:
+    """Fresh topics + group, N workers; produce and watch enriched/alerts."""
+
+    def __init__(self, base: Settings, workdir: Path, workers: int, partitions: int, ready_timeout: float) -> None:
+        tag = uuid.uuid4().hex[:8]
+        regions = workdir / "bench-regions.geojson"
+        regions.write_bytes(orjson.dumps(_WORLD))
+        self.settings = base.with_(topic_prefix=f"bench{tag}.", app_id=f"wirewatch-bench-{tag}", partitions=partitions,
+                                   regions=regions, data_dir=workdir / tag)
+        self.n_workers, self.ready_timeout = workers, ready_timeout
+        self.procs: list[subprocess.Popen] = []
+        self.cold_start: list[float] = []
+
+    async def start(self) -> None:
+        s = self.settings
+        s.data_dir.mkdir(parents=True, exist_ok=True)
+        await ensure_topics(s.bootstrap_servers, s.all_topics, partitions=s.partitions, replication=s.replication)
+        from ._run import wait_ready
+
+        starts = []
+        for k in range(self.n_workers):
+            port = _free_port()
+            env = {**os.environ, **settings_to_env(s.with_(web_port=port))}
+            log = open(s.data_dir / f"worker-{k}.log", "ab")
+            starts.append((time.monotonic(), port, k, spawn([sys.executable, "-m", "pipeline", "worker"], env=env,
+                                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)))
+            log.close()
+        for t0, port, k, proc in starts:
+            self.procs.append(proc)
+            await asyncio.to_thread(wait_ready, f"http://{s.web_host}:{port}/ready", proc, self.ready_timeout,
+                                    s.data_dir / f"worker-{k}.log")
+            self.cold_start.append(time.monotonic() - t0)
+
+    def stop(self) -> list[float | None]:
+        rss = [_peak_rss_mb(p.pid) for p in self.procs]
+        for p in self.procs:
+            terminate(p, timeout=15)
+        return rss
+
+    async def run(self, messages: list[tuple[bytes, bytes]], *, rate: float | None = None,
+                  progress: Callable[[int], None] | None = None, timeout: float = 1800.0) -> dict:
+        """Send ``messages`` (as fast as possible, or at ``rate`` per second); return arrival times."""
+        from aiokafka import AIOKafkaProducer
+
+        s = self.settings
+        t = s.topics
+        expected = {k for k, _ in messages}
+        sent_at: dict[bytes, float] = {}
+        enriched_at: dict[bytes, float] = {}
+        alert_at: dict[str, float] = {}
+        started = asyncio.Event()
+
+        async def watch() -> None:
+            async for topic, key, value in follow(s.bootstrap_servers, [t.enriched, t.alerts], started=started):
+                now = time.monotonic()
+                if topic == t.enriched and key in expected and key not in enriched_at:
+                    enriched_at[key] = now
+                    if progress is not None:
+                        progress(1)
+                    if len(enriched_at) == len(expected):
+                        await asyncio.sleep(1.0)  # let the last alerts arrive
+                        return
+                elif topic == t.alerts and value:
+                    uri = orjson.loads(value).get("story_uri")
+                    alert_at.setdefault(uri, now)
+
+        watcher = asyncio.ensure_future(watch())
+        await asyncio.wait_for(started.wait(), 30)
+        producer = AIOKafkaProducer(bootstrap_servers=s.bootstrap_servers, acks="all",
+                                    max_batch_size=s.producer_batch_bytes, linger_ms=0)
+        await producer.start()
+        try:
+            t0 = time.monotonic()
+            for i, (key, value) in enumerate(messages):
+                if rate:
+                    delay = t0 + i / rate - time.monotonic()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                await producer.send_and_wait(t.raw, value, key=key)
+                sent_at[key] = time.monotonic()
+        finally:
+            await producer.stop()
+        try:
+            await asyncio.wait_for(watcher, timeout)
+        except asyncio.TimeoutError:
+            raise WirewatchError(f"bench: only {len(enriched_at)} of {len(expected)} stories came through within "
+                                 f"{timeout:.0f} s; see {s.data_dir}/worker-*.log") from None
+        return {"sent": sent_at, "enriched": enriched_at, "alerts": alert_at}
+
+
+def _throughput(sent: dict[bytes, float], arrivals: dict[bytes, float], words: dict[bytes, int]) -> dict:
+    """Stories (and words) per second from the first story sent to the last one enriched: the worker was
+    idle and warm before, the producer is much faster than the pipeline, so this is the pipeline's rate
+    with its batching included — as ``nlp.pipe`` is timed with its batching."""
+    if len(arrivals) < 2:
+        raise WirewatchError("bench: too few stories to measure; use at least 20")
+    span = max(arrivals.values()) - min(sent.values())
+    return {"stories_per_s": round(len(arrivals) / span, 2),
+            "words_per_s": round(sum(words[k] for k in arrivals) / span, 1), "stories": len(arrivals)}
+
+
+async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchOptions, stories: list[BenchStory],
+                    say: Callable[[str], None]) -> tuple[dict, _Phase]:
+    phase = _Phase(base, workdir, workers, options.partitions, options.ready_timeout)
+    await phase.start()
+    say(f"  {workers} worker(s) ready: cold start {', '.join(f'{c:.1f} s' for c in phase.cold_start)}")
+    warm = [_message(f"urn:bench:warm:{k}", stories[k % len(stories)]) for k in range(2 * workers)]
+    await phase.run(warm)  # every worker has loaded, joined and enriched once
+    tag = uuid.uuid4().hex[:6]
+    messages = [_message(f"urn:bench:{tag}:{k}", st) for k, st in enumerate(stories)]
+    words = {k: len(orjson.loads(v)["body_text"].split()) for k, v in messages}
+    times = await phase.run(messages)
+    result = _throughput(times["sent"], times["enriched"], words)
+    result["alerts"] = len(times["alerts"])
+    say(f"  {workers} worker(s): {result['stories_per_s']} stories/s, {result['words_per_s']} words/s")
+    return result, phase
+
+
+def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptions, workdir: Path,
+              say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
+    """Run (a), (b), latency, (c); return the report (see the module docstring)."""
+    from ._broker import EmbeddedBroker
+    from ._enrich import Enricher
+    from ._run import EMBEDDED_PRODUCER_BATCH_BYTES
+    from .geo import default_gazetteer
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)
+                                                                        / max(1, len(stories)), 1),
+                    "cpus": os.cpu_count(), "partitions": options.partitions}
+    t0 = time.perf_counter()
+    default_gazetteer()
+    report["gazetteer_load_s"] = round(time.perf_counter() - t0, 2)
+    say(f"gazetteer loaded in {report['gazetteer_load_s']} s")
+    enricher = Enricher.load(settings.model)
+    texts = [s.body for s in stories]
+    list(enricher.nlp.pipe(texts[:5]))
+    t0 = time.perf_counter()
+    for _ in enricher.nlp.pipe(texts, batch_size=settings.batch_size):
+        pass
+    span = time.perf_counter() - t0
+    words = sum(len(t.split()) for t in texts)
+    report["bare_spacy"] = {"stories_per_s": round(len(texts) / span, 2), "words_per_s": round(words / span, 1)}
+    say(f"(a) bare spaCy: {report['bare_spacy']['stories_per_s']} stories/s (single process)")
+    del enricher
+
+    broker = None
+    if settings.broker is None:
+        broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
+        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
+                                  session_timeout=2.0)
+        say(f"embedded broker at {broker.url}")
+    try:
+        async def go() -> None:
+            say("(b) one worker …")
+            one, phase = await _pipeline(settings, workdir, 1, options, stories, say)
+            report["pipeline_1"] = one
+            rate = one["stories_per_s"] * options.load_fraction
+            try:
+                report["latency_ms"] = await _latency(phase, options, stories, rate, say)
+            finally:
+                rss = phase.stop()
+            report["cold_start_s"] = round(max(phase.cold_start), 2)
+            report["rss_mb"] = max(r for r in rss if r is not None) if any(rss) else None
+            if 2 in options.worker_counts:
+                say("(c) two workers …")
+                two, phase2 = await _pipeline(settings, workdir, 2, options, stories, say)
+                rss2 = phase2.stop()
+                report["pipeline_2"] = two
+                report["cold_start_s_2"] = [round(c, 2) for c in phase2.cold_start]
+                report["rss_mb"] = max([report["rss_mb"] or 0] + [r for r in rss2 if r is not None])
+
+        asyncio.run(go())
+    finally:
+        if broker is not None:
+            broker.stop()
+    a, b = report["bare_spacy"]["stories_per_s"], report["pipeline_1"]["stories_per_s"]
+    report["ratio_pipeline_to_bare"] = round(b / a, 3)
+    if "pipeline_2" in report:
+        report["scaling_2_to_1"] = round(report["pipeline_2"]["stories_per_s"] / b, 3)
+    return report
+
+
+async def _latency(phase: _Phase, options: BenchOptions, stories: list[BenchStory], rate: float,
+                   say: Callable[[str], None]) -> dict:
+    tag = uuid.uuid4().hex[:6]
+    n = min(options.latency_stories, max(20, len(stories)))
+    messages = [_message(f"urn:bench:lat:{tag}:{k}", stories[k % len(stories)]) for k in range(n)]
+    say(f"latency: {n} stories offered at {rate:.2f}/s (half of (b)) …")
+    lat = await phase.run(messages, rate=rate)
+    sent = lat["sent"]
+    out = {"raw_to_enriched": _percentiles([lat["enriched"][k] - sent[k] for k in sent if k in lat["enriched"]]),
+           "raw_to_alert": _percentiles([lat["alerts"][k.decode()] - sent[k] for k in sent
+                                         if k.decode() in lat["alerts"]]),
+           "offered_stories_per_s": round(rate, 3)}
+    say(f"  raw→enriched p50/p95/p99 {out['raw_to_enriched']['p50']}/{out['raw_to_enriched']['p95']}/"
+        f"{out['raw_to_enriched']['p99']} ms; raw→alert p99 {out['raw_to_alert']['p99']} ms")
+    return out
