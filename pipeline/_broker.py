@@ -61,6 +61,10 @@ class EmbeddedBroker:
                 "(`make install`), or set WIREWATCH_BROKER to use an external Kafka"
             ) from None
 
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
     def start(self, timeout: float = 20.0) -> "EmbeddedBroker":
         if self._proc is not None:
             return self

@@ -5,7 +5,8 @@ One run measures, on the same stories:
 (a) ``bare_spacy`` — ``nlp.pipe`` of the very pipeline the workers use (model + wirewatch components),
     single process, after a warm-up;
 (b) ``pipeline_1`` — one worker process (warmed up), raw → enriched → alerts through the broker: all
-    stories sent at once, rate = stories / (last enriched − first sent);
+    stories sent at once; steady-state rate = stories enriched after the first batch arrived / time from
+    that arrival to the last (``end_to_end_stories_per_s`` counts from the first story sent);
 (c) ``pipeline_2`` — two worker processes on the same number of partitions, the same way;
 plus latency percentiles raw → enriched and raw → alert at a fixed offered load (default half of (b)),
 each worker's cold start (process start → ``/ready``), peak RSS per worker (VmHWM), and the gazetteer's
@@ -73,6 +74,17 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -181,18 +193,26 @@ class _Phase:
 
 
 def _throughput(sent: dict[bytes, float], arrivals: dict[bytes, float], words: dict[bytes, int]) -> dict:
-    """Stories (and words) per second from the first story sent to the last one enriched: the worker was
-    idle and warm before, the producer is much faster than the pipeline, so this is the pipeline's rate
-    with its batching included — as ``nlp.pipe`` is timed with its batching."""
-    if len(arrivals) < 2:
+    """Steady state: the stories enriched after the first ones arrived, per second until the last arrived
+    (the fill — first batch wait, first NLP batch, the hops — is left out, like ``nlp.pipe``'s model load).
+    ``end_to_end`` also gives stories / (last enriched − first sent)."""
+    order = sorted(arrivals.values())
+    if len(order) < 20:
         raise WirewatchError("bench: too few stories to measure; use at least 20")
-    span = max(arrivals.values()) - min(sent.values())
-    return {"stories_per_s": round(len(arrivals) / span, 2),
-            "words_per_s": round(sum(words[k] for k in arrivals) / span, 1), "stories": len(arrivals)}
+    first = order[0]
+    head = sum(1 for t in order if t - first < 0.05)  # the first batch arrives together
+    span = order[-1] - first
+    steady = [k for k, t in arrivals.items() if t - first >= 0.05]
+    end_to_end = order[-1] - min(sent.values())
+    if len(steady) < len(order) // 4:  # too few batches for a steady state (--quick): count from the first sent
+        steady, span = list(arrivals), end_to_end
+    return {"stories_per_s": round(len(steady) / span, 2),
+            "words_per_s": round(sum(words[k] for k in steady) / span, 1), "stories": len(order),
+            "first_batch": head, "end_to_end_stories_per_s": round(len(order) / end_to_end, 2)}
 
 
 async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchOptions, stories: list[BenchStory],
-                    say: Callable[[str], None]) -> tuple[dict, _Phase]:
+                    say: Callable[[str], None], broker_pid: int | None) -> tuple[dict, _Phase]:
     phase = _Phase(base, workdir, workers, options.partitions, options.ready_timeout)
     await phase.start()
     say(f"  {workers} worker(s) ready: cold start {', '.join(f'{c:.1f} s' for c in phase.cold_start)}")
@@ -201,10 +221,16 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
     tag = uuid.uuid4().hex[:6]
     messages = [_message(f"urn:bench:{tag}:{k}", st) for k, st in enumerate(stories)]
     words = {k: len(orjson.loads(v)["body_text"].split()) for k, v in messages}
+    pids = {"broker": broker_pid, "bench": os.getpid(), **{f"worker_{k}": p.pid for k, p in enumerate(phase.procs)}}
+    cpu0, t0 = {name: _cpu_seconds(pid) for name, pid in pids.items()}, time.monotonic()
     times = await phase.run(messages)
+    wall = time.monotonic() - t0
     result = _throughput(times["sent"], times["enriched"], words)
+    # where the machine's CPU went during the run (cores busy, per process)
+    result["cpu_cores_busy"] = {name: round((_cpu_seconds(pid) - cpu0[name]) / wall, 2) for name, pid in pids.items()}
     result["alerts"] = len(times["alerts"])
-    say(f"  {workers} worker(s): {result['stories_per_s']} stories/s, {result['words_per_s']} words/s")
+    say(f"  {workers} worker(s): {result['stories_per_s']} stories/s, {result['words_per_s']} words/s; cores busy "
+        f"{result['cpu_cores_busy']}")
     return result, phase
 
 
@@ -237,15 +263,17 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     del enricher
 
     broker = None
+    broker_pid: int | None = None
     if settings.broker is None:
         broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
         settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
                                   session_timeout=2.0)
+        broker_pid = broker.pid
         say(f"embedded broker at {broker.url}")
     try:
         async def go() -> None:
             say("(b) one worker …")
-            one, phase = await _pipeline(settings, workdir, 1, options, stories, say)
+            one, phase = await _pipeline(settings, workdir, 1, options, stories, say, broker_pid)
             report["pipeline_1"] = one
             rate = one["stories_per_s"] * options.load_fraction
             try:
@@ -256,7 +284,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
             report["rss_mb"] = max(r for r in rss if r is not None) if any(rss) else None
             if 2 in options.worker_counts:
                 say("(c) two workers …")
-                two, phase2 = await _pipeline(settings, workdir, 2, options, stories, say)
+                two, phase2 = await _pipeline(settings, workdir, 2, options, stories, say, broker_pid)
                 rss2 = phase2.stop()
                 report["pipeline_2"] = two
                 report["cold_start_s_2"] = [round(c, 2) for c in phase2.cold_start]

@@ -392,7 +392,7 @@ def _bench_texts(args: argparse.Namespace) -> list[tuple[str, str]]:
     if not args.paths:
         from ._storygen import generate_stories
 
-        return [(s.headline, s.body) for s in generate_stories(args.n or (24 if args.quick else 300))]
+        return [(s.headline, s.body) for s in generate_stories(args.n or (48 if args.quick else 400))]
     out: list[tuple[str, str]] = []
     for path in args.paths:
         if not path.exists():
@@ -409,7 +409,7 @@ def _bench_texts(args: argparse.Namespace) -> list[tuple[str, str]]:
     if not out:
         raise ConfigError("no texts to time: give a GeoWebNews GWN.xml, text files or directories (or nothing: "
                           "generated stories)")
-    n = args.n or (24 if args.quick else None)
+    n = args.n or (48 if args.quick else None)
     return out[:n] if n else out
 
 
@@ -660,8 +660,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "peak RSS, gazetteer load. --components times each spaCy component instead. "
                                    "A measurement, not a test.")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="GWN.xml, text files or directories")
-    p.add_argument("--n", type=int, metavar="N", help="number of stories (default 300 generated; all of PATHs)")
-    p.add_argument("--quick", action="store_true", help="a smoke run: 24 stories, short latency phase")
+    p.add_argument("--n", type=int, metavar="N", help="number of stories (default 400 generated; all of PATHs)")
+    p.add_argument("--quick", action="store_true", help="a smoke run: 48 stories, short latency phase")
     p.add_argument("--workers", type=int, choices=[1, 2], default=2, help="up to 1 or 2 workers (default 2)")
     p.add_argument("--latency-stories", dest="latency_stories", type=int, default=200, metavar="N",
                    help="stories offered in the latency phase (default 200)")
