@@ -87,6 +87,8 @@ class Settings:
     #: Allow webhooks to loopback/private/link-local addresses (tests, internal receivers). Off: refused.
     webhook_allow_private: bool = False
     log_level: str = "info"
+    #: ``text`` (Faust's format) or ``json`` (one object per line, with ``story_uri`` where it applies).
+    log_format: str = "text"
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -150,6 +152,8 @@ class Settings:
             raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
         if self.producer_batch_bytes < 1:
             raise ConfigError("producer_batch_bytes (WIREWATCH_PRODUCER_BATCH_BYTES) must be at least 1")
+        if self.log_format not in ("text", "json"):
+            raise ConfigError(f"log_format (WIREWATCH_LOG_FORMAT) must be text or json, got {self.log_format!r}")
         if not 1 <= self.fetch_max_wait_ms <= 30000:
             raise ConfigError("fetch_max_wait_ms (WIREWATCH_FETCH_MAX_WAIT_MS) must be 1–30000")
         if self.session_timeout < 1:

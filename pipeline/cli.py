@@ -78,12 +78,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = _need_broker(_settings(args), "worker")
     asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
+    import time
+
+    from ._logging import logging_config
+    from .geo import default_gazetteer
+
     catalog = Catalog.from_files(settings.regions, settings.rules)
     matcher, _ = catalog.matcher()
-    services = Services(enricher=Enricher.load(settings.model), matcher=matcher, catalog=catalog)
+    t0 = time.perf_counter()
+    default_gazetteer()
+    t1 = time.perf_counter()
+    enricher = Enricher.load(settings.model)
+    services = Services(enricher=enricher, matcher=matcher, catalog=catalog)
+    services.stats.gauges.update(gazetteer_load_seconds=t1 - t0, model_load_seconds=time.perf_counter() - t1)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
     app = create_app(settings, services)
-    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True)
+    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True,
+                          logging_config=logging_config(settings.log_format, settings.log_level))
     worker.execute_from_commandline()  # exits the process when the worker stops
     return 0
 

@@ -36,6 +36,7 @@ from ._config import Settings
 from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
+from ._metrics import render as render_metrics
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
@@ -134,7 +135,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             source_topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key,
             format_guess=format_guess,
         )
-        log.warning("dead letter from %s (%s@%s/%s): %s: %s", stage, msg.topic, msg.partition, msg.offset, reason, message)
+        log.warning("dead letter from %s (%s@%s/%s): %s: %s", stage, msg.topic, msg.partition, msg.offset, reason, message,
+                    extra={"story_uri": letter.key})
         stats.dead_letters[f"{stage}:{reason}"] += 1
         await send(deadletters, "deadletter", letter.key or f"{msg.topic}/{msg.partition}/{msg.offset}", letter)
 
@@ -143,6 +145,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     async def normalize(stream: faust.StreamT) -> None:
         async for event in stream.events():
             stats.processed["normalize"] += 1
+            started = time.perf_counter()
             try:
                 parsed = parse_raw(event.value or b"", max_bytes=settings.max_message_bytes)
             except ParseError as exc:
@@ -150,6 +153,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 continue
             for story in parsed:
                 await send(stories, "stories", story.uri, story)
+            stats.took("normalize", time.perf_counter() - started)
+            stats.aged("normalize", event.message.timestamp)
 
     # -- Story → EnrichedStory (batched, NLP in the executor) --------------------------------
     @app.agent(stories, name="enrich")
@@ -174,7 +179,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 verdict = judge(accepted.get(story.uri) or versions.get(story.uri.encode()), story)
                 if verdict in (Verdict.DUPLICATE, Verdict.STALE):
                     stats.dropped[verdict.value] += 1
-                    log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri)
+                    log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
+                             extra={"story_uri": story.uri})
                 elif is_kill(story):
                     kills.append(story)
                     accepted[story.uri] = mark(story)
@@ -186,6 +192,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 versions[story.uri.encode()] = mark(story)
             if not pairs:
                 continue
+            started = time.perf_counter()
             try:
                 results = await run([story for _, story in pairs])
             except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
@@ -196,9 +203,12 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                         results += await run([story])
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
+            stats.took("enrich", time.perf_counter() - started, len(pairs))
             for result in results:  # (a dead-lettered story has no result: marks come from the results)
                 await send(enriched, "enriched", result.uri, result)
                 versions[result.uri.encode()] = mark(result)  # after the send: a crash before it replays, never loses
+            for event, _ in pairs:
+                stats.aged("enrich", event.message.timestamp)
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
@@ -212,12 +222,15 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             except _DECODE_ERRORS as exc:
                 await reject("match", event, "bad_record", f"not an EnrichedStory record: {exc}")
                 continue
+            started = time.perf_counter()
             current = services.matcher.match(story)
             before = list(alerted.get(story.uri.encode()) or [])
             for alert in current + services.matcher.retract(story, before, current):
                 await send(candidates, "candidates", _book_key(alert), alert)
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
+            stats.took("match", time.perf_counter() - started)
+            stats.aged("match", event.message.timestamp)
 
     # -- candidate alerts → wire.alerts: one alert per incident, per-rule cooldown -----------------
     @app.agent(candidates, name="incidents")
@@ -236,12 +249,15 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.produced[f"incident_{decision.kind}"] += 1
             if decision.alert is not None:
                 await send(alerts, "alerts", decision.alert.alert_id, decision.alert)
+                stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
+                stats.aged("alert", event.message.timestamp)
                 route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
                 if route is not None and route in services.routes:  # created when the rule arrived
                     routed = routes.get(route) or routes.setdefault(route, topic(route))
                     await send(routed, "routed", decision.alert.alert_id, decision.alert)
             elif decision.reason:
-                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason)
+                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
+                         extra={"story_uri": alert.story_uri})
             if alert.rule_id is not None:
                 incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
 
@@ -461,6 +477,28 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def stats(web: Any, request: Any) -> Any:
         return web.json(services.stats.as_dict())
 
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        """Prometheus text format (see pipeline/_metrics.py for the names)."""
+        s = services.stats
+        lag = []
+        for tp in sorted(app.consumer.assignment()):
+            if tp.topic.endswith("-changelog"):
+                continue
+            try:
+                position = await app.consumer.position(tp)
+                high = app.consumer.highwater(tp)
+            except Exception:  # noqa: BLE001 — a partition mid-rebalance has no position: leave it out
+                continue
+            if position is not None and high is not None:
+                lag.append((tp.topic, tp.partition, max(0, high - position)))
+        gauges = {**s.gauges, "worker_ready_seconds": (services.ready_at - services.started_at)
+                  if services.ready_at is not None else None}
+        body = render_metrics(processed=s.processed, produced=s.produced, dead_letters=s.dead_letters, dropped=s.dropped,
+                              alerts=s.alerts, stage_seconds=s.stage_seconds, record_age=s.record_age, lag=lag,
+                              gauges=gauges)
+        return web.text(body, content_type="text/plain", headers={"X-Content-Type-Options": "nosniff"})
+
     @app.page("/")
     async def index(web: Any, request: Any) -> Any:
         """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/_vendor.py)."""
@@ -478,7 +516,7 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def api(web: Any, request: Any) -> Any:
         return web.json({
             "service": "wirewatch",
-            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters",
+            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",

@@ -32,7 +32,7 @@ def worker(broker, tmp_path_factory):
     from pipeline._admin import ensure_topics
 
     tmp = tmp_path_factory.mktemp("catalog-worker")
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN)
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN, log_format="json")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
     yield handle
@@ -134,3 +134,31 @@ def asyncio_run(coro):
     import asyncio
 
     return asyncio.run(coro)
+
+
+def test_metrics_and_json_logs(worker):
+    """/metrics in Prometheus text format; the worker logs JSON lines, with story_uri on lines about a story."""
+
+    story = orjson.dumps({"uri": "urn:test:catalog", "version": 1, "language": "en", "headline": "again",
+                          "body_text": "The same version again: dropped as a duplicate."})
+    req = urllib.request.Request(f"{worker.base_url}/ingest", data=story, method="POST",
+                                 headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 202
+    deadline = time.monotonic() + 30
+    while True:
+        with urllib.request.urlopen(f"{worker.base_url}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+            assert resp.headers["Content-Type"].startswith("text/plain")
+        if 'wirewatch_duplicates_dropped_total{verdict="duplicate"} 1' in text or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert 'wirewatch_duplicates_dropped_total{verdict="duplicate"} 1' in text
+    for needle in ('wirewatch_messages_processed_total{stage="enrich"}', 'wirewatch_stage_seconds_bucket{stage="enrich",le="+Inf"}',
+                   'wirewatch_record_age_seconds_count{stage="match"}', "wirewatch_model_load_seconds",
+                   "wirewatch_gazetteer_load_seconds", 'wirewatch_alerts_total{severity="', "wirewatch_consumer_lag{topic="):
+        assert needle in text, needle
+    lines = [ln for ln in worker.log_path.read_text().splitlines() if ln.startswith("{")]
+    entries = [json.loads(ln) for ln in lines]
+    assert entries and all({"ts", "level", "logger", "message"} <= set(e) for e in entries)
+    assert any(e.get("story_uri") == "urn:test:catalog" and "duplicate" in e["message"] for e in entries)
