@@ -456,6 +456,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chaos(args: argparse.Namespace) -> int:
+    from ._chaos import soak
+
+    settings = _settings(args)
+    rec = soak(settings, settings.data_dir / "chaos", minutes=args.minutes, workers=args.workers, rate=args.rate,
+               kill_every=(args.kill_min, args.kill_max))
+    print(rec.summary())
+    if args.json:
+        _write_report(args.json, rec.as_dict())
+    return 0 if rec.ok else 1
+
+
 def _write_report(path: Path, report: dict) -> None:
     if str(path) == "-":
         _print_json(report)
@@ -572,7 +584,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "regions": cmd_catalog, "rules": cmd_catalog, "broker": cmd_broker,
-    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval, "bench": cmd_bench,
+    "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval, "bench": cmd_bench, "chaos": cmd_chaos,
 }
 
 
@@ -681,6 +693,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, metavar="N", help="--components: runs; best time kept")
     p.add_argument("--match-regions", dest="match_regions", type=int, default=0, metavar="N",
                    help="--components: also time alert matching against N synthetic regions")
+    _add_common(p)
+
+    p = sub.add_parser("chaos", help="soak test: send stories, kill workers at random (SIGKILL), reconcile",
+                       description="For --minutes, send --rate stories/s (with duplicates and malformed messages) to "
+                                   "fresh topics while killing a random worker every --kill-min..--kill-max seconds and "
+                                   "restarting it; then wait until everything is through and reconcile in = enriched + "
+                                   "dead-lettered + dropped-as-duplicate from the topics. Exit 1 if anything is missing.")
+    p.add_argument("--minutes", type=float, default=5.0, metavar="N", help="how long to run (default 5)")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="worker processes (default 2)")
+    p.add_argument("--rate", type=float, default=10.0, metavar="R", help="stories per second (default 10)")
+    p.add_argument("--kill-min", dest="kill_min", type=float, default=20.0, metavar="S")
+    p.add_argument("--kill-max", dest="kill_max", type=float, default=60.0, metavar="S")
+    p.add_argument("--json", type=Path, metavar="FILE", help="also write the reconciliation as JSON ('-': stdout)")
     _add_common(p)
     return parser
 
