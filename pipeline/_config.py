@@ -84,6 +84,9 @@ class Settings:
     data_dir: Path = Path(".wirewatch")
     #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
     ingest_token: str | None = None
+    #: When set, reading (/alerts, /alerts/stream, /regions, /rules, /stats, /metrics, /api) needs it too
+    #: (or the ingest token): ``Authorization: Bearer …`` or ``?token=``. Probes and the map page stay open.
+    read_token: str | None = None
     #: Allow webhooks to loopback/private/link-local addresses (tests, internal receivers). Off: refused.
     webhook_allow_private: bool = False
     log_level: str = "info"

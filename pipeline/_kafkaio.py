@@ -11,7 +11,7 @@ from aiokafka.errors import KafkaError
 
 from ._errors import BrokerError
 
-__all__ = ["produce", "follow", "read_all", "send_keyed", "sniff_key"]
+__all__ = ["Unsent", "produce", "follow", "read_all", "send_keyed", "sniff_key"]
 
 
 def sniff_key(data: bytes) -> bytes | None:
@@ -29,23 +29,52 @@ def sniff_key(data: bytes) -> bytes | None:
     return uri.encode() if isinstance(uri, str) and uri else None
 
 
-async def produce(bootstrap: str, topic: str, messages: Iterable[bytes], *, on_sent=None) -> int:
-    """Send each message to ``topic`` (acks=all) and wait for every acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=8 * 1024 * 1024)
-    try:
-        await producer.start()
-    except KafkaError as exc:
-        raise BrokerError(f"cannot connect a producer to {bootstrap}: {exc}") from None
-    sent = 0
+async def produce(bootstrap: str, topic: str, messages: Iterable[bytes], *, on_sent=None,
+                  retry_seconds: float = 60.0) -> int:
+    """Send each message to ``topic`` (acks=all) and wait for its acknowledgement, one at a time (memory
+    stays bounded by one message whatever the input). A message the broker does not take is retried
+    with exponential backoff (0.5 s doubling to 8 s) for up to ``retry_seconds`` — a broker restart or a
+    leader change passes unnoticed; after that :class:`Unsent` says how many were sent before it."""
+    import time
+
+    deadline = time.monotonic() + retry_seconds
+    producer: AIOKafkaProducer | None = None
+    sent, delay = 0, 0.5
     try:
         for data in messages:
-            await producer.send_and_wait(topic, data, key=sniff_key(data))
+            while True:
+                try:
+                    if producer is None:
+                        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
+                                                    max_request_size=8 * 1024 * 1024, request_timeout_ms=10000)
+                        await producer.start()
+                    await producer.send_and_wait(topic, data, key=sniff_key(data))
+                    break
+                except KafkaError as exc:
+                    if producer is not None:
+                        await producer.stop()
+                        producer = None
+                    if time.monotonic() + delay > deadline:
+                        raise Unsent(sent, f"the broker at {bootstrap} did not take message #{sent + 1} for "
+                                           f"{retry_seconds:.0f} s ({type(exc).__name__}: {exc})") from None
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 8.0)
             sent += 1
+            delay, deadline = 0.5, time.monotonic() + retry_seconds
             if on_sent is not None:
                 on_sent(sent)
     finally:
-        await producer.stop()
+        if producer is not None:
+            await producer.stop()
     return sent
+
+
+class Unsent(BrokerError):
+    """Sending stopped: ``sent`` messages went through, the rest did not (the message says why)."""
+
+    def __init__(self, sent: int, message: str) -> None:
+        super().__init__(message)
+        self.sent = sent
 
 
 async def follow(

@@ -267,6 +267,8 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    import time
+
     from tqdm import tqdm
 
     from ._kafkaio import produce
@@ -310,12 +312,35 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     if not args.paths:
         raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR, or --feed URL…")
-    if args.paths == ["-"]:
-        messages = split(sys.stdin.buffer.read())
-    else:
-        messages = [m for path in expand_paths(args.paths) for m in split(path.read_bytes())]
-    with tqdm(total=len(messages), desc="ingesting", unit="msg", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        sent = asyncio.run(produce(bootstrap, topic, messages, on_sent=lambda n: bar.update(1)))
+    from ._kafkaio import Unsent
+
+    paths = ["<stdin>"] if args.paths == ["-"] else [str(p) for p in expand_paths(args.paths)]
+    origin: list[int] = []  # message number → index into paths (ints: small even for many messages)
+
+    def messages():  # read lazily: memory holds one file at a time
+        for k, name in enumerate(paths):
+            data = sys.stdin.buffer.read() if name == "<stdin>" else Path(name).read_bytes()
+            for m in split(data):
+                origin.append(k)
+                yield m
+
+    with tqdm(total=len(paths), desc="ingesting", unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        def progress(n: int) -> None:
+            bar.n = origin[n - 1] + 1 if origin else 0
+            bar.refresh()
+        try:
+            sent = asyncio.run(produce(bootstrap, topic, messages(), on_sent=progress,
+                                       retry_seconds=args.retry_seconds))
+        except Unsent as exc:
+            first = origin[exc.sent] if exc.sent < len(origin) else 0
+            unsent = paths[first:]
+            report = settings.data_dir / f"unsent-{int(time.time())}.txt"
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text("".join(f"{p}\n" for p in unsent))
+            print(f"wirewatch ingest: {exc}. Sent {exc.sent} message(s); NOT sent: {len(unsent)} file(s) "
+                  f"from {unsent[0]} on — listed in {report}; re-run with them once the broker is back",
+                  file=sys.stderr)
+            return 1
     print(f"sent {sent} message(s) to {topic}", file=sys.stderr)
     return 0
 
@@ -636,6 +661,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", nargs="+", metavar="URL", help="poll these RSS/Atom/ninjs feed URLs (ETag/If-Modified-Since, backoff)")
     p.add_argument("--interval", type=float, default=None, metavar="S",
                    help="poll interval: --watch default 1 s, --feed default 60 s")
+    p.add_argument("--retry-seconds", dest="retry_seconds", type=float, default=60.0, metavar="S",
+                   help="keep retrying a message the broker does not take for S seconds (default 60); then stop, "
+                        "list the files not sent, exit 1")
     _add_common(p)
 
     p = sub.add_parser("tail", help="follow a topic and print its records",

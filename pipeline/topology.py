@@ -99,6 +99,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         producer_max_batch_size=settings.producer_batch_bytes,
         key_serializer="raw",
         value_serializer="json",
+        # aiohttp: the read-token guard, and no request body over the message limit (plus headroom)
+        web_application_options={"middlewares": [_read_guard(settings)],
+                                  "client_max_size": settings.max_message_bytes + 65536},
     )
     use_fetch_max_wait(app, settings.fetch_max_wait_ms)
     names = settings.topics
@@ -323,6 +326,32 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
 
     return app
+
+
+#: Readable without a token even when WIREWATCH_READ_TOKEN is set: probes and the map's static page.
+_OPEN_PATHS = ("/health", "/ready", "/static/")
+
+
+def _read_guard(settings: Settings) -> Any:
+    """aiohttp middleware: with ``WIREWATCH_READ_TOKEN`` set, every GET except probes and the map's files
+    needs ``Authorization: Bearer <read or write token>`` or ``?token=`` (EventSource cannot send
+    headers); compared in constant time. Writes are checked by their views (:func:`_refused`)."""
+    from aiohttp import web as aioweb
+
+    tokens = [t.encode() for t in (settings.read_token, settings.ingest_token) if t]
+
+    @aioweb.middleware
+    async def guard(request: Any, handler: Any) -> Any:
+        if settings.read_token and request.method in ("GET", "HEAD") and request.path != "/" \
+                and not request.path.startswith(_OPEN_PATHS):
+            header = request.headers.get("Authorization", "")
+            given = (header[7:] if header.startswith("Bearer ") else request.query.get("token", "")).encode()
+            if not any(hmac.compare_digest(given, t) for t in tokens):
+                return aioweb.json_response({"error": "reading needs a token: Authorization: Bearer … or ?token="},
+                                            status=401)
+        return await handler(request)
+
+    return guard
 
 
 def _book_key(alert: Alert) -> str:

@@ -101,3 +101,68 @@ def test_xml_shaped_input_parses_or_fails_with_a_reason(root, texts):
         parse_raw(doc.encode("utf-8", "surrogatepass"))
     except ParseError as exc:
         assert exc.code
+
+
+# -- regions and rules (the catalog API and topics) ---------------------------------------------------
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+                     lambda kids: st.lists(kids, max_size=5) | st.dictionaries(st.text(max_size=12), kids, max_size=5),
+                     max_leaves=30)
+_feature_keys = st.sampled_from(["type", "geometry", "properties", "id", "bbox"])
+_prop_keys = st.sampled_from(["id", "name", "bbox", "circle", "country_codes", "admin1", "extra"])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.dictionaries(_feature_keys, _json, max_size=4), st.dictionaries(_prop_keys, _json, max_size=5))
+def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props):
+    from pipeline._errors import RegionError
+    from pipeline.alerting._catalog import region_document
+
+    doc = {**feature, "type": "Feature", "properties": props}
+    try:
+        out = region_document(doc, "r1")
+    except RegionError as exc:
+        assert str(exc)
+    else:
+        assert out["properties"]["id"] == "r1"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "region", "types", "categories", "min_severity", "modalities", "threats",
+                                        "mentions", "keywords", "entities", "min_confidence", "cooldown_minutes",
+                                        "webhook", "route", "unknown"]), _json, max_size=6))
+def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
+    from pipeline._errors import RuleError
+    from pipeline.alerting._catalog import rule_document
+
+    try:
+        rule_document({**obj, "region": obj.get("region", "r1")}, "rule1", {"r1"})
+    except RuleError as exc:
+        assert str(exc)
+
+
+def test_enormous_and_invalid_geometries_are_refused():
+    import pytest as _pytest
+
+    from pipeline._errors import RegionError
+    from pipeline.alerting._catalog import region_document
+
+    ring = [[(k % 1000) / 10, (k // 1000) / 10 % 80] for k in range(120_001)] + [[0, 0]]
+    with _pytest.raises(RegionError, match="vertices"):
+        region_document({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}, "big")
+    for geometry in ({"type": "Polygon", "coordinates": "nope"}, {"type": "Point", "coordinates": [1, 2]},
+                     {"type": "Polygon", "coordinates": [[[0, 0], [1, 1]]]}):
+        with _pytest.raises(RegionError):
+            region_document({"type": "Feature", "properties": {}, "geometry": geometry}, "bad")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.sampled_from(["regions", "rules"]), st.binary(max_size=40),
+       st.one_of(st.binary(max_size=300), _json.map(lambda v: __import__("json").dumps(v).encode())))
+def test_a_hostile_catalog_record_never_stops_the_follower(kind, key, value):
+    """Anyone who can write to wire.regions / wire.rules may send anything: it is skipped with a reason."""
+    from pipeline.alerting._catalog import Catalog
+
+    catalog = Catalog()
+    problem = catalog.apply(kind, key, value)
+    assert problem is None or isinstance(problem, str)
+    catalog.matcher()

@@ -140,7 +140,8 @@ class Catalog:
                 doc = region_document(doc, rid)
                 entry = _Entry(doc, "topic", parse_region(doc))
             else:  # the region is checked when the matcher is built: order of arrival must not matter
-                doc = rule_document(doc, rid, {doc.get("region")} if isinstance(doc, dict) else set())
+                region = doc.get("region") if isinstance(doc, dict) else None
+                doc = rule_document(doc, rid, {region} if isinstance(region, str) else set())
                 entry = _Entry(doc, "topic")
         except orjson.JSONDecodeError as exc:
             return f"{kind} record {rid!r} is not JSON ({exc}); skipped"

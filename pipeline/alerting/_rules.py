@@ -99,7 +99,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     if unknown:
         raise RuleError(f"{where}: unknown field(s) {sorted(unknown)}")
     region = obj.get("region")
-    if region not in regions:
+    if not isinstance(region, str) or region not in regions:
         raise RuleError(f"{where}: region {region!r} is not among the regions ({', '.join(sorted(regions)) or 'none'})")
     types = set(_strings(obj.get("types", []), where, "types"))
     bad = types - set(TYPE_IDS)

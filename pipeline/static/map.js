@@ -22,10 +22,19 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-async function getJSON(url) {
+async function getJSON(url, retried) {
   const resp = await fetch(url, {headers: authHeaders()});
+  if (resp.status === 401 && !retried) {  // WIREWATCH_READ_TOKEN is set: ask once, keep it for the session
+    const token = window.prompt("This wirewatch needs a token to read alerts:");
+    if (token) { sessionStorage.setItem("wirewatch-token", token); return getJSON(url, true); }
+  }
   if (!resp.ok) throw new Error(`${url}: HTTP ${resp.status}`);
   return resp.json();
+}
+
+function withToken(url) {
+  const token = sessionStorage.getItem("wirewatch-token");
+  return token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url;
 }
 
 function authHeaders() {
@@ -144,7 +153,7 @@ async function start() {
   await loadRegions().catch((err) => console.error("regions:", err));
   const recent = await getJSON("/alerts?limit=500");
   for (const a of recent.alerts.reverse()) show(a);
-  const stream = new EventSource(`/alerts/stream?after=${recent.seq}`);
+  const stream = new EventSource(withToken(`/alerts/stream?after=${recent.seq}`));
   stream.addEventListener("open", () => { statusEl.textContent = "live"; statusEl.className = "status live"; });
   stream.addEventListener("error", () => { statusEl.textContent = "reconnecting…"; statusEl.className = "status down"; });
   stream.addEventListener("alert", (msg) => show(JSON.parse(msg.data)));

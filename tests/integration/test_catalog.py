@@ -32,7 +32,8 @@ def worker(broker, tmp_path_factory):
     from pipeline._admin import ensure_topics
 
     tmp = tmp_path_factory.mktemp("catalog-worker")
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN, log_format="json")
+    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN, log_format="json",
+                             read_token="reader-token")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
     handle = start_worker(settings)
     yield handle
@@ -147,7 +148,7 @@ def test_metrics_and_json_logs(worker):
         assert resp.status == 202
     deadline = time.monotonic() + 30
     while True:
-        with urllib.request.urlopen(f"{worker.base_url}/metrics", timeout=5) as resp:
+        with urllib.request.urlopen(f"{worker.base_url}/metrics?token=reader-token", timeout=5) as resp:
             text = resp.read().decode()
             assert resp.headers["Content-Type"].startswith("text/plain")
         if 'wirewatch_duplicates_dropped_total{verdict="duplicate"} 1' in text or time.monotonic() > deadline:
@@ -162,3 +163,22 @@ def test_metrics_and_json_logs(worker):
     entries = [json.loads(ln) for ln in lines]
     assert entries and all({"ts", "level", "logger", "message"} <= set(e) for e in entries)
     assert any(e.get("story_uri") == "urn:test:catalog" and "duplicate" in e["message"] for e in entries)
+
+
+def test_read_token_cors_size_limit_and_no_secrets_in_logs(worker):
+    assert call(worker, "GET", "/alerts", token=None)[0] == 401
+    assert call(worker, "GET", "/regions", token="wrong")[0] == 401
+    assert call(worker, "GET", "/alerts", token="reader-token")[0] == 200
+    assert call(worker, "GET", "/alerts?token=reader-token", token=None)[0] == 200
+    for open_path in ("/health", "/static/map.js", "/"):  # probes and the map page need no token
+        with urllib.request.urlopen(f"{worker.base_url}{open_path}", timeout=5) as resp:
+            assert resp.status == 200
+    assert call(worker, "PUT", "/regions/x", IRBIL, token="reader-token")[0] == 401  # reading is not writing
+    req = urllib.request.Request(f"{worker.base_url}/alerts?token=reader-token",
+                                 headers={"Origin": "https://evil.example"})
+    with urllib.request.urlopen(req, timeout=5) as resp:  # CORS is off: no cross-origin reads
+        assert "Access-Control-Allow-Origin" not in resp.headers
+    huge = b'{"type": "Feature", "properties": {"name": "' + b"x" * (worker.settings.max_message_bytes + 10) + b'"}}'
+    assert call(worker, "PUT", "/regions/huge", huge)[0] == 413
+    log = worker.log_path.read_text()
+    assert TOKEN not in log and "reader-token" not in log and "0123456789abcdef-secret" not in log
