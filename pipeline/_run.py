@@ -127,7 +127,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         base = f"http://{settings.web_host}:{settings.web_port}"
         _say(out, f"· worker starting (log: {worker_log_path}) …")
         waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
-        _say(out, f"· worker ready in {waited:.1f} s; web at {base}/ (health: /health, readiness: /ready, counters: /stats)")
+        _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ (API: /api, health: /health, readiness: /ready, metrics: /metrics)")
         code = asyncio.run(_ingest_and_watch(settings, options, out))
         _say(out, f"· done in {time.monotonic() - t0:.1f} s")
         return code
