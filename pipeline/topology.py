@@ -273,6 +273,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
         async with aiohttp.ClientSession(connector=guarded_connector(settings.webhook_allow_private)) as session:
             async for event in stream.events():
+                if not any(r.webhook is not None for r in services.matcher.rules):
+                    continue  # no webhooks configured: nothing to decode
                 try:
                     alert = from_json(Alert, event.value)
                 except _DECODE_ERRORS:
