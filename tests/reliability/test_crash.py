@@ -29,7 +29,7 @@ async def wait_enriched(run: ChaosRun, at_least: int, timeout: float = 180.0) ->
     "partitions before it seeks them to the committed offsets (recovery logs 'Resuming flow' before 'Seek "
     "stream partitions'), and some partitions then sit at the high-water mark with their records neither "
     "processed nor committed; a plain aiokafka consumer reads them fine from the committed offset. Nothing "
-    "is lost on the topics, but the worker stalls on them until the next rebalance. Open in issue 07."))
+    "is lost on the topics, but the worker did not process them for the rest of that run (> 5 min). Open."))
 def test_kill_9_mid_stream_and_restart_loses_nothing(broker, tmp_path):
     from pathlib import Path
 
