@@ -25,7 +25,7 @@ async def wait_enriched(run: ChaosRun, at_least: int, timeout: float = 180.0) ->
 
 
 @pytest.mark.xfail(strict=False, reason=(
-    "intermittent (1 of 4 runs so far): after the SIGKILLed worker restarts, Faust resumes the stream "
+    "intermittent (1 of 7 runs so far): after the SIGKILLed worker restarts, Faust resumes the stream "
     "partitions before it seeks them to the committed offsets (recovery logs 'Resuming flow' before 'Seek "
     "stream partitions'), and some partitions then sit at the high-water mark with their records neither "
     "processed nor committed; a plain aiokafka consumer reads them fine from the committed offset. Nothing "
