@@ -8,9 +8,9 @@ from typing import Any
 
 import orjson
 
-from ._errors import ConfigError
+from ._errors import ConfigError, WirewatchError
 
-__all__ = ["atomic_write", "load_json_state", "save_json_state"]
+__all__ = ["atomic_write", "load_json_state", "read_json", "save_json_state"]
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -33,3 +33,15 @@ def load_json_state(path: Path, what: str) -> Any:
         return orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError:
         raise ConfigError(f"{what} {path} is corrupt; move it away to start afresh") from None
+
+
+def read_json(path: Path, error: type[WirewatchError], what: str, hint: str = "") -> Any:
+    """A JSON file's document, or ``error`` saying which file and why (unreadable / not JSON)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {what} {str(path)!r}: {exc.strerror}{'; ' + hint if hint else ''}") from None
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise error(f"{what} {str(path)!r} is not valid JSON: {exc}") from None

@@ -139,16 +139,10 @@ def _live_catalog(settings: Settings):
 
 def _catalog_items(kind: str, path: Path, region_ids: set[str]) -> list[tuple[str, dict]]:
     """(id, validated document) for each region Feature / rule object in ``path``."""
-    import orjson
-
+    from ._files import read_json
     from .alerting._catalog import region_document, rule_document
 
-    try:
-        document = orjson.loads(path.read_bytes())
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
-    except orjson.JSONDecodeError as exc:
-        raise ConfigError(f"{path} is not valid JSON: {exc}") from None
+    document = read_json(path, ConfigError, f"{kind} file")
     out: list[tuple[str, dict]] = []
     if kind == "regions":
         features = document.get("features") if isinstance(document, dict) and document.get("type") == "FeatureCollection" \

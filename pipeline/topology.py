@@ -143,6 +143,15 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         stats.dead_letters[f"{stage}:{reason}"] += 1
         await send(deadletters, "deadletter", letter.key or f"{msg.topic}/{msg.partition}/{msg.offset}", letter)
 
+    async def decoded(stage: str, event: EventT, record_type: type) -> Any:
+        """The record in ``event``, or ``None`` after dead-lettering what is not one (``bad_record``)."""
+        try:
+            return from_json(record_type, event.value)
+        except _DECODE_ERRORS as exc:
+            article = "an" if record_type.__name__[0] in "AEIOU" else "a"
+            await reject(stage, event, "bad_record", f"not {article} {record_type.__name__} record: {exc}")
+            return None
+
     # -- raw bytes → Story ------------------------------------------------------------------
     @app.agent(raw, name="normalize")
     async def normalize(stream: faust.StreamT) -> None:
@@ -174,10 +183,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             kills: list[Story] = []
             accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
             for event in events:
-                try:
-                    story = from_json(Story, event.value)
-                except _DECODE_ERRORS as exc:
-                    await reject("enrich", event, "bad_record", f"not a Story record: {exc}")
+                story = await decoded("enrich", event, Story)
+                if story is None:
                     continue
                 verdict = judge(accepted.get(story.uri) or versions.get(story.uri.encode()), story)
                 if verdict in (Verdict.DUPLICATE, Verdict.STALE):
@@ -220,10 +227,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             await services.catalog_ready.wait()  # no story is matched against a half-read catalog
         async for event in stream.events():
             stats.processed["match"] += 1
-            try:
-                story = from_json(EnrichedStory, event.value)
-            except _DECODE_ERRORS as exc:
-                await reject("match", event, "bad_record", f"not an EnrichedStory record: {exc}")
+            story = await decoded("match", event, EnrichedStory)
+            if story is None:
                 continue
             started = time.perf_counter()
             current = services.matcher.match(story)
@@ -240,10 +245,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     async def incident_book(stream: faust.StreamT) -> None:
         async for event in stream.events():
             stats.processed["incidents"] += 1
-            try:
-                alert = from_json(Alert, event.value)
-            except _DECODE_ERRORS as exc:
-                await reject("incidents", event, "bad_record", f"not an Alert record: {exc}")
+            alert = await decoded("incidents", event, Alert)
+            if alert is None:
                 continue
             key = (event.key or b"")
             rule = next((r for r in services.matcher.rules if r.id == alert.rule_id), None)

@@ -11,7 +11,8 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from pipeline._config import Settings, settings_to_env
 from pipeline._kafkaio import follow, produce
@@ -100,3 +101,21 @@ def start_worker(settings: Settings, timeout: float = 120.0) -> WorkerHandle:
         print(log_path.read_text()[-5000:])
         raise
     return WorkerHandle(settings, proc, log_path, waited or time.monotonic() - t0)
+
+
+FIXTURE_REGIONS = Path(__file__).resolve().parent / "fixtures" / "regions.geojson"
+
+
+@contextmanager
+def running_worker(broker_url: str, tmp: Path, regions: Path = FIXTURE_REGIONS, **extra) -> Iterator[WorkerHandle]:
+    """Fresh topics (prefix and group of their own) and one worker on them; stopped cleanly afterwards."""
+    from pipeline._admin import ensure_topics
+
+    settings = make_settings(broker_url, tmp, regions, **extra)
+    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
+    handle = start_worker(settings)
+    try:
+        yield handle
+    finally:
+        code = handle.stop()
+    assert code == 0, handle.log_path.read_text()[-3000:]

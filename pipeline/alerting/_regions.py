@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
 import shapely
 import shapely.affinity
 from shapely.geometry import shape
@@ -172,15 +171,10 @@ def require_unique(ids: list[str], what: str, error: type[Exception]) -> None:
 
 
 def load_regions(path: str | Path) -> list[Region]:
+    from .._files import read_json
+
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RegionError(f"cannot read regions file {str(path)!r}: {exc.strerror}; set WIREWATCH_REGIONS or --regions") from None
-    try:
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError as exc:
-        raise RegionError(f"regions file {str(path)!r} is not valid JSON: {exc}") from None
+    document = read_json(path, RegionError, "regions file", "set WIREWATCH_REGIONS or --regions")
     try:
         return parse_regions(document)
     except RegionError as exc:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-import orjson
 
 from .._errors import RuleError
 from .._records import Event
@@ -168,13 +167,10 @@ def parse_rules(document: Any, region_ids: list[str]) -> list[Rule]:
 
 
 def load_rules(path: str | Path, region_ids: list[str]) -> list[Rule]:
+    from .._files import read_json
+
     path = Path(path)
-    try:
-        document = orjson.loads(path.read_bytes())
-    except OSError as exc:
-        raise RuleError(f"cannot read rules file {str(path)!r}: {exc.strerror}; set WIREWATCH_RULES or --rules") from None
-    except orjson.JSONDecodeError as exc:
-        raise RuleError(f"rules file {str(path)!r} is not valid JSON: {exc}") from None
+    document = read_json(path, RuleError, "rules file", "set WIREWATCH_RULES or --rules")
     try:
         return parse_rules(document, region_ids)
     except RuleError as exc:

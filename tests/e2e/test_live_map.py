@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.helpers import make_settings, start_worker
+from tests.helpers import running_worker
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -45,16 +45,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def worker(broker, tmp_path_factory):
-    import asyncio
-
-    from pipeline._admin import ensure_topics
-
-    tmp = tmp_path_factory.mktemp("map-worker")
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN)
-    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
-    handle = start_worker(settings)
-    yield handle
-    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+    with running_worker(broker.url, tmp_path_factory.mktemp("map-worker"), ingest_token=TOKEN) as handle:
+        yield handle
 
 
 def wait_for(condition, timeout: float = 30.0, what: str = "condition"):

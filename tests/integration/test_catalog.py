@@ -18,7 +18,7 @@ import pytest
 from pipeline import Alert
 from pipeline._config import settings_to_env
 from pipeline._serde import from_json
-from tests.helpers import make_settings, produce_and_collect, start_worker
+from tests.helpers import produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -27,17 +27,9 @@ TOKEN = "catalog-token"
 
 @pytest.fixture(scope="module")
 def worker(broker, tmp_path_factory):
-    import asyncio
-
-    from pipeline._admin import ensure_topics
-
-    tmp = tmp_path_factory.mktemp("catalog-worker")
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", ingest_token=TOKEN, log_format="json",
-                             read_token="reader-token")
-    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
-    handle = start_worker(settings)
-    yield handle
-    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+    with running_worker(broker.url, tmp_path_factory.mktemp("catalog-worker"), ingest_token=TOKEN, log_format="json",
+                        read_token="reader-token") as handle:
+        yield handle
 
 
 def call(worker, method: str, path: str, body=None, token: str | None = TOKEN) -> tuple[int, dict]:

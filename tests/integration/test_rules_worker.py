@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import Alert
 from pipeline._serde import from_json
-from tests.helpers import free_port, make_settings, produce_and_collect, start_worker
+from tests.helpers import free_port, produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -19,10 +19,6 @@ HOOK_SECRET = "integration-test-secret-0123"
 
 @pytest.fixture(scope="module")
 def worker(broker, tmp_path_factory):
-    import asyncio
-
-    from pipeline._admin import ensure_topics
-
     tmp = tmp_path_factory.mktemp("rules-worker")
     rules = tmp / "rules.json"
     hook_port = free_port()
@@ -31,13 +27,9 @@ def worker(broker, tmp_path_factory):
         {"id": "hooked", "region": "kurdistan", "keywords": ["webhook-test"],
          "webhook": {"url": f"http://127.0.0.1:{hook_port}/hook", "secret": HOOK_SECRET}},
     ]))
-    settings = make_settings(broker.url, tmp, FIXTURES / "regions.geojson", rules=rules, ingest_token="s3cret",
-                             webhook_allow_private=True)
-    asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
-    handle = start_worker(settings)
-    handle.hook_port = hook_port
-    yield handle
-    assert handle.stop() == 0, handle.log_path.read_text()[-3000:]
+    with running_worker(broker.url, tmp, rules=rules, ingest_token="s3cret", webhook_allow_private=True) as handle:
+        handle.hook_port = hook_port
+        yield handle
 
 
 def item(version: int, body: str, pubstatus: str = "usable") -> bytes:

@@ -24,24 +24,21 @@ async def wait_enriched(run: ChaosRun, at_least: int, timeout: float = 180.0) ->
     raise AssertionError(f"fewer than {at_least} stories enriched within {timeout} s")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "intermittent (1 of 7 runs so far): after the SIGKILLed worker restarts, Faust resumes the stream "
-    "partitions before it seeks them to the committed offsets (recovery logs 'Resuming flow' before 'Seek "
-    "stream partitions'), and some partitions then sit at the high-water mark with their records neither "
-    "processed nor committed; a plain aiokafka consumer reads them fine from the committed offset. Nothing "
-    "is lost on the topics, but the worker did not process them for the rest of that run (> 5 min). Open."))
-def test_kill_9_mid_stream_and_restart_loses_nothing(broker, tmp_path):
-    from pathlib import Path
+def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, restart: bool):
+    """Send ``stories``, SIGKILL the last worker once ``kill_after`` are enriched, optionally restart it,
+    wait for the flow to finish, and reconcile."""
+    from tests.helpers import FIXTURE_REGIONS
 
-    settings = make_settings(broker.url, tmp_path, Path(__file__).resolve().parents[1] / "fixtures" / "regions.geojson")
-    run = ChaosRun(settings, tmp_path / "chaos", workers=1, partitions=4)
+    run = ChaosRun(make_settings(broker.url, tmp_path, FIXTURE_REGIONS), tmp_path / "chaos", workers=workers,
+                   partitions=4)
 
     async def go():
         await run.start()
-        await run.send(1000)
-        seen = await wait_enriched(run, 150)
-        run.kill(0)  # mid-stream: most of the 1,000 are still in flight
-        await run.start_worker(0)
+        await run.send(stories)
+        seen = await wait_enriched(run, kill_after)
+        run.kill(workers - 1)  # mid-stream: most stories are still in flight
+        if restart:
+            await run.start_worker(workers - 1)
         await run.drained(timeout=150)
         return seen, await run.reconcile()
 
@@ -50,6 +47,17 @@ def test_kill_9_mid_stream_and_restart_loses_nothing(broker, tmp_path):
     finally:
         run.stop()
     print(f"killed after {seen} enriched; {rec.summary()}")
+    return rec
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "intermittent (1 of 7 runs so far): after the SIGKILLed worker restarts, Faust resumes the stream "
+    "partitions before it seeks them to the committed offsets (recovery logs 'Resuming flow' before 'Seek "
+    "stream partitions'), and some partitions then sit at the high-water mark with their records neither "
+    "processed nor committed; a plain aiokafka consumer reads them fine from the committed offset. Nothing "
+    "is lost on the topics, but the worker did not process them for the rest of that run (> 5 min). Open."))
+def test_kill_9_mid_stream_and_restart_loses_nothing(broker, tmp_path):
+    rec = chaos(broker, tmp_path, workers=1, stories=1000, kill_after=150, restart=True)
     assert rec.sent_stories == 1000 and rec.kills == 1
     assert rec.ok, rec.summary()
     assert rec.enriched_distinct == 1000 and rec.dead_lettered == rec.sent_malformed == 20
@@ -57,23 +65,6 @@ def test_kill_9_mid_stream_and_restart_loses_nothing(broker, tmp_path):
 
 
 def test_two_workers_one_dies_the_other_takes_over(broker, tmp_path):
-    from pathlib import Path
-
-    settings = make_settings(broker.url, tmp_path, Path(__file__).resolve().parents[1] / "fixtures" / "regions.geojson")
-    run = ChaosRun(settings, tmp_path / "chaos", workers=2, partitions=4)
-
-    async def go():
-        await run.start()
-        await run.send(500)
-        await wait_enriched(run, 100)
-        run.kill(1)  # not restarted: worker 0 gets its partitions at the next rebalance
-        await run.drained(timeout=300)
-        return await run.reconcile()
-
-    try:
-        rec = asyncio.run(go())
-    finally:
-        run.stop()
-    print(rec.summary())
+    rec = chaos(broker, tmp_path, workers=2, stories=500, kill_after=100, restart=False)  # worker 0 takes over
     assert rec.ok, rec.summary()
     assert rec.enriched_distinct == 500 and rec.dead_lettered == rec.sent_malformed == 10
