@@ -74,9 +74,6 @@ class Settings:
     #: broker that waits out the whole time when data arrives on another partition (Tansu does) and costs
     #: a few more idle fetches per second on Kafka.
     fetch_max_wait_ms: int = 100
-    #: A stream partition read to its end but not committed for this long is re-sought to its committed
-    #: offset (works around a Faust recovery race; see pipeline/_stall.py).
-    stall_seconds: float = 30.0
     batch_size: int = 32
     batch_within: float = 0.2
     max_message_bytes: int = 1_048_576

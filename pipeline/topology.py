@@ -36,7 +36,6 @@ from ._config import Settings
 from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
-from ._stall import StallDetector
 from ._metrics import render as render_metrics
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
@@ -324,32 +323,6 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     _add_ingest(app, settings, raw)
     if services.catalog is not None:
         add_catalog_views(app, settings, services, catalog_topics, _refused)
-
-    stalls = StallDetector(after=settings.stall_seconds)
-
-    @app.timer(5.0)
-    async def stall_watchdog() -> None:
-        """Re-seek a stream partition Faust has stopped feeding (see pipeline/_stall.py) to its committed
-        offset. Reads Faust's consumer bookkeeping (``_committed_offset``, ``_read_offset``): internal names
-        of faust-streaming 0.15.3, pinned in pyproject.toml."""
-        consumer = app.consumer
-        committed_map = getattr(consumer, "_committed_offset", {})
-        read_map = getattr(consumer, "_read_offset", {})
-        now = time.monotonic()
-        for tp in sorted(consumer.assignment()):
-            if tp.topic.endswith("-changelog"):
-                continue
-            try:
-                high = consumer.highwater(tp)
-            except Exception:  # noqa: BLE001 — no high-water mark yet (mid-rebalance): check next time
-                continue
-            committed = committed_map.get(tp)
-            if stalls.check(tp, committed=committed, read=read_map.get(tp), high=high, now=now):
-                log.warning("partition %s/%s read to %s but committed at %s for %.0f s: seeking back to the "
-                            "committed offset (records are delivered again)", tp.topic, tp.partition,
-                            read_map.get(tp), committed, settings.stall_seconds)
-                stats.produced["stall_reseek"] += 1
-                await consumer.seek(tp, committed)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:
