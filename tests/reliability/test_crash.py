@@ -54,7 +54,7 @@ def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, rest
 #: before it seeks the partition to its committed offset. Records fetched in that window move Faust's read
 #: offset past records that never reached the agent; re-fetched records below it are then dropped as
 #: already read, and its gap handling (meant for compacted topics) can even treat the skipped range as
-#: done. Seen in fresh-clone runs: 2 of 2 for the restart, 1 of 2 for the takeover (with a re-seek
+#: done. Seen in fresh-clone runs: 2 of 3 for the restart, 1 of 3 for the takeover (with a re-seek
 #: watchdog that was then withdrawn: seeking under a running drain loop hits the same race); never in
 #: eight runs on a warm machine. Records stay on the topics (a plain consumer reads them). Open.
 FAUST_RECOVERY_RACE = pytest.mark.xfail(strict=False, reason=(
