@@ -33,9 +33,9 @@ from typing import Callable
 import orjson
 
 from ._admin import ensure_topics
-from ._config import Settings, settings_to_env
+from ._config import Settings
 from ._kafkaio import read_all, send_keyed
-from ._procs import spawn, terminate
+from ._procs import terminate
 from ._storygen import generate_stories
 
 __all__ = ["ChaosRun", "Reconciliation", "soak"]
@@ -105,16 +105,12 @@ class ChaosRun:
         await asyncio.gather(*(self.start_worker(k) for k in range(self.n_workers)))
 
     async def start_worker(self, k: int) -> None:
-        from ._loadbench import _free_port
-        from ._run import wait_ready
+        from ._broker import _free_port
+        from ._run import spawn_worker, wait_ready
 
-        port = self.ports.setdefault(k, _free_port())
-        env = {**os.environ, **settings_to_env(self.settings.with_(web_port=port))}
+        port = self.ports.setdefault(k, _free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"
-        with open(log_path, "ab") as log:
-            proc = spawn([sys.executable, "-m", "pipeline", "worker"], env=env, stdout=log,
-                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        self.procs[k] = proc
+        proc = self.procs[k] = spawn_worker(self.settings.with_(web_port=port), log_path)
         await asyncio.to_thread(wait_ready, f"http://{self.settings.web_host}:{port}/ready", proc, 180.0, log_path)
 
     def kill(self, k: int) -> None:

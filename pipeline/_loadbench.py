@@ -31,10 +31,10 @@ from typing import Callable, Sequence
 import orjson
 
 from ._admin import ensure_topics
-from ._config import Settings, settings_to_env
+from ._config import Settings
 from ._errors import WirewatchError
 from ._kafkaio import follow
-from ._procs import spawn, terminate
+from ._procs import terminate
 
 __all__ = ["BenchOptions", "BenchStory", "run_bench"]
 
@@ -66,14 +66,6 @@ def _percentiles(values: Sequence[float]) -> dict[str, float | None]:
         return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000, 1)
 
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _cpu_seconds(pid: int | None) -> float:
@@ -119,16 +111,14 @@ class _Phase:
         s = self.settings
         s.data_dir.mkdir(parents=True, exist_ok=True)
         await ensure_topics(s.bootstrap_servers, s.all_topics, partitions=s.partitions, replication=s.replication)
-        from ._run import wait_ready
+        from ._broker import _free_port
+        from ._run import spawn_worker, wait_ready
 
         starts = []
         for k in range(self.n_workers):
-            port = _free_port()
-            env = {**os.environ, **settings_to_env(s.with_(web_port=port))}
-            log = open(s.data_dir / f"worker-{k}.log", "ab")
-            starts.append((time.monotonic(), port, k, spawn([sys.executable, "-m", "pipeline", "worker"], env=env,
-                                                         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)))
-            log.close()
+            port = _free_port("127.0.0.1")
+            starts.append((time.monotonic(), port, k,
+                           spawn_worker(s.with_(web_port=port), s.data_dir / f"worker-{k}.log")))
         for t0, port, k, proc in starts:
             self.procs.append(proc)
             await asyncio.to_thread(wait_ready, f"http://{s.web_host}:{port}/ready", proc, self.ready_timeout,

@@ -23,7 +23,7 @@ from ._records import Alert, DeadLetter
 from ._render import render_alert, render_dead_letter
 from ._serde import from_json
 
-__all__ = ["RunOptions", "run_pipeline", "demo_stories", "wait_ready"]
+__all__ = ["RunOptions", "run_pipeline", "demo_stories", "spawn_worker", "wait_ready"]
 
 DEMO_DIR = Path(__file__).parent / "demo" / "stories"
 
@@ -46,6 +46,14 @@ class RunOptions:
 
 class WorkerDied(WirewatchError):
     pass
+
+
+def spawn_worker(settings: Settings, log_path: Path) -> subprocess.Popen:
+    """``wirewatch worker`` as a child process with ``settings`` in its environment, output to ``log_path``;
+    it dies with this process."""
+    with open(log_path, "ab") as log:
+        return spawn([sys.executable, "-m", "pipeline", "worker"], env={**os.environ, **settings_to_env(settings)},
+                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
 def wait_ready(url: str, proc: subprocess.Popen, timeout: float, log_path: Path) -> float:
@@ -118,12 +126,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         )
         if created:
             _say(out, f"· created topics: {', '.join(created)} ({settings.partitions} partitions)")
-        with open(worker_log_path, "ab") as worker_log:
-            worker = spawn(
-                [sys.executable, "-m", "pipeline", "worker"],
-                env={**os.environ, **settings_to_env(settings)},
-                stdout=worker_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            )
+        worker = spawn_worker(settings, worker_log_path)
         base = f"http://{settings.web_host}:{settings.web_port}"
         _say(out, f"· worker starting (log: {worker_log_path}) …")
         waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)

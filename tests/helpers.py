@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -14,10 +12,10 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from pipeline._config import Settings, settings_to_env
+from pipeline._config import Settings
 from pipeline._kafkaio import follow, produce
-from pipeline._procs import spawn, terminate
-from pipeline._run import wait_ready
+from pipeline._procs import terminate
+from pipeline._run import spawn_worker, wait_ready
 
 
 def free_port() -> int:
@@ -90,9 +88,7 @@ def make_settings(broker_url: str, tmp: Path, regions: Path, **extra) -> Setting
 def start_worker(settings: Settings, timeout: float = 120.0) -> WorkerHandle:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.data_dir / f"worker-{settings.web_port}.log"
-    with open(log_path, "ab") as log:
-        proc = spawn([sys.executable, "-m", "pipeline", "worker"], env={**os.environ, **settings_to_env(settings)},
-                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = spawn_worker(settings, log_path)
     t0 = time.monotonic()
     try:
         waited = wait_ready(f"http://{settings.web_host}:{settings.web_port}/ready", proc, timeout, log_path)
