@@ -31,24 +31,33 @@ def sniff_key(data: bytes) -> bytes | None:
 
 async def produce(bootstrap: str, topic: str, messages: Iterable[bytes], *, on_sent=None,
                   retry_seconds: float = 60.0) -> int:
-    """Send each message to ``topic`` (acks=all) and wait for its acknowledgement, one at a time (memory
-    stays bounded by one message whatever the input). A message the broker does not take is retried
-    with exponential backoff (0.5 s doubling to 8 s) for up to ``retry_seconds`` — a broker restart or a
-    leader change passes unnoticed; after that :class:`Unsent` says how many were sent before it."""
+    """Send raw wire messages, keyed by their story uri where visible (:func:`sniff_key`); see
+    :func:`send_keyed` for acknowledgement and retries."""
+    return await send_keyed(bootstrap, topic, ((sniff_key(data), data) for data in messages), on_sent=on_sent,
+                            retry_seconds=retry_seconds)
+
+
+async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, bytes | None]], *,
+                     on_sent=None, retry_seconds: float = 0.0) -> int:
+    """Send ``(key, value)`` records (value ``None``: a tombstone) to ``topic`` (acks=all) and wait for each
+    acknowledgement, one at a time (memory stays bounded by one record whatever the input). A record the
+    broker does not take is retried with exponential backoff (0.5 s doubling to 8 s) for up to
+    ``retry_seconds`` — a broker restart or a leader change passes unnoticed; after that (at once with
+    the default 0) :class:`Unsent` says how many were sent before it."""
     import time
 
     deadline = time.monotonic() + retry_seconds
     producer: AIOKafkaProducer | None = None
     sent, delay = 0, 0.5
     try:
-        for data in messages:
+        for key, value in records:
             while True:
                 try:
                     if producer is None:
                         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
                                                     max_request_size=8 * 1024 * 1024, request_timeout_ms=10000)
                         await producer.start()
-                    await producer.send_and_wait(topic, data, key=sniff_key(data))
+                    await producer.send_and_wait(topic, value, key=key)
                     break
                 except KafkaError as exc:
                     if producer is not None:
@@ -160,20 +169,3 @@ async def read_all(bootstrap: str, topics: list[str], timeout: float = 30.0) -> 
             t.cancel()
         await asyncio.gather(task, waiter, return_exceptions=True)
     return out
-
-
-async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes, bytes | None]]) -> int:
-    """Send ``(key, value)`` records (``None``: a tombstone) to ``topic`` and wait for each acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", max_request_size=8 * 1024 * 1024)
-    try:
-        await producer.start()
-    except KafkaError as exc:
-        raise BrokerError(f"cannot connect a producer to {bootstrap}: {exc}") from None
-    sent = 0
-    try:
-        for key, value in records:
-            await producer.send_and_wait(topic, value, key=key)
-            sent += 1
-    finally:
-        await producer.stop()
-    return sent

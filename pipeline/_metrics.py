@@ -33,10 +33,11 @@ class Histogram:
     total: float = 0.0
     n: int = 0
 
-    def observe(self, seconds: float) -> None:
-        self.counts[bisect_left(self.buckets, seconds)] += 1
-        self.total += seconds
-        self.n += 1
+    def observe(self, seconds: float, n: int = 1) -> None:
+        """``n`` observations of ``seconds`` each."""
+        self.counts[bisect_left(self.buckets, seconds)] += n
+        self.total += seconds * n
+        self.n += n
 
 
 def _labels(**labels: object) -> str:

@@ -24,9 +24,7 @@ class Stats:
 
     def took(self, stage: str, seconds: float, n: int = 1) -> None:
         """``n`` messages of ``stage`` took ``seconds`` together."""
-        h = self.stage_seconds.setdefault(stage, Histogram())
-        for _ in range(n):
-            h.observe(seconds / max(1, n))
+        self.stage_seconds.setdefault(stage, Histogram()).observe(seconds / max(1, n), n)
 
     def aged(self, stage: str, timestamp_ms: int | None) -> None:
         if timestamp_ms:

@@ -156,12 +156,11 @@ def _catalog_items(kind: str, path: Path, region_ids: set[str]) -> list[tuple[st
             out.append((rid, region_document(f, rid)))
     else:
         items = document if isinstance(document, list) else [document]
-        ids = region_ids | set()
         for i, obj in enumerate(items):
             rid = obj.get("id") if isinstance(obj, dict) else None
             if not isinstance(rid, str):
                 raise ConfigError(f"{path}: rule #{i}: give the rule a string id")
-            out.append((rid, rule_document(obj, rid, ids)))
+            out.append((rid, rule_document(obj, rid, region_ids)))
     seen = [rid for rid, _ in out]
     if len(seen) != len(set(seen)):
         raise ConfigError(f"{path}: an id is used twice")

@@ -249,7 +249,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             if alert is None:
                 continue
             key = (event.key or b"")
-            rule = next((r for r in services.matcher.rules if r.id == alert.rule_id), None)
+            rule = services.matcher.rule(alert.rule_id)
             book = IncidentBook(incidents.get(key))
             decision = book.admit(alert, now=time.time(), cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
             stats.produced[f"incident_{decision.kind}"] += 1
@@ -276,13 +276,13 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
         async with aiohttp.ClientSession(connector=guarded_connector(settings.webhook_allow_private)) as session:
             async for event in stream.events():
-                if not any(r.webhook is not None for r in services.matcher.rules):
+                if not services.matcher.has_webhooks:
                     continue  # no webhooks configured: nothing to decode
                 try:
                     alert = from_json(Alert, event.value)
                 except _DECODE_ERRORS:
                     continue  # the alert feed logs malformed alerts
-                rule = next((r for r in services.matcher.rules if r.id == alert.rule_id), None)
+                rule = services.matcher.rule(alert.rule_id)
                 if rule is None or rule.webhook is None:
                     continue
                 try:

@@ -23,8 +23,8 @@ import orjson
 
 from .._errors import RegionError, RuleError
 from ._matcher import AlertMatcher
-from ._regions import ID_PATTERN, Region, parse_region
-from ._rules import Rule, parse_rule
+from ._regions import ID_PATTERN, Region, parse_region, read_regions_file
+from ._rules import Rule, parse_rule, read_rules_file
 
 __all__ = ["Catalog", "Kind", "region_document", "rule_document"]
 
@@ -42,9 +42,15 @@ def region_document(doc: Any, rid: str) -> dict[str, Any]:
         raise RegionError("'properties' must be an object")
     if props.get("id", rid) != rid:
         raise RegionError(f"properties.id {props.get('id')!r} differs from the region id {rid!r} in the path")
-    out = {**doc, "properties": {**props, "id": rid}}
-    out.pop("id", None)
+    out = _with_id(doc, rid)
     parse_region(out)
+    return out
+
+
+def _with_id(feature: dict[str, Any], rid: str) -> dict[str, Any]:
+    """The Feature as stored: its id in ``properties.id``, no top-level ``id``."""
+    out = {**feature, "properties": {**(feature.get("properties") or {}), "id": rid}}
+    out.pop("id", None)
     return out
 
 
@@ -79,20 +85,11 @@ class Catalog:
         """The base layer from the configured files (each validated; errors name the file)."""
         catalog = cls()
         if regions is not None:
-            from ._regions import load_regions
-
-            load_regions(regions)  # validates the whole file, with its messages
-            document = orjson.loads(Path(regions).read_bytes())
-            features = [document] if document.get("type") == "Feature" else document["features"]
-            for f in features:
-                doc = region_document(f, (f.get("properties") or {}).get("id", f.get("id")))
-                catalog._base["regions"][doc["properties"]["id"]] = _Entry(doc, "file", parse_region(doc))
+            for feature, region in read_regions_file(regions):
+                catalog._base["regions"][region.id] = _Entry(_with_id(feature, region.id), "file", region)
         if rules is not None:
-            from ._rules import load_rules
-
-            load_rules(rules, list(catalog._base["regions"]))
-            for obj in orjson.loads(Path(rules).read_bytes()):
-                catalog._base["rules"][obj["id"]] = _Entry(obj, "file")
+            for obj, rule in read_rules_file(rules, list(catalog._base["regions"])):
+                catalog._base["rules"][rule.id] = _Entry(obj, "file")
         return catalog
 
     # -- reading ------------------------------------------------------------------------------

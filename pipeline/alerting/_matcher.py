@@ -49,6 +49,9 @@ class AlertMatcher:
         self.rules = list(rules) if rules else []
         #: With rules (even if none is active now), only rules alert; with ``rules=None``, every region does.
         self.by_rules = rules is not None
+        self._rules_by_id = {r.id: r for r in self.rules}
+        #: Some rule has a webhook (the deliver agent decodes alerts only then).
+        self.has_webhooks = any(r.webhook is not None for r in self.rules)
         self._region_index = {r.id: i for i, r in enumerate(self.regions)}
         self._shaped = [i for i, r in enumerate(self.regions) if r.geometry is not None]
         self._tree = shapely.STRtree([self.regions[i].geometry for i in self._shaped])
@@ -90,6 +93,9 @@ class AlertMatcher:
             for k in found:
                 hits.setdefault(self._shaped[int(k)], []).append("intersects")
         return hits
+
+    def rule(self, rule_id: str | None) -> Rule | None:
+        return self._rules_by_id.get(rule_id) if rule_id is not None else None
 
     @staticmethod
     def memo(alerts: Iterable[Alert]) -> list[list[str]]:

@@ -28,7 +28,8 @@ from shapely.geometry.base import BaseGeometry
 
 from .._errors import RegionError
 
-__all__ = ["ID_PATTERN", "MAX_VERTICES", "Region", "load_regions", "parse_region", "parse_regions", "require_unique"]
+__all__ = ["ID_PATTERN", "MAX_VERTICES", "Region", "load_regions", "parse_region", "parse_regions", "read_regions_file",
+           "require_unique"]
 
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 #: Region and rule ids: safe in URLs, topic keys and file names.
@@ -149,6 +150,10 @@ def parse_region(feature: Any) -> Region:
 
 def parse_regions(document: Any) -> list[Region]:
     """Regions from a parsed GeoJSON FeatureCollection (or a single Feature)."""
+    return [region for _, region in _features_and_regions(document)]
+
+
+def _features_and_regions(document: Any) -> list[tuple[dict, Region]]:
     if isinstance(document, dict) and document.get("type") == "Feature":
         features = [document]
     elif isinstance(document, dict) and document.get("type") == "FeatureCollection":
@@ -157,9 +162,9 @@ def parse_regions(document: Any) -> list[Region]:
             raise RegionError("FeatureCollection.features must be a list")
     else:
         raise RegionError("regions must be a GeoJSON FeatureCollection (or a single Feature)")
-    regions = [_region(f, i) for i, f in enumerate(features)]
-    require_unique([r.id for r in regions], "region", RegionError)
-    return regions
+    pairs = [(f, _region(f, i)) for i, f in enumerate(features)]
+    require_unique([r.id for _, r in pairs], "region", RegionError)
+    return pairs
 
 
 def require_unique(ids: list[str], what: str, error: type[Exception]) -> None:
@@ -171,11 +176,16 @@ def require_unique(ids: list[str], what: str, error: type[Exception]) -> None:
 
 
 def load_regions(path: str | Path) -> list[Region]:
+    return [region for _, region in read_regions_file(path)]
+
+
+def read_regions_file(path: str | Path) -> list[tuple[dict, Region]]:
+    """Each Feature of a regions file with its region, read and validated once (errors name the file)."""
     from .._files import read_json
 
     path = Path(path)
     document = read_json(path, RegionError, "regions file", "set WIREWATCH_REGIONS or --regions")
     try:
-        return parse_regions(document)
+        return _features_and_regions(document)
     except RegionError as exc:
         raise RegionError(f"{path}: {exc}") from None

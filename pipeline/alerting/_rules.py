@@ -36,7 +36,7 @@ from ..events import EVENT_TYPES, TYPE_IDS
 from ._regions import ID_PATTERN, require_unique
 from ._webhooks import Webhook
 
-__all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "severity"]
+__all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "read_rules_file", "severity"]
 
 _BASE = {
     5: {"chemical_weapon", "suicide_bomb"},
@@ -167,11 +167,17 @@ def parse_rules(document: Any, region_ids: list[str]) -> list[Rule]:
 
 
 def load_rules(path: str | Path, region_ids: list[str]) -> list[Rule]:
+    return [rule for _, rule in read_rules_file(path, region_ids)]
+
+
+def read_rules_file(path: str | Path, region_ids: list[str]) -> list[tuple[dict, Rule]]:
+    """Each rule object of a rules file with its rule, read and validated once (errors name the file)."""
     from .._files import read_json
 
     path = Path(path)
     document = read_json(path, RuleError, "rules file", "set WIREWATCH_RULES or --rules")
     try:
-        return parse_rules(document, region_ids)
+        rules = parse_rules(document, region_ids)
     except RuleError as exc:
         raise RuleError(f"{path}: {exc}") from None
+    return list(zip(document, rules, strict=True))
