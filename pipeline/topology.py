@@ -36,6 +36,7 @@ from ._config import Settings
 from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
+from ._faust_recovery import SafeTableManager
 from ._metrics import render as render_metrics
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
@@ -83,6 +84,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         settings.app_id,
         broker=settings.faust_broker,
         store="memory://",
+        TableManager=SafeTableManager,  # seeks the stream partitions after a rebalance with the flow stopped
         topic_replication_factor=settings.replication,
         topic_partitions=settings.partitions,
         topic_allow_declare=False,  # topics are created explicitly (`wirewatch topics create`)
