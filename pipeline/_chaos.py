@@ -82,12 +82,13 @@ class ChaosRun:
     """Workers on fresh topics of ``settings``' broker; send, kill, restart, reconcile."""
 
     def __init__(self, settings: Settings, workdir: Path, *, workers: int = 1, partitions: int = 4,
-                 say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> None:
+                 say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True),
+                 worker_module: str = "pipeline") -> None:
         tag = uuid.uuid4().hex[:8]
         workdir.mkdir(parents=True, exist_ok=True)
         self.settings = settings.with_(topic_prefix=f"chaos{tag}.", app_id=f"wirewatch-chaos-{tag}",
                                        partitions=partitions, data_dir=workdir / tag)
-        self.n_workers, self.say = workers, say
+        self.n_workers, self.say, self.worker_module = workers, say, worker_module
         self.procs: dict[int, subprocess.Popen] = {}
         self.ports: dict[int, int] = {}
         self.sent: dict[str, int] = {}  # uri → version
@@ -110,7 +111,7 @@ class ChaosRun:
 
         port = self.ports.setdefault(k, _free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"
-        proc = self.procs[k] = spawn_worker(self.settings.with_(web_port=port), log_path)
+        proc = self.procs[k] = spawn_worker(self.settings.with_(web_port=port), log_path, self.worker_module)
         await asyncio.to_thread(wait_ready, f"http://{self.settings.web_host}:{port}/ready", proc, 180.0, log_path)
 
     def kill(self, k: int) -> None:

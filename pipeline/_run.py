@@ -48,11 +48,11 @@ class WorkerDied(WirewatchError):
     pass
 
 
-def spawn_worker(settings: Settings, log_path: Path) -> subprocess.Popen:
+def spawn_worker(settings: Settings, log_path: Path, module: str = "pipeline") -> subprocess.Popen:
     """``wirewatch worker`` as a child process with ``settings`` in its environment, output to ``log_path``;
-    it dies with this process."""
+    it dies with this process. ``module``: what ``python -m`` runs (tests run a worker with injected faults)."""
     with open(log_path, "ab") as log:
-        return spawn([sys.executable, "-m", "pipeline", "worker"], env={**os.environ, **settings_to_env(settings)},
+        return spawn([sys.executable, "-m", module, "worker"], env={**os.environ, **settings_to_env(settings)},
                      stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
