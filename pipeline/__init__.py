@@ -10,6 +10,7 @@ from ._enrich import Enricher
 from ._errors import (
     BrokerError,
     ConfigError,
+    GazetteerError,
     InputTooLarge,
     MalformedInput,
     MissingContent,
@@ -29,7 +30,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Alert", "AlertMatcher", "BrokerError", "ConfigError", "DeadLetter", "EnrichedStory", "Enricher", "Entity",
-    "Event", "Focus", "FocusItem", "InputTooLarge", "MalformedInput", "MissingContent", "ModelError", "ParseError",
+    "Event", "Focus", "FocusItem", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent", "ModelError", "ParseError",
     "Place", "Region", "RegionError", "Settings", "Story", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
     "build_nlp", "load_regions", "parse_raw",
 ]

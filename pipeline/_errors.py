@@ -11,6 +11,7 @@ __all__ = [
     "BrokerError",
     "TopicsMissing",
     "ModelError",
+    "GazetteerError",
     "RegionError",
     "ParseError",
     "UnsupportedFormat",
@@ -45,6 +46,10 @@ class TopicsMissing(BrokerError):
 
 class ModelError(WirewatchError):
     """The spaCy model could not be loaded."""
+
+
+class GazetteerError(WirewatchError):
+    """The gazetteer's data files are missing or unreadable."""
 
 
 class RegionError(WirewatchError):

