@@ -149,3 +149,24 @@ def test_possessives_abbreviations_and_leading_places(enricher):
     assert got["Santa Fe"] == ("US", "NM")
     manila = next(p for p in r2.places if p.text.startswith("Manila"))
     assert manila.country_code == "PH" and manila.confidence < 0.8
+
+
+def test_local_features_are_placed_at_their_town(enricher):
+    bodies = ["Firefighters were called to a blaze on Collins Avenue in Miami Beach early on Sunday.",
+              "Protesters marched from Tahrir Square to the Interior Ministry in Cairo on Friday.",
+              "Fighting in the Soviet Union's former republics worried officials in Moscow."]
+    r1, r2, r3 = enricher.enrich([story(body=b, uri=f"urn:test:local{i}") for i, b in enumerate(bodies)])
+    avenue = next(p for p in r1.places if p.text == "Collins Avenue")
+    assert (avenue.kind, avenue.name, avenue.country_code) == ("local", "Miami Beach", "US")
+    assert avenue.confidence < 0.5  # half the town's: located, not identified
+    square = next(p for p in r2.places if p.text == "Tahrir Square")
+    assert (square.kind, square.name) == ("local", "Cairo")
+    soviet = next(p for p in r3.places if p.text.startswith("Soviet Union"))
+    assert soviet.geonameid is None and soviet.kind == "toponym"  # a polity is not a street in Moscow
+
+
+def test_a_name_ending_in_a_known_division_is_located_by_it(enricher):
+    [r] = enricher.enrich([story(body="Flooding hit homes overnight, and rain spread to West Wales by morning.",
+                                 uri="urn:test:tail")])
+    wales = next(p for p in r.places if p.text == "West Wales")
+    assert (wales.name, wales.feature, wales.country_code) == ("Wales", "ADM1", "GB") and wales.confidence < 0.8

@@ -18,7 +18,10 @@
    enricher) favour candidates in those countries ("Damascus" in a Maryland story). Mentions inside
    the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
    ("Paris, Texas", "Damascus, Maryland"). A possessive is dropped ("South Korea's"); a name the
-   gazetteer lacks is located by a well-known place leading it ("Manila Cathedral"), with less confidence.
+   gazetteer lacks is located by a well-known place leading it ("Manila Cathedral") or ending it
+   ("West Wales", "north west London"), with less confidence.
+7. Local features: a street, building, facility or locality the gazetteer lacks ("Tahrir Square",
+   "Collins Avenue") is placed at the town the story names nearest to it, as ``kind="local"``.
 
 Writes ``doc._.places``: a list of :class:`PlaceMention`.
 """
@@ -58,6 +61,21 @@ _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "universit
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
                      "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
+# The last word of a local feature's name ("Royal Street", "City Hall", "Alder Hey Children's Hospital"):
+# one the gazetteer lacks is placed at the town the story names nearest to it.
+_LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lane", "drive", "square", "plaza",
+                "bridge", "canal", "railroad", "railway", "station", "airport", "hospital", "embassy", "consulate",
+                "hall", "park", "church", "cathedral", "mosque", "temple", "synagogue", "school", "academy",
+                "college", "university", "campus", "mall", "market", "stadium", "arena", "hotel", "restaurant",
+                "museum", "library", "theatre", "theater", "prison", "jail", "court", "courthouse", "centre",
+                "center", "tower", "building", "house", "palace", "wing", "heights", "quarter", "district",
+                "neighbourhood", "neighborhood", "estate", "township", "harbour", "harbor", "pier", "beach",
+                "lake", "reservoir", "island", "base", "camp", "checkpoint", "crossing", "farm", "plantation"}
+_LOCAL_DISCOUNT = 0.5
+# Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
+_NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
+              "states", "commonwealth", "america", "europe", "africa", "asia", "ocean", "sea", "gulf", "peninsula",
+              "delta", "desert", "mountains", "region"}
 _POSSESSIVE = re.compile(r"\s*['’]s$")
 # Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
 # alone; the model must tag them.
@@ -76,6 +94,30 @@ class PlaceMention:
     confidence: float
     kind: str = "toponym"
     role: str = "mentioned"  # mentioned | dateline (the enricher adds focus)
+
+
+def _localise(mentions: list[PlaceMention], dateline_end: int) -> list[PlaceMention]:
+    """A local feature the gazetteer lacks — a facility (``FAC``), a named street, building or
+    neighbourhood, or a ``GPE`` too small for cities500 — is placed at the town the story names nearest
+    to it (the dateline's town first when it is in the dateline), as ``kind="local"`` with half the
+    town's confidence. Regions and seas (``LOC`` without such a word) are left unresolved."""
+    towns = [m for m in mentions if m.entry is not None and m.entry.feature == "PPL" and m.kind == "toponym"
+             and m.confidence >= 0.5]
+    towns = [m for m in towns if m.confidence >= _SURE] or towns
+    if not towns:
+        return mentions
+    out = []
+    for m in mentions:
+        words = [w.strip(".,'’").lower() for w in _POSSESSIVE.sub("", m.text).split()]
+        compact = m.text.replace(".", "").strip()
+        local = bool(words) and (words[-1] in _LOCAL_NOUNS or (
+            m.label in ("FAC", "GPE") and not _NOT_LOCAL.intersection(words)
+            and not (compact.isupper() and len(compact) <= 4)))  # "B.C.", "WA": a division, not a locality
+        if m.entry is None and m.kind == "toponym" and local:
+            anchor = min(towns, key=lambda t: (abs(t.start - m.start) if t.start < m.start else 2 * abs(t.start - m.start)))
+            m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
+        out.append(m)
+    return out
 
 
 def _singular(word: str) -> str:
@@ -165,13 +207,15 @@ class PlaceResolver:
             container = containers.get(span.start)
             name = _POSSESSIVE.sub("", name)
             resolved = (self.gazetteer.resolve_within(name, container) if container else None) \
-                or self.gazetteer.resolve(name, context) or self._resolve_head(span, context)
+                or self.gazetteer.resolve(name, context) or self._resolve_head(span, context) \
+                or self._resolve_tail(span, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         mentions = self._by_proximity(mentions, context, fixed={s.start_char for s, _ in toponyms if s.start in containers})
+        mentions = _localise(mentions, dateline_end)
         for span, entry in demonym_entries:
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
@@ -216,6 +260,23 @@ class PlaceResolver:
                 continue
             found = self.gazetteer.resolve(head.text, context)
             if found:
+                return found[0], round(found[1] * 0.6, 3)
+        return None
+
+    def _resolve_tail(self, span: Span, context: set[str]) -> tuple[GeoEntry, float] | None:
+        """A name the gazetteer lacks that ends with a country or division it knows ("South Venezuela",
+        "West Wales", "Building Ireland"), a city of a million ("British Embassy Tokyo"), or a big town after
+        compass words ("north west London"),
+        is located by that place, with less confidence."""
+        for n in range(1, len(span)):
+            tail, prefix = span[n:], span[:n]
+            if tail[0].is_punct or not self._known(tail, 100_000):
+                continue
+            found = self.gazetteer.resolve(tail.text, context)
+            directional = all(t.lower_ in _GENERIC or t.is_punct for t in prefix)
+            # Only a country or division, or a town after compass words: "Nile Delta" is not Delta, B.C.
+            if found and (directional or found[0].feature in ("PCLI", "ADM1", "CONT")
+                          or found[0].population >= 1_000_000):  # "British Embassy Tokyo"
                 return found[0], round(found[1] * 0.6, 3)
         return None
 
