@@ -151,3 +151,11 @@ def test_the_transliteration_fold_only_meets_romanised_names(gazetteer):
     # "Morris County" folds like Romania's "Mureș" county, but Romanian is written in Latin script
     assert gazetteer.resolve("Morris County") is None
     assert gazetteer.resolve("Dayr az Zawr")[0].geonameid == 170794  # Arabic names still meet their romanisations
+
+
+def test_only_codes_people_write_name_countries(gazetteer):
+    assert [gazetteer.resolve(c)[0].country_code for c in ("US", "U.S.", "USA", "UK", "UAE", "DRC")] == \
+        ["US", "US", "US", "GB", "AE", "CD"]
+    for initials in ("SM", "ST", "SB", "ARE", "CAN"):  # ISO codes of San Marino, São Tomé, … are initials here
+        assert gazetteer.resolve(initials) is None
+    assert gazetteer.country("SM").name == "San Marino"  # code lookups still know them all

@@ -37,7 +37,7 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 16
+INDEX_VERSION = 17
 _TOWN_NAMING_PROVINCE = 50_000
 _DEMOTION = 0.6  # below every town (a division's prior is ≈ 1.55, a town's ≥ 1.0)
 # ISO 639-1 languages written in a non-Latin script: their countries' names reach the wire romanised,
@@ -92,7 +92,8 @@ class Gazetteer:
         self._by_code: dict[str, int] = {}
         self._demonyms: dict[str, int] = {}
         self._abbrevs: dict[str, int] = {}  # exact, dotted: "Calif.", "N.M."
-        self._romanised: set[str] = set()  # countries whose languages are written in a non-Latin script
+        self._romanised: set[str] = set()
+        self._text_codes: set[str] = set()  # the codes that name a country in running text  # countries whose languages are written in a non-Latin script
         for entry, names in entries:
             self._add(entry, names)
         self._sort()
@@ -152,7 +153,7 @@ class Gazetteer:
             return [self._entries[abbrev]], False
         compact = mention.replace(".", "").strip()
         if compact.isupper() and compact.isalpha() and len(compact) <= 4:
-            if compact in self._by_code:
+            if compact in self._text_codes:
                 return [self._entries[self._by_code[compact]]], False
             return [], False  # an acronym ("EU", "UN", "NATO") is not the name of a town ("Eu")
         ids = self._by_key.get(normalize_name(mention))
@@ -227,8 +228,14 @@ class Gazetteer:
             if short and any(short in n.split() for n in names):
                 names.append(short)  # "American" → "America", found in "United States of America"
             idx = gaz._add(entry, names)
-            for code in [c["iso"], c["iso3"], *(a for a in spellings if len(a) <= 3 and a.isupper() and a.isalpha())]:
+            named = [a for a in spellings if len(a) <= 3 and a.isupper() and a.isalpha()]
+            for code in [c["iso"], c["iso3"], *named]:
                 gaz._by_code.setdefault(code, idx)
+            # In running text a country is named by a short form people write ("UK", "UAE", "DRC"), not
+            # by its ISO code ("SM", "ST", "ARE" are words and initials), except the United States'.
+            gaz._text_codes.update(a for a in named if a not in (c["iso"], c["iso3"]))
+            if c["iso"] == "US":
+                gaz._text_codes.update(("US", "USA"))
             if demonym:  # a demonym shared by several (Chinese: China, Macao) belongs to the most populous
                 key, held = normalize_name(demonym), gaz._demonyms.get(normalize_name(demonym))
                 if held is None or gaz._entries[held].population < entry.population:
@@ -299,13 +306,14 @@ class Gazetteer:
     def _state(self) -> tuple:
         single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731
         return (INDEX_VERSION, self.source, self._entries.state(), single(self._by_key), single(self._by_fold),
-                self._by_code, self._demonyms, self._abbrevs, sorted(self._romanised))
+                self._by_code, self._demonyms, self._abbrevs, sorted(self._romanised),
+                sorted(self._text_codes))
 
     @classmethod
     def _from_state(cls, state: tuple) -> "Gazetteer":
         gaz = cls.__new__(cls)
-        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms, gaz._abbrevs, romanised = state
-        gaz._romanised = set(romanised)
+        _, gaz.source, columns, by_key, by_fold, gaz._by_code, gaz._demonyms, gaz._abbrevs, romanised, codes = state
+        gaz._romanised, gaz._text_codes = set(romanised), set(codes)
         gaz._entries = _Columns.from_state(columns)
         gaz._by_key, gaz._by_fold = by_key, by_fold
         gaz._by_id = {gid: i for i, gid in enumerate(gaz._entries.ids)}

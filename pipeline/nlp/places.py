@@ -70,7 +70,10 @@ _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lan
                 "museum", "library", "theatre", "theater", "prison", "jail", "court", "courthouse", "centre",
                 "center", "tower", "building", "house", "palace", "wing", "heights", "quarter", "district",
                 "neighbourhood", "neighborhood", "estate", "township", "harbour", "harbor", "pier", "beach",
-                "lake", "reservoir", "island", "base", "camp", "checkpoint", "crossing", "farm", "plantation"}
+                "lake", "reservoir", "island", "base", "camp", "checkpoint", "crossing", "farm", "plantation",
+                "county", "parish", "borough", "municipality", "township"}
+# Second-level divisions, named like towns that are often elsewhere.
+_DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
 # Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
 _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
@@ -113,7 +116,10 @@ def _localise(mentions: list[PlaceMention], dateline_end: int) -> list[PlaceMent
         local = bool(words) and (words[-1] in _LOCAL_NOUNS or (
             m.label in ("FAC", "GPE") and not _NOT_LOCAL.intersection(words)
             and not (compact.isupper() and len(compact) <= 4)))  # "B.C.", "WA": a division, not a locality
-        if m.entry is None and m.kind == "toponym" and local:
+        # "Montgomery County" located by the town Montgomery (see _resolve_head) is often wrong: the
+        # county is elsewhere; a town the story names is a better guess.
+        by_head = m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
+        if (m.entry is None or by_head) and m.kind == "toponym" and local:
             anchor = min(towns, key=lambda t: (abs(t.start - m.start) if t.start < m.start else 2 * abs(t.start - m.start)))
             m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
         out.append(m)
@@ -210,8 +216,11 @@ class PlaceResolver:
                 or self.gazetteer.resolve(name, context) or self._resolve_head(span, context) \
                 or self._resolve_tail(span, context)
             entry, confidence = resolved if resolved else (None, 0.0)
-            if label == "LOC" and entry is not None and entry.feature == "PPL" and entry.population < self.loc_min_population:
+            if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
+                    and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
+            if entry is not None and entry.feature == "PPL" and all(t.lower_ in _GENERIC or t.is_punct for t in span):
+                entry, confidence = None, 0.0  # "the Valley", "the West": a common word, not a town
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         mentions = self._by_proximity(mentions, context, fixed={s.start_char for s, _ in toponyms if s.start in containers})
