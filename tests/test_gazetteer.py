@@ -38,9 +38,13 @@ def test_resolves_romanisations(gazetteer, mention, geonameid):
 
 def test_context_disambiguates(gazetteer):
     assert gazetteer.resolve("Damascus")[0].country_code == "SY"
-    assert gazetteer.resolve("Damascus", {"US"})[0].country_code == "US"  # Damascus, Maryland
+    # a US story's "Damascus" is still Syria's (Washington condemns strikes on Damascus) ...
+    assert gazetteer.resolve("Damascus", {"US"})[0].country_code == "SY"
+    # ... a Maryland story's is Damascus, Maryland
+    assert gazetteer.resolve("Damascus", {"US", "US.MD"})[0].admin1 == "MD"
     assert gazetteer.resolve("Paris")[0].country_code == "FR"
-    assert gazetteer.resolve("Paris", {"US"})[0].country_code == "US"  # Paris, Texas (and others)
+    assert gazetteer.resolve("Paris", {"US", "US.TX"})[0].admin1 == "TX"  # Paris, Texas
+    assert gazetteer.resolve("Paris", {"US", "US.TN"})[0].admin1 == "TN"  # Paris, Tennessee
 
 
 def test_countries_continents_states_codes(gazetteer):

@@ -39,7 +39,12 @@ __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_
 
 INDEX_VERSION = 17
 _TOWN_NAMING_PROVINCE = 50_000
-_DEMOTION = 0.6  # below every town (a division's prior is ≈ 1.55, a town's ≥ 1.0)
+# Bonuses for a candidate in a country / first-level division the story names. Against the prior
+# (log10 of the population / 5) a country's bonus outweighs a namesake up to ≈ 50 times bigger, the
+# country's and the division's together one ≈ 1,500 times bigger.
+_IN_COUNTRY = 0.35
+_IN_DIVISION = 0.3
+_DEMOTION = 0.6  # below every town (a division's prior is ≈ 2.1, a town's ≥ 1.54)
 # ISO 639-1 languages written in a non-Latin script: their countries' names reach the wire romanised,
 # so only their places are met through the transliteration fold.
 _NON_LATIN = {"ar", "fa", "ps", "ur", "ku", "ckb", "he", "yi", "ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg",
@@ -71,13 +76,15 @@ class GeoEntry:
         return self.feature in ("PCLI", "CONT")
 
     def prior(self) -> float:
-        """How likely this entry is meant, before any context: countries first, then size."""
-        # A first-level division ranks with a city of ~3.5 million: "New York" and "Washington" in the news
+        """How likely this entry is meant, before any context: countries and continents first, then
+        towns by size (log10 of the population / 5: ten times bigger, +0.2)."""
+        # A first-level division ranks with a city of ~300,000: "New York" and "Washington" in the news
         # are mostly the cities; "California" and "Kentucky" the states.
         if self.feature == "ADM1":  # its population only orders divisions of the same name
-            return 1.55 + math.log10(max(self.population, 1)) / 1000.0
-        rank = 2.0 if self.feature in ("PCLI", "CONT") else 1.0
-        return rank + math.log10(max(self.population, 1)) / 10.0
+            return 2.1 + math.log10(max(self.population, 1)) / 1000.0
+        if self.feature in ("PCLI", "CONT"):
+            return 3.0 + math.log10(max(self.population, 1)) / 10.0
+        return 1.0 + math.log10(max(self.population, 1)) / 5.0
 
 
 class Gazetteer:
@@ -176,8 +183,10 @@ class Gazetteer:
 
     def resolve(self, mention: str, context: Iterable[str] = (),
                 near: Sequence[tuple[float, float]] = ()) -> tuple[GeoEntry, float] | None:
-        """Best entry for ``mention`` given the countries the story names (``context``) and the positions
-        of its other, surer places (``near``), with a confidence."""
+        """Best entry for ``mention`` given the countries and first-level divisions the story names
+        (``context``: "US", "US.MD") and the positions of its other, surer places (``near``), with a
+        confidence. A country's context alone does not outweigh a far bigger namesake (a US story's
+        "Damascus" is Syria's); the division's does (a Maryland story's is Maryland's)."""
         found, folded = self.candidates(mention)
         if folded:  # a transliteration fold only meets romanised names: "Ghouta" is not Gotha, Germany
             found = [e for e in found if e.is_area or e.country_code in self._romanised]
@@ -185,7 +194,16 @@ class Gazetteer:
             return None
         countries = set(context)
         demoted = _named_after_town(found)
-        scored = sorted(((e.prior() + (0.35 if e.country_code in countries else 0.0)
+        key = normalize_name(mention)
+
+        def in_division(e: GeoEntry) -> float:
+            """The division's bonus, for a place of that very name (not one of its alternate names:
+            "Florida" is not a Californian town once called so)."""
+            if e.admin1 is None or f"{e.country_code}.{e.admin1}" not in countries:
+                return 0.0
+            return _IN_DIVISION if e.feature == "ADM1" or normalize_name(e.name) == key else 0.0
+
+        scored = sorted(((e.prior() + (_IN_COUNTRY if e.country_code in countries else 0.0) + in_division(e)
                           - (_DEMOTION if k in demoted else 0.0) + _proximity(e, near), e)
                          for k, e in enumerate(found[:200])), key=lambda x: x[0], reverse=True)
         best_score, best = scored[0]

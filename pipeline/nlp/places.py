@@ -13,9 +13,9 @@
 5. Embedded and untagged: a country, state or big city leading an ORG/FAC/EVENT name ("U.S. Army")
    is a toponym; so is a capitalised proper noun outside any entity, after a place cue, that the
    gazetteer knows exactly as a sizeable place.
-6. Resolution in context: the countries the story names (unambiguous country mentions and
-   demonyms) and those of its dateline and provider place hints (``doc._.hints``, set by the
-   enricher) favour candidates in those countries ("Damascus" in a Maryland story). Mentions inside
+6. Resolution in context: the countries and first-level divisions the story names (unambiguous
+   country and division mentions, demonyms) and those of its dateline and provider place hints
+   (``doc._.hints``, set by the enricher) favour candidates there ("Damascus" in a Maryland story). Mentions inside
    the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
    ("Paris, Texas", "Damascus, Maryland"). A possessive is dropped ("South Korea's"); a name the
    gazetteer lacks is located by a well-known place leading it ("Manila Cathedral") or ending it
@@ -189,15 +189,17 @@ class PlaceResolver:
         toponyms += self._embedded(doc, surnames)
         toponyms += self._untagged(doc, accepted_ends, named_ends)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
-        context = {e.country_code for e in (self._first(s.text) for s, _ in toponyms)
-                   if e is not None and e.feature in ("PCLI", "ADM1")}
+        named = [e for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.feature in ("PCLI", "ADM1")]
+        context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         hints = doc._.hints or {}
         dateline_end = int(hints.get("dateline_end") or 0)
         for name in [hints.get("dateline_place"), *hints.get("place_hints", ())]:
             found = self.gazetteer.resolve(name) if name else None
-            if found and found[1] >= 0.5:
-                context.add(found[0].country_code)  # the provider's own places say where the story is
+            if found and found[1] >= 0.5:  # the provider's own places say where the story is
+                context.add(found[0].country_code)
+                if found[0].admin1:
+                    context.add(f"{found[0].country_code}.{found[0].admin1}")
         dateline_place = hints.get("dateline_place")
         if dateline_place and dateline_end:
             at = doc.text[:dateline_end].lower().find(dateline_place.lower())
