@@ -496,6 +496,20 @@ def _write_report(path: Path, report: dict) -> None:
     print(f"wrote {path}", file=sys.stderr)
 
 
+def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
+    """Gazetteer lookups per second on the toponyms the pipeline finds in ``texts``, with each story's
+    countries as context."""
+    from ._bench import time_resolution
+    from .geo import default_gazetteer
+
+    mentions = []
+    for doc in enricher.nlp.pipe(texts):
+        places = [p for p in doc._.places or () if p.kind == "toponym"]
+        context = frozenset(p.entry.country_code for p in places if p.entry is not None)
+        mentions += [(p.text, context) for p in places]
+    return time_resolution(default_gazetteer(), mentions, repeat=max(3, repeat))
+
+
 def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[str]) -> int:
     from ._bench import time_components
     from ._enrich import Enricher
@@ -503,6 +517,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
     enricher = Enricher.load(settings.model)
     times = time_components(enricher.nlp, texts, repeat=args.repeat)
     report = times.as_dict()
+    report["resolve_mentions_per_s"] = round(_resolution_speed(enricher, texts, args.repeat))
     if args.match_regions:
         from ._bench import time_matching
         from ._records import Story
@@ -519,6 +534,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
         print(f"  {name:20s} {ms:7.2f} ms/story")
     print(f"  {'total':20s} {times.total_ms:7.2f} ms/story ({1000 / times.total_ms:.1f} stories/s on one core)")
     print(f"event tagging (senter + wirewatch_events) adds {times.event_share:.1%} to the rest of the pipeline")
+    print(f"place resolution (gazetteer only): {report['resolve_mentions_per_s']:,} mentions/s")
     if args.match_regions:
         print(f"alert matching with {args.match_regions} regions: {report['match_ms_per_story']:.3f} ms/story")
     return 0
