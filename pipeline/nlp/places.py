@@ -75,6 +75,7 @@ _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lan
 # Second-level divisions, named like towns that are often elsewhere.
 _DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|outside|around|to|into|across|towards?)\s+(?:the\s+)?$", re.I)
 # Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
 _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
               "states", "commonwealth", "america", "europe", "africa", "asia", "ocean", "sea", "gulf", "peninsula",
@@ -99,11 +100,12 @@ class PlaceMention:
     role: str = "mentioned"  # mentioned | dateline (the enricher adds focus)
 
 
-def _localise(mentions: list[PlaceMention], dateline_end: int) -> list[PlaceMention]:
+def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     """A local feature the gazetteer lacks — a facility (``FAC``), a named street, building or
-    neighbourhood, or a ``GPE`` too small for cities500 — is placed at the town the story names nearest
-    to it (the dateline's town first when it is in the dateline), as ``kind="local"`` with half the
-    town's confidence. Regions and seas (``LOC`` without such a word) are left unresolved."""
+    neighbourhood, or a ``GPE`` too small for cities500 after a place preposition ("in Toomevara") — is
+    placed at the town the story names nearest to it (before it, preferably), as ``kind="local"`` with
+    half the town's confidence. Regions and seas (``LOC`` without such a word) are left unresolved, and
+    so is a ``GPE`` without a preposition (the model tags names of people and things GPE too)."""
     towns = [m for m in mentions if m.entry is not None and m.entry.feature == "PPL" and m.kind == "toponym"
              and m.confidence >= 0.5]
     towns = [m for m in towns if m.confidence >= _SURE] or towns
@@ -115,7 +117,8 @@ def _localise(mentions: list[PlaceMention], dateline_end: int) -> list[PlaceMent
         compact = m.text.replace(".", "").strip()
         local = bool(words) and (words[-1] in _LOCAL_NOUNS or (
             m.label in ("FAC", "GPE") and not _NOT_LOCAL.intersection(words)
-            and not (compact.isupper() and len(compact) <= 4)))  # "B.C.", "WA": a division, not a locality
+            and not compact.isupper()  # "B.C.", "WA": a division; "MURALS": a headline word
+            and (m.label == "FAC" or _PLACE_PREPOSITION.search(text, max(0, m.start - 16), m.start) is not None)))
         # "Montgomery County" located by the town Montgomery (see _resolve_head) is often wrong: the
         # county is elsewhere; a town the story names is a better guess.
         by_head = m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
@@ -226,7 +229,7 @@ class PlaceResolver:
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         mentions = self._by_proximity(mentions, context, fixed={s.start_char for s, _ in toponyms if s.start in containers})
-        mentions = _localise(mentions, dateline_end)
+        mentions = _localise(mentions, doc.text)
         for span, entry in demonym_entries:
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
