@@ -708,7 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE",
-                   help="write every error as JSON lines (geo: misses and >161 km; events: wrong labels/places)")
+                   help="write every error as JSON lines (geo: misses, >161 km and wrong GeoNames ids; events: wrong labels/places)")
     _add_common(p)
 
     p = sub.add_parser("bench", help="measure speed: bare spaCy vs the pipeline through the broker (1 and 2 workers), "

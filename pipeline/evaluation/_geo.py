@@ -159,9 +159,9 @@ def evaluate_geo(
                     b.exact.append(exact)
                 if gold_cc:
                     b.country.append(match.country_code == gold_cc)
-            if err > 161:
+            if err > 161 or exact is False:  # far off, or near but another GeoNames entry
                 dump.append({"article": article.id, "gold": g.text, "type": g.type, "gold_id": g.geonameid,
                              "span": match.text, "predicted": match.name, "predicted_id": match.geonameid,
-                             "error_km": round(err)})
+                             "kind": match.kind, "error_km": round(err)})
     return GeoReport(overall=overall.summary(), by_type={k: v.summary() for k, v in sorted(by_type.items())},
                      predicted=predicted, predicted_correct=predicted_correct, errors=dump)

@@ -72,6 +72,8 @@ _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lan
                 "neighbourhood", "neighborhood", "estate", "township", "harbour", "harbor", "pier", "beach",
                 "lake", "reservoir", "island", "base", "camp", "checkpoint", "crossing", "farm", "plantation",
                 "county", "parish", "borough", "municipality", "township"}
+# Streets and squares are named after places elsewhere: their leading place does not locate them.
+_STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "square", "plaza"}
 # Second-level divisions, named like towns that are often elsewhere.
 _DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
@@ -268,6 +270,8 @@ class PlaceResolver:
     def _resolve_head(self, span: Span, context: set[str]) -> tuple[GeoEntry, float] | None:
         """A name the gazetteer lacks that starts with one it knows well: "Manila Cathedral", "Mississippi
         State", "Birmingham City" are located by their leading place, with less confidence."""
+        if span[-1].lower_.strip(".") in _STREET_NOUNS:
+            return None  # "Hampton Avenue", "Atlantic Avenue" are named after places elsewhere (see _localise)
         for n in range(len(span) - 1, 0, -1):
             head = span[:n]
             if head[-1].is_punct or not self._known(head, 100_000):
