@@ -149,7 +149,7 @@ def _event_place(ref, places: list[Place], areas: list[Area], focus: Focus) -> E
                           name=None, country_code=area.country_codes[0] if len(area.country_codes) == 1 else None,
                           lat=lat, lon=lon)
     p = places[ref.index]
-    return EventPlace(text=p.text, start=p.start, end=p.end, how=ref.how, kind="toponym", geonameid=p.geonameid,
+    return EventPlace(text=p.text, start=p.start, end=p.end, how=ref.how, kind=p.kind, geonameid=p.geonameid,
                       name=p.name, country_code=p.country_code, lat=p.lat, lon=p.lon)
 
 

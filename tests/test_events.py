@@ -139,6 +139,29 @@ def test_event_location_floor(shared_data, enricher):
     assert report.accuracy >= 0.54, report.as_dict()
 
 
+def test_event_location_spans_with_token_offsets_are_repaired(tmp_path):
+    """Some records of the event-location data hold token indices in a span's start/end; its text and
+    tokens say where it really is."""
+    import json
+
+    from pipeline.evaluation import load_event_locations
+
+    text = "Rockets hit a base near Irbil on Monday."
+    words = text[:-1].split() + ["."]
+    tokens, at = [], 0
+    for k, w in enumerate(words):
+        at = text.index(w, at)
+        tokens.append({"text": w, "start": at, "end": at + len(w), "id": k})
+        at += len(w)
+    record = {"text": text, "tokens": tokens, "spans": [
+        {"start": 8, "end": 11, "token_start": 1, "token_end": 1, "label": "VERB"},
+        {"start": 5, "end": 5, "token_start": 5, "token_end": 5, "label": "LOCATION", "text": "Irbil"}]}
+    path = tmp_path / "dev.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    [item] = load_event_locations(path)
+    assert [text[a:b] for a, b in item.locations] == ["Irbil"] and text[slice(*item.verb)] == "hit"
+
+
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _WORDS = st.sampled_from(["killed", "killing", "left", "leaving", "dead", "two", "12", "twenty-one", "no", "casualties",

@@ -103,15 +103,35 @@ class LocationItem:
     locations: tuple[tuple[int, int], ...]
 
 
+def _offsets(record: dict, span: dict) -> tuple[int, int]:
+    """A span's character offsets. In some records (≈ 920 LOCATION spans of the development file) the
+    ``start``/``end`` fields hold token indices — ``{"start": 15, "end": 15, "text": "Algiers"}`` — so
+    when the span's own ``text`` is not at those offsets, its tokens' offsets are used, or else the
+    occurrence of that text nearest to them."""
+    start, end, text = span["start"], span["end"], span.get("text")
+    body = record["text"]
+    if not text or body[start:end] == text:
+        return start, end
+    tokens = record.get("tokens") or []
+    first, last = span.get("token_start", -1), span.get("token_end", -1)
+    if 0 <= first <= last < len(tokens) and body[tokens[first]["start"]:tokens[last]["end"]] == text:
+        return tokens[first]["start"], tokens[last]["end"]
+    hits = [i for i in range(len(body)) if body.startswith(text, i)]
+    if hits:
+        at = min(hits, key=lambda i: abs(i - start))
+        return at, at + len(text)
+    return start, end
+
+
 def load_event_locations(path: str | Path, limit: int | None = None) -> list[LocationItem]:
     items = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
-            verbs = [(s["start"], s["end"]) for s in record["spans"] if s["label"] == "VERB"]
+            verbs = [_offsets(record, s) for s in record["spans"] if s["label"] == "VERB"]
             if len(verbs) != 1:
                 continue
-            locations = tuple((s["start"], s["end"]) for s in record["spans"] if s["label"] == "LOCATION")
+            locations = tuple(_offsets(record, s) for s in record["spans"] if s["label"] == "LOCATION")
             items.append(LocationItem(record["text"], verbs[0], locations))
             if limit and len(items) >= limit:
                 break

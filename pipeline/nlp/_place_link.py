@@ -40,12 +40,13 @@ def place_spans(doc: Doc, sent: Span) -> list[tuple]:
     out = []
     for kind, items in (("area", doc._.areas or []), ("toponym", doc._.places or [])):
         for i, p in enumerate(items):
-            if kind == "toponym" and p.kind != "toponym":
-                continue
+            if kind == "toponym" and p.kind not in ("toponym", "local"):
+                continue  # demonyms are signals, not where something happened
             if sent.start_char <= p.start and p.end <= sent.end_char:
                 span = doc.char_span(p.start, p.end, alignment_mode="expand")
                 if span is not None:
-                    resolved = kind == "area" or p.entry is not None
+                    # a local feature is where it is, but known only by the town it is placed at
+                    resolved = kind == "area" or (p.entry is not None and p.kind != "local")
                     out.append((span.start, span.end, kind, i, p.text, p.start, p.end, _specificity(kind, p),
                                 resolved))
     return out
