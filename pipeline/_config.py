@@ -75,7 +75,7 @@ class Settings:
     #: a few more idle fetches per second on Kafka.
     fetch_max_wait_ms: int = 100
     batch_size: int = 32
-    batch_within: float = 0.2
+    batch_within: float = 0.05
     max_message_bytes: int = 1_048_576
     #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
     #: a wrong end offset when a record batch holds several records, which breaks table recovery and
