@@ -123,7 +123,7 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
             and (m.label == "FAC" or _PLACE_PREPOSITION.search(text, max(0, m.start - 16), m.start) is not None)))
         # "Montgomery County" located by the town Montgomery (see _resolve_head) is often wrong: the
         # county is elsewhere; a town the story names is a better guess.
-        by_head = m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
+        by_head = bool(words) and m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
         if (m.entry is None or by_head) and m.kind == "toponym" and local:
             anchor = min(towns, key=lambda t: (abs(t.start - m.start) if t.start < m.start else 2 * abs(t.start - m.start)))
             m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
