@@ -105,7 +105,8 @@ class PlaceMention:
 def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     """A local feature the gazetteer lacks — a facility (``FAC``), a named street, building or
     neighbourhood, or a ``GPE`` too small for cities500 after a place preposition ("in Toomevara") — is
-    placed at the town the story names nearest to it (before it, preferably), as ``kind="local"`` with
+    placed at the town the story names nearest to it (before it, preferably; in the country the story
+    names most, if it names a town there), as ``kind="local"`` with
     half the town's confidence. Regions and seas (``LOC`` without such a word) are left unresolved, and
     so is a ``GPE`` without a preposition (the model tags names of people and things GPE too)."""
     towns = [m for m in mentions if m.entry is not None and m.entry.feature == "PPL" and m.kind == "toponym"
@@ -113,6 +114,10 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     towns = [m for m in towns if m.confidence >= _SURE] or towns
     if not towns:
         return mentions
+    # the story's own country (most named) first: a local feature is seldom beside a town abroad
+    counts = Counter(m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym")
+    home = counts.most_common(1)[0][0]
+    towns = [m for m in towns if m.entry.country_code == home] or towns
     out = []
     for m in mentions:
         words = [w.strip(".,'’").lower() for w in _POSSESSIVE.sub("", m.text).split()]
