@@ -136,7 +136,7 @@ def test_event_location_floor(shared_data, enricher):
 
     items = load_event_locations(shared_data / "events/event-location/dev.jsonl", limit=600)
     report = evaluate_locations(items, place_linker(enricher.nlp))
-    assert report.accuracy >= 0.54, report.as_dict()
+    assert report.accuracy >= 0.66, report.as_dict()  # 0.71 on these 600 (in-sample) in session 6
 
 
 def test_event_location_spans_with_token_offsets_are_repaired(tmp_path):
