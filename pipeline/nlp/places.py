@@ -136,6 +136,11 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     return out
 
 
+def _all_generic(span: Span) -> bool:
+    """Only compass and generic words ("North West", "the Valley", "north west" before "London")."""
+    return all(t.lower_ in _GENERIC or t.is_punct for t in span)
+
+
 def _singular(word: str) -> str:
     """"towns" → "town", "localities" → "locality" (the model's lemmatizer is not in the pipeline)."""
     if word.endswith("ies"):
@@ -231,7 +236,7 @@ class PlaceResolver:
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
                     and entry.population < self.loc_min_population:
                 entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
-            if entry is not None and entry.feature == "PPL" and all(t.lower_ in _GENERIC or t.is_punct for t in span):
+            if entry is not None and entry.feature == "PPL" and _all_generic(span):
                 entry, confidence = None, 0.0  # "the Valley", "the West": a common word, not a town
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
@@ -296,7 +301,7 @@ class PlaceResolver:
             if tail[0].is_punct or not self._known(tail, 100_000):
                 continue
             found = self.gazetteer.resolve(tail.text, context)
-            directional = all(t.lower_ in _GENERIC or t.is_punct for t in prefix)
+            directional = _all_generic(prefix)
             # Only a country or division, or a town after compass words: "Nile Delta" is not Delta, B.C.
             if found and (directional or found[0].feature in ("PCLI", "ADM1", "CONT")
                           or found[0].population >= 1_000_000):  # "British Embassy Tokyo"
@@ -305,7 +310,7 @@ class PlaceResolver:
 
     def _known(self, span: Span, min_population: int) -> bool:
         """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
-        if all(t.lower_ in _GENERIC or t.is_punct for t in span):
+        if _all_generic(span):
             return False
         found, _ = self.gazetteer.candidates(span.text, fold=False)
         return bool(found) and (found[0].feature != "PPL" or found[0].population >= min_population)
