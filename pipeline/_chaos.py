@@ -165,6 +165,46 @@ class ChaosRun:
                 return
             await asyncio.sleep(2.0)
 
+    async def diagnose(self, missing: list[str]) -> str:
+        """Where the ``missing`` stories stopped: per partition of the raw and stories topics, the end
+        offset, the consumer group's committed offset and the offsets of the missing stories (for a
+        failing test's message: a stalled partition shows as committed < end with the missing above it)."""
+        from aiokafka import AIOKafkaConsumer, TopicPartition
+
+        s, t = self.settings, self.settings.topics
+        wanted = set(missing)
+        group = AIOKafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=s.app_id)
+        await group.start()  # never subscribes: it only asks the group's committed offsets
+        consumer = AIOKafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=None)
+        await consumer.start()
+        lines = []
+        try:
+            await consumer.topics()  # refreshes cluster metadata (before assign(), which narrows it)
+            tps = [TopicPartition(topic, p) for topic in (t.raw, t.stories)
+                   for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            ends = await consumer.end_offsets(tps)
+            for tp in tps:
+                done = await group.committed(tp)
+                offsets: list[int] = []
+                stuck = ""
+                consumer.assign([tp])
+                await consumer.seek_to_beginning(tp)
+                while await consumer.position(tp) < ends[tp]:
+                    batch = await consumer.getmany(tp, timeout_ms=2000)
+                    if not batch:
+                        stuck = f", nothing returned from {await consumer.position(tp)}"
+                        break
+                    for record in batch.get(tp, ()):
+                        if record.key and record.key.decode(errors="replace") in wanted:
+                            offsets.append(record.offset)
+                shown = ", ".join(map(str, offsets[:3])) + (f" … {offsets[-1]}" if len(offsets) > 3 else "")
+                lines.append(f"{tp.topic}[{tp.partition}]: end {ends[tp]}, committed {'-' if done is None else done}, "
+                             f"missing {len(offsets)} at [{shown}]{stuck}")
+        finally:
+            await consumer.stop()
+            await group.stop()
+        return "; ".join(lines)
+
     async def reconcile(self) -> Reconciliation:
         t = self.settings.topics
         rec = Reconciliation(sent_stories=len(self.sent), sent_duplicates=self.duplicates,

@@ -41,7 +41,15 @@ def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, rest
         if restart:
             await run.start_worker(workers - 1)
         await run.drained(timeout=150)
-        return seen, await run.reconcile()
+        rec = await run.reconcile()
+        if not rec.ok:  # say where the flow stopped, for a failure seen only in CI
+            print("where:", await run.diagnose(rec.missing))
+            for log in sorted(run.settings.data_dir.glob("worker-*.log")):
+                lines = [ln for ln in log.read_text(errors="replace").splitlines()
+                         if any(w in ln for w in ("WARNING", "ERROR", "Revoking", "assigned", "Seek", "ready"))
+                         and "dead letter from" not in ln]
+                print(f"--- {log.name} ({len(lines)} lines of note, the last 60):", *lines[-60:], sep="\n")
+        return seen, rec
 
     try:
         seen, rec = asyncio.run(go())
