@@ -76,6 +76,9 @@ class Settings:
     fetch_max_wait_ms: int = 100
     batch_size: int = 32
     batch_within: float = 0.05
+    #: Seconds between checks for a stream partition that stopped with records waiting (see
+    #: pipeline/_faust_stall.py); one stalled for 3 checks is sought back to its committed offset. 0: off.
+    stall_check: float = 5.0
     max_message_bytes: int = 1_048_576
     #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
     #: a wrong end offset when a record batch holds several records, which breaks table recovery and
@@ -151,6 +154,8 @@ class Settings:
             raise ConfigError("replication (WIREWATCH_REPLICATION) must be at least 1")
         if not (0 < self.web_port < 65536):
             raise ConfigError(f"web_port must be a TCP port number, got {self.web_port}")
+        if self.stall_check < 0:
+            raise ConfigError("stall_check (WIREWATCH_STALL_CHECK) must be 0 (off) or a positive number of seconds")
         if self.batch_size < 1 or self.batch_within <= 0:
             raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
         if self.producer_batch_bytes < 1:

@@ -37,6 +37,7 @@ from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
 from ._faust_recovery import SafeTableManager
+from ._faust_stall import watch_stalls
 from ._metrics import render as render_metrics
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
@@ -325,6 +326,10 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     _add_ingest(app, settings, raw)
     if services.catalog is not None:
         add_catalog_views(app, settings, services, catalog_topics, _refused)
+
+    if settings.stall_check > 0:  # a partition left stopped by a rebalance is read again
+        watch_stalls(app, {names.raw, names.stories, names.enriched, names.alerts, names.candidates},
+                     interval=settings.stall_check)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:
