@@ -37,7 +37,7 @@ from ._deadletter import dead_letter
 from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
 from ._faust_recovery import SafeTableManager
-from ._faust_stall import watch_stalls
+from ._faust_stall import guard_offsets, watch_stalls
 from ._metrics import render as render_metrics
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
@@ -108,6 +108,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     )
     use_fetch_max_wait(app, settings.fetch_max_wait_ms)
     names = settings.topics
+    # the topics the agents consume: not compacted, no transactions — an offset is never missing from them
+    streamed = {names.raw, names.stories, names.enriched, names.alerts, names.candidates}
+    guard_offsets(app, streamed)  # a jump in delivered offsets stops the partition instead of being committed past
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
@@ -328,8 +331,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         add_catalog_views(app, settings, services, catalog_topics, _refused)
 
     if settings.stall_check > 0:  # a partition left stopped by a rebalance is read again
-        watch_stalls(app, {names.raw, names.stories, names.enriched, names.alerts, names.candidates},
-                     interval=settings.stall_check)
+        watch_stalls(app, streamed, interval=settings.stall_check)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:
