@@ -139,6 +139,16 @@ def test_x_comma_y_resolves_inside_y(enricher):
     assert got[-1][:2] == ("Paris", "US")  # the story's context (US) now favours the US Paris too
 
 
+def test_a_division_named_like_a_place_elsewhere_follows_the_storys_towns(enricher):
+    seattle = "Fans in Seattle and Tacoma cheered as Washington celebrated its first title in decades."
+    capital = "Lawmakers in Washington and officials in Baghdad discussed the withdrawal on Monday."
+    r1, r2 = enricher.enrich([story(body=seattle, uri="urn:test:div1"), story(body=capital, uri="urn:test:div2")])
+    state = next(p for p in r1.places if p.text == "Washington")
+    assert (state.country_code, state.admin1, state.feature) == ("US", "WA", "ADM1")
+    city = next(p for p in r2.places if p.text == "Washington")
+    assert (city.country_code, city.admin1) == ("US", "DC")  # no town of the state named: the capital
+
+
 def test_possessives_abbreviations_and_leading_places(enricher):
     body = "South Korea's envoy flew to Santa Fe, N.M., on Friday."
     other = "A memorial service for the ferry victims was held at the Manila Cathedral on Sunday."

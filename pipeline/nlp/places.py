@@ -240,7 +240,9 @@ class PlaceResolver:
                 entry, confidence = None, 0.0  # "the Valley", "the West": a common word, not a town
             role = "dateline" if in_dateline else "mentioned"
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
-        mentions = self._by_proximity(mentions, context, fixed={s.start_char for s, _ in toponyms if s.start in containers})
+        fixed = {s.start_char for s, _ in toponyms if s.start in containers}
+        mentions = self._by_proximity(mentions, context, fixed=fixed)
+        mentions = self._by_division(mentions, fixed=fixed)
         mentions = _localise(mentions, doc.text)
         for span, entry in demonym_entries:
             if entry is not None:
@@ -274,6 +276,29 @@ class PlaceResolver:
                 again = self.gazetteer.resolve(_POSSESSIVE.sub("", m.text), context, near) if near else None
                 if again is not None and again[0].geonameid != m.entry.geonameid:
                     m = replace(m, entry=again[0], confidence=again[1])
+            out.append(m)
+        return out
+
+    def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
+        """A name shared by a first-level division and a place elsewhere means the division when the
+        story's other sure towns lie in it and none around the place: "Washington" beside Seattle and
+        Tacoma is the state, not the capital; "Georgia" beside Atlanta the state, not the country."""
+        sure = [(normalize_name(m.text), f"{m.entry.country_code}.{m.entry.admin1}") for m in mentions
+                if m.entry is not None and m.entry.feature == "PPL" and m.confidence >= _SURE and m.entry.admin1]
+        if not sure:
+            return mentions
+        out = []
+        for m in mentions:
+            if m.entry is not None and m.entry.feature in ("PPL", "PCLI") and m.start not in fixed:
+                name = _POSSESSIVE.sub("", m.text)
+                named = normalize_name(name)
+                divisions = {d for text, d in sure if text != named}
+                if f"{m.entry.country_code}.{m.entry.admin1}" not in divisions:
+                    found, folded = self.gazetteer.candidates(name, fold=False)
+                    division = next((e for e in found if e.feature == "ADM1" and normalize_name(e.name) == named
+                                     and f"{e.country_code}.{e.admin1}" in divisions), None)
+                    if division is not None:
+                        m = replace(m, entry=division, confidence=max(m.confidence, _SURE))
             out.append(m)
         return out
 
