@@ -149,6 +149,14 @@ def test_a_division_named_like_a_place_elsewhere_follows_the_storys_towns(enrich
     assert (city.country_code, city.admin1) == ("US", "DC")  # no town of the state named: the capital
 
 
+def test_a_country_named_x_and_y_is_one_place(enricher):
+    body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
+    [r] = enricher.enrich([story(body=body, uri="urn:test:and")])
+    got = {p.text: p.country_code for p in r.places if p.kind == "toponym"}
+    assert got["Trinidad and Tobago"] == "TT" and "Trinidad" not in got
+    assert got["Guyana"] == "GY" and got["Barbados"] == "BB"  # two countries stay two
+
+
 def test_possessives_abbreviations_and_leading_places(enricher):
     body = "South Korea's envoy flew to Santa Fe, N.M., on Friday."
     other = "A memorial service for the ferry victims was held at the Manila Cathedral on Sunday."

@@ -203,6 +203,7 @@ class PlaceResolver:
                 named_ends.add(span.end)
         toponyms += self._embedded(doc, surnames)
         toponyms += self._untagged(doc, accepted_ends, named_ends)
+        toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         named = [e for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.feature in ("PCLI", "ADM1")]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
@@ -249,6 +250,24 @@ class PlaceResolver:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _conjoined(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """A country named "X and Y" that the model cut after X ("Trinidad and Tobago", "Bosnia and
+        Herzegovina", "Antigua and Barbuda"): the span grows to the whole name, and a separate span for Y
+        (if the model tagged one) goes."""
+        out: list[tuple[Span, str]] = []
+        drop: set[int] = set()
+        for span, label in toponyms:
+            if span.end < len(doc) and doc[span.end].lower_ == "and":
+                for end in range(min(len(doc), span.end + 5), span.end + 1, -1):
+                    whole = doc[span.start:end]
+                    found, _ = self.gazetteer.candidates(whole.text, fold=False)
+                    if found and found[0].feature == "PCLI" and normalize_name(found[0].name) == normalize_name(whole.text):
+                        drop |= {s.start for s, _ in toponyms if span.end < s.start < end}
+                        span = whole
+                        break
+            out.append((span, label))
+        return [(s, label) for s, label in out if s.start not in drop]
 
     def _containers(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> dict[int, GeoEntry]:
         """"X, Y" where Y is a country or first-level division: X's start token → Y's entry."""
