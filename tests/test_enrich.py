@@ -149,6 +149,17 @@ def test_a_division_named_like_a_place_elsewhere_follows_the_storys_towns(enrich
     assert (city.country_code, city.admin1) == ("US", "DC")  # no town of the state named: the capital
 
 
+def test_a_dateline_the_model_cuts_is_one_place(enricher):
+    from pipeline.parsing._common import parse_dateline
+
+    body = "ST. LOUIS – Police arrested two people suspected of stealing meat from a warehouse."
+    s = story(body=body, uri="urn:test:cut")
+    s.dateline = parse_dateline(body)
+    [r] = enricher.enrich([s])
+    first = r.places[0]
+    assert (first.text, first.name, first.admin1, first.role) == ("ST. LOUIS", "St. Louis", "MO", "dateline")
+
+
 def test_a_country_named_x_and_y_is_one_place(enricher):
     body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
     [r] = enricher.enrich([story(body=body, uri="urn:test:and")])

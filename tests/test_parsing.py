@@ -116,3 +116,21 @@ def test_ninjs_samples_from_shared_data_parse_or_fail_with_a_reason(shared_data)
             parsed += 1
             assert all(s.uri and (s.body.strip() or s.pubstatus != "usable") for s in stories)
     assert parsed >= 5
+
+
+def test_datelines_in_the_body_with_a_byline_on_the_same_line():
+    from pipeline.parsing._common import parse_dateline
+
+    cases = {
+        "BAGHDAD (AP) — A drone struck": ("BAGHDAD (AP)", "Baghdad"),
+        "By Nate Raymond. BOSTON (Reuters) - A judge said": ("BOSTON (Reuters)", "Boston"),
+        "By JANE DOE and JOHN ROE, Associated Press WASHINGTON (AP) — The": ("WASHINGTON (AP)", "Washington"),
+        "By Jane Doe\nMOSUL, Iraq (AP) — Fighting": ("MOSUL, Iraq (AP)", "Mosul"),
+        "ST. LOUIS – Police said": ("ST. LOUIS", "St. Louis"),
+        "Waghäusel (dpa) - Ein Unfall": ("Waghäusel (dpa)", "Waghäusel"),
+    }
+    for body, (text, place) in cases.items():
+        got = parse_dateline(body)
+        assert got is not None and (got.text, got.place) == (text, place), body
+    assert parse_dateline("By Staff - a note") is None
+    assert parse_dateline("Officials said - nothing") is None

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Sequence
 
 from .._records import EnrichedStory, Place, Story
 from ..geo import haversine_km
+from ..parsing._common import parse_dateline
 
 __all__ = ["GoldToponym", "Article", "load_gwn", "evaluate_geo", "GeoReport", "haversine_km"]
 
@@ -129,8 +130,9 @@ def evaluate_geo(
     enrich: Callable[[list[Story]], Iterable[EnrichedStory]],
     country_of: Callable[[int], str | None] = lambda gid: None,
 ) -> GeoReport:
+    # as parse_raw would give them: a body starting "ST. LOUIS –" carries that dateline
     stories = [Story(uri=f"gwn:{a.id}", version=1, headline="", body=a.text, source_format="text",
-                     received_at="", language="en") for a in articles]
+                     received_at="", language="en", dateline=parse_dateline(a.text)) for a in articles]
     results = list(enrich(stories))
     overall, by_type = _Bucket(), defaultdict(_Bucket)
     predicted = predicted_correct = 0

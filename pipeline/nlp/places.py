@@ -220,8 +220,12 @@ class PlaceResolver:
         if dateline_place and dateline_end:
             at = doc.text[:dateline_end].lower().find(dateline_place.lower())
             span = doc.char_span(at, at + len(dateline_place), alignment_mode="expand") if at >= 0 else None
-            if span is not None and not any(s.start < span.end and span.start < s.end for s, _ in toponyms):
-                toponyms.append((span, "GPE"))  # "BAGHDAD (AP) —": capitals the model does not tag
+            if span is not None and not any(s.start < span.end and span.start < s.end and not
+                                            (span.start <= s.start and s.end <= span.end and s != span)
+                                            for s, _ in toponyms):
+                # "BAGHDAD (AP) —": capitals the model does not tag, or cuts ("ST" + "LOUIS")
+                toponyms = [(s, label) for s, label in toponyms if not (span.start <= s.start and s.end <= span.end)]
+                toponyms.append((span, "GPE"))
         containers = self._containers(doc, toponyms)
         mentions = []
         for span, label in sorted(toponyms, key=lambda x: x[0].start_char):
