@@ -58,6 +58,7 @@ class Enricher:
         dateline = story.dateline
         at = story.body.find(dateline.text, 0, 300) if dateline else -1
         doc._.hints = {"dateline_place": dateline.place if dateline else None,
+                       "dateline_text": dateline.text if dateline else None,
                        "dateline_end": at + len(dateline.text) if at >= 0 else 0,
                        "place_hints": list(story.place_hints),
                        "story_date": story.version_created or story.received_at}

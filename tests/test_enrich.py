@@ -160,6 +160,20 @@ def test_a_dateline_the_model_cuts_is_one_place(enricher):
     assert (first.text, first.name, first.admin1, first.role) == ("ST. LOUIS", "St. Louis", "MO", "dateline")
 
 
+def test_a_us_dateline_state_code_and_a_street_in_a_named_town(enricher):
+    from pipeline.parsing._common import parse_dateline
+
+    body = ("MYRTLE BEACH, SC (WXYZ) - A man slept on a bench on Atlantic Avenue in Garden City for a month. "
+            "He once lived in Charlotte.")
+    s = story(body=body, uri="urn:test:sc")
+    s.dateline = parse_dateline(body)
+    [r] = enricher.enrich([s])
+    got = {p.text: p for p in r.places}
+    assert (got["Garden City"].country_code, got["Garden City"].admin1) == ("US", "SC")  # not Singapore's nickname
+    avenue = got["Atlantic Avenue"]
+    assert (avenue.kind, avenue.name, avenue.admin1) == ("local", "Garden City", "SC")  # "in Garden City", not Charlotte
+
+
 def test_a_country_named_x_and_y_is_one_place(enricher):
     body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
     [r] = enricher.enrich([story(body=body, uri="urn:test:and")])

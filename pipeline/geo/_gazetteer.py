@@ -150,6 +150,17 @@ class Gazetteer:
         idx = self._by_code.get(code.upper())
         return self._entries[idx] if idx is not None else None
 
+    def division(self, country: str, admin1: str) -> GeoEntry | None:
+        """The first-level division ``admin1`` (GeoNames' code: the postal code for US states) of
+        ``country``, or ``None``."""
+        table: dict[tuple[str, str | None], int] | None = getattr(self, "_divisions", None)
+        if table is None:  # built on first use (a loaded index has no __init__): one pass over the entries
+            e = self._entries
+            table = {(e.countries[i], e.admin1[i]): i for i in range(len(e)) if e.features[i] == "ADM1"}
+            self._divisions = table
+        idx = table.get((country.upper(), admin1.upper()))
+        return self._entries[idx] if idx is not None else None
+
     def demonym(self, word: str) -> GeoEntry | None:
         """The country a demonym or adjective names: "Iraqi", "Iraqis" → Iraq."""
         key = normalize_name(word)

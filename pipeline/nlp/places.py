@@ -61,6 +61,7 @@ _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "universit
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
                      "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
+_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b(?!\.)")  # "HORRY COUNTY, SC (WMBF)" in a dateline's text
 # The last word of a local feature's name ("Royal Street", "City Hall", "Alder Hey Children's Hospital"):
 # one the gazetteer lacks is placed at the town the story names nearest to it.
 _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lane", "drive", "square", "plaza",
@@ -105,13 +106,14 @@ class PlaceMention:
 def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     """A local feature the gazetteer lacks — a facility (``FAC``), a named street, building or
     neighbourhood, or a ``GPE`` too small for cities500 after a place preposition ("in Toomevara") — is
-    placed at the town the story names nearest to it (before it, preferably; in the country the story
+    placed at the town the text puts it in ("… Avenue in Garden City", "… Street, Springfield"), else at
+    the town the story names nearest to it (before it, preferably; in the country the story
     names most, if it names a town there), as ``kind="local"`` with
     half the town's confidence. Regions and seas (``LOC`` without such a word) are left unresolved, and
     so is a ``GPE`` without a preposition (the model tags names of people and things GPE too)."""
-    towns = [m for m in mentions if m.entry is not None and m.entry.feature == "PPL" and m.kind == "toponym"
+    named = [m for m in mentions if m.entry is not None and m.entry.feature == "PPL" and m.kind == "toponym"
              and m.confidence >= 0.5]
-    towns = [m for m in towns if m.confidence >= _SURE] or towns
+    towns = [m for m in named if m.confidence >= _SURE] or named
     if not towns:
         return mentions
     # the story's own country (most named) first: a local feature is seldom beside a town abroad
@@ -130,7 +132,10 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
         # county is elsewhere; a town the story names is a better guess.
         by_head = bool(words) and m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
         if (m.entry is None or by_head) and m.kind == "toponym" and local:
-            anchor = min(towns, key=lambda t: (abs(t.start - m.start) if t.start < m.start else 2 * abs(t.start - m.start)))
+            # "Atlantic Avenue in Garden City", "Main Street, Springfield": the text says which town
+            said = next((t for t in named if 0 < t.start - m.end <= 4 and text[m.end:t.start].strip() in ("in", ",")), None)
+            anchor = said or min(towns, key=lambda t: (abs(t.start - m.start) if t.start < m.start
+                                                       else 2 * abs(t.start - m.start)))
             m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
         out.append(m)
     return out
@@ -216,6 +221,10 @@ class PlaceResolver:
                 context.add(found[0].country_code)
                 if found[0].admin1:
                     context.add(f"{found[0].country_code}.{found[0].admin1}")
+        state = _STATE_CODE.search(hints.get("dateline_text") or "")
+        division = self.gazetteer.division("US", state.group(1)) if state else None
+        if division is not None:  # "HORRY COUNTY, SC (WMBF) -": US local stations write the postal code
+            context |= {"US", f"US.{division.admin1}"}
         dateline_place = hints.get("dateline_place")
         if dateline_place and dateline_end:
             at = doc.text[:dateline_end].lower().find(dateline_place.lower())
@@ -450,6 +459,6 @@ def make_place_resolver(nlp: Language, name: str, labels: list[str], rescue_labe
     if not Doc.has_extension("places"):
         Doc.set_extension("places", default=None)
     if not Doc.has_extension("hints"):
-        Doc.set_extension("hints", default=None)  # {"dateline_place", "dateline_end", "place_hints"}
+        Doc.set_extension("hints", default=None)  # {"dateline_place", "dateline_text", "dateline_end", "place_hints"}
     return PlaceResolver(name, default_gazetteer(gazetteer_min_population), labels, rescue_labels,
                          rescue_min_population, loc_min_population)
