@@ -313,7 +313,7 @@ class PlaceResolver:
 
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
-        story's other sure towns lie in it and none around the place: "Washington" beside Seattle and
+        story's other sure towns lie in it and none in the place's own division: "Washington" beside Seattle and
         Tacoma is the state, not the capital; "Georgia" beside Atlanta the state, not the country."""
         sure = [(normalize_name(m.text), f"{m.entry.country_code}.{m.entry.admin1}") for m in mentions
                 if m.entry is not None and m.entry.feature == "PPL" and m.confidence >= _SURE and m.entry.admin1]
@@ -326,7 +326,7 @@ class PlaceResolver:
                 named = normalize_name(name)
                 divisions = {d for text, d in sure if text != named}
                 if f"{m.entry.country_code}.{m.entry.admin1}" not in divisions:
-                    found, folded = self.gazetteer.candidates(name, fold=False)
+                    found, _ = self.gazetteer.candidates(name, fold=False)
                     division = next((e for e in found if e.feature == "ADM1" and normalize_name(e.name) == named
                                      and f"{e.country_code}.{e.admin1}" in divisions), None)
                     if division is not None:
