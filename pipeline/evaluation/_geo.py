@@ -85,16 +85,18 @@ class _Bucket:
         errs = self.errors
         out = {"gold": self.gold, "found": self.found, "recall": _ratio(self.found, self.gold)}
         if errs:
+            near = sum(e <= 161 for e in errs)
             out.update({
-                "acc_at_161": _ratio(sum(e <= 161 for e in errs), len(errs)),
-                "acc_at_161_of": [sum(e <= 161 for e in errs), len(errs)],  # the counts behind the rounded ratio
+                "acc_at_161": _ratio(near, len(errs)),
+                "acc_at_161_of": [near, len(errs)],  # the counts behind the rounded ratio
                 "mean_error_km": round(statistics.fmean(errs), 1),
                 "median_error_km": round(statistics.median(errs), 1),
                 "auc": round(statistics.fmean(math.log(1 + e) / math.log(1 + MAX_ERROR_KM) for e in errs), 3),
             })
         if self.exact:
-            out["exact_id"] = _ratio(sum(self.exact), len(self.exact))
-            out["exact_id_of"] = [sum(self.exact), len(self.exact)]
+            hits = sum(self.exact)
+            out["exact_id"] = _ratio(hits, len(self.exact))
+            out["exact_id_of"] = [hits, len(self.exact)]
         if self.country:
             out["country_accuracy"] = _ratio(sum(self.country), len(self.country))
         return out

