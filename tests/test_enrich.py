@@ -152,7 +152,7 @@ def test_a_division_named_like_a_place_elsewhere_follows_the_storys_towns(enrich
 def test_a_dateline_the_model_cuts_is_one_place(enricher):
     from pipeline.parsing._common import parse_dateline
 
-    body = "ST. LOUIS – Police arrested two people suspected of stealing meat from a warehouse."
+    body = "ST. LOUIS – A river barge broke loose overnight and drifted under two bridges before dawn."
     s = story(body=body, uri="urn:test:cut")
     s.dateline = parse_dateline(body)
     [r] = enricher.enrich([s])

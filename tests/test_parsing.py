@@ -123,7 +123,7 @@ def test_datelines_in_the_body_with_a_byline_on_the_same_line():
 
     cases = {
         "BAGHDAD (AP) — A drone struck": ("BAGHDAD (AP)", "Baghdad"),
-        "By Nate Raymond. BOSTON (Reuters) - A judge said": ("BOSTON (Reuters)", "Boston"),
+        "By Jane Roe. BOSTON (Reuters) - A judge said": ("BOSTON (Reuters)", "Boston"),
         "By JANE DOE and JOHN ROE, Associated Press WASHINGTON (AP) — The": ("WASHINGTON (AP)", "Washington"),
         "By Jane Doe\nMOSUL, Iraq (AP) — Fighting": ("MOSUL, Iraq (AP)", "Mosul"),
         "ST. LOUIS – Police said": ("ST. LOUIS", "St. Louis"),

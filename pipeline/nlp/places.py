@@ -61,7 +61,7 @@ _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "universit
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
                      "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
-_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b(?!\.)")  # "HORRY COUNTY, SC (WMBF)" in a dateline's text
+_STATE_CODE = re.compile(r",\s*([A-Z]{2})\b(?!\.)")  # "MYRTLE BEACH, SC (WXYZ)" in a dateline's text
 # The last word of a local feature's name ("Royal Street", "City Hall", "Alder Hey Children's Hospital"):
 # one the gazetteer lacks is placed at the town the story names nearest to it.
 _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lane", "drive", "square", "plaza",
@@ -223,7 +223,7 @@ class PlaceResolver:
                     context.add(f"{found[0].country_code}.{found[0].admin1}")
         state = _STATE_CODE.search(hints.get("dateline_text") or "")
         division = self.gazetteer.division("US", state.group(1)) if state else None
-        if division is not None:  # "HORRY COUNTY, SC (WMBF) -": US local stations write the postal code
+        if division is not None:  # "MYRTLE BEACH, SC (WXYZ) -": US local stations write the postal code
             context |= {"US", f"US.{division.admin1}"}
         dateline_place = hints.get("dateline_place")
         if dateline_place and dateline_end:

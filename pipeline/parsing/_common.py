@@ -61,7 +61,7 @@ def parse_dateline(body: str) -> Dateline | None:
     if not m.group("agency") and not (place.isupper() and len(place) > 2):
         return None  # "Officials said - …" is not a dateline; "BAGHDAD —" and "Waghäusel (dpa) -" are
     text = m.group(0).strip().rstrip("—–-_:").strip()
-    if place.lower().startswith("by "):  # a byline on the same line: "By Nate Raymond. BOSTON (Reuters)"
+    if place.lower().startswith("by "):  # a byline on the same line: "By Jane Roe. BOSTON (Reuters)"
         runs = [r for r in _CAPS_RUN.finditer(m.group("text")) if sum(c.isalpha() for c in r.group(1)) > 2]
         if not runs:
             return None
