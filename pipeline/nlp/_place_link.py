@@ -69,7 +69,7 @@ def _specificity(kind: str, p: Any) -> float:
     entry = p.entry
     if entry is None or entry.feature == "PPL":
         return 0.0
-    return 1.0 if entry.feature == "ADM1" else 2.0
+    return 1.0 if entry.feature in ("ADM1", "ADM2") else 2.0
 
 
 def governor(tok: Token) -> Token:

@@ -130,7 +130,8 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
             and (m.label == "FAC" or _PLACE_PREPOSITION.search(text, max(0, m.start - 16), m.start) is not None)))
         # "Montgomery County" located by the town Montgomery (see _resolve_head) is often wrong: the
         # county is elsewhere; a town the story names is a better guess.
-        by_head = bool(words) and m.entry is not None and words[-1] in _DIVISION_NOUNS and m.confidence < 0.6
+        by_head = bool(words) and m.entry is not None and m.entry.feature != "ADM2" and words[-1] in _DIVISION_NOUNS \
+            and m.confidence < 0.6
         if (m.entry is None or by_head) and m.kind == "toponym" and local:
             # "Atlantic Avenue in Garden City", "Main Street, Springfield": the text says which town
             said = next((t for t in named if 0 < t.start - m.end <= 4 and text[m.end:t.start].strip() in ("in", ",")), None)
@@ -302,7 +303,8 @@ class PlaceResolver:
             return mentions
         out = []
         for m in mentions:
-            if m.entry is not None and m.entry.feature == "PPL" and m.confidence < _SURE and m.start not in fixed:
+            if m.entry is not None and m.entry.feature in ("PPL", "ADM2") and m.confidence < _SURE \
+                    and m.start not in fixed:
                 near = [(s.entry.lat, s.entry.lon) for s in sure if s.entry.geonameid != m.entry.geonameid
                         and normalize_name(s.text) != normalize_name(m.text)]
                 again = self.gazetteer.resolve(_POSSESSIVE.sub("", m.text), context, near) if near else None
@@ -370,7 +372,7 @@ class PlaceResolver:
         if _all_generic(span):
             return False
         found, _ = self.gazetteer.candidates(span.text, fold=False)
-        return bool(found) and (found[0].feature != "PPL" or found[0].population >= min_population)
+        return bool(found) and (found[0].feature not in ("PPL", "ADM2") or found[0].population >= min_population)
 
     def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
         """Places leading an organisation's or facility's name: "U.S. Army", "Kenya Airways"."""
