@@ -231,3 +231,17 @@ def test_a_county_resolves_to_its_geonames_division(enricher):
     [r] = enricher.enrich([story(body=body, uri="urn:test:county")])
     county = next(p for p in r.places if p.text == "Cuyahoga County")
     assert (county.geonameid, county.feature, county.admin1) == (5151606, "ADM2", "OH")
+
+
+def test_a_county_named_once_puts_the_story_in_its_country(enricher):
+    # "New Quay" (a Welsh village of ~700) as LOC would be held back as a region named like a village
+    # abroad; Ceredigion, the only county so named, says the story is in Wales
+    body = ("Coastguards in Ceredigion said a lifeboat from New Quay reached the stranded kayakers within "
+            "twenty minutes on Sunday.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:county-context")])
+    got = {p.text: p for p in r.places}
+    assert (got["Ceredigion"].feature, got["Ceredigion"].country_code) == ("ADM2", "GB")
+    assert (got["New Quay"].country_code, got["New Quay"].admin1) == ("GB", "WLS")
+    alone = "A lifeboat from New Quay reached the stranded kayakers within twenty minutes on Sunday."
+    [r] = enricher.enrich([story(body=alone, uri="urn:test:county-context-2")])
+    assert next(p for p in r.places if p.text == "New Quay").geonameid is None  # nothing says where: held back

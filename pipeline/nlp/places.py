@@ -6,7 +6,8 @@
    or a coordination with a toponym just before: "Boukamal and Mayadeen") or a facility noun
    follows it ("Irbil airport", "Mosul dam").
 3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
-   ``loc_min_population`` ("Middle East", "Atlantic"); a mention that is the surname of a PERSON named elsewhere in the story is not a place
+   ``loc_min_population`` outside the story's countries (the gazetteer's seas and regions, "Middle
+   East", "Atlantic", rank above their namesake villages anyway); a mention that is the surname of a PERSON named elsewhere in the story is not a place
    ("a poster of Soleimani").
 4. Demonyms (NORP: "Iraqi", "Syrians") become ``kind="demonym"`` places of their country: signals,
    kept apart from toponyms.
@@ -14,7 +15,7 @@
    is a toponym; so is a capitalised proper noun outside any entity, after a place cue, that the
    gazetteer knows exactly as a sizeable place.
 6. Resolution in context: the countries and first-level divisions the story names (unambiguous
-   country and division mentions, demonyms) and those of its dateline and provider place hints
+   country and division mentions, a county or district no other shares the name of, demonyms) and those of its dateline and provider place hints
    (``doc._.hints``, set by the enricher) favour candidates there ("Damascus" in a Maryland story). Mentions inside
    the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
    ("Paris, Texas", "Damascus, Maryland"). A possessive is dropped ("South Korea's"); a name the
@@ -212,6 +213,7 @@ class PlaceResolver:
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         named = [e for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.feature in ("PCLI", "ADM1")]
+        named += [e for e in (self._only_county(s.text) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         hints = doc._.hints or {}
@@ -249,8 +251,10 @@ class PlaceResolver:
                 or self._resolve_tail(span, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
-                    and entry.population < self.loc_min_population:
-                entry, confidence = None, 0.0  # a region or sea named like a village ("Middle East", "Atlantic")
+                    and entry.population < self.loc_min_population and entry.country_code not in context:
+                # a region or sea named like a village abroad ("Middle East", Maryland, in a story about Iraq);
+                # a village in the story's own country stays ("New Quay" in a story naming Ceredigion)
+                entry, confidence = None, 0.0
             if entry is not None and entry.feature == "PPL" and _all_generic(span):
                 entry, confidence = None, 0.0  # "the Valley", "the West": a common word, not a town
             role = "dateline" if in_dateline else "mentioned"
@@ -437,6 +441,13 @@ class PlaceResolver:
                     named_ends.add(span.end)
             i = j
         return out
+
+    def _only_county(self, text: str) -> GeoEntry | None:
+        """The second-level division ``text`` names when it is the only one so named ("Ceredigion", not
+        "Pike County"): its country and state are the story's."""
+        found, _ = self.gazetteer.candidates(text, fold=False)
+        counties = [e for e in found if e.feature == "ADM2"]
+        return counties[0] if len(counties) == 1 and found[0] is counties[0] else None
 
     def _first(self, text: str) -> GeoEntry | None:
         found, _ = self.gazetteer.candidates(text, fold=False)
