@@ -245,3 +245,12 @@ def test_a_county_named_once_puts_the_story_in_its_country(enricher):
     alone = "A lifeboat from New Quay reached the stranded kayakers within twenty minutes on Sunday."
     [r] = enricher.enrich([story(body=alone, uri="urn:test:county-context-2")])
     assert next(p for p in r.places if p.text == "New Quay").geonameid is None  # nothing says where: held back
+
+
+def test_a_county_leading_an_organisations_name_is_the_storys_county(enricher):
+    # many states have a Montgomery County; the story's towns say which one the party branch is in
+    body = ("A spokesman for the Montgomery County Democrats said on Thursday that volunteers from Red Oak and "
+            "Des Moines, Iowa, would knock on doors.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:county-org")])
+    county = next(p for p in r.places if p.text.startswith("Montgomery County"))
+    assert (county.feature, county.admin1) == ("ADM2", "IA")

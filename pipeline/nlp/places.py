@@ -251,7 +251,8 @@ class PlaceResolver:
                 or self._resolve_tail(span, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
-                    and entry.population < self.loc_min_population and entry.country_code not in context:
+                    and entry.population < self.loc_min_population \
+                    and not (entry.feature == "PPL" and entry.country_code in context):  # (a division names its own)
                 # a region or sea named like a village abroad ("Middle East", Maryland, in a story about Iraq);
                 # a village in the story's own country stays ("New Quay" in a story naming Ceredigion)
                 entry, confidence = None, 0.0
@@ -311,7 +312,10 @@ class PlaceResolver:
                     and m.start not in fixed:
                 near = [(s.entry.lat, s.entry.lon) for s in sure if s.entry.geonameid != m.entry.geonameid
                         and normalize_name(s.text) != normalize_name(m.text)]
-                again = self.gazetteer.resolve(_POSSESSIVE.sub("", m.text), context, near) if near else None
+                name = _POSSESSIVE.sub("", m.text)
+                if not self.gazetteer.candidates(name)[0]:
+                    name = m.entry.name  # located by the place leading it: "Montgomery County Democrats"
+                again = self.gazetteer.resolve(name, context, near) if near else None
                 if again is not None and again[0].geonameid != m.entry.geonameid:
                     m = replace(m, entry=again[0], confidence=again[1])
             out.append(m)
@@ -376,6 +380,8 @@ class PlaceResolver:
         if _all_generic(span):
             return False
         found, _ = self.gazetteer.candidates(span.text, fold=False)
+        if found and found[0].feature == "ADM2" and span[-1].lower_ in _DIVISION_NOUNS:
+            return True  # "Marathon County" leading "Marathon County Sheriff", however small the county
         return bool(found) and (found[0].feature not in ("PPL", "ADM2") or found[0].population >= min_population)
 
     def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
