@@ -248,9 +248,9 @@ def test_a_county_named_once_puts_the_story_in_its_country(enricher):
 
 
 def test_a_county_leading_an_organisations_name_is_the_storys_county(enricher):
-    # many states have a Montgomery County; the story's towns say which one the party branch is in
-    body = ("A spokesman for the Montgomery County Democrats said on Thursday that volunteers from Red Oak and "
-            "Des Moines, Iowa, would knock on doors.")
+    # a dozen states have a Pike County; the story's state and towns say which one the party branch is in
+    body = ("A spokesman for the Pike County Republicans said on Thursday that volunteers from Pikeville and "
+            "Lexington, Kentucky, would knock on doors.")
     [r] = enricher.enrich([story(body=body, uri="urn:test:county-org")])
-    county = next(p for p in r.places if p.text.startswith("Montgomery County"))
-    assert (county.feature, county.admin1) == ("ADM2", "IA")
+    county = next(p for p in r.places if p.text.startswith("Pike County"))
+    assert (county.feature, county.admin1) == ("ADM2", "KY")

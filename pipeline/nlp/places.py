@@ -316,7 +316,7 @@ class PlaceResolver:
                         and normalize_name(s.text) != normalize_name(m.text)]
                 name = _POSSESSIVE.sub("", m.text)
                 if not self.gazetteer.candidates(name)[0]:
-                    name = m.entry.name  # located by the place leading it: "Montgomery County Democrats"
+                    name = m.entry.name  # located by the place leading it: "Pike County Republicans"
                 again = self.gazetteer.resolve(name, context, near) if near else None
                 if again is not None and again[0].geonameid != m.entry.geonameid:
                     m = replace(m, entry=again[0], confidence=again[1])
@@ -383,7 +383,7 @@ class PlaceResolver:
             return False
         found, _ = self.gazetteer.candidates(span.text, fold=False)
         if found and found[0].feature == "ADM2" and span[-1].lower_ in _DIVISION_NOUNS:
-            return True  # "Marathon County" leading "Marathon County Sheriff", however small the county
+            return True  # "Pike County" leading "Pike County Sheriff", however small the county
         return bool(found) and (found[0].feature not in ("PPL", "ADM2") or found[0].population >= min_population)
 
     def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
