@@ -254,3 +254,19 @@ def test_a_county_leading_an_organisations_name_is_the_storys_county(enricher):
     [r] = enricher.enrich([story(body=body, uri="urn:test:county-org")])
     county = next(p for p in r.places if p.text.startswith("Pike County"))
     assert (county.feature, county.admin1) == ("ADM2", "KY")
+
+
+def test_people_named_like_places_are_not_places(enricher):
+    # the model's labels are set by hand: it tags given names GPE and whole names LOC now and then
+    from spacy.tokens import Span
+
+    text = "Rescuers reached Helen Varga and her son Peter Varga by boat. Helen said the water rose fast in Dayton."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}  # last occurrence of each word
+
+    def ent(start: int, end: int, label: str) -> Span:
+        return Span(doc, start, end, label=label)
+    doc.ents = [ent(2, 4, "LOC"), ent(7, 9, "PERSON"), ent(at["Helen"], at["Helen"] + 1, "GPE"),
+                ent(at["Dayton"], at["Dayton"] + 1, "GPE")]
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    assert [p.text for p in doc._.places] == ["Dayton"]  # not "Helen Varga" (LOC), nor "Helen" (Helen, Georgia)

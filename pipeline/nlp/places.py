@@ -190,6 +190,19 @@ class PlaceResolver:
         def someone_elses_surname(ent: Span, span: Span) -> bool:
             own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
             return surname_count[span[-1].lower_] - own > 0
+        # A place-labelled name ending in a surname of the story's people is a person too ("Helen Kunz"
+        # beside "Randy Kunz") unless the gazetteer knows the whole name; the given names of people are
+        # not places on their own ("Helen" beside "Helen Kunz", a village in Georgia).
+        firsts: dict[str, set[str]] = {}  # surname → the given names it comes with
+        for e in doc.ents:
+            if e.label_ == "PERSON" and len(e) > 1:
+                firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
+        def surname(e: Span) -> str:
+            return (e[-2] if len(e) > 2 and e[-1].lower_ in ("'s", "’s") else e[-1]).lower_  # "Helen Kunz's"
+        people = [e for e in doc.ents if len(e) > 1 and (e.label_ == "PERSON" or (
+            e.label_ in self.labels and firsts.get(surname(e), set()) - {e[0].lower_} and e[0].is_title
+            and not self.gazetteer.candidates(e.text, fold=False)[0]))]
+        given = {e[0].lower_ for e in people}
         toponyms: list[tuple[Span, str]] = []
         demonyms: list[Span] = []
         accepted_ends: set[int] = set()
@@ -197,8 +210,11 @@ class PlaceResolver:
         for ent in doc.ents:
             span = self._trim(ent)
             if ent.label_ in self.labels:
-                if len(span) == 1 and span[0].lower_ in surnames:
+                if len(span) == 1 and (span[0].lower_ in surnames or span[0].lower_ in given and not self._known(
+                        span, 100_000)):
                     continue  # a person named like a place
+                if ent.label_ != "PERSON" and ent in people:
+                    continue  # "Helen Kunz", tagged LOC
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
