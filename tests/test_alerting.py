@@ -171,3 +171,15 @@ def test_first_level_division():
 def test_many_regions_only_the_right_ones():
     regions = [_feature(f"box{k}", bbox=[k, 0, k + 1, 1]) for k in range(-170, 170)]
     assert _matches(regions, _place("x", 0.5, 10.5, "XX")) == {"box10"}
+
+
+def test_a_sea_or_a_region_across_countries_is_not_a_point_inside_a_region(matcher):
+    # hand-compiled features have approximate points: one inside a country's polygon says nothing of where
+    # the story is, unless the feature lies in that country or is narrow (a strait)
+    def feature(name, lat, lon, cc, code):
+        return Place(text=name, start=0, end=len(name), geonameid=None, name=name, country_code=cc, admin1=None,
+                     lat=lat, lon=lon, feature=code, confidence=0.9)
+    assert regions_hit(matcher, feature("Kurdish mountains", 36.19, 44.01, None, "MTS")) == []
+    assert regions_hit(matcher, feature("Erbil plain", 36.19, 44.01, "IQ", "PLN")) == ["kurdistan"]
+    assert regions_hit(matcher, feature("a strait", 36.19, 44.01, None, "STRT")) == ["kurdistan"]
+    assert regions_hit(matcher, feature("Ghouta", 33.6, 36.4, "SY", "RGN")) == ["syria"]  # by its country

@@ -1,7 +1,8 @@
 """EnrichedStory → Alerts for the regions it touches.
 
-Rule: a story alerts a region when one of its resolved places lies inside the region's geometry, in
-one of its countries or first-level divisions, or when one of its areas ("near the Iraq-Syria border")
+Rule: a story alerts a region when one of its resolved places lies inside the region's geometry (not an
+ocean, sea or region across countries — "Middle East", "Sahara": their points are conventions, see
+:func:`pipeline.geo.locates`), in one of its countries or first-level divisions, or when one of its areas ("near the Iraq-Syria border")
 intersects the region's geometry or lies in one of its countries. Region geometries sit in an STRtree,
 so a story costs a few index lookups however many regions there are (``wirewatch bench --regions N``).
 """
@@ -15,7 +16,8 @@ from typing import Any, Iterable, Sequence
 import shapely
 from shapely.geometry import shape
 
-from .._records import Alert, Area, EnrichedStory, Event, Place
+from .._records import Alert, Area, EnrichedStory, Event, EventPlace, Place
+from ..geo import locates
 from ..parsing._common import utc_now_iso
 from ._regions import Region
 from ._rules import Rule, severity
@@ -73,7 +75,7 @@ class AlertMatcher:
                 code = f"{place.country_code}.{place.admin1}".upper()
                 for i in self._by_admin1.get(code, ()):
                     hits.setdefault(i, []).append(f"admin1:{code}")
-        if place.lat is not None and place.lon is not None and self._shaped:
+        if place.lat is not None and place.lon is not None and self._shaped and locates(place.feature, place.country_code):
             for k in self._tree.query(shapely.Point(place.lon, place.lat), predicate="covered_by"):
                 hits.setdefault(self._shaped[int(k)], []).append("inside")
         return hits
@@ -125,16 +127,17 @@ class AlertMatcher:
             return []  # a kill only retracts (see retract)
         now = utc_now_iso()
         # Region hits, once per distinct place (a story names Irbil five times: one lookup) and per area.
-        place_hits = {p.geonameid: self._place_hits(p) for p in story.places if p.geonameid is not None}
+        place_hits = {_key(p): self._place_hits(p) for p in story.places if _key(p) is not None}
         area_hits = {(a.start, a.end): self._area_hits(a) for a in story.areas}
-        places: dict[int, dict[int, Place]] = {}  # region → first mention of each matching place
+        places: dict[int, dict[int | str, Place]] = {}  # region → first mention of each matching place
         areas: dict[int, list[Area]] = {}
         reasons: dict[int, set[str]] = {}
         for place in story.places:
-            if place.geonameid is None:
+            key = _key(place)
+            if key is None:
                 continue
-            for i, why in place_hits[place.geonameid].items():
-                places.setdefault(i, {}).setdefault(place.geonameid, place)
+            for i, why in place_hits[key].items():
+                places.setdefault(i, {}).setdefault(key, place)
                 reasons.setdefault(i, set()).update(f"{place.name}:{w}" for w in why)
         for area in story.areas:
             for i, why in area_hits[area.start, area.end].items():
@@ -214,4 +217,13 @@ def _event_reasons(event: Event, place_hits: dict, area_hits: dict, region_index
         return []
     if place.kind == "area":
         return area_hits.get((place.start, place.end), {}).get(region_index, [])
-    return place_hits.get(place.geonameid, {}).get(region_index, []) if place.geonameid is not None else []
+    key = _key(place)
+    return place_hits.get(key, {}).get(region_index, []) if key is not None else []
+
+
+def _key(place: Place | EventPlace) -> int | str | None:
+    """A resolved place's identity: its GeoNames id, or for a hand-compiled feature (a sea, a region: no
+    GeoNames id, but a point) its name; ``None`` for an unresolved mention."""
+    if place.geonameid is not None:
+        return place.geonameid
+    return f"feature:{place.name}" if place.name and place.lat is not None else None

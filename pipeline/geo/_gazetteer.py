@@ -42,7 +42,7 @@ from .._files import atomic_write
 from .._vendor import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
 
-__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "INDEX_VERSION"]
+__all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "locates", "INDEX_VERSION", "FEATURE_CODES"]
 
 INDEX_VERSION = 19
 #: Hand-compiled physical and political features (see the file's header)
@@ -537,6 +537,18 @@ def _country_point(info: dict) -> tuple[float | None, float | None]:
         point = largest.centroid
         return round(point.y, 5), round(point.x, 5)
     return None, None
+
+
+#: Hand-compiled features narrow enough for their point to say where they are
+_NARROW = frozenset({"STRT", "CNL", "CHN", "MT", "VLC", "RF"})
+
+
+def locates(feature: str | None, country_code: str | None) -> bool:
+    """Whether a resolved place's point says where the story happens, for point-in-region alerting: a
+    town, division or country does; so does a hand-compiled feature inside one country ("Ghouta",
+    "Donbas") or a narrow one (the Strait of Hormuz); an ocean, a sea, a river or a region across
+    countries ("Middle East", "Sahara", "North Africa") does not — its point is a convention."""
+    return feature not in FEATURE_CODES or bool(country_code) or feature in _NARROW
 
 
 @lru_cache(maxsize=1)
