@@ -399,7 +399,7 @@ class Gazetteer:
             key = normalize_name(n)
             if not key or key in towns or (noun and noun not in n.lower().split()):
                 continue
-            if any(self._entries.features[i] in ("PCLI", "ADM1", "CONT") for i in self._by_key.get(key, ())):
+            if self._names_division(n, None):
                 continue
             out.append(n)
         return out
@@ -441,12 +441,12 @@ class Gazetteer:
             if names:
                 self._add(GeoEntry(-n, name, country, None, round(lat_f, 4), round(lon_f, 4), code, 0), names)
 
-    def _names_division(self, name: str, country: str) -> bool:
-        """Whether ``name`` is a country's or continent's, or a first-level division's of ``country``: a
-        feature does not take it over ("Bekaa" stays the governorate; "Gulf" becomes the Persian Gulf, not
-        Papua New Guinea's Gulf Province)."""
+    def _names_division(self, name: str, country: str | None) -> bool:
+        """Whether ``name`` is a country's or continent's, or a first-level division's of ``country`` (of any
+        country when ``None``): a feature does not take it over ("Bekaa" stays the governorate; "Gulf"
+        becomes the Persian Gulf, not Papua New Guinea's Gulf Province), nor does a county ("Ohio")."""
         e = self._entries
-        return any(e.features[i] in ("PCLI", "CONT") or (e.features[i] == "ADM1" and e.countries[i] == country)
+        return any(e.features[i] in ("PCLI", "CONT") or (e.features[i] == "ADM1" and country in (None, e.countries[i]))
                    for i in self._by_key.get(normalize_name(name), ()))
 
     def _add_ap_abbreviations(self) -> None:

@@ -184,7 +184,12 @@ class PlaceResolver:
         return bool(found) and not found[0].is_country and max(e.population for e in found) >= self.rescue_min_population
 
     def __call__(self, doc: Doc) -> Doc:
-        surname_count = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
+        surname_count: Counter = Counter()
+        firsts: dict[str, set[str]] = {}  # surname → the given names it comes with
+        for e in doc.ents:
+            if e.label_ == "PERSON" and len(e) > 1:
+                surname_count[e[-1].lower_] += 1
+                firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
         surnames = set(surname_count)
 
         def someone_elses_surname(ent: Span, span: Span) -> bool:
@@ -193,15 +198,12 @@ class PlaceResolver:
         # A place-labelled name ending in a surname of the story's people is a person too ("Helen Kunz"
         # beside "Randy Kunz") unless the gazetteer knows the whole name; the given names of people are
         # not places on their own ("Helen" beside "Helen Kunz", a village in Georgia).
-        firsts: dict[str, set[str]] = {}  # surname → the given names it comes with
-        for e in doc.ents:
-            if e.label_ == "PERSON" and len(e) > 1:
-                firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
+
         def surname(e: Span) -> str:
             return (e[-2] if len(e) > 2 and e[-1].lower_ in ("'s", "’s") else e[-1]).lower_  # "Helen Kunz's"
-        people = [e for e in doc.ents if len(e) > 1 and (e.label_ == "PERSON" or (
+        people = {e for e in doc.ents if len(e) > 1 and (e.label_ == "PERSON" or (
             e.label_ in self.labels and firsts.get(surname(e), set()) - {e[0].lower_} and e[0].is_title
-            and not self.gazetteer.candidates(e.text, fold=False)[0]))]
+            and not self.gazetteer.candidates(e.text, fold=False)[0]))}
         given = {e[0].lower_ for e in people}
         toponyms: list[tuple[Span, str]] = []
         demonyms: list[Span] = []
@@ -229,8 +231,7 @@ class PlaceResolver:
         toponyms += self._untagged(doc, accepted_ends, named_ends)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
-        named = [e for e in (self._first(s.text) for s, _ in toponyms) if e is not None and e.feature in ("PCLI", "ADM1")]
-        named += [e for e in (self._only_county(s.text) for s, _ in toponyms) if e is not None]
+        named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         hints = doc._.hints or {}
@@ -466,16 +467,15 @@ class PlaceResolver:
             i = j
         return out
 
-    def _only_county(self, text: str) -> GeoEntry | None:
-        """The second-level division ``text`` names when it is the only one so named ("Ceredigion", not
-        "Pike County"): its country and state are the story's."""
+    def _naming(self, text: str) -> GeoEntry | None:
+        """The country or first-level division ``text`` names (its likeliest entry), or the second-level
+        division when it is the only one so named ("Ceredigion", not "Pike County"): its country and
+        division are the story's context."""
         found, _ = self.gazetteer.candidates(text, fold=False)
+        if found and found[0].feature in ("PCLI", "ADM1"):
+            return found[0]
         counties = [e for e in found if e.feature == "ADM2"]
         return counties[0] if len(counties) == 1 and found[0] is counties[0] else None
-
-    def _first(self, text: str) -> GeoEntry | None:
-        found, _ = self.gazetteer.candidates(text, fold=False)
-        return found[0] if found else None
 
 
 @Language.factory(
