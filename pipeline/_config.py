@@ -76,6 +76,10 @@ class Settings:
     fetch_max_wait_ms: int = 100
     batch_size: int = 32
     batch_within: float = 0.05
+    #: Where a worker runs its NLP: ``process`` — a child process of its own, beside the event loop
+    #: (the loop's Kafka work no longer takes turns with spaCy for the GIL; ≈ 0.15 of a core more per
+    #: worker) — or ``thread`` (one process per worker). See pipeline/_nlp_runner.py.
+    nlp_executor: str = "process"
     #: Seconds between checks for a stream partition that stopped with records waiting (see
     #: pipeline/_faust_stall.py); one stalled for 3 checks is sought back to its committed offset. 0: off.
     stall_check: float = 5.0
@@ -160,6 +164,9 @@ class Settings:
             raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
         if self.producer_batch_bytes < 1:
             raise ConfigError("producer_batch_bytes (WIREWATCH_PRODUCER_BATCH_BYTES) must be at least 1")
+        if self.nlp_executor not in ("process", "thread"):
+            raise ConfigError(f"nlp_executor (WIREWATCH_NLP_EXECUTOR) must be process or thread, got "
+                              f"{self.nlp_executor!r}")
         if self.log_format not in ("text", "json"):
             raise ConfigError(f"log_format (WIREWATCH_LOG_FORMAT) must be text or json, got {self.log_format!r}")
         if not 1 <= self.fetch_max_wait_ms <= 30000:

@@ -65,19 +65,7 @@ class Enricher:
         return doc
 
     def _common(self, story: Story) -> dict:
-        return dict(
-            uri=story.uri,
-            version=story.version,
-            version_created=story.version_created,
-            pubstatus=story.pubstatus,
-            headline=story.headline,
-            body=story.body,
-            language=story.language,
-            provider=story.provider,
-            source_format=story.source_format,
-            enriched_at=utc_now_iso(),
-            model=self.model_name,
-        )
+        return _common(story, self.model_name)
 
     def _from_doc(self, story: Story, doc: Doc) -> EnrichedStory:
         entities = [Entity(text=e.text, label=e.label_, start=e.start_char, end=e.end_char) for e in doc.ents]
@@ -112,7 +100,13 @@ class Enricher:
 
     def kill(self, story: Story) -> EnrichedStory:
         """The downstream form of a kill: no analysis, tagged ``kill``; later stages retract."""
-        return EnrichedStory(**self._common(story), entities=[], places=[], events=[], focus=Focus(), tags=["kill"])
+        return self.killed(story, self.model_name)
+
+    @staticmethod
+    def killed(story: Story, model_name: str) -> EnrichedStory:
+        """:meth:`kill` without a loaded model (the worker whose NLP runs in another process)."""
+        return EnrichedStory(**_common(story, model_name), entities=[], places=[], events=[], focus=Focus(),
+                             tags=["kill"])
 
     def _passthrough(self, story: Story) -> EnrichedStory:
         return EnrichedStory(
@@ -202,4 +196,21 @@ def _focus(places: Iterable[Place]) -> Focus:
             FocusItem(name=name, geonameid=gid, country_code=cc, score=round(n / total, 3))
             for (gid, name, cc), n in by_place.most_common(5)
         ],
+    )
+
+
+def _common(story: Story, model_name: str) -> dict:
+    """The fields an EnrichedStory takes over from its Story."""
+    return dict(
+        uri=story.uri,
+        version=story.version,
+        version_created=story.version_created,
+        pubstatus=story.pubstatus,
+        headline=story.headline,
+        body=story.body,
+        language=story.language,
+        provider=story.provider,
+        source_format=story.source_format,
+        enriched_at=utc_now_iso(),
+        model=model_name,
     )

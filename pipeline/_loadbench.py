@@ -80,6 +80,66 @@ def _cpu_seconds(pid: int | None) -> float:
         return 0.0
 
 
+def _thread_cpu_seconds(pid: int | None, main: str | None = "loop") -> dict[str, float]:
+    """CPU seconds per thread name of a process so far (Linux /proc; empty elsewhere): where a worker's
+    time goes — the NLP (thread or process, ``wirewatch-nlp``) against the event loop (the main thread,
+    reported as ``loop``) and the others."""
+    out: dict[str, float] = {}
+    if pid is None:
+        return out
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            head, tail = task.joinpath("stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue  # the thread ended
+        name = main if main and task.name == str(pid) else head.split("(", 1)[1]  # (a worker's main thread: its loop)
+        fields = tail.split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and its descendants (a worker's NLP process; Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended
+        parents.setdefault(ppid, []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += parents.get(p, [])
+    return out
+
+
+def _family_cpu_seconds(pid: int) -> float:
+    return sum(_cpu_seconds(p) for p in _family(pid))
+
+
+def _family_thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """:func:`_thread_cpu_seconds` of a worker and of its children (their threads as ``child:<name>``)."""
+    out = _thread_cpu_seconds(pid)
+    for child in _family(pid)[1:]:
+        for name, sec in _thread_cpu_seconds(child, main=None).items():
+            key = f"child:{name}"
+            out[key] = out.get(key, 0.0) + sec
+    return out
+
+
+def _family_peak_rss_mb(pid: int) -> float | None:
+    """The peak RSS of a worker and its children, added (≥ the peak of their sum)."""
+    peaks = [r for r in (_peak_rss_mb(p) for p in _family(pid)) if r is not None]
+    return round(sum(peaks), 1) if peaks else None
+
+
 def _peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -127,14 +187,16 @@ class _Phase:
             self.cold_start.append(time.monotonic() - t0)
 
     def stop(self) -> list[float | None]:
-        rss = [_peak_rss_mb(p.pid) for p in self.procs]
+        rss = [_family_peak_rss_mb(p.pid) for p in self.procs]
         for p in self.procs:
             terminate(p, timeout=15)
         return rss
 
     async def run(self, messages: list[tuple[bytes, bytes]], *, rate: float | None = None,
-                  progress: Callable[[int], None] | None = None, timeout: float = 1800.0) -> dict:
-        """Send ``messages`` (as fast as possible, or at ``rate`` per second); return arrival times."""
+                  progress: Callable[[int], None] | None = None, timeout: float = 1800.0,
+                  snapshot: Callable[[], object] | None = None) -> dict:
+        """Send ``messages`` (as fast as possible, or at ``rate`` per second); return arrival times and
+        ``snapshot()`` taken when the first and when the last story came out enriched (``snapshots``)."""
         from aiokafka import AIOKafkaProducer
 
         s = self.settings
@@ -143,6 +205,7 @@ class _Phase:
         sent_at: dict[bytes, float] = {}
         enriched_at: dict[bytes, float] = {}
         alert_at: dict[str, float] = {}
+        snapshots: list[tuple[float, object]] = []
         started = asyncio.Event()
 
         async def watch() -> None:
@@ -150,6 +213,8 @@ class _Phase:
                 now = time.monotonic()
                 if topic == t.enriched and key in expected and key not in enriched_at:
                     enriched_at[key] = now
+                    if snapshot is not None and len(enriched_at) in (1, len(expected)):
+                        snapshots.append((now, snapshot()))
                     if progress is not None:
                         progress(1)
                     if len(enriched_at) == len(expected):
@@ -180,7 +245,7 @@ class _Phase:
         except asyncio.TimeoutError:
             raise WirewatchError(f"bench: only {len(enriched_at)} of {len(expected)} stories came through within "
                                  f"{timeout:.0f} s; see {s.data_dir}/worker-*.log") from None
-        return {"sent": sent_at, "enriched": enriched_at, "alerts": alert_at}
+        return {"sent": sent_at, "enriched": enriched_at, "alerts": alert_at, "snapshots": snapshots}
 
 
 def _throughput(sent: dict[bytes, float], arrivals: dict[bytes, float], words: dict[bytes, int]) -> dict:
@@ -213,15 +278,30 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
     messages = [_message(f"urn:bench:{tag}:{k}", st) for k, st in enumerate(stories)]
     words = {k: len(orjson.loads(v)["body_text"].split()) for k, v in messages}
     pids = {"broker": broker_pid, "bench": os.getpid(), **{f"worker_{k}": p.pid for k, p in enumerate(phase.procs)}}
-    cpu0, t0 = {name: _cpu_seconds(pid) for name, pid in pids.items()}, time.monotonic()
-    times = await phase.run(messages)
-    wall = time.monotonic() - t0
+
+    def cpu() -> tuple[dict[str, float], dict[int, dict[str, float]]]:  # a worker with its NLP process
+        return ({name: _cpu_seconds(pid) if name in ("broker", "bench") else _family_cpu_seconds(pid)
+                 for name, pid in pids.items()},
+                {k: _family_thread_cpu_seconds(p.pid) for k, p in enumerate(phase.procs)})
+
+    times = await phase.run(messages, snapshot=cpu)
     result = _throughput(times["sent"], times["enriched"], words)
-    # where the machine's CPU went during the run (cores busy, per process)
-    result["cpu_cores_busy"] = {name: round((_cpu_seconds(pid) - cpu0[name]) / wall, 2) for name, pid in pids.items()}
+    # where the machine's CPU went between the first and the last story out (cores busy, per process and
+    # per thread of each worker: the NLP executor against the event loop)
+    (t0, (cpu0, threads0)), (t1, (cpu1, threads1)) = times["snapshots"]
+    wall = t1 - t0
+    result["cpu_cores_busy"] = {name: round((cpu1[name] - cpu0[name]) / wall, 2) for name in pids}
+    threads = {}
+    for k in threads1:
+        busy = {name: round((sec - threads0[k].get(name, 0.0)) / wall, 2) for name, sec in threads1[k].items()}
+        threads[f"worker_{k}"] = {name: b for name, b in sorted(busy.items(), key=lambda kv: -kv[1]) if b >= 0.01}
+    result["cpu_cores_busy_by_thread"] = threads
+    # CPU per story (ms), each process: what (c) can reach on a machine is its cores / the sum of these
+    result["cpu_ms_per_story"] = {name: round(1000 * busy / result["stories_per_s"], 2)
+                                  for name, busy in result["cpu_cores_busy"].items()}
     result["alerts"] = len(times["alerts"])
     say(f"  {workers} worker(s): {result['stories_per_s']} stories/s, {result['words_per_s']} words/s; cores busy "
-        f"{result['cpu_cores_busy']}")
+        f"{result['cpu_cores_busy']}; by thread {threads}")
     return result, phase
 
 
@@ -236,7 +316,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     workdir.mkdir(parents=True, exist_ok=True)
     report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)
                                                                         / max(1, len(stories)), 1),
-                    "cpus": os.cpu_count(), "partitions": options.partitions}
+                    "cpus": os.cpu_count(), "partitions": options.partitions, "nlp_executor": settings.nlp_executor}
     t0 = time.perf_counter()
     default_gazetteer()
     report["gazetteer_load_s"] = round(time.perf_counter() - t0, 2)

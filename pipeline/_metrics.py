@@ -11,7 +11,8 @@ Served at ``/metrics``. Names (all prefixed ``wirewatch_``):
 - ``record_age_seconds{stage}`` — histogram of a record's age (now − its Kafka timestamp) when a
   stage finished it: the latency from the producer to that stage, queueing included;
 - ``consumer_lag{topic,partition}`` — high-water mark − position of each assigned partition;
-- ``model_load_seconds``, ``gazetteer_load_seconds``, ``worker_ready_seconds``; ``up``.
+- ``model_load_seconds``, ``gazetteer_load_seconds`` (in the NLP process when it has one:
+  ``nlp_process_start_seconds`` then covers its start and both loads), ``worker_ready_seconds``; ``up``.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
     from ._admin import check_topics
-    from ._enrich import Enricher
+    from ._nlp_runner import make_runner
     from .alerting._catalog import Catalog
     from .topology import Services, create_app
 
@@ -86,11 +86,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
     catalog = Catalog.from_files(settings.regions, settings.rules)
     matcher, _ = catalog.matcher()
     t0 = time.perf_counter()
-    default_gazetteer()
-    t1 = time.perf_counter()
-    enricher = Enricher.load(settings.model)
-    services = Services(enricher=enricher, matcher=matcher, catalog=catalog)
-    services.stats.gauges.update(gazetteer_load_seconds=t1 - t0, model_load_seconds=time.perf_counter() - t1)
+    if settings.nlp_executor == "thread":
+        default_gazetteer()
+        t1 = time.perf_counter()
+        nlp = make_runner("thread", settings.model, settings.batch_size)
+        load = dict(gazetteer_load_seconds=t1 - t0, model_load_seconds=time.perf_counter() - t1)
+    else:  # the child process loads the gazetteer and the model; this one needs neither
+        nlp = make_runner("process", settings.model, settings.batch_size)
+        load = dict(nlp.load_seconds, nlp_process_start_seconds=time.perf_counter() - t0)
+    services = Services(nlp=nlp, matcher=matcher, catalog=catalog)
+    services.stats.gauges.update(load)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
     app = create_app(settings, services)
     worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True,

@@ -18,11 +18,9 @@ that sees a record twice can drop it by key + version.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hmac
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,11 +32,11 @@ from faust.types import EventT
 from ._admin import check_topics
 from ._config import Settings
 from ._deadletter import dead_letter
-from ._enrich import Enricher
 from ._faust_fetch import use_fetch_max_wait
 from ._faust_recovery import SafeTableManager
 from ._faust_stall import guard_offsets, watch_stalls
 from ._metrics import render as render_metrics
+from ._nlp_runner import NlpRunner
 from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
@@ -66,7 +64,7 @@ _DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
 class Services:
     """The pure core a worker runs, injected so tests and the bench can build their own."""
 
-    enricher: Enricher
+    nlp: NlpRunner  # the NLP off the event loop: a thread or a child process (see _nlp_runner)
     matcher: AlertMatcher
     #: Regions and rules, changeable at run time (wire.regions / wire.rules). ``None``: ``matcher`` is fixed.
     catalog: Catalog | None = None
@@ -130,11 +128,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     incidents = app.Table("incidents", default=None, partitions=settings.partitions, use_partitioner=True,
                           key_type=bytes)
     stats = services.stats
-    # One thread for the NLP: CPU work leaves the event loop free for heartbeats and the web server.
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-nlp")
 
-    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record) -> None:
-        await t.send(key=key.encode(), value=dumps(record))
+    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record | bytes) -> None:
+        await t.send(key=key.encode(), value=record if isinstance(record, bytes) else dumps(record))
         stats.produced[stage] += 1
 
     async def reject(stage: str, event: EventT, reason: str, message: str, format_guess: str | None = None) -> None:
@@ -174,15 +170,10 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.took("normalize", time.perf_counter() - started)
             stats.aged("normalize", event.message.timestamp)
 
-    # -- Story → EnrichedStory (batched, NLP in the executor) --------------------------------
+    # -- Story → EnrichedStory (batched; the NLP in its thread or process, off the loop) -------
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
-        loop = asyncio.get_running_loop()
-
-        async def run(batch: list[Story]) -> list[EnrichedStory]:
-            work = functools.partial(services.enricher.enrich, batch, batch_size=settings.batch_size)
-            return await loop.run_in_executor(executor, work)
-
+        run = services.nlp.enrich  # a batch of Story → their EnrichedStory JSON, in order
         async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
             stats.processed["enrich"] += len(events)
             pairs: list[tuple[EventT, Story]] = []
@@ -204,25 +195,27 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                     pairs.append((event, story))
                     accepted[story.uri] = mark(story)
             for story in kills:  # a kill needs no NLP: it retracts downstream
-                await send(enriched, "enriched", story.uri, services.enricher.kill(story))
+                await send(enriched, "enriched", story.uri, services.nlp.kill(story))
                 versions[story.uri.encode()] = mark(story)
             if not pairs:
                 continue
             started = time.perf_counter()
+            results: list[tuple[Story, bytes]] = []
             try:
-                results = await run([story for _, story in pairs])
+                results = list(zip([story for _, story in pairs], await run([story for _, story in pairs])))
             except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
                 log.exception("enrichment of a batch of %d failed; retrying one by one", len(pairs))
-                results = []
                 for event, story in pairs:
                     try:
-                        results += await run([story])
+                        results += [(story, value) for value in await run([story])]
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
             stats.took("enrich", time.perf_counter() - started, len(pairs))
-            for result in results:  # (a dead-lettered story has no result: marks come from the results)
-                await send(enriched, "enriched", result.uri, result)
-                versions[result.uri.encode()] = mark(result)  # after the send: a crash before it replays, never loses
+            for story, value in results:  # (a dead-lettered story has no result and no mark)
+                await send(enriched, "enriched", story.uri, value)
+                # after the send: a crash before it replays, never loses. (The enriched story carries its
+                # story's version fields, so the story's mark is the result's.)
+                versions[story.uri.encode()] = mark(story)
             for event, _ in pairs:
                 stats.aged("enrich", event.message.timestamp)
 
@@ -508,7 +501,7 @@ def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
                 state.update(topics_ok=False, error=str(exc))
             state["checked"] = now
         checks = {
-            "model_loaded": services.enricher is not None,
+            "model_loaded": services.nlp is not None,
             "broker_reachable_topics_present": state["topics_ok"],
             "partitions_assigned": services.ready_at is not None,
         }

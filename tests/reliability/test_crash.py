@@ -24,10 +24,30 @@ async def wait_enriched(run: ChaosRun, at_least: int, timeout: float = 180.0) ->
     raise AssertionError(f"fewer than {at_least} stories enriched within {timeout} s")
 
 
+async def wait_committed(run: ChaosRun, timeout: float = 60.0) -> None:
+    """Until the group has committed an offset on some stories partition (Faust commits every 2.8 s)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    s = run.settings
+    group = AIOKafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=s.app_id)
+    await group.start()  # never subscribes: it only asks the group's committed offsets
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for p in range(s.partitions):
+                if await group.committed(TopicPartition(s.topics.stories, p)):
+                    return
+            await asyncio.sleep(0.3)
+    finally:
+        await group.stop()
+    raise AssertionError(f"no stories offset committed within {timeout} s")
+
+
 def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, restart: bool,
-          worker_module: str = "pipeline", **settings):
-    """Send ``stories``, SIGKILL the last worker once ``kill_after`` are enriched, optionally restart it,
-    wait for the flow to finish, and reconcile. Returns the reconciliation and the workers' logs."""
+          worker_module: str = "pipeline", after_commit: bool = False, **settings):
+    """Send ``stories``, SIGKILL the last worker once ``kill_after`` are enriched (and, with
+    ``after_commit``, once the group has committed a stories offset), optionally restart it, wait for
+    the flow to finish, and reconcile. Returns the reconciliation and the workers' logs."""
     from tests.helpers import FIXTURE_REGIONS
 
     run = ChaosRun(make_settings(broker.url, tmp_path, FIXTURE_REGIONS, **settings), tmp_path / "chaos",
@@ -37,6 +57,8 @@ def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, rest
         await run.start()
         await run.send(stories)
         seen = await wait_enriched(run, kill_after)
+        if after_commit:
+            await wait_committed(run)
         run.kill(workers - 1)  # mid-stream: most stories are still in flight
         if restart:
             await run.start_worker(workers - 1)
@@ -91,9 +113,11 @@ def test_a_partition_left_stopped_after_a_restart_is_read_again(broker, tmp_path
     (tests/reliability/lossy_seek_worker.py), as Faust does when it drops records fetched around a
     rebalance as already read: they are never delivered and the partition's commit stops. The stall
     watch (pipeline/_faust_stall.py, every second here) seeks the partition back and they are enriched."""
-    rec, logs = chaos(broker, tmp_path, workers=1, stories=300, kill_after=60, restart=True,
+    # killed once an offset is committed (else the restart has none to skip past), with enough stories
+    # still unread beyond it (600 over 4 partitions)
+    rec, logs = chaos(broker, tmp_path, workers=1, stories=600, kill_after=30, restart=True, after_commit=True,
                       worker_module="tests.reliability.lossy_seek_worker", stall_check=1.0)
     assert "INJECTED:" in logs, "the fault was not injected (no stories partition had a committed offset)"
     assert "seeking back to" in logs
     assert rec.ok, rec.summary()
-    assert rec.enriched_distinct == 300
+    assert rec.enriched_distinct == 600
