@@ -14,7 +14,10 @@ Choose with ``nlp_executor`` (``WIREWATCH_NLP_EXECUTOR``: ``process``, the defau
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import multiprocessing
+import sys
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
@@ -80,6 +83,28 @@ def _child_start() -> None:
     """Runs first in the NLP process: die with the worker; a name for ``top -H``."""
     die_with_parent()
     name_os_thread("wirewatch-nlp")
+    _keep_freed_memory()
+
+
+#: glibc ``mallopt`` parameters
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
+
+
+def _keep_freed_memory() -> None:
+    """Let the NLP process keep the memory a batch frees for the next batch (glibc): by default glibc
+    hands large blocks back to the kernel at once (each array over its mmap threshold is its own
+    mapping; the heap top is trimmed), and the next batch page-faults them in again — measured: 5 % of
+    the NLP process' CPU in the kernel, and none with this. Costs a little more resident memory."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return  # not glibc (musl has no mallopt): keep its defaults
+    mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's largest; blocks below come from the heap
+    mallopt(_M_TRIM_THRESHOLD, 256 * 1024 * 1024)
+    mallopt(_M_TOP_PAD, 16 * 1024 * 1024)
 
 
 _LOAD_SECONDS: dict[str, float] = {}
