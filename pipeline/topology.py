@@ -8,8 +8,9 @@
     wire.regions, wire.rules ──(every worker, from the beginning)──▶ the matcher's regions and rules
 
 Agents are thin: they decode, call the pure core (:func:`~pipeline.parsing.parse_raw`,
-:class:`~pipeline.Enricher` — in the NLP runner's process or thread —, :class:`~pipeline.alerting.AlertMatcher`), and send. Every message a
-stage cannot handle goes to the dead-letter topic with its reason; nothing raises out of an agent.
+:class:`~pipeline.Enricher` — in the NLP runner's process or thread, ``pipeline/_nlp_runner.py`` —,
+:class:`~pipeline.alerting.AlertMatcher`), and send. Every message a stage cannot handle goes to the
+dead-letter topic with its reason; nothing raises out of an agent.
 Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``, the rule on
 ``wire.alert-candidates``, the id on ``wire.regions`` and ``wire.rules``). Delivery is at-least-once: a consumer
 that sees a record twice can drop it by key + version.
