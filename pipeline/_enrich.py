@@ -98,13 +98,10 @@ class Enricher:
             tags=_tags(events), areas=areas,
         )
 
-    def kill(self, story: Story) -> EnrichedStory:
-        """The downstream form of a kill: no analysis, tagged ``kill``; later stages retract."""
-        return self.killed(story, self.model_name)
-
     @staticmethod
     def killed(story: Story, model_name: str) -> EnrichedStory:
-        """:meth:`kill` without a loaded model (the worker whose NLP runs in another process)."""
+        """The downstream form of a kill: no analysis (no model needed), tagged ``kill``; later stages
+        retract."""
         return EnrichedStory(**_common(story, model_name), entities=[], places=[], events=[], focus=Focus(),
                              tags=["kill"])
 

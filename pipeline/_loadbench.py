@@ -69,14 +69,26 @@ def _percentiles(values: Sequence[float]) -> dict[str, float | None]:
     return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
 
 
+def _stat(path: Path) -> tuple[str, list[str]] | None:
+    """A ``/proc/…/stat`` file as (the command name, the fields after it); ``None`` if it is gone."""
+    try:
+        head, tail = path.read_text().rsplit(")", 1)
+    except (OSError, ValueError):
+        return None  # the process or thread ended
+    return head.split("(", 1)[1], tail.split()
+
+
+def _stat_cpu_seconds(fields: list[str]) -> float:
+    """User + system CPU seconds in a stat's fields (utime, stime)."""
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds a process has used so far (Linux /proc; 0 elsewhere)."""
-    if pid is None:
-        return 0.0
+    stat = _stat(Path(f"/proc/{pid}/stat")) if pid is not None else None
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
+        return _stat_cpu_seconds(stat[1]) if stat else 0.0
+    except (IndexError, ValueError):
         return 0.0
 
 
@@ -87,31 +99,26 @@ def _thread_cpu_seconds(pid: int | None, main: str | None = "loop") -> dict[str,
     out: dict[str, float] = {}
     if pid is None:
         return out
-    tick = os.sysconf("SC_CLK_TCK")
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return out
     for task in tasks:
-        try:
-            head, tail = task.joinpath("stat").read_text().rsplit(")", 1)
-        except OSError:
-            continue  # the thread ended
-        name = main if main and task.name == str(pid) else head.split("(", 1)[1]  # (a worker's main thread: its loop)
-        fields = tail.split()
-        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+        stat = _stat(task / "stat")
+        if stat is None:
+            continue
+        name = main if main and task.name == str(pid) else stat[0]  # (a worker's main thread: its loop)
+        out[name] = out.get(name, 0.0) + _stat_cpu_seconds(stat[1])
     return out
 
 
 def _family(pid: int) -> list[int]:
     """``pid`` and its descendants (a worker's NLP process; Linux /proc)."""
     parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended
-        parents.setdefault(ppid, []).append(int(stat.parent.name))
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        stat = _stat(path)
+        if stat is not None:
+            parents.setdefault(int(stat[1][1]), []).append(int(path.parent.name))
     out, todo = [], [pid]
     while todo:
         p = todo.pop()

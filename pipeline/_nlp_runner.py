@@ -14,10 +14,7 @@ Choose with ``nlp_executor`` (``WIREWATCH_NLP_EXECUTOR``: ``process``, the defau
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import multiprocessing
-import sys
 import time
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
@@ -25,7 +22,7 @@ from typing import Sequence
 
 from ._enrich import Enricher
 from ._errors import WirewatchError
-from ._procs import die_with_parent, name_os_thread
+from ._procs import die_with_parent, libc, name_os_thread
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json
 
@@ -95,13 +92,9 @@ def _keep_freed_memory() -> None:
     hands large blocks back to the kernel at once (each array over its mmap threshold is its own
     mapping; the heap top is trimmed), and the next batch page-faults them in again — measured: 5 % of
     the NLP process' CPU in the kernel, and none with this. Costs a little more resident memory."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return  # not glibc (musl has no mallopt): keep its defaults
+    mallopt = getattr(libc(), "mallopt", None)
+    if mallopt is None:
+        return  # not Linux, or not glibc (musl has no mallopt): keep its defaults
     mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # glibc's largest; blocks below come from the heap
     mallopt(_M_TRIM_THRESHOLD, 256 * 1024 * 1024)
     mallopt(_M_TOP_PAD, 16 * 1024 * 1024)
@@ -144,11 +137,12 @@ class ProcessRunner(NlpRunner):
         try:
             self.model_name, self.load_seconds = self._pool.submit(_child_loaded, model).result()
         except BrokenProcessPool as exc:
+            self._pool.shutdown(wait=False, cancel_futures=True)
             raise NlpProcessDied(f"the NLP process exited while loading model {model!r}; its error is in "
                                  "this worker's log") from exc
-        finally:
-            if not hasattr(self, "model_name"):
-                self._pool.shutdown(wait=False, cancel_futures=True)
+        except Exception:  # the load's own error (a ModelError …): no process left behind, then raise it
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
