@@ -18,7 +18,7 @@ The partition then stops instead of losing them, and the watch reads them again.
 retention deleted before they were processed are logged as an error and passed over.
 
 A partition is *stalled* when, for ``patience`` consecutive checks, records wait on it (end offset >
-committed offset) and neither its committed nor its read offset moved while the worker was idle:
+committed offset, or > 0 when nothing is committed yet — it is then sought to its beginning) and neither its committed nor its read offset moved while the worker was idle:
 no message in process and none queued for a stream (a busy worker's partitions may just be waiting
 their turn — so under unbroken load a stall is only repaired at the next lull). Paused partitions,
 changelogs and the time of a rebalance are left alone.
@@ -59,7 +59,10 @@ class StallWatch:
         stalled: list[Hashable] = []
         for tp, view in views.items():
             before = self._last.get(tp)
-            waiting = view.committed is not None and view.end is not None and view.end > view.committed
+            # (nothing committed yet: the whole partition is to be read — a worker killed before its
+            # group's first commit hands over partitions like that)
+            position = view.committed if view.committed is not None else 0
+            waiting = view.end is not None and view.end > position
             if not idle or not waiting or before is None or (before.committed, before.read) != (view.committed, view.read):
                 self._still[tp] = 0
                 continue
@@ -97,7 +100,10 @@ def watch_stalls(app: Any, topics: set[str], *, interval: float, patience: int =
         for tp in watch.check(views, idle=not (in_process or queued)):
             view = views[tp]
             earliest = (await consumer.earliest_offsets(tp)).get(tp)
-            start = view.committed
+            if view.committed is None:  # never committed: from the beginning (auto_offset_reset=earliest)
+                start = earliest if earliest is not None else 0
+            else:
+                start = view.committed
             if earliest is not None and earliest > start:  # retention deleted them: nothing to read again
                 log.error("partition %s/%s: records %s to %s were deleted (retention) before they were processed; "
                           "going on from %s", tp.topic, tp.partition, start, earliest - 1, earliest)

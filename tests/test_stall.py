@@ -32,8 +32,14 @@ def test_nothing_is_judged_while_the_worker_is_busy():
 
 
 def test_caught_up_or_unknown_partitions_are_not_stalled():
-    ticks = [{"done": V(105, 104, 105), "fresh": V(None, None, 40), "unfetched": V(3, 2, None)}] * 4
+    ticks = [{"done": V(105, 104, 105), "empty": V(None, None, 0), "unfetched": V(3, 2, None)}] * 4
     assert run(StallWatch(patience=1), ticks) == [[]] * 4
+
+
+def test_a_never_committed_partition_left_unread_is_sought():
+    """A worker killed before its group's first commit hands over partitions with nothing committed; one
+    the new owner never reads (records waiting, nothing moving) is sought to its beginning."""
+    assert run(StallWatch(patience=2), [{"fresh": V(None, None, 40)}] * 3) == [[], [], ["fresh"]]
 
 
 def test_only_the_stopped_partition_is_sought():
