@@ -172,53 +172,87 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.aged("normalize", event.message.timestamp)
 
     # -- Story → EnrichedStory (batched; the NLP in its thread or process, off the loop) -------
+    # Two batches in flight: while the NLP works on one, the loop sends the previous one's results and
+    # gathers, decodes and submits the next, so the NLP does not wait for the loop between batches.
+    # A batch's events stay unacked (one more reference) until its results are sent and its versions
+    # marked, and batches finish in order: a crash replays, never loses, and never reorders a story.
+    inflight: dict[str, dict] = {}  # uri → mark of a version accepted in a batch not yet finished
+
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
-        run = services.nlp.enrich  # a batch of Story → their EnrichedStory JSON, in order
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
-            stats.processed["enrich"] += len(events)
-            pairs: list[tuple[EventT, Story]] = []
-            kills: list[Story] = []
-            accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
-            for event in events:
-                story = await decoded("enrich", event, Story)
-                if story is None:
-                    continue
-                verdict = judge(accepted.get(story.uri) or versions.get(story.uri.encode()), story)
-                if verdict in (Verdict.DUPLICATE, Verdict.STALE):
-                    stats.dropped[verdict.value] += 1
-                    log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
-                             extra={"story_uri": story.uri})
-                elif is_kill(story):
-                    kills.append(story)
-                    accepted[story.uri] = mark(story)
-                else:
-                    pairs.append((event, story))
-                    accepted[story.uri] = mark(story)
-            for story in kills:  # a kill needs no NLP: it retracts downstream
-                await send(enriched, "enriched", story.uri, services.nlp.kill(story))
-                versions[story.uri.encode()] = mark(story)
-            if not pairs:
-                continue
-            started = time.perf_counter()
-            results: list[tuple[Story, bytes]] = []
+        finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
+        try:
+            async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+                stats.processed["enrich"] += len(events)
+                pairs: list[tuple[EventT, Story]] = []
+                kills: list[Story] = []
+                accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
+                for event in events:
+                    story = await decoded("enrich", event, Story)
+                    if story is None:
+                        continue
+                    verdict = judge(accepted.get(story.uri) or inflight.get(story.uri)
+                                    or versions.get(story.uri.encode()), story)
+                    if verdict in (Verdict.DUPLICATE, Verdict.STALE):
+                        stats.dropped[verdict.value] += 1
+                        log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
+                                 extra={"story_uri": story.uri})
+                    elif is_kill(story):
+                        kills.append(story)
+                        accepted[story.uri] = mark(story)
+                    else:
+                        pairs.append((event, story))
+                        accepted[story.uri] = mark(story)
+                for event in events:
+                    event.message.incref()  # take_events acks on; the last ack is _finish_enrich's
+                inflight.update(accepted)
+                work = asyncio.ensure_future(services.nlp.enrich([s for _, s in pairs])) if pairs else None
+                finishing.append(asyncio.ensure_future(_finish_enrich(
+                    finishing[-1] if finishing else None, events, kills, pairs, work, accepted)))
+                while finishing and (len(finishing) >= 2 or finishing[0].done()):
+                    await finishing.pop(0)  # raises what a batch's finishing raised
+        finally:
+            for task in finishing:
+                task.cancel()  # their events are unacked: read again after a restart
+
+    async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], kills: list[Story],
+                             pairs: list[tuple[EventT, Story]], work: asyncio.Future | None,
+                             accepted: dict[str, dict]) -> None:
+        """Send one batch's results after the previous batch's, mark the versions, ack the events."""
+        if previous is not None:
+            await asyncio.wait([previous])
+            if previous.cancelled() or previous.exception() is not None:
+                if work is not None:
+                    work.cancel()
+                return  # the agent raises the earlier batch's failure; these events stay unacked
+        started = time.perf_counter()
+        for story in kills:  # a kill needs no NLP: it retracts downstream
+            await send(enriched, "enriched", story.uri, services.nlp.kill(story))
+            versions[story.uri.encode()] = mark(story)
+        results: list[tuple[Story, bytes]] = []
+        if work is not None:
             try:
-                results = list(zip([story for _, story in pairs], await run([story for _, story in pairs])))
+                results = list(zip([story for _, story in pairs], await work))
             except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
                 log.exception("enrichment of a batch of %d failed; retrying one by one", len(pairs))
                 for event, story in pairs:
                     try:
-                        results += [(story, value) for value in await run([story])]
+                        results += [(story, value) for value in await services.nlp.enrich([story])]
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
             stats.took("enrich", time.perf_counter() - started, len(pairs))
-            for story, value in results:  # (a dead-lettered story has no result and no mark)
-                await send(enriched, "enriched", story.uri, value)
-                # after the send: a crash before it replays, never loses. (The enriched story carries its
-                # story's version fields, so the story's mark is the result's.)
-                versions[story.uri.encode()] = mark(story)
-            for event, _ in pairs:
-                stats.aged("enrich", event.message.timestamp)
+        for story, value in results:  # (a dead-lettered story has no result and no mark)
+            await send(enriched, "enriched", story.uri, value)
+            # after the send: a crash before it replays, never loses. (The enriched story carries its
+            # story's version fields, so the story's mark is the result's.)
+            versions[story.uri.encode()] = mark(story)
+        for event, _ in pairs:
+            stats.aged("enrich", event.message.timestamp)
+        for event in events:
+            event.ack()
+        for uri, marked in accepted.items():
+            if inflight.get(uri) is marked:  # not replaced by a later batch's version
+                del inflight[uri]
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
