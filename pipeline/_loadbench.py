@@ -157,6 +157,23 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def _balanced_uris(prefix: str, n: int, partitions: int) -> list[str]:
+    """``n`` story uris whose keys spread evenly over ``partitions`` — story k on partition k mod
+    ``partitions``, by the producers' default partitioner (murmur2 of the key, as Kafka's clients) — so
+    that every worker of (c) gets the same share. Hashed as they come, 400 keys fall 88/118/90/104 on 4
+    partitions: one worker would finish early and the rest of the run measure the other alone."""
+    from aiokafka.partitioner import DefaultPartitioner
+
+    partition, every = DefaultPartitioner(), list(range(partitions))
+    uris = []
+    for k in range(n):
+        j = 0
+        while partition(f"{prefix}:{k}.{j}".encode(), every, every) != k % partitions:
+            j += 1
+        uris.append(f"{prefix}:{k}.{j}")
+    return uris
+
+
 def _message(uri: str, story: BenchStory) -> tuple[bytes, bytes]:
     return uri.encode(), orjson.dumps({"uri": uri, "version": 1, "language": "en", "headline": story.headline,
                                        "body_text": story.body, "type": "text"})
@@ -279,10 +296,13 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
     phase = _Phase(base, workdir, workers, options.partitions, options.ready_timeout)
     await phase.start()
     say(f"  {workers} worker(s) ready: cold start {', '.join(f'{c:.1f} s' for c in phase.cold_start)}")
-    warm = [_message(f"urn:bench:warm:{k}", stories[k % len(stories)]) for k in range(2 * workers)]
+    warm = [_message(uri, stories[k % len(stories)])
+            for k, uri in enumerate(_balanced_uris(f"urn:bench:warm:{uuid.uuid4().hex[:6]}", 2 * workers,
+                                                   options.partitions))]
     await phase.run(warm)  # every worker has loaded, joined and enriched once
     tag = uuid.uuid4().hex[:6]
-    messages = [_message(f"urn:bench:{tag}:{k}", st) for k, st in enumerate(stories)]
+    messages = [_message(uri, st) for uri, st in zip(_balanced_uris(f"urn:bench:{tag}", len(stories),
+                                                                     options.partitions), stories)]
     words = {k: len(orjson.loads(v)["body_text"].split()) for k, v in messages}
     pids = {"broker": broker_pid, "bench": os.getpid(), **{f"worker_{k}": p.pid for k, p in enumerate(phase.procs)}}
 
@@ -395,7 +415,8 @@ async def _latency(phase: _Phase, options: BenchOptions, stories: list[BenchStor
                    say: Callable[[str], None]) -> dict:
     tag = uuid.uuid4().hex[:6]
     n = min(options.latency_stories, max(20, len(stories)))
-    messages = [_message(f"urn:bench:lat:{tag}:{k}", stories[k % len(stories)]) for k in range(n)]
+    messages = [_message(uri, stories[k % len(stories)])
+                for k, uri in enumerate(_balanced_uris(f"urn:bench:lat:{tag}", n, options.partitions))]
     say(f"latency: {n} stories offered at {rate:.2f}/s (half of (b)) …")
     lat = await phase.run(messages, rate=rate)
     sent = lat["sent"]
