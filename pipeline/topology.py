@@ -176,11 +176,10 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     # gathers, decodes and submits the next, so the NLP does not wait for the loop between batches.
     # A batch's events stay unacked (one more reference) until its results are sent and its versions
     # marked, and batches finish in order: a crash replays, never loses, and never reorders a story.
-    inflight: dict[str, dict] = {}  # uri → mark of a version accepted in a batch not yet finished
-
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
+        inflight: dict[str, dict] = {}  # uri → mark of a version accepted in a batch not yet finished
         try:
             async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
                 stats.processed["enrich"] += len(events)
@@ -208,7 +207,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 inflight.update(accepted)
                 work = asyncio.ensure_future(services.nlp.enrich([s for _, s in pairs])) if pairs else None
                 finishing.append(asyncio.ensure_future(_finish_enrich(
-                    finishing[-1] if finishing else None, events, kills, pairs, work, accepted)))
+                    finishing[-1] if finishing else None, events, kills, pairs, work, accepted, inflight)))
                 while finishing and (len(finishing) >= 2 or finishing[0].done()):
                     await finishing.pop(0)  # raises what a batch's finishing raised
         finally:
@@ -217,8 +216,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
     async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], kills: list[Story],
                              pairs: list[tuple[EventT, Story]], work: asyncio.Future | None,
-                             accepted: dict[str, dict]) -> None:
-        """Send one batch's results after the previous batch's, mark the versions, ack the events."""
+                             accepted: dict[str, dict], inflight: dict[str, dict]) -> None:
+        """Send one batch's results after the previous batch's, mark the versions, ack the events, and
+        forget the batch's in-flight marks (``accepted``) that no later batch replaced."""
         if previous is not None:
             await asyncio.wait([previous])
             if previous.cancelled() or previous.exception() is not None:
