@@ -18,10 +18,11 @@ The partition then stops instead of losing them, and the watch reads them again.
 retention deleted before they were processed are logged as an error and passed over.
 
 A partition is *stalled* when, for ``patience`` consecutive checks, records wait on it (end offset >
-committed offset, or > 0 when nothing is committed yet — it is then sought to its beginning) and neither its committed nor its read offset moved while the worker was idle:
-no message in process and none queued for a stream (a busy worker's partitions may just be waiting
-their turn — so under unbroken load a stall is only repaired at the next lull). Paused partitions,
-changelogs and the time of a rebalance are left alone.
+committed offset, or > 0 when nothing is committed yet — it is then sought to its beginning) and
+neither its committed nor its read offset moved while the worker was idle: no message in process and
+none queued for a stream (a busy worker's partitions may just be waiting their turn — so under
+unbroken load a stall is only repaired at the next lull). Paused partitions, changelogs and the time
+of a rebalance are left alone.
 """
 
 from __future__ import annotations

@@ -179,6 +179,11 @@ def _message(uri: str, story: BenchStory) -> tuple[bytes, bytes]:
                                        "body_text": story.body, "type": "text"})
 
 
+def _messages(prefix: str, stories: Sequence[BenchStory], n: int, partitions: int) -> list[tuple[bytes, bytes]]:
+    """``n`` raw messages of ``stories`` (cycled), keyed evenly over ``partitions``."""
+    return [_message(uri, stories[k % len(stories)]) for k, uri in enumerate(_balanced_uris(prefix, n, partitions))]
+
+
 class _Phase:
     """Fresh topics + group, N workers; produce and watch enriched/alerts."""
 
@@ -296,13 +301,10 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
     phase = _Phase(base, workdir, workers, options.partitions, options.ready_timeout)
     await phase.start()
     say(f"  {workers} worker(s) ready: cold start {', '.join(f'{c:.1f} s' for c in phase.cold_start)}")
-    warm = [_message(uri, stories[k % len(stories)])
-            for k, uri in enumerate(_balanced_uris(f"urn:bench:warm:{uuid.uuid4().hex[:6]}", 2 * workers,
-                                                   options.partitions))]
+    warm = _messages(f"urn:bench:warm:{uuid.uuid4().hex[:6]}", stories, 2 * workers, options.partitions)
     await phase.run(warm)  # every worker has loaded, joined and enriched once
     tag = uuid.uuid4().hex[:6]
-    messages = [_message(uri, st) for uri, st in zip(_balanced_uris(f"urn:bench:{tag}", len(stories),
-                                                                     options.partitions), stories)]
+    messages = _messages(f"urn:bench:{tag}", stories, len(stories), options.partitions)
     words = {k: len(orjson.loads(v)["body_text"].split()) for k, v in messages}
     pids = {"broker": broker_pid, "bench": os.getpid(), **{f"worker_{k}": p.pid for k, p in enumerate(phase.procs)}}
 
@@ -415,8 +417,7 @@ async def _latency(phase: _Phase, options: BenchOptions, stories: list[BenchStor
                    say: Callable[[str], None]) -> dict:
     tag = uuid.uuid4().hex[:6]
     n = min(options.latency_stories, max(20, len(stories)))
-    messages = [_message(uri, stories[k % len(stories)])
-                for k, uri in enumerate(_balanced_uris(f"urn:bench:lat:{tag}", n, options.partitions))]
+    messages = _messages(f"urn:bench:lat:{tag}", stories, n, options.partitions)
     say(f"latency: {n} stories offered at {rate:.2f}/s (half of (b)) …")
     lat = await phase.run(messages, rate=rate)
     sent = lat["sent"]
