@@ -12,6 +12,7 @@ __all__ = [
     "TopicsMissing",
     "ModelError",
     "GazetteerError",
+    "CorpusError",
     "RegionError",
     "ParseError",
     "UnsupportedFormat",
@@ -50,6 +51,10 @@ class ModelError(WirewatchError):
 
 class GazetteerError(WirewatchError):
     """The gazetteer's data files are missing or unreadable."""
+
+
+class CorpusError(WirewatchError):
+    """A labelled training corpus (``wirewatch train``) is missing or has a bad record."""
 
 
 class RegionError(WirewatchError):

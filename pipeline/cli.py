@@ -582,6 +582,59 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _eval_stories(args: argparse.Namespace, settings: Settings) -> int:
+
+    from ._enrich import Enricher
+    from .evaluation import STORIES_DIR, evaluate_stories, load_stories
+
+    stories = load_stories(args.path or STORIES_DIR)
+    if args.limit:
+        stories = stories[:args.limit]
+    enricher = Enricher.load(settings.model)
+    report = evaluate_stories(stories, lambda batch: enricher.enrich(batch, batch_size=16))
+    if args.errors:
+        _write_json_lines(args.errors, report.errors)
+    if args.json:
+        _print_json(report.as_dict())
+        return 0
+    print(f"stories: {report.stories}, gold events {report.gold_events}, counted predictions "
+          f"{report.predicted_events}")
+    print(f"event precision {report.precision}, recall {report.recall}, event-place accuracy "
+          f"{report.place_accuracy}, false events per no-event story {report.false_events_per_no_event_story}")
+    print(f"{'type':36s} {'tp':>4s} {'fp':>4s} {'fn':>4s} {'P':>6s} {'R':>6s}")
+    for name, v in report.by_type.items():
+        print(f"{name:36s} {v['tp']:4d} {v['fp']:4d} {v['fn']:4d} {v['precision']!s:>6s} {v['recall']!s:>6s}")
+    print("by kind of story:")
+    for name, v in report.by_kind.items():
+        print(f"  {name:18s} {v['stories']:3d} stories: tp {v['tp']}, fp {v['fp']}, fn {v['fn']}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+
+    from .events import CORPUS_DIR, DEFAULT_MODEL_PATH, load_corpus, train
+
+    examples = load_corpus(args.corpus or CORPUS_DIR)
+    out = args.out or DEFAULT_MODEL_PATH
+    say = (lambda s: print(f"· {s}", file=sys.stderr)) if not args.json else (lambda s: None)
+    model, report = train(examples, folds=args.folds, progress=say)
+    model.save(out)
+    if args.json:
+        _print_json({**report.as_dict(), "model": str(out)})
+        return 0
+    print(f"trained on {report.n} examples, {len(report.labels)} labels, {report.features} features, "
+          f"{report.seconds} s → {out} ({Path(out).stat().st_size // 1024} KB)")
+    print(f"{report.folds}-fold cross-validation: accuracy {report.cv_accuracy}, weighted F1 {report.cv_weighted_f1}, "
+          f"macro F1 {report.cv_macro_f1}; calibration temperature {report.temperature}")
+    print(f"{'label':36s} {'P':>5s} {'R':>5s} {'F1':>5s} {'n':>4s}")
+    for name, v in report.per_class.items():
+        print(f"{name:36s} {v['precision']:5.2f} {v['recall']:5.2f} {v['f1']:5.2f} {v['support']:4d}")
+    print("calibration (out of fold): " + "; ".join(
+        f"{b['bin']}: n {b['n']}, confidence {b['mean_confidence']}, accuracy {b['accuracy']}" for b in report.calibration))
+    print("most frequent confusions (gold → predicted): " + "; ".join(f"{g} → {p}: {n}" for g, p, n in report.confusions[:10]))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
 
     from ._enrich import Enricher
@@ -589,6 +642,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .geo import default_gazetteer
 
     settings = _settings(args)
+    if args.task == "stories":
+        return _eval_stories(args, settings)
+    if args.path is None:
+        raise ConfigError(f"wirewatch eval {args.task} needs a PATH (see wirewatch eval --help)")
     if not args.path.exists():
         raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml; CASE 2021: "
                           "../shared/data/events/case2021-task2/dev.tsv; event locations: "
@@ -624,6 +681,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 COMMANDS = {
     "run": cmd_run, "worker": cmd_worker, "topics": cmd_topics, "regions": cmd_catalog, "rules": cmd_catalog, "broker": cmd_broker,
     "ingest": cmd_ingest, "tail": cmd_tail, "enrich": cmd_enrich, "eval": cmd_eval, "bench": cmd_bench, "chaos": cmd_chaos,
+    "train": cmd_train,
 }
 
 
@@ -708,13 +766,25 @@ def build_parser() -> argparse.ArgumentParser:
                                    "AUC — overall and by toponym type. wirewatch eval events PATH/dev.tsv: CASE 2021 "
                                    "task 2 event types (weighted/macro F1, per class, confusions). wirewatch eval "
                                    "events PATH/dev.jsonl: accuracy of the place linked to each event verb.")
-    p.add_argument("task", choices=["geo", "events"])
-    p.add_argument("path", type=Path, metavar="PATH", help="GWN.xml, a CASE .tsv or an event-location .jsonl")
+    p.add_argument("task", choices=["geo", "events", "stories"])
+    p.add_argument("path", type=Path, metavar="PATH", nargs="?",
+                   help="GWN.xml, a CASE .tsv, an event-location .jsonl, or a directory of annotated stories "
+                        "(stories; default: the set shipped in pipeline/evaluation/stories)")
     p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE",
                    help="write every error as JSON lines (geo: misses, >161 km and wrong GeoNames ids; events: wrong labels/places)")
     _add_common(p)
+
+    p = sub.add_parser("train", help="rebuild a shipped model from the project's own labelled data",
+                       description="wirewatch train events: cross-validates the event-type classifier on the "
+                                   "labelled corpus (pipeline/events/corpus/*.jsonl), calibrates it, fits it on the "
+                                   "whole corpus and writes the model file the event tagger loads. Deterministic.")
+    p.add_argument("what", choices=["events"])
+    p.add_argument("--corpus", type=Path, metavar="DIR", help="corpus directory (default: the shipped corpus)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="model file (default: the shipped model's path)")
+    p.add_argument("--folds", type=int, default=5, metavar="K", help="cross-validation folds (default 5)")
+    p.add_argument("--json", action="store_true", help="print the training report as JSON")
 
     p = sub.add_parser("bench", help="measure speed: bare spaCy vs the pipeline through the broker (1 and 2 workers), "
                                      "latency, cold start, memory",

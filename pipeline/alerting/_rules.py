@@ -52,7 +52,7 @@ _BASE = {
 #: Every field a rule object may have (schemas/rule.schema.json lists the same).
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
                          "keywords", "entities", "min_confidence", "webhook", "name", "cooldown_minutes", "route"})
-_MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical"}
+_MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical", "past"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
 

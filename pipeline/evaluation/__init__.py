@@ -3,6 +3,8 @@
 from ._events import (CaseReport, LocationReport, evaluate_case, evaluate_locations, load_case, load_event_locations,
                       place_linker)
 from ._geo import GeoReport, evaluate_geo, load_gwn
+from ._stories import STORIES_DIR, AnnotatedStory, StoriesReport, evaluate_stories, load_stories
 
 __all__ = ["GeoReport", "evaluate_geo", "load_gwn", "CaseReport", "LocationReport", "evaluate_case",
-           "evaluate_locations", "load_case", "load_event_locations", "place_linker"]
+           "evaluate_locations", "load_case", "load_event_locations", "place_linker", "STORIES_DIR", "AnnotatedStory",
+           "StoriesReport", "evaluate_stories", "load_stories"]

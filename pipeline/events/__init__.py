@@ -1,9 +1,14 @@
-"""Event tagging: the taxonomy, the trigger lexicon and rules, dates and fatalities (pure; no spaCy).
-The spaCy component is :mod:`pipeline.nlp.events`."""
+"""Event tagging: the taxonomy, the trigger lexicon and rules, the learned type classifier and its
+training, dates and fatalities (pure; no spaCy). The spaCy component is :mod:`pipeline.nlp.events`."""
 
-from ._dates import parse_story_date, resolve_date
+from ._classifier import DEFAULT_MODEL_PATH, NONE, EventClassifier, default_classifier, rule_candidates, sentence_features
+from ._dates import ended_before, parse_story_date, resolve_date
 from ._fatalities import parse_fatalities
+from ._scores import score_labels
+from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 from ._taxonomy import EVENT_TYPES, TYPE_IDS, EventType, event_type, taxonomy_document
 
 __all__ = ["EVENT_TYPES", "TYPE_IDS", "EventType", "event_type", "taxonomy_document", "parse_fatalities",
-           "parse_story_date", "resolve_date"]
+           "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",
+           "rule_candidates", "sentence_features", "NONE", "DEFAULT_MODEL_PATH",
+           "CORPUS_DIR", "TrainingReport", "load_corpus", "train"]

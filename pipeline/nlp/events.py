@@ -24,11 +24,11 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..events._dates import parse_story_date, resolve_date
 from ..events._fatalities import parse_fatalities
 from ..events._forms import forms, lemma_of, register
-from ..events._lexicon import TRIGGERS, Trigger, vocabulary
+from ..events._lexicon import CUES, TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
+from ..events import NONE, EventClassifier, default_classifier, ended_before, parse_story_date, resolve_date
 from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
                           stages)
 
@@ -71,8 +71,12 @@ class EventMention:
 
 class EventTagger:
     def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
-                 parse: bool = True, sentence_fallback: bool = False, place_model: str = "default") -> None:
+                 parse: bool = True, sentence_fallback: bool = False, place_model: str = "default",
+                 classifier: str = "default", secondary_min: float = 0.25) -> None:
         self.name = name
+        self.classifier: EventClassifier | None = (default_classifier() if classifier == "default"
+                                                   else EventClassifier.load(classifier) if classifier else None)
+        self.secondary_min = secondary_min
         self.chooser: PlaceChooser | None = (default_chooser() if place_model == "default"
                                              else PlaceChooser.from_file(place_model) if place_model else None)
         self.sentence_fallback = sentence_fallback
@@ -121,8 +125,12 @@ class EventTagger:
             for trigger in self.triggers[doc.vocab.strings[match_id]]:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
         sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
-        # Only sentences whose triggers have the cues they need go on to the parser.
-        order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
+        verdicts: dict[int, dict[str, float]] = {}
+        if self.classifier is None:  # only sentences whose triggers have the cues they need go on to the parser
+            order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
+        else:  # the classifier judges every sentence with a trigger: an event of some type, or none
+            verdicts = {i: self.classifier.proba(sents[i].text) for i in sorted(found)}
+            order = [i for i in sorted(found) if _eventful(verdicts[i])]
         if not order:
             return []
         parsed = self._parse([sents[i] for i in order])
@@ -139,7 +147,10 @@ class EventTagger:
             if resolved:
                 previous_date = resolved[0]
             fatalities = parse_fatalities(sent.text)
-            for cand in decide(sentence, found[i], subject_kind, salience):
+            candidates = decide(sentence, found[i], subject_kind, salience)
+            if verdicts:
+                candidates = _rerank(candidates, verdicts[i], found[i], self.secondary_min, salience)
+            for cand in candidates:
                 event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                     fatalities)
                 if event.confidence >= self.min_confidence:
@@ -196,6 +207,8 @@ class EventTagger:
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in ("asserted", "reported"):
             modality = "threatened"
+        elif modality in ("asserted", "reported") and resolved and story_date and ended_before(resolved[0], story_date):
+            modality = "past"  # "the town, captured by rebels in 2014, …": background, not news
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok)
@@ -255,12 +268,43 @@ class EventTagger:
         return None  # the enricher falls back to the story's focus
 
 
+def _eventful(proba: dict[str, float]) -> bool:
+    """The classifier puts a sentence's most likely reading on an event type, not on ``none``."""
+    return max(proba, key=proba.__getitem__) != NONE
+
+
+def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[tuple[Trigger, int, int]],
+            secondary_min: float, salience: dict[int, float]) -> list[Candidate]:
+    """The classifier decides the types: its most likely type, plus any other the rules also found with a
+    probability of at least ``secondary_min`` ("jets bombed … as shelling went on"); each keeps the rules'
+    trigger for that type as its evidence, else the sentence's strongest trigger. Confidence = the
+    classifier's calibrated probability (adjusted by salience as before). Types the classifier does not
+    know (the ``election`` tag) keep the rules' verdict."""
+    by_type = {c.type: c for c in candidates}
+    ranked = sorted(((p, t) for t, p in proba.items() if t != NONE), reverse=True)
+    if not ranked or proba.get(NONE, 0.0) >= ranked[0][0]:
+        return [c for c in candidates if c.type not in proba]
+    strongest = max(matches, key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
+    out = []
+    for rank, (p, type_) in enumerate(ranked):
+        if rank and (p < secondary_min or type_ not in by_type):
+            continue
+        held = by_type.get(type_)
+        trigger, start, end = (held.trigger, held.start, held.end) if held else strongest
+        out.append(Candidate(type_, round(min(0.99, p + salience.get(start, 0.0)), 3), trigger, start, end))
+    out += [c for c in candidates if c.type not in proba]
+    return out
+
+
 def _modality(tok: Token) -> str:
     verb = governor(tok)
     for node in {tok, verb}:
         for child in node.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
                 return "negated"
+            if child.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "det" and c.lower_ == "no"
+                                                            for c in child.children):
+                return "negated"  # "no group claimed responsibility", "no one was hurt"
             if child.dep_ == "aux" and child.lower_ in _HYPO_AUX:
                 return "hypothetical"
             if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll"):
@@ -304,23 +348,45 @@ def _phrase(tok: Token) -> str:
     return " ".join(t.text for t in words if t.i <= tok.i).strip()
 
 
+_NOT_PARTICIPANT_ENTS = {"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"}
+_THINGS = {"aircraft", "weapon", "explosive"}  # cue groups whose words name weapons and machines, not actors
+
+
+def _participant(tok: Token) -> bool:
+    """Actors and targets are groups, organisations or people: never a place, a day, a number or a weapon
+    ("Kirkuk", "Monday", "a drone")."""
+    if tok.ent_type_ in _NOT_PARTICIPANT_ENTS or tok.pos_ in ("PRON", "NUM") or tok.like_num:
+        return False
+    lemma = lemma_of(tok.lower_)
+    return not any(lemma in CUES[g] for g in _THINGS)
+
+
 def _participants(tok: Token, t_start: int, t_end: int) -> tuple[list[str], list[str]]:
     verb = governor(tok)
     inside = range(t_start, t_end)
     actors, targets = [], []
+
+    def take(node: Token, into: list[str]) -> None:
+        if node.i not in inside and _participant(node):
+            into.append(_phrase(node))
+
     for child in verb.children:
         if child.i in inside:
             continue
         if child.dep_ == "nsubj":
-            actors.append(_phrase(child))
+            take(child, actors)
         elif child.dep_ == "agent":
-            actors += [_phrase(c) for c in child.children if c.dep_ == "pobj" and c.i not in inside]
+            for c in child.children:
+                if c.dep_ == "pobj":
+                    take(c, actors)
         elif child.dep_ in ("dobj", "nsubjpass"):
-            targets.append(_phrase(child))
+            take(child, targets)
     for node in {tok, verb}:
         for child in node.children:
             if child.dep_ == "prep" and child.lower_ in ("on", "against", "at", "targeting"):
-                targets += [_phrase(c) for c in child.children if c.dep_ == "pobj" and c.i not in inside]
+                for c in child.children:
+                    if c.dep_ == "pobj":
+                        take(c, targets)
             if node is tok and child.dep_ in ("compound", "amod", "poss") and child.ent_type_ in ("NORP", "GPE", "ORG") \
                     and child.i not in inside:
                 actors.append(child.text)
@@ -337,13 +403,14 @@ def _unique(items: list[str]) -> list[str]:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False, "place_model": "default"},
+    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False, "place_model": "default",
+                    "classifier": "default", "secondary_min": 0.25},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
 )
 def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
-                      sentence_fallback: bool, place_model: str) -> EventTagger:
+                      sentence_fallback: bool, place_model: str, classifier: str, secondary_min: float) -> EventTagger:
     if not Doc.has_extension("events"):
         Doc.set_extension("events", default=None)
     return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback,
-                       place_model=place_model)
+                       place_model=place_model, classifier=classifier, secondary_min=secondary_min)

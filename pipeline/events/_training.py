@@ -1,0 +1,198 @@
+"""Training the event-type classifier from the labelled corpus (``wirewatch train events``).
+
+The corpus is JSON lines under ``pipeline/events/corpus/``: ``{"text", "label", …}`` with ``label`` an
+event type id of the taxonomy or ``none``. Training is deterministic (fixed fold assignment, a
+deterministic solver), so the same corpus gives the same model file.
+
+Steps: features per snippet (:func:`pipeline.events._classifier.sentence_features`); vocabulary = features
+seen in at least ``min_df`` snippets; ``(1 + log tf) · idf``, L2-normalised; a multinomial logistic
+regression (scikit-learn, lbfgs). Stratified k-fold cross-validation gives the out-of-fold predictions
+the report is made of and the calibration temperature (the one that minimises the out-of-fold log
+loss); the final model is fitted on the whole corpus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import orjson
+
+from .._errors import CorpusError
+from ._classifier import NONE, EventClassifier, sentence_features
+from ._scores import score_labels
+from ._taxonomy import TYPE_IDS
+
+__all__ = ["CORPUS_DIR", "Example", "load_corpus", "train", "TrainingReport"]
+
+CORPUS_DIR = Path(__file__).with_name("corpus")
+_LABELS = set(TYPE_IDS) | {NONE}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    source: str  # file:line
+
+
+def load_corpus(directory: str | Path = CORPUS_DIR) -> list[Example]:
+    """Every example of every ``*.jsonl`` file in ``directory`` (sorted by file name, then line)."""
+    files = sorted(Path(directory).glob("*.jsonl"))
+    if not files:
+        raise CorpusError(f"no *.jsonl files in {directory}: point --corpus at the labelled corpus directory")
+    out = []
+    for path in files:
+        for n, line in enumerate(path.read_bytes().splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise CorpusError(f"{where}: not JSON ({exc}); fix or remove the line") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+                raise CorpusError(f"{where}: needs a non-empty \"text\" string")
+            label = record.get("label")
+            if label not in _LABELS:
+                raise CorpusError(f"{where}: label {label!r} is not an event type id of the taxonomy nor {NONE!r}")
+            out.append(Example(record["text"], label, where))
+    return out
+
+
+@dataclass
+class TrainingReport:
+    n: int
+    labels: dict[str, int]
+    folds: int
+    cv_accuracy: float
+    cv_weighted_f1: float
+    cv_macro_f1: float
+    per_class: dict[str, dict]
+    confusions: list[tuple[str, str, int]]
+    temperature: float
+    calibration: list[dict] = field(default_factory=list)  # per confidence bin: n, mean confidence, accuracy
+    features: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {k: (list(map(list, v)) if k == "confusions" else v) for k, v in self.__dict__.items()}
+
+
+def _matrix(feature_rows: Sequence[dict[str, float]], vocab: dict[str, int], idf: np.ndarray):
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, data = [0], [], []
+    for feats in feature_rows:
+        row = [(vocab[k], (1.0 + math.log(c)) if c >= 1 else c) for k, c in feats.items() if k in vocab]
+        if row:
+            idx = np.array([j for j, _ in row])
+            val = np.array([v for _, v in row]) * idf[idx]
+            val /= np.sqrt((val ** 2).sum()) or 1.0
+            indices.extend(idx.tolist())
+            data.extend(val.tolist())
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(feature_rows), len(vocab)))
+
+
+def _vocabulary(feature_rows: Sequence[dict[str, float]], min_df: int) -> tuple[dict[str, int], np.ndarray]:
+    df = Counter(k for feats in feature_rows for k in feats)
+    keys = sorted(k for k, n in df.items() if n >= min_df)
+    n = len(feature_rows)
+    idf = np.array([math.log((1 + n) / (1 + df[k])) + 1.0 for k in keys])
+    return {k: i for i, k in enumerate(keys)}, idf
+
+
+def _fit(feature_rows, labels, classes, min_df: int, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    vocab, idf = _vocabulary(feature_rows, min_df)
+    model = LogisticRegression(C=c, max_iter=3000, tol=1e-5)
+    model.fit(_matrix(feature_rows, vocab, idf), [classes.index(y) for y in labels])
+    # Classes absent from a fold's training part get no column from scikit-learn: put them back, never chosen.
+    coef = np.zeros((len(vocab), len(classes)))
+    intercept = np.full(len(classes), -30.0)
+    for col, cls in enumerate(model.classes_):
+        coef[:, cls] = model.coef_[col] if len(model.classes_) > 2 else (model.coef_[0] if col else -model.coef_[0])
+        intercept[cls] = model.intercept_[col] if len(model.classes_) > 2 else 0.0
+    return EventClassifier(tuple(classes), vocab, idf, coef.astype(np.float32), intercept)
+
+
+def _folds(labels: Sequence[str], k: int) -> list[int]:
+    """Stratified fold of each example: the i-th example of each label goes to fold i mod k."""
+    seen: Counter[str] = Counter()
+    out = []
+    for y in labels:
+        out.append(seen[y] % k)
+        seen[y] += 1
+    return out
+
+
+def _temperature(logits: np.ndarray, gold: np.ndarray) -> float:
+    best = (math.inf, 1.0)
+    for t in np.arange(0.3, 3.01, 0.05):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        nll = -logp[np.arange(len(gold)), gold].mean()
+        best = min(best, (nll, round(float(t), 2)))
+    return best[1]
+
+
+def train(examples: Sequence[Example], *, folds: int = 5, min_df: int = 2, c: float = 8.0,
+          progress: Callable[[str], None] = lambda s: None) -> tuple[EventClassifier, TrainingReport]:
+    """Cross-validate, calibrate and fit the classifier on ``examples``; returns the model fitted on all of them."""
+    import time
+
+    started = time.perf_counter()
+    classes = sorted({e.label for e in examples})
+    labels = [e.label for e in examples]
+    progress(f"features for {len(examples)} examples")
+    rows = [sentence_features(e.text) for e in examples]
+    fold_of = _folds(labels, folds)
+    logits = np.zeros((len(examples), len(classes)))
+    for k in range(folds):
+        progress(f"fold {k + 1}/{folds}")
+        train_idx = [i for i, f in enumerate(fold_of) if f != k]
+        test_idx = [i for i, f in enumerate(fold_of) if f == k]
+        model = _fit([rows[i] for i in train_idx], [labels[i] for i in train_idx], classes, min_df, c)
+        for i in test_idx:
+            idx, val = _weigh_row(rows[i], model)
+            logits[i] = (val @ model.coef[idx] if len(idx) else 0.0) + model.intercept
+    gold = np.array([classes.index(y) for y in labels])
+    temperature = _temperature(logits, gold)
+    predicted = [classes[j] for j in logits.argmax(axis=1)]
+    per_class, weighted, macro, accuracy = score_labels(labels, predicted)
+    confusions = Counter((g, p) for g, p in zip(labels, predicted, strict=True) if g != p).most_common(20)
+    progress("final model on the whole corpus")
+    final = _fit(rows, labels, classes, min_df, c)
+    final.temperature = temperature
+    report = TrainingReport(len(examples), dict(sorted(Counter(labels).items())), folds, accuracy, weighted, macro,
+                            per_class, [(g, p, n) for (g, p), n in confusions], temperature,
+                            _calibration(logits / temperature, gold), len(final.vocab),
+                            round(time.perf_counter() - started, 1))
+    return final, report
+
+
+def _weigh_row(feats: dict[str, float], model: EventClassifier):
+    from ._classifier import _weigh
+
+    return _weigh(feats, model.vocab, model.idf)
+
+
+def _calibration(logits: np.ndarray, gold: np.ndarray) -> list[dict]:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p = z / z.sum(axis=1, keepdims=True)
+    conf, pred = p.max(axis=1), p.argmax(axis=1)
+    bins = []
+    for lo, hi in ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01)):
+        mask = (conf >= lo) & (conf < hi)
+        if mask.any():
+            bins.append({"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": int(mask.sum()),
+                         "mean_confidence": round(float(conf[mask].mean()), 3),
+                         "accuracy": round(float((pred[mask] == gold[mask]).mean()), 3)})
+    return bins
