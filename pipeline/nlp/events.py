@@ -130,7 +130,8 @@ class EventTagger:
             order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
         else:  # the classifier judges every sentence with a trigger: an event of some type, or none
             verdicts = {i: self.classifier.proba(sents[i].text) for i in sorted(found)}
-            order = [i for i in sorted(found) if _eventful(verdicts[i])]
+            order = [i for i in sorted(found) if _eventful(verdicts[i]) or any(
+                c.type not in verdicts[i] for c in decide(sentences[i], found[i], {}))]  # the election tag
         if not order:
             return []
         parsed = self._parse([sents[i] for i in order])
