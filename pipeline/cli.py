@@ -548,7 +548,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
 def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
 
     from ._enrich import Enricher
-    from .evaluation import evaluate_case, evaluate_locations, load_case, load_event_locations, place_linker
+    from .evaluation import CASE_TO_TYPE, evaluate_case, evaluate_locations, load_case, load_event_locations, place_linker
 
     enricher = Enricher.load(settings.model)
     if args.path.suffix == ".jsonl":
@@ -565,14 +565,18 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     snippets = load_case(args.path)
     if args.limit:
         snippets = snippets[:args.limit]
-    case = evaluate_case(snippets, lambda stories: enricher.enrich(stories, batch_size=32))
+    from .events import default_classifier
+
+    classifier = default_classifier()
+    case = evaluate_case(snippets, lambda stories: enricher.enrich(stories, batch_size=32),
+                         (lambda text: classifier.best_type(text, CASE_TO_TYPE.values())[0]) if classifier else None)
     if args.errors:
         _write_json_lines(args.errors, ({"id": i, "gold": g, "predicted": p} for i, g, p in case.predictions if g != p))
     if args.json:
         _print_json(case.as_dict())
         return 0
     print(f"CASE 2021 task 2: {case.n} snippets, accuracy {case.accuracy}, weighted F1 {case.weighted_f1}, "
-          f"macro F1 {case.macro_f1}")
+          f"macro F1 {case.macro_f1} ({case.fallback} snippets without a tagged event, typed by the classifier alone)")
     print(f"{'class':32s} {'P':>5s} {'R':>5s} {'F1':>5s} {'n':>4s}")
     for name, v in case.per_class.items():
         print(f"{name:32s} {v['precision']:5.2f} {v['recall']:5.2f} {v['f1']:5.2f} {v['support']:4d}")

@@ -197,3 +197,65 @@ def test_one_incident_told_twice_is_one_event(enricher):
                          "drone struck the airport in Irbil on Tuesday before dawn, killing three people in all.")
     strikes = [e for e in r.events if e.type == "air_drone_strike"]
     assert len(strikes) == 1 and strikes[0].fatalities == 3
+
+
+MULTI_EVENT = """BAGHDAD (Test Wire) — American warplanes and drones hit two compounds of an Iran-aligned militia near \
+the towns of Boukamal and Mayadeen in eastern Syria before dawn on Monday, killing at least six fighters, two Iraqi \
+security officials said.
+
+The strikes came hours after an explosives-laden drone crashed into a hangar at Irbil international airport, \
+in Iraq's Kurdish region, late on Sunday. Airport staff said nobody was hurt.
+
+On Monday afternoon, rockets were fired at a base near Baghdad airport that hosts American troops, a \
+coalition spokesman said. There were no casualties.
+
+A commander of the militia vowed revenge for the strikes.
+
+The group has carried out dozens of attacks on bases in Iraq and Syria since October."""
+
+
+def test_a_story_with_several_events_lists_each_with_its_own_type_place_and_evidence(enricher):
+    r = events(enricher, MULTI_EVENT, dateline=Dateline(text="BAGHDAD (Test Wire)", place="Baghdad"))
+    news = [e for e in r.events if e.modality in ("asserted", "reported", "threatened")]
+    found = {(e.type, e.place.name if e.place else None) for e in news}
+    assert ("air_drone_strike", "Ālbū Kamāl") in found or ("air_drone_strike", "Al Mayādīn") in found, found
+    assert ("air_drone_strike", "Erbil") in found, found
+    assert any(t == "shelling_artillery_missile_attack" for t, _ in found), found
+    assert any(e.type == "threaten" and e.modality == "threatened" for e in news), found
+    for e in news:  # each event's evidence is its own sentence, and its trigger lies inside it
+        evidence = r.body[e.sentence.start:e.sentence.end]
+        assert r.body[e.trigger.start:e.trigger.end] == e.trigger.text
+        assert e.sentence.start <= e.trigger.start < e.trigger.end <= e.sentence.end and "\n" not in evidence.strip()
+    background = [e for e in r.events if "since October" in r.body[e.sentence.start:e.sentence.end]]
+    assert all(e.modality == "past" for e in background), background  # the tally is not a new event
+    assert len({(e.type, e.place.name if e.place else None) for e in news}) == len(news)  # no event told twice
+
+
+@pytest.mark.parametrize("body, sentence, expected", [
+    # background: perfect outside the lead, pluperfect, durative adverbials
+    ("Shelling hit Aleppo on Monday. The war has killed hundreds of thousands of people.", 1, "past"),
+    ("Shelling hit Aleppo on Monday. Rebels fired thousands of shells at the city over the past year.", 1, "past"),
+    ("Shelling hit Aleppo on Monday. Gunmen have attacked the road repeatedly.", 1, "past"),
+    # the speaker's news, backshifted into reported or quoted speech: not background
+    ("The army said on Monday it had retaken the town of Diapaga from jihadists.", 0, "reported"),
+    ("An air strike has killed 12 people in the town of Kunduz, officials said.", 0, "reported"),
+])
+def test_background_is_told_by_aspect_and_time_adverbials(enricher, body, sentence, expected):
+    r = events(enricher, body)
+    starts = [0] + [i + 2 for i, c in enumerate(body) if body[i:i + 2] == ". "]
+    got = [e.modality for e in r.events if e.sentence.start == starts[sentence]]
+    if expected == "past":  # background: no event, or one that is not news
+        assert all(m == "past" for m in got), [(e.type, e.modality, e.sentence) for e in r.events]
+    else:
+        assert got and all(m == expected for m in got), [(e.type, e.modality, e.sentence) for e in r.events]
+
+
+@pytest.mark.parametrize("follow_up", [
+    "Five people were killed and 23 were wounded.",  # an outcome without a perpetrator
+    "The blast shattered shop windows along the street.",  # a definite noun phrase
+    '"There was smoke everywhere," said a shopkeeper.',  # an eyewitness' words
+])
+def test_a_follow_up_sentence_is_no_new_event(enricher, follow_up):
+    r = events(enricher, f"A car bomb exploded outside a police station in Kirkuk on Monday. {follow_up}")
+    happening = [e for e in r.events if e.modality in ("asserted", "reported")]
+    assert len(happening) == 1, [(e.type, e.trigger.text) for e in r.events]

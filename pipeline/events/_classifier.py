@@ -154,6 +154,14 @@ class EventClassifier:
         p = z / z.sum()
         return {label: float(p[i]) for i, label in enumerate(self.labels)}
 
+    def best_type(self, text: str, allowed: Iterable[str] | None = None) -> tuple[str, float]:
+        """The most probable event type (never ``none``) of ``text``, among ``allowed`` if given, with its
+        probability: for closed-set tasks where the text is known to report an event."""
+        p = self.proba(text)
+        keep = set(allowed) if allowed is not None else set(self.labels)
+        label = max((lb for lb in self.labels if lb != NONE and lb in keep), key=p.__getitem__)
+        return label, p[label]
+
     def evidence(self, text: str, label: str, k: int = 1) -> list[str]:
         """The words of ``text`` that speak most for ``label`` (its strongest word features), for an event
         the rules did not flag: the classifier's own trigger."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Trigger", "TRIGGERS", "CUES", "vocabulary"]
+__all__ = ["MODALITY_VERBS", "Trigger", "TRIGGERS", "CUES", "vocabulary"]
 
 CUES: dict[str, frozenset[str]] = {k: frozenset(v.split("|")) for k, v in {
     "aircraft": "plane|warplane|jet|aircraft|drone|helicopter|air force|bomber|gunship|uav|fighter jet|airstrike|"
@@ -236,8 +236,22 @@ TRIGGERS: list[Trigger] = [
 ]
 
 
+#: The verbs the tagger reads an event's modality from (the verb governing its trigger).
+MODALITY_VERBS: dict[str, frozenset[str]] = {
+    "threatened": frozenset({"threaten", "vow", "warn", "pledge", "promise", "swear"}),
+    "denied": frozenset({"deny", "reject", "dismiss", "refute", "rule"}),
+    "planned": frozenset({"plan", "intend", "prepare", "schedule", "aim", "seek", "plot", "propose", "consider",
+                          "postpone", "delay"}),
+    "reported": frozenset({"say", "report", "claim", "allege", "tell", "state", "announce", "confirm", "accord", "add",
+                           "write"}),
+}
+
+
 def vocabulary() -> set[str]:
-    """Every word of the triggers and cues (their lemmas), for :func:`pipeline.events._forms.register`."""
+    """Every word of the triggers, cues and modality verbs (their lemmas), for
+    :func:`pipeline.events._forms.register`: the tagger and the classifier's features read words through
+    the same lemmas, in training as at run time."""
     words = {w for t in TRIGGERS for w in t.phrase.replace("-", " ").split()}
     words |= {w for group in CUES.values() for cue in group for w in cue.replace("-", " ").split()}
+    words |= {w for verbs in MODALITY_VERBS.values() for w in verbs}
     return words

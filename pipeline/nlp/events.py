@@ -26,9 +26,10 @@ from spacy.tokens import Doc, Span, Token
 
 from ..events._fatalities import parse_fatalities
 from ..events._forms import forms, lemma_of, register
-from ..events._lexicon import CUES, TRIGGERS, Trigger, vocabulary
+from ..events._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
 from ..events._rules import Candidate, Sentence, actor_kind, decide
 from ..events import NONE, EventClassifier, default_classifier, ended_before, parse_story_date, resolve_date
+from ._discourse import background, elaboration, fold_elaborations
 from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
                           stages)
 
@@ -37,11 +38,8 @@ __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
 _BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
-_THREAT = {"threaten", "vow", "warn", "pledge", "promise", "swear"}
-_DENY = {"deny", "reject", "dismiss", "refute", "rule"}
-_PLAN = {"plan", "intend", "prepare", "schedule", "aim", "seek", "plot", "propose", "consider", "postpone", "delay"}
+_THREAT, _DENY, _PLAN, _REPORT = (MODALITY_VERBS[m] for m in ("threatened", "denied", "planned", "reported"))
 _HYPO_AUX = {"may", "might", "could", "would", "should"}
-_REPORT = {"say", "report", "claim", "allege", "tell", "state", "announce", "confirm", "accord", "add", "write"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +65,22 @@ class EventMention:
     date: str | None = None
     date_text: str | None = None
     fatalities: int | None = None
+    elaborates: str | None = None  # why it tells more of an event already told (folded into it), else None
 
 
 class EventTagger:
     def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
                  parse: bool = True, sentence_fallback: bool = False, place_model: str = "default",
-                 classifier: str = "default", secondary_min: float = 0.25) -> None:
+                 classifier: str = "default", secondary_min: float = 0.25, untriggered_min: float = 0.8) -> None:
         self.name = name
+        self.untriggered_min = untriggered_min
         self.classifier: EventClassifier | None = (default_classifier() if classifier == "default"
                                                    else EventClassifier.load(classifier) if classifier else None)
         self.secondary_min = secondary_min
         self.chooser: PlaceChooser | None = (default_chooser() if place_model == "default"
                                              else PlaceChooser.from_file(place_model) if place_model else None)
         self.sentence_fallback = sentence_fallback
-        register(vocabulary() | _THREAT | _DENY | _PLAN | _REPORT)
+        register(vocabulary())
         self.nlp = nlp
         self.min_confidence = min_confidence
         self.parse = parse
@@ -95,6 +95,19 @@ class EventTagger:
                 variants = {tuple(words[:i] + [f] + words[i + 1:]) for i, w in enumerate(words) for f in forms(w)}
                 self.matcher.add(key, [Doc(nlp.vocab, words=list(v)) for v in sorted(variants)])
             self.triggers.setdefault(key, []).append(trigger)
+
+    def _untriggered(self, sent: Span, proba: dict[str, float]) -> tuple[Trigger, int, int] | None:
+        """A sentence without a lexicon trigger that the classifier reads as an event with probability
+        ``untriggered_min`` or more: its trigger is the word that speaks most for that type."""
+        assert self.classifier is not None
+        label, p = max(((lb, q) for lb, q in proba.items() if lb != NONE), key=lambda x: x[1])
+        if p < self.untriggered_min or proba.get(NONE, 0.0) >= p:
+            return None
+        for word in self.classifier.evidence(sent.text, label, k=3):
+            tok = next((t for t in sent if lemma_of(t.lower_) == word or t.lower_ == word), None)
+            if tok is not None:
+                return Trigger(label, tok.lower_, p), tok.i, tok.i + 1
+        return None
 
     def _parser(self) -> Any | None:
         if not self.parse:
@@ -124,12 +137,19 @@ class EventTagger:
                 continue  # inside the dateline
             for trigger in self.triggers[doc.vocab.strings[match_id]]:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
-        sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         verdicts: dict[int, dict[str, float]] = {}
+        if self.classifier is not None and self.untriggered_min < 1.0:
+            for i, sent in enumerate(sents):  # the lexicon is not every way to tell an event
+                if i not in found and len(sent) >= 4:
+                    verdicts[i] = self.classifier.proba(sent.text)
+                    match = self._untriggered(sent, verdicts[i])
+                    if match is not None:
+                        found[i] = [match]
+        sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         if self.classifier is None:  # only sentences whose triggers have the cues they need go on to the parser
             order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
         else:  # the classifier judges every sentence with a trigger: an event of some type, or none
-            verdicts = {i: self.classifier.proba(sents[i].text) for i in sorted(found)}
+            verdicts.update({i: self.classifier.proba(sents[i].text) for i in sorted(found) if i not in verdicts})
             order = [i for i in sorted(found) if _eventful(verdicts[i]) or any(
                 c.type not in verdicts[i] for c in decide(sentences[i], found[i], {}))]  # the election tag
         if not order:
@@ -153,10 +173,10 @@ class EventTagger:
                 candidates = _rerank(candidates, verdicts[i], found[i], self.secondary_min, salience)
             for cand in candidates:
                 event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
-                                    fatalities)
+                                    fatalities, lead=(i == order[0]))
                 if event.confidence >= self.min_confidence:
                     events.append(event)
-        return events
+        return fold_elaborations(events)
 
     def _parse(self, sents: list[Span]) -> list[Doc | None]:
         parser = self._parser()
@@ -203,13 +223,17 @@ class EventTagger:
         return None
 
     def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None, cand: Candidate,
-               resolved: tuple[str, str] | None, story_date: date | None, fatalities: int | None) -> EventMention:
+               resolved: tuple[str, str] | None, story_date: date | None, fatalities: int | None,
+               lead: bool = False) -> EventMention:
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in ("asserted", "reported"):
             modality = "threatened"
         elif modality in ("asserted", "reported") and resolved and story_date and ended_before(resolved[0], story_date):
             modality = "past"  # "the town, captured by rebels in 2014, …": background, not news
+        elif modality in ("asserted", "reported") and tok is not None and sent_doc is not None and \
+                background(tok, sent_doc[:], span.start_char - sent.start_char, lead):
+            modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok)
@@ -230,6 +254,8 @@ class EventTagger:
             date=resolved[0] if resolved else (story_date.isoformat() if story_date else None),
             date_text=resolved[1] if resolved else None,
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
+            elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
+            if tok is not None and sent_doc is not None and not lead else None,
         )
 
     def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
@@ -405,13 +431,15 @@ def _unique(items: list[str]) -> list[str]:
 @Language.factory(
     "wirewatch_events",
     default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False, "place_model": "default",
-                    "classifier": "default", "secondary_min": 0.25},
+                    "classifier": "default", "secondary_min": 0.25, "untriggered_min": 0.8},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
 )
 def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
-                      sentence_fallback: bool, place_model: str, classifier: str, secondary_min: float) -> EventTagger:
+                      sentence_fallback: bool, place_model: str, classifier: str, secondary_min: float,
+                      untriggered_min: float) -> EventTagger:
     if not Doc.has_extension("events"):
         Doc.set_extension("events", default=None)
     return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback,
-                       place_model=place_model, classifier=classifier, secondary_min=secondary_min)
+                       place_model=place_model, classifier=classifier, secondary_min=secondary_min,
+                       untriggered_min=untriggered_min)

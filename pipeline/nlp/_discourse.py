@@ -1,0 +1,151 @@
+"""Where an event mention sits in the story's discourse, read off the parse (used by ``wirewatch_events``).
+
+A story reports a few events and then tells more about them: the toll ("five people were killed"), an
+eyewitness' words, "the blast shattered …". And it recalls what happened before: "the conflict has
+killed tens of thousands", "fighting had forced …", "over more than a year", "since 2021". Neither is a
+new event. Two signals, both grammatical rather than lexical:
+
+* **background** — the event's verb is in the pluperfect, or in the present perfect outside the lead
+  (a British-style lead, "a bomb has killed 12", is news), or it carries a durative or anaphoric time
+  adverbial (``since …``; ``over/for/during/throughout`` + years, months, decades; ``that year``,
+  ``later that month``): the mention becomes ``past``.
+* **elaboration** — the mention refers back to an event already told: its trigger is a definite noun
+  phrase ("the grenade", "the two raids"); or it states only an outcome (killed, wounded, died, detained)
+  with no perpetrator as subject, or with a definite event noun as subject ("the explosion killed …");
+  or it stands inside a direct quotation (threats excepted: those are often quoted). Such a mention is
+  folded into the story's previous happening event (which keeps the larger death toll) — unless there
+  is none, then it is the story's first telling and stays.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from spacy.tokens import Span, Token
+
+from ..events._forms import forms, lemma_of
+from ..events._lexicon import MODALITY_VERBS
+from ._place_link import governor
+
+__all__ = ["background", "elaboration", "fold_elaborations"]
+
+_OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
+            "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
+_DEFINITE = {"the", "this", "that", "these", "those"}
+_DURATIVE = {"over", "for", "during", "throughout"}
+_SPAN_UNITS = {"year", "month", "decade", "week"}
+_SPAN_MODIFIERS = {"more", "than", "past", "last", "several", "many"}
+_OPEN, _CLOSE = "“‘", "”’"
+_PEOPLE = {"man", "woman", "gunman", "militant", "soldier", "police", "attacker", "fighter", "rebel", "troop",
+           "force", "army", "group", "mob", "crowd", "assailant", "officer", "member", "suspect", "insurgent"}
+
+
+_PEOPLE_FORMS = frozenset(f for w in _PEOPLE for f in forms(w)) | {"men", "women", "police"}
+_OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))
+_SPAN_FORMS = frozenset(f for w in _SPAN_UNITS for f in forms(w))
+_PLURAL_SPANS = frozenset(w + "s" for w in _SPAN_UNITS)
+
+
+def _have_aux(verb: Token) -> str | None:
+    for child in verb.children:
+        if child.dep_ == "aux" and child.lower_ in ("have", "has", "had", "'ve", "'d"):
+            return "pluperfect" if child.lower_ in ("had", "'d") else "perfect"
+    return None
+
+
+def _time_span(verb: Token) -> bool:
+    """A durative or anaphoric time adverbial on the verb."""
+    for child in verb.children:
+        if child.lower_ == "since" and child.dep_ in ("prep", "advmod"):
+            return True  # "since 2021", "since then", "have since joined"
+        if child.dep_ == "advmod" and child.lower_ in ("repeatedly", "long"):
+            return True  # "have repeatedly closed", "have long accused"
+        if child.dep_ == "prep" and child.lower_ in _DURATIVE:  # "over more than a year", "for years"
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.lower_ in _SPAN_FORMS and (
+                        pobj.lower_ in _PLURAL_SPANS or
+                        any(c.lower_ in _SPAN_MODIFIERS or c.like_num for c in pobj.subtree if c is not pobj)):
+                    return True
+        if child.dep_ in ("npadvmod", "advmod") and child.lower_ in _SPAN_FORMS and \
+                any(c.lower_ in ("that", "same") for c in child.children):
+            return True  # "later that year", "that month"
+    return False
+
+
+def background(tok: Token, sent: Span, trigger_start_char: int, lead: bool) -> bool:
+    """The mention recalls what happened before the story's news (see the module's docstring). A past or
+    present perfect in reported or quoted speech is the speaker's news, backshifted ("the army said it
+    had retaken the town"; "“a base has been established”"), not background."""
+    verb = governor(tok)
+    aspect = _have_aux(verb)
+    if aspect is not None and not _reported(verb) and not _quoted(sent, trigger_start_char):
+        if aspect == "pluperfect" or not lead:
+            return True
+    return _time_span(verb)
+
+
+def _reported(verb: Token) -> bool:
+    node = verb
+    for _ in range(3):
+        if node.dep_ not in ("ccomp", "conj", "xcomp") or node.head is node:
+            return False
+        node = node.head
+        if lemma_of(node.lower_) in MODALITY_VERBS["reported"]:
+            return True
+    return False
+
+
+def _quoted(sent: Span, start_char: int) -> bool:
+    """The trigger stands inside a direct quotation."""
+    before = sent.doc.text[sent.start_char:start_char]
+    after = sent.doc.text[start_char:sent.end_char]
+    if sum(before.count(c) for c in _OPEN) > sum(before.count(c) for c in _CLOSE) or before.count('"') % 2:
+        return True
+    # the tail of a quotation opened in an earlier sentence: «… fire everywhere," said a shopkeeper.»
+    opened_here = '"' in before or any(c in before for c in _OPEN)
+    return not opened_here and (after.count('"') % 2 == 1 or (
+        any(c in after for c in _CLOSE) and not any(c in after for c in _OPEN)))
+
+
+def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> str | None:
+    """Why the mention tells more about an event already told, or ``None``."""
+    if type_ != "threaten" and _quoted(sent, trigger_start_char):
+        return "quote"
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children):
+        return "definite"
+    verb = governor(tok)
+    if tok.lower_ in _OUTCOME_FORMS or verb.lower_ in _OUTCOME_FORMS:
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subjects:
+            return "outcome"
+        if all(any(d.dep_ == "det" and d.lower_ in _DEFINITE for d in s.children) and s.pos_ == "NOUN"
+               and s.ent_type_ == "" and s.lower_ not in _PEOPLE_FORMS for s in subjects):
+            return "outcome"
+    return None
+
+
+def fold_elaborations(events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
+    """Drop each elaboration of an event already told, handing its death toll to that event.
+
+    ``events``: mentions in story order, each with ``type``, ``modality``, ``fatalities``, ``place``
+    (``text``, ``how``) and ``elaborates``. An outcome folds unless it names a place of its own that no
+    earlier event has; a quotation folds unless it names a place of its own; a definite noun phrase
+    folds when it names no new place or repeats an earlier event's type."""
+    out: list = []
+    told: list = []
+    for event in events:
+        kind = getattr(event, "elaborates", None)
+        if kind and told:
+            own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
+            same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
+            fold = (kind == "outcome" and (own is None or same) or kind == "quote" and own is None or
+                    kind == "definite" and (own is None or same or any(e.type == event.type for e in told)))
+            if fold:
+                into = (same or told)[-1]
+                if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
+                    into.fatalities = event.fatalities
+                continue
+        out.append(event)
+        if event.modality in happening:
+            told.append(event)
+    return out
