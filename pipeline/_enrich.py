@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from ._records import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story,
                        TextSpan)
 from .events import event_type
-from .events._merge import merge_events
+from .events import merge_events
 from .nlp import DEFAULT_MODEL, build_nlp
 from .parsing._common import utc_now_iso
 

@@ -8,7 +8,7 @@ import pytest
 from pipeline import Story
 from pipeline._records import Dateline
 from pipeline.events import EVENT_TYPES, TYPE_IDS, parse_fatalities, resolve_date
-from pipeline.events._lexicon import CUES, TRIGGERS
+from pipeline.events import CUES, TRIGGERS
 
 
 def story(body, uri="urn:test:events", dateline=None):

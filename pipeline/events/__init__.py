@@ -4,6 +4,10 @@ training, dates and fatalities (pure; no spaCy). The spaCy component is :mod:`pi
 from ._classifier import DEFAULT_MODEL_PATH, NONE, EventClassifier, default_classifier, rule_candidates, sentence_features
 from ._dates import ended_before, parse_story_date, resolve_date
 from ._fatalities import parse_fatalities
+from ._forms import forms, lemma_of, register
+from ._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
+from ._merge import merge_events
+from ._rules import Candidate, Sentence, actor_kind, decide
 from ._scores import score_labels
 from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 from ._taxonomy import EVENT_TYPES, TYPE_IDS, EventType, event_type, taxonomy_document
@@ -11,4 +15,6 @@ from ._taxonomy import EVENT_TYPES, TYPE_IDS, EventType, event_type, taxonomy_do
 __all__ = ["EVENT_TYPES", "TYPE_IDS", "EventType", "event_type", "taxonomy_document", "parse_fatalities",
            "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",
            "rule_candidates", "sentence_features", "NONE", "DEFAULT_MODEL_PATH",
-           "CORPUS_DIR", "TrainingReport", "load_corpus", "train"]
+           "CORPUS_DIR", "TrainingReport", "load_corpus", "train", "forms", "lemma_of", "register", "CUES",
+           "MODALITY_VERBS", "TRIGGERS", "Trigger", "vocabulary", "merge_events", "Candidate", "Sentence", "actor_kind",
+           "decide"]

@@ -23,8 +23,7 @@ from typing import Sequence
 
 from spacy.tokens import Span, Token
 
-from ..events._forms import forms, lemma_of
-from ..events._lexicon import MODALITY_VERBS
+from ..events import MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
 __all__ = ["background", "elaboration", "fold_elaborations"]
@@ -124,13 +123,18 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     return None
 
 
+def _vague(place) -> bool:
+    return place is None or place.how in ("dateline", "focus") or place.coarse
+
+
 def fold_elaborations(events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
     """Drop each elaboration of an event already told, handing its death toll to that event.
 
     ``events``: mentions in story order, each with ``type``, ``modality``, ``fatalities``, ``place``
     (``text``, ``how``) and ``elaborates``. An outcome folds unless it names a place of its own that no
     earlier event has; a quotation folds unless it names a place of its own; a definite noun phrase
-    folds when it names no new place or repeats an earlier event's type."""
+    folds when it names no new place or repeats an earlier event's type. An elaboration that names where
+    it happened gives its place to an event that had only a region, an area or the dateline."""
     out: list = []
     told: list = []
     for event in events:
@@ -144,6 +148,8 @@ def fold_elaborations(events: Sequence, happening: Sequence[str] = ("asserted", 
                 into = (same or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
+                if own is not None and _vague(into.place):
+                    into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
                 continue
         out.append(event)
         if event.modality in happening:

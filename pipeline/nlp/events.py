@@ -24,11 +24,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..events._fatalities import parse_fatalities
-from ..events._forms import forms, lemma_of, register
-from ..events._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
-from ..events._rules import Candidate, Sentence, actor_kind, decide
-from ..events import NONE, EventClassifier, default_classifier, ended_before, parse_story_date, resolve_date
+from ..events import (CUES, EVENT_TYPES, MODALITY_VERBS, NONE, TRIGGERS, Candidate, EventClassifier, Sentence, Trigger, actor_kind,
+                      decide, default_classifier, ended_before, forms, lemma_of, parse_fatalities, parse_story_date,
+                      register, resolve_date, vocabulary)
 from ._discourse import background, elaboration, fold_elaborations
 from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
                           stages)
@@ -50,6 +48,7 @@ class EventPlaceRef:
     how: str  # attached | sentence | dateline | focus
     kind: str  # toponym | area
     index: int  # into doc._.places (toponym) or doc._.areas (area); -1 for a dateline/focus place
+    coarse: bool = False  # an area, a country or an administrative division: a finer place may follow
 
 
 @dataclass(slots=True)
@@ -69,7 +68,8 @@ class EventMention:
 
 
 class EventTagger:
-    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.5,
+    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.8,
+                 rules_min_confidence: float = 0.5,
                  parse: bool = True, sentence_fallback: bool = False, place_model: str = "default",
                  classifier: str = "default", secondary_min: float = 0.25, untriggered_min: float = 0.8) -> None:
         self.name = name
@@ -82,7 +82,8 @@ class EventTagger:
         self.sentence_fallback = sentence_fallback
         register(vocabulary())
         self.nlp = nlp
-        self.min_confidence = min_confidence
+        self.min_confidence = min_confidence  # the classifier's calibrated confidence (see docs/evaluation.md)
+        self.rules_min_confidence = rules_min_confidence  # types the rules decide alone (the election tag)
         self.parse = parse
         # A PhraseMatcher (hash lookups, fast on long stories) over the lower-cased forms of each
         # phrase: one word at a time inflected ("air strikes", "struck", "weapons caches").
@@ -174,7 +175,8 @@ class EventTagger:
             for cand in candidates:
                 event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                     fatalities, lead=(i == order[0]))
-                if event.confidence >= self.min_confidence:
+                typed_by_classifier = self.classifier is not None and event.type in self.classifier.labels
+                if event.confidence >= (self.min_confidence if typed_by_classifier else self.rules_min_confidence):
                     events.append(event)
         return fold_elaborations(events)
 
@@ -285,7 +287,7 @@ class EventTagger:
         if ref is not None:
             how, item = ref
             kind, index, text, start, end = item[2:7]
-            return EventPlaceRef(text, start, end, how, kind, index)
+            return EventPlaceRef(text, start, end, how, kind, index, coarse=_coarse(doc, kind, index))
         if not fallback:
             return None
         places = list(doc._.places or [])
@@ -293,6 +295,17 @@ class EventTagger:
             if p.role == "dateline" and p.entry is not None:
                 return EventPlaceRef(p.text, p.start, p.end, "dateline", "toponym", i)
         return None  # the enricher falls back to the story's focus
+
+
+_FAMILY = {t.id: t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
+
+
+def _coarse(doc: Doc, kind: str, index: int) -> bool:
+    if kind == "area":
+        return True
+    places = doc._.places or []
+    entry = places[index].entry if kind == "toponym" and 0 <= index < len(places) else None
+    return entry is not None and (entry.feature or "").startswith(("ADM", "PCL", "RGN", "AREA"))
 
 
 def _eventful(proba: dict[str, float]) -> bool:
@@ -305,7 +318,8 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
     """The classifier decides the types: its most likely type, plus any other the rules also found with a
     probability of at least ``secondary_min`` ("jets bombed … as shelling went on"); each keeps the rules'
     trigger for that type as its evidence, else the sentence's strongest trigger. Confidence = the
-    classifier's calibrated probability (adjusted by salience as before). Types the classifier does not
+    classifier's calibrated probability (adjusted by salience as before); for the most likely type, that
+    of its ACLED event type as a whole (its sub-types' summed), as the confidence that such an event happened. Types the classifier does not
     know (the ``election`` tag) keep the rules' verdict."""
     by_type = {c.type: c for c in candidates}
     ranked = sorted(((p, t) for t, p in proba.items() if t != NONE), reverse=True)
@@ -318,6 +332,8 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
             continue
         held = by_type.get(type_)
         trigger, start, end = (held.trigger, held.start, held.end) if held else strongest
+        if rank == 0:  # sure of the kind of event, less of its sub-type: "missiles slammed into …, while air
+            p = sum(q for t, q in proba.items() if _FAMILY.get(t, t) == _FAMILY.get(type_, type_))  # defences …"
         out.append(Candidate(type_, round(min(0.99, p + salience.get(start, 0.0)), 3), trigger, start, end))
     out += [c for c in candidates if c.type not in proba]
     return out
@@ -430,16 +446,16 @@ def _unique(items: list[str]) -> list[str]:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.5, "parse": True, "sentence_fallback": False, "place_model": "default",
-                    "classifier": "default", "secondary_min": 0.25, "untriggered_min": 0.8},
+    default_config={"min_confidence": 0.8, "rules_min_confidence": 0.5, "parse": True, "sentence_fallback": False,
+                    "place_model": "default", "classifier": "default", "secondary_min": 0.25, "untriggered_min": 0.8},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
 )
-def make_event_tagger(nlp: Language, name: str, min_confidence: float, parse: bool,
+def make_event_tagger(nlp: Language, name: str, min_confidence: float, rules_min_confidence: float, parse: bool,
                       sentence_fallback: bool, place_model: str, classifier: str, secondary_min: float,
                       untriggered_min: float) -> EventTagger:
     if not Doc.has_extension("events"):
         Doc.set_extension("events", default=None)
-    return EventTagger(nlp, name, min_confidence=min_confidence, parse=parse, sentence_fallback=sentence_fallback,
-                       place_model=place_model, classifier=classifier, secondary_min=secondary_min,
+    return EventTagger(nlp, name, min_confidence=min_confidence, rules_min_confidence=rules_min_confidence, parse=parse,
+                       sentence_fallback=sentence_fallback, place_model=place_model, classifier=classifier, secondary_min=secondary_min,
                        untriggered_min=untriggered_min)
