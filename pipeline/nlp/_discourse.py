@@ -19,14 +19,14 @@ new event. Two signals, both grammatical rather than lexical:
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from spacy.tokens import Span, Token
 
 from ..events import MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["background", "elaboration", "fold_elaborations"]
+__all__ = ["background", "elaboration", "fold_elaborations", "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
@@ -127,14 +127,17 @@ def _vague(place) -> bool:
     return place is None or place.how in ("dateline", "focus") or place.coarse
 
 
-def fold_elaborations(events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
-    """Drop each elaboration of an event already told, handing its death toll to that event.
+def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: True,
+                      happening: Sequence[str] = ("asserted", "reported")) -> list:
+    """Drop each elaboration of an event already told, handing it its death toll and, where it had only a
+    region, an area or the dateline, the place the elaboration names; drop the mentions not ``sure``
+    enough to be events of their own (they may still elaborate).
 
     ``events``: mentions in story order, each with ``type``, ``modality``, ``fatalities``, ``place``
-    (``text``, ``how``) and ``elaborates``. An outcome folds unless it names a place of its own that no
-    earlier event has; a quotation folds unless it names a place of its own; a definite noun phrase
-    folds when it names no new place or repeats an earlier event's type. An elaboration that names where
-    it happened gives its place to an event that had only a region, an area or the dateline."""
+    (``text``, ``how``, ``coarse``) and ``elaborates``. An outcome folds unless it names a place of its
+    own that no earlier event has; a quotation folds unless it names a place of its own; a definite noun
+    phrase folds when it names no new place, repeats an earlier event's type or can make an earlier
+    event's vague place precise."""
     out: list = []
     told: list = []
     for event in events:
@@ -142,16 +145,88 @@ def fold_elaborations(events: Sequence, happening: Sequence[str] = ("asserted", 
         if kind and told:
             own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
+            vague = [e for e in told if _vague(e.place)]
             fold = (kind == "outcome" and (own is None or same) or kind == "quote" and own is None or
-                    kind == "definite" and (own is None or same or any(e.type == event.type for e in told)))
+                    kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
             if fold:
-                into = (same or told)[-1]
+                into = (same or (vague if own is not None else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
                 if own is not None and _vague(into.place):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
                 continue
+        if not sure(event):
+            continue
         out.append(event)
         if event.modality in happening:
             told.append(event)
     return out
+
+
+_COARSE_FEATURES = ("ADM", "PCL", "RGN", "AREA", "CONT", "TERR")
+
+
+def _paragraph_after(text: str, at: int) -> int:
+    """The end of the paragraph after the one holding ``at`` (the story's end if there is none)."""
+    first = text.find("\n\n", at)
+    if first < 0:
+        return len(text)
+    second = text.find("\n\n", first + 2)
+    return len(text) if second < 0 else second
+
+
+def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any]) -> None:
+    """A story's lead often names the region ("in northwestern Nigeria's Zamfara state", "in western
+    Nepal") and the next lines the town ("stormed the school in Bakura"). An event whose place is only an
+    area, a country, a division or the dateline takes the first finer place named from its sentence to
+    the end of the next paragraph that lies within it (same country; same first-order division when the
+    event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
+    preposition ("in Ohn Taw Gyi village"). ``make_ref(place, index)``
+    turns one of ``doc._.places`` into the event's place reference."""
+    places = list(doc._.places or [])
+    areas = list(doc._.areas or [])
+    for event in events:
+        ref = event.place
+        if ref is not None and not _vague(ref):
+            continue
+        countries, admin1 = _scope(ref, places, areas)
+        end = _paragraph_after(doc.text, event.sentence[1])
+        for i, p in enumerate(places):
+            if not event.sentence[0] <= p.start < end or p.role == "dateline":
+                continue
+            entry = p.entry
+            if entry is not None:
+                if entry.feature.startswith(_COARSE_FEATURES) or entry.is_area:
+                    continue
+                if countries and entry.country_code not in countries:
+                    continue
+                if admin1 and entry.admin1 != admin1:
+                    continue
+            elif p.kind != "toponym" or not countries or not _after_preposition(doc.text, p.start):
+                continue  # an unresolved name: only "in/at/near X", where the event's country is known
+            event.place = make_ref(p, i)
+            break
+
+
+_LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
+
+
+def _after_preposition(text: str, start: int) -> bool:
+    words = text[max(0, start - 20):start].split()
+    return bool(words) and words[-1].lower() in _LOCATIVE
+
+
+def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
+    """The countries (and first-order division) the event's vague place covers."""
+    if ref is None:
+        return set(), None
+    if ref.kind == "area" and 0 <= ref.index < len(areas):
+        return set(areas[ref.index].country_codes), None
+    entry = None
+    if 0 <= ref.index < len(places):
+        entry = places[ref.index].entry
+    else:
+        entry = next((p.entry for p in places if p.start == ref.start and p.entry is not None), None)
+    if entry is None:
+        return set(), None
+    return {entry.country_code}, entry.admin1 if entry.feature == "ADM1" else None

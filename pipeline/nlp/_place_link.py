@@ -250,11 +250,13 @@ class PlaceChooser:
         z = sum(w * x for w, x in zip(self.weights, row, strict=True))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def choose(self, items: list[tuple], rows: list[list[float]]) -> tuple | None:
+    def choose(self, items: list[tuple], rows: list[list[float]], threshold: float | None = None) -> tuple | None:
+        """The likeliest candidate, if its probability reaches ``threshold`` (default: the trained one;
+        0: the likeliest in any case)."""
         if not items:
             return None
         p, best = max(((self.probability(r), i) for i, r in zip(items, rows, strict=True)), key=lambda x: x[0])
-        return best if p >= self.threshold else None
+        return best if p >= (self.threshold if threshold is None else threshold) else None
 
 
 def default_chooser() -> PlaceChooser | None:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span, Token
 from ..events import (CUES, EVENT_TYPES, MODALITY_VERBS, NONE, TRIGGERS, Candidate, EventClassifier, Sentence, Trigger, actor_kind,
                       decide, default_classifier, ended_before, forms, lemma_of, parse_fatalities, parse_story_date,
                       register, resolve_date, vocabulary)
-from ._discourse import background, elaboration, fold_elaborations
+from ._discourse import background, elaboration, fold_elaborations, refine_places
 from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
                           stages)
 
@@ -45,7 +45,7 @@ class EventPlaceRef:
     text: str
     start: int
     end: int
-    how: str  # attached | sentence | dateline | focus
+    how: str  # attached | sentence | context (a finer place in the next lines) | dateline | focus
     kind: str  # toponym | area
     index: int  # into doc._.places (toponym) or doc._.areas (area); -1 for a dateline/focus place
     coarse: bool = False  # an area, a country or an administrative division: a finer place may follow
@@ -175,10 +175,15 @@ class EventTagger:
             for cand in candidates:
                 event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                     fatalities, lead=(i == order[0]))
-                typed_by_classifier = self.classifier is not None and event.type in self.classifier.labels
-                if event.confidence >= (self.min_confidence if typed_by_classifier else self.rules_min_confidence):
-                    events.append(event)
-        return fold_elaborations(events)
+                events.append(event)
+        events = fold_elaborations(events, self._sure)
+        refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
+        return events
+
+    def _sure(self, event: EventMention) -> bool:
+        """Confident enough to be an event of its own (below: it may still tell more of one)."""
+        typed_by_classifier = self.classifier is not None and event.type in self.classifier.labels
+        return event.confidence >= (self.min_confidence if typed_by_classifier else self.rules_min_confidence)
 
     def _parse(self, sents: list[Span]) -> list[Doc | None]:
         parser = self._parser()
@@ -280,6 +285,8 @@ class EventTagger:
                 ref = first_place(found_by_stage, self.sentence_fallback)
                 rows, reached = candidate_features(tok, found_by_stage, spans, ref[1] if ref else None, sent.start)
                 chosen = self.chooser.choose(spans, rows)
+                if chosen is None and fallback:  # a story's event happened somewhere: its sentence's likeliest
+                    chosen = self.chooser.choose(spans, rows, threshold=0.0)  # place beats the dateline
                 how = reached[spans.index(chosen)] if chosen is not None else "none"
                 ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
