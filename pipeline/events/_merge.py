@@ -1,13 +1,15 @@
 """One event per incident within a story (pure): a strike told in the lead and again in the fifth
 paragraph is one event, not two.
 
-Events merge when they have the same type, the same place (GeoNames id, else the place's words) and the
-same date, and both are happening (asserted/reported) or both are not. The surest one is kept, with
+Events merge when they have the same type, the same place (GeoNames id, else the place's words), dates at
+most a day apart (a lead dated by its report, "… said Thursday", and a paragraph by the event, "on
+Wednesday afternoon"), and both are happening (asserted/reported) or both are not. The surest one is kept, with
 the largest stated death toll and the union of actors and targets.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Iterable
 
 from .._records import Event
@@ -20,15 +22,29 @@ def _key(event: Event) -> tuple:
     where = (place.geonameid if place and place.geonameid is not None else
              place.text.lower() if place else None)
     happening = event.modality in ("asserted", "reported")
-    return event.type, where, event.date, happening
+    return event.type, where, happening
+
+
+def _day(event: Event) -> int | None:
+    try:
+        return date.fromisoformat(event.date[:10]).toordinal() if event.date else None
+    except ValueError:
+        return None
 
 
 def merge_events(events: Iterable[Event]) -> list[Event]:
-    groups: dict[tuple, list[Event]] = {}
+    groups: list[tuple[tuple, list[int | None], list[Event]]] = []
     for event in events:
-        groups.setdefault(_key(event), []).append(event)
+        key, day = _key(event), _day(event)
+        group = next((g for g in groups if g[0] == key and all(
+            d is None or day is None or abs(d - day) <= 1 for d in g[1])), None)
+        if group is None:
+            groups.append((key, [day], [event]))
+        else:
+            group[1].append(day)
+            group[2].append(event)
     merged = []
-    for group in groups.values():
+    for _, _, group in groups:
         best = max(group, key=lambda e: e.confidence)
         if len(group) > 1:
             deaths = [e.fatalities for e in group if e.fatalities is not None]

@@ -12,7 +12,8 @@ new event. Two signals, both grammatical rather than lexical:
 * **elaboration** — the mention refers back to an event already told: its trigger is a definite noun
   phrase ("the grenade", "the two raids"); or it states only an outcome (killed, wounded, died, detained)
   with no perpetrator as subject, or with a definite event noun as subject ("the explosion killed …");
-  or it stands inside a direct quotation (threats excepted: those are often quoted). Such a mention is
+  or its passive subject is a pronoun ("he was beaten"); or it stands inside a direct quotation
+  (threats excepted: those are often quoted). Such a mention is
   folded into the story's previous happening event (which keeps the larger death toll) — unless there
   is none, then it is the story's first telling and stays.
 """
@@ -31,6 +32,7 @@ __all__ = ["background", "elaboration", "fold_elaborations", "refine_places"]
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
 _DEFINITE = {"the", "this", "that", "these", "those"}
+_PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 _DURATIVE = {"over", "for", "during", "throughout"}
 _SPAN_UNITS = {"year", "month", "decade", "week"}
 _SPAN_MODIFIERS = {"more", "than", "past", "last", "several", "many"}
@@ -113,6 +115,9 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children):
         return "definite"
     verb = governor(tok)
+    if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
+            not any(c.dep_ == "agent" for c in verb.children):
+        return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
     if tok.lower_ in _OUTCOME_FORMS or verb.lower_ in _OUTCOME_FORMS:
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects:
@@ -129,24 +134,28 @@ def _vague(place) -> bool:
 
 def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: True,
                       happening: Sequence[str] = ("asserted", "reported")) -> list:
-    """Drop each elaboration of an event already told, handing it its death toll and, where it had only a
-    region, an area or the dateline, the place the elaboration names; drop the mentions not ``sure``
-    enough to be events of their own (they may still elaborate).
+    """Fold each elaboration into the event already told, handing it its death toll and, where it had
+    only a region, an area or the dateline, the place the elaboration names. Mentions not ``sure`` enough
+    to be events of their own are dropped, unless a sure elaboration folds into them: two sentences
+    telling one incident make it sure ("missiles slammed into Kharkiv …" · "five people were killed").
+    A quotation that names no place never stands alone: an eyewitness' words tell of an event the
+    narration reports.
 
     ``events``: mentions in story order, each with ``type``, ``modality``, ``fatalities``, ``place``
-    (``text``, ``how``, ``coarse``) and ``elaborates``. An outcome folds unless it names a place of its
-    own that no earlier event has; a quotation folds unless it names a place of its own; a definite noun
-    phrase folds when it names no new place, repeats an earlier event's type or can make an earlier
-    event's vague place precise."""
-    out: list = []
+    (``text``, ``how``, ``coarse``) and ``elaborates``. An outcome or an anaphoric subject folds unless
+    it names a place of its own that no earlier event has; a quotation folds unless it names a place of
+    its own; a definite noun phrase folds when it names no new place, repeats an earlier event's type or
+    can make an earlier event's vague place precise."""
+    kept: list = []  # (event, sure)
     told: list = []
+    promoted: set[int] = set()
     for event in events:
         kind = getattr(event, "elaborates", None)
+        own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
         if kind and told:
-            own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
             vague = [e for e in told if _vague(e.place)]
-            fold = (kind == "outcome" and (own is None or same) or kind == "quote" and own is None or
+            fold = (kind in ("outcome", "anaphora") and (own is None or same) or kind == "quote" and own is None or
                     kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
             if fold:
                 into = (same or (vague if own is not None else []) or told)[-1]
@@ -154,13 +163,15 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                     into.fatalities = event.fatalities
                 if own is not None and _vague(into.place):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
+                if sure(event):
+                    promoted.add(id(into))
                 continue
-        if not sure(event):
+        if kind == "quote" and own is None:
             continue
-        out.append(event)
+        kept.append((event, sure(event)))
         if event.modality in happening:
             told.append(event)
-    return out
+    return [e for e, ok in kept if ok or id(e) in promoted]
 
 
 _COARSE_FEATURES = ("ADM", "PCL", "RGN", "AREA", "CONT", "TERR")

@@ -68,7 +68,7 @@ class EventMention:
 
 
 class EventTagger:
-    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.8,
+    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.85,
                  rules_min_confidence: float = 0.5,
                  parse: bool = True, sentence_fallback: bool = False, place_model: str = "default",
                  classifier: str = "default", secondary_min: float = 0.25, untriggered_min: float = 0.8) -> None:
@@ -453,7 +453,7 @@ def _unique(items: list[str]) -> list[str]:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.8, "rules_min_confidence": 0.5, "parse": True, "sentence_fallback": False,
+    default_config={"min_confidence": 0.85, "rules_min_confidence": 0.5, "parse": True, "sentence_fallback": False,
                     "place_model": "default", "classifier": "default", "secondary_min": 0.25, "untriggered_min": 0.8},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
