@@ -123,12 +123,16 @@ def test_dates_resolve_against_the_story_date(text, expected):
 
 
 def test_case2021_floor(shared_data, enricher):
-    """CASE 2021 task 2 development half. Rules were written while reading these errors: dev numbers are
-    optimistic; the floor guards against regressions."""
-    from pipeline.evaluation import evaluate_case, load_case
+    """CASE 2021 task 2 development half, closed-set as ``wirewatch eval events`` scores it. The classifier
+    never saw these snippets; the trigger rules were once tuned while reading its errors, so the numbers
+    are somewhat optimistic. The floor guards against regressions."""
+    from pipeline.evaluation import CASE_TO_TYPE, evaluate_case, load_case
+    from pipeline.events import default_classifier
 
-    report = evaluate_case(load_case(shared_data / "events/case2021-task2/dev.tsv"), enricher.enrich)
-    assert report.weighted_f1 >= 0.66 and report.macro_f1 >= 0.62, report.as_dict()
+    classifier = default_classifier()
+    report = evaluate_case(load_case(shared_data / "events/case2021-task2/dev.tsv"), enricher.enrich,
+                           lambda text: classifier.best_type(text, CASE_TO_TYPE.values())[0])
+    assert report.weighted_f1 >= 0.74 and report.macro_f1 >= 0.70, report.as_dict()
 
 
 def test_event_location_floor(shared_data, enricher):

@@ -81,6 +81,7 @@ def rule_candidates(text: str) -> dict[str, float]:
 
 def sentence_features(text: str) -> dict[str, float]:
     """Raw feature counts of one sentence or snippet (see the module docstring)."""
+    _index()  # registers the lexicon's lemmas before the first word is read through them
     feats: dict[str, float] = {}
 
     def add(key: str, value: float = 1.0) -> None:
@@ -139,6 +140,7 @@ class EventClassifier:
     coef: np.ndarray  # features × labels
     intercept: np.ndarray
     temperature: float = 1.0  # calibration: logits are divided by it
+    none_shift: float = 0.0  # prior correction: added to the calibrated log-odds of ``none`` (see _training)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         return _weigh(sentence_features(text), self.vocab, self.idf)
@@ -150,6 +152,8 @@ class EventClassifier:
     def proba(self, text: str) -> dict[str, float]:
         """Calibrated probability of each label (event type ids and ``none``) for one sentence."""
         z = self.logits(text) / self.temperature
+        if self.none_shift and NONE in self.labels:
+            z[self.labels.index(NONE)] += self.none_shift
         z = np.exp(z - z.max())
         p = z / z.sum()
         return {label: float(p[i]) for i, label in enumerate(self.labels)}
@@ -177,7 +181,7 @@ class EventClassifier:
         keys = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(path, labels=np.array(self.labels), vocab=np.array(keys), idf=self.idf.astype(np.float32),
                             coef=self.coef.astype(np.float16), intercept=self.intercept,
-                            temperature=np.array([self.temperature]))
+                            temperature=np.array([self.temperature]), none_shift=np.array([self.none_shift]))
 
     @classmethod
     def load(cls, path: str | Path) -> "EventClassifier":
@@ -185,7 +189,8 @@ class EventClassifier:
             keys = [str(k) for k in data["vocab"]]
             return cls(tuple(str(x) for x in data["labels"]), {k: i for i, k in enumerate(keys)},
                        data["idf"].astype(np.float64), data["coef"].astype(np.float32),
-                       data["intercept"].astype(np.float64), float(data["temperature"][0]))
+                       data["intercept"].astype(np.float64), float(data["temperature"][0]),
+                       float(data["none_shift"][0]) if "none_shift" in data else 0.0)
 
 
 @lru_cache(maxsize=1)

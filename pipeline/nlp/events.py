@@ -65,10 +65,11 @@ class EventMention:
     date_text: str | None = None
     fatalities: int | None = None
     elaborates: str | None = None  # why it tells more of an event already told (folded into it), else None
+    type_score: float = 0.0  # how sure the type is, before modality and place adjust the confidence
 
 
 class EventTagger:
-    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.85,
+    def __init__(self, nlp: Language, name: str, triggers: Iterable[Trigger] = TRIGGERS, min_confidence: float = 0.8,
                  rules_min_confidence: float = 0.5,
                  parse: bool = True, sentence_fallback: bool = False, place_model: str = "default",
                  classifier: str = "default", secondary_min: float = 0.25, untriggered_min: float = 0.8) -> None:
@@ -263,6 +264,7 @@ class EventTagger:
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
             if tok is not None and sent_doc is not None and not lead else None,
+            type_score=cand.score,
         )
 
     def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
@@ -453,7 +455,7 @@ def _unique(items: list[str]) -> list[str]:
 
 @Language.factory(
     "wirewatch_events",
-    default_config={"min_confidence": 0.85, "rules_min_confidence": 0.5, "parse": True, "sentence_fallback": False,
+    default_config={"min_confidence": 0.8, "rules_min_confidence": 0.5, "parse": True, "sentence_fallback": False,
                     "place_model": "default", "classifier": "default", "secondary_min": 0.25, "untriggered_min": 0.8},
     assigns=["doc._.events"],
     requires=["doc.sents", "token.pos"],
