@@ -306,6 +306,7 @@ class EventTagger:
         return None  # the enricher falls back to the story's focus
 
 
+_TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
 _FAMILY = {t.id: t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
 
@@ -334,6 +335,13 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
     ranked = sorted(((p, t) for t, p in proba.items() if t != NONE), reverse=True)
     if not ranked or proba.get(NONE, 0.0) >= ranked[0][0]:
         return [c for c in candidates if c.type not in proba]
+    p_top, top = ranked[0]
+    if top in _TERRITORY and (_TERRITORY - {top}) & set(by_type) and top not in by_type:
+        # who took the place decides between the two, and the parse knows the subject (the classifier reads
+        # names masked): the rules' side of the pair, with the pair's probability
+        other = next(iter(_TERRITORY - {top}))
+        ranked[0] = (p_top + proba.get(other, 0.0), other)
+        ranked = [r for r in ranked if r[1] != top]
     strongest = max(matches, key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
     out = []
     for rank, (p, type_) in enumerate(ranked):
