@@ -79,6 +79,15 @@ def rule_candidates(text: str) -> dict[str, float]:
     return {c.type: c.score for c in decide(sentence, _index().matches(lower), {})}
 
 
+@lru_cache(maxsize=1 << 16)
+def _char_grams(low: str) -> tuple[str, ...]:
+    """The character 3–5-gram features of one lower-case word (words recur: computed once each)."""
+    if not _WORD.fullmatch(low):
+        return ()
+    padded = f" {low} "
+    return tuple("c:" + padded[j:j + n] for n in (3, 4, 5) for j in range(len(padded) - n + 1))
+
+
 def sentence_features(text: str) -> dict[str, float]:
     """Raw feature counts of one sentence or snippet (see the module docstring)."""
     _index()  # registers the lexicon's lemmas before the first word is read through them
@@ -99,11 +108,8 @@ def sentence_features(text: str) -> dict[str, float]:
             words.append("<cap>")
         else:
             words.append(lemma_of(low))
-            if _WORD.fullmatch(low):
-                padded = f" {low} "
-                for n in (3, 4, 5):
-                    for j in range(len(padded) - n + 1):
-                        add("c:" + padded[j:j + n], 0.5)
+            for key in _char_grams(low):
+                add(key, 0.5)
     for w in words:
         add("w:" + w)
     for a, b in zip(words, words[1:]):
@@ -157,6 +163,25 @@ class EventClassifier:
         z = np.exp(z - z.max())
         p = z / z.sum()
         return {label: float(p[i]) for i, label in enumerate(self.labels)}
+
+    def eventive_words(self, share: float = 0.1) -> frozenset[str]:
+        """The word lemmas that speak most for some event type against ``none`` (the top ``share`` of the
+        vocabulary's words by that margin, idf-weighted): a sentence with none of them cannot be read
+        as an event with high probability, so the tagger need not ask (computed once per model)."""
+        cached = self.__dict__.get("_eventive")
+        if cached is not None:
+            return cached
+        none = self.labels.index(NONE) if NONE in self.labels else None
+        words = [(k[2:], j) for k, j in self.vocab.items() if k.startswith("w:") and k not in ("w:<cap>", "w:<num>")]
+        if none is None or not words:
+            return frozenset(w for w, _ in words)
+        events = [i for i in range(len(self.labels)) if i != none]
+        idx = np.array([j for _, j in words])
+        margin = (self.coef[idx][:, events].max(axis=1) - self.coef[idx, none]) * self.idf[idx]
+        cut = np.quantile(margin, 1.0 - share)
+        found = frozenset(w for (w, _), m in zip(words, margin) if m >= cut)
+        self.__dict__["_eventive"] = found
+        return found
 
     def best_type(self, text: str, allowed: Iterable[str] | None = None) -> tuple[str, float]:
         """The most probable event type (never ``none``) of ``text``, among ``allowed`` if given, with its

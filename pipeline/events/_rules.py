@@ -8,6 +8,7 @@ events worth an analyst's attention: the sentence's strongest event plus any oth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._lexicon import CUES, Trigger
 
@@ -34,13 +35,22 @@ class Sentence:
         return padded in self.lemma_text or padded in self.word_text or cue in self.word_text
 
     def has_group(self, group: str) -> bool:
-        return any(self.has(c) for c in CUES[group])
+        single, phrases = _split(group)
+        return not single.isdisjoint(self.words) or any(self.has(c) for c in phrases)
 
     def first_of(self, group: str) -> int | None:
         """Position (in words) of the first cue of ``group``, for ordering actor mentions."""
         positions = [self.lemma_text.find(f" {c} ") for c in CUES[group]]
         positions = [p for p in positions if p >= 0]
         return min(positions) if positions else None
+
+
+@lru_cache(maxsize=None)
+def _split(group: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A cue group's single words (one set lookup for all) and its phrases."""
+    cues = CUES[group]
+    return (frozenset(c for c in cues if " " not in c and "-" not in c),
+            tuple(c for c in cues if " " in c or "-" in c))
 
 
 @dataclass(frozen=True, slots=True)

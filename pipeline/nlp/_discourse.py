@@ -196,12 +196,14 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     turns one of ``doc._.places`` into the event's place reference."""
     places = list(doc._.places or [])
     areas = list(doc._.areas or [])
+    text = None
     for event in events:
         ref = event.place
         if ref is not None and not _vague(ref):
             continue
         countries, admin1 = _scope(ref, places, areas)
-        end = _paragraph_after(doc.text, event.sentence[1])
+        text = text if text is not None else doc.text
+        end = _paragraph_after(text, event.sentence[1])
         for i, p in enumerate(places):
             if not event.sentence[0] <= p.start < end or p.role == "dateline":
                 continue
@@ -213,7 +215,7 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                     continue
                 if admin1 and entry.admin1 != admin1:
                     continue
-            elif p.kind != "toponym" or not countries or not _after_preposition(doc.text, p.start):
+            elif p.kind != "toponym" or not countries or not _after_preposition(text, p.start):
                 continue  # an unresolved name: only "in/at/near X", where the event's country is known
             event.place = make_ref(p, i)
             break

@@ -141,8 +141,9 @@ class EventTagger:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
         verdicts: dict[int, dict[str, float]] = {}
         if self.classifier is not None and self.untriggered_min < 1.0:
+            eventive = self.classifier.eventive_words()
             for i, sent in enumerate(sents):  # the lexicon is not every way to tell an event
-                if i not in found and len(sent) >= 4:
+                if i not in found and len(sent) >= 4 and any(lemma_of(t.lower_) in eventive for t in sent):
                     verdicts[i] = self.classifier.proba(sent.text)
                     match = self._untriggered(sent, verdicts[i])
                     if match is not None:
