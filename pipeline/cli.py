@@ -554,10 +554,7 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     if args.path.suffix == ".jsonl":
         items = load_event_locations(args.path, limit=args.limit)
         report = evaluate_locations(items, place_linker(enricher.nlp))
-        if args.errors:
-            _write_json_lines(args.errors, report.errors)
-        if args.json:
-            _print_json(report.as_dict())
+        if _reported_as_json(args, report.as_dict(), report.errors):
             return 0
         print(f"event locations: {report.n} sentences, accuracy {report.accuracy} "
               f"(with a gold location: {report.with_location}; without: {report.without_location})")
@@ -570,10 +567,8 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     classifier = default_classifier()
     case = evaluate_case(snippets, lambda stories: enricher.enrich(stories, batch_size=32),
                          (lambda text: classifier.best_type(text, CASE_TO_TYPE.values())[0]) if classifier else None)
-    if args.errors:
-        _write_json_lines(args.errors, ({"id": i, "gold": g, "predicted": p} for i, g, p in case.predictions if g != p))
-    if args.json:
-        _print_json(case.as_dict())
+    errors = ({"id": i, "gold": g, "predicted": p} for i, g, p in case.predictions if g != p)
+    if _reported_as_json(args, case.as_dict(), errors):
         return 0
     print(f"CASE 2021 task 2: {case.n} snippets, accuracy {case.accuracy}, weighted F1 {case.weighted_f1}, "
           f"macro F1 {case.macro_f1} ({case.fallback} snippets without a tagged event, typed by the classifier alone)")
@@ -586,6 +581,15 @@ def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _reported_as_json(args: argparse.Namespace, report: dict, errors: Iterable[dict]) -> bool:
+    """Write the errors where ``--errors`` says; print the report as JSON if ``--json`` (then say so)."""
+    if args.errors:
+        _write_json_lines(args.errors, errors)
+    if args.json:
+        _print_json(report)
+    return bool(args.json)
+
+
 def _eval_stories(args: argparse.Namespace, settings: Settings) -> int:
 
     from ._enrich import Enricher
@@ -596,10 +600,7 @@ def _eval_stories(args: argparse.Namespace, settings: Settings) -> int:
         stories = stories[:args.limit]
     enricher = Enricher.load(settings.model)
     report = evaluate_stories(stories, lambda batch: enricher.enrich(batch, batch_size=16))
-    if args.errors:
-        _write_json_lines(args.errors, report.errors)
-    if args.json:
-        _print_json(report.as_dict())
+    if _reported_as_json(args, report.as_dict(), report.errors):
         return 0
     print(f"stories: {report.stories}, gold events {report.gold_events}, counted predictions "
           f"{report.predicted_events}")
