@@ -84,3 +84,15 @@ def test_story_scores_count_false_missed_and_misplaced_events(enricher):
     assert report.stories == 6 and 0.0 <= report.precision <= 1.0 and 0.0 <= report.recall <= 1.0
     kinds = {e["error"] for e in report.errors}
     assert kinds <= {"false_event", "missed", "wrong_place"}
+
+
+def test_the_held_out_stories_are_well_formed():
+    from pathlib import Path
+
+    from pipeline.evaluation import load_stories
+
+    stories = load_stories(Path(__file__).resolve().parent.parent / "pipeline/evaluation/stories_heldout")
+    assert len(stories) == 16
+    for s in stories:
+        for e in s.events + s.acceptable:
+            assert e.place is None or e.place in s.story.body, (s.name, e.place)
