@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ._records import EnrichedStory, Story
 
-__all__ = ["Verdict", "judge", "mark", "is_kill"]
+__all__ = ["latest_only", "Verdict", "judge", "mark", "is_kill"]
 
 
 class Verdict(enum.Enum):
@@ -21,6 +21,15 @@ class Verdict(enum.Enum):
     SUPERSEDES = "supersedes"
     DUPLICATE = "duplicate"  # the same version again (a retry or a replay)
     STALE = "stale"  # an older version arriving late
+
+
+def latest_only(accepted: list[Story]) -> tuple[list[Story], list[Story]]:
+    """Of the versions one batch accepted (each newer than the last accepted for its uri), the last per
+    uri, in order, and the ones it supersedes. A batch then carries one record per story: a v1 and its kill
+    (or v2) in one batch cannot be sent in the wrong order, since only the kill (v2) goes on."""
+    last = {story.uri: story for story in accepted}
+    kept = [s for s in accepted if last[s.uri] is s]
+    return kept, [s for s in accepted if last[s.uri] is not s]
 
 
 def is_kill(story: Story) -> bool:

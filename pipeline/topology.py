@@ -42,7 +42,7 @@ from ._errors import BrokerError, ParseError
 from ._records import EnrichedStory, Story
 from ._serde import dumps, from_json, register_codec
 from ._stats import Stats
-from ._versions import Verdict, is_kill, judge, mark
+from ._versions import Verdict, is_kill, judge, latest_only, mark
 from ._kafkaio import follow
 from ._web_catalog import add_catalog_views, follow_catalog
 from ._records import Alert
@@ -183,8 +183,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         try:
             async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
                 stats.processed["enrich"] += len(events)
-                pairs: list[tuple[EventT, Story]] = []
-                kills: list[Story] = []
+                batch: list[tuple[EventT, Story]] = []  # accepted versions and kills, in order
                 accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
                 for event in events:
                     story = await decoded("enrich", event, Story)
@@ -196,12 +195,17 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                         stats.dropped[verdict.value] += 1
                         log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
                                  extra={"story_uri": story.uri})
-                    elif is_kill(story):
-                        kills.append(story)
-                        accepted[story.uri] = mark(story)
                     else:
-                        pairs.append((event, story))
+                        batch.append((event, story))
                         accepted[story.uri] = mark(story)
+                kept, superseded = latest_only([story for _, story in batch])
+                for story in superseded:  # a later version or a kill of it came in the same batch
+                    stats.dropped["superseded"] += 1
+                    log.info("dropped version %s of %s: superseded in the same batch", story.version, story.uri,
+                             extra={"story_uri": story.uri})
+                keep = {id(story) for story in kept}
+                kills = [story for _, story in batch if id(story) in keep and is_kill(story)]
+                pairs = [(event, story) for event, story in batch if id(story) in keep and not is_kill(story)]
                 for event in events:
                     event.message.incref()  # take_events acks on; the last ack is _finish_enrich's
                 inflight.update(accepted)

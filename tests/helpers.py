@@ -53,6 +53,40 @@ async def produce_and_collect(
     return seen
 
 
+async def produce_and_watch(
+    settings: Settings,
+    messages: list[bytes],
+    topics: list[str],
+    done: Callable[[list[tuple[str, bytes | None, bytes]]], bool],
+    linger: float,
+    timeout: float = 60.0,
+) -> list[tuple[str, bytes | None, bytes]]:
+    """Like :func:`produce_and_collect`, but keep collecting for ``linger`` seconds once ``done`` holds:
+    for checking that nothing comes *after* what was awaited."""
+    seen: list[tuple[str, bytes | None, bytes]] = []
+    started, reached = asyncio.Event(), asyncio.Event()
+
+    async def collect() -> None:
+        async for item in follow(settings.bootstrap_servers, topics, started=started):
+            seen.append(item)
+            if done(seen):
+                reached.set()
+
+    task = asyncio.ensure_future(collect())
+    try:
+        await asyncio.wait_for(started.wait(), 20)
+        await produce(settings.bootstrap_servers, settings.topics.raw, messages)
+        try:
+            await asyncio.wait_for(reached.wait(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"condition not met within {timeout} s; saw {len(seen)} records") from None
+        await asyncio.sleep(linger)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    return seen
+
+
 @dataclass
 class WorkerHandle:
     settings: Settings

@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline import Story
-from pipeline._versions import Verdict, is_kill, judge, mark
+from pipeline._versions import Verdict, is_kill, judge, latest_only, mark
 
 
 def story(version=1, created=None, pubstatus="usable"):
@@ -47,3 +47,14 @@ def test_mark_of_the_enriched_story_equals_the_story_s():
                       headline="h", body="b", language="en", entities=[], places=[], events=[], focus=Focus(),
                       enriched_at="t", model="m")
     assert mark(e) == mark(s)
+
+
+def test_a_batch_carries_one_record_per_story_the_latest():
+    def of(uri, version, pubstatus="usable"):
+        return Story(uri=uri, version=version, pubstatus=pubstatus, headline="h", body="b", source_format="ninjs",
+                     received_at="t")
+
+    a1, b1, a_kill, b2, c1 = of("a", 1), of("b", 1), of("a", 1, "canceled"), of("b", 2), of("c", 1)
+    kept, superseded = latest_only([a1, b1, a_kill, b2, c1])
+    assert kept == [a_kill, b2, c1] and superseded == [a1, b1]
+    assert latest_only([]) == ([], [])

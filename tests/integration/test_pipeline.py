@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import Alert, DeadLetter, EnrichedStory
 from pipeline._serde import from_json
-from tests.helpers import make_settings, produce_and_collect, start_worker
+from tests.helpers import make_settings, produce_and_collect, produce_and_watch, start_worker
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -148,6 +148,39 @@ async def test_versions_supersede_duplicates_drop_and_kills_retract(worker):
     assert {(r.region_id, r.status, tuple(r.match_reasons)) for r in retractions} == {("syria", "retracted", ("kill",))}
     status, stats = get(f"{worker.base_url}/stats")
     assert stats["dropped"] == {"stale": 1, "duplicate": 1}
+
+
+async def test_a_kill_in_the_same_batch_as_its_story_stays_final(worker):
+    """v1 and its kill (and v1, v2, kill) arriving together: on wire.enriched the kill is each story's last
+    record, and nothing of a killed story follows it."""
+    s, t = worker.settings, worker.settings.topics
+
+    def item(uri, version, body="Gunmen attacked a police post in Kirkuk on Monday.", pubstatus="usable"):
+        return orjson.dumps({"uri": uri, "version": version, "pubstatus": pubstatus, "language": "en",
+                             "headline": f"v{version}", "body_text": body})
+
+    uris = [f"urn:test:backlog:{i}" for i in range(12)]
+    messages = []
+    for i, uri in enumerate(uris):
+        messages.append(item(uri, 1))
+        if i % 2:
+            messages.append(item(uri, 2, "Shelling hit Kirkuk on Tuesday."))
+        messages.append(item(uri, 3, "", pubstatus="canceled"))
+
+    def records(seen):
+        out: dict[str, list] = {}
+        for tp, key, value in seen:
+            if tp == t.enriched and key and key.decode().startswith("urn:test:backlog:"):
+                out.setdefault(key.decode(), []).append(from_json(EnrichedStory, value))
+        return out
+
+    seen = await produce_and_watch(s, messages, [t.enriched], lambda seen: all(
+        any(r.pubstatus == "canceled" for r in records(seen).get(u, [])) for u in uris), linger=3.0)
+    for uri, got in records(seen).items():
+        kill = next(i for i, r in enumerate(got) if r.pubstatus == "canceled")
+        assert all(r.pubstatus == "canceled" for r in got[kill:]), (uri, [(r.version, r.pubstatus) for r in got])
+        versions = [r.version for r in got]
+        assert versions == sorted(versions), (uri, versions)  # never backwards
 
 
 def post(url: str, data: bytes, token: str | None) -> tuple[int, dict]:
