@@ -263,3 +263,20 @@ def test_a_follow_up_sentence_is_no_new_event(enricher, follow_up):
     r = events(enricher, f"A car bomb exploded outside a police station in Kirkuk on Monday. {follow_up}")
     happening = [e for e in r.events if e.modality in ("asserted", "reported")]
     assert len(happening) == 1, [(e.type, e.trigger.text) for e in r.events]
+
+
+def test_event_location_records_without_spans_are_skipped_and_bad_lines_named(tmp_path):
+    import json
+
+    from pipeline._errors import ConfigError
+    from pipeline.evaluation import load_event_locations
+
+    good = {"text": "Rockets hit Irbil.", "spans": [{"start": 8, "end": 11, "label": "VERB"},
+                                                    {"start": 12, "end": 17, "label": "LOCATION"}]}
+    path = tmp_path / "loc.jsonl"
+    path.write_text("\n".join([json.dumps({"text": "No spans here."}), json.dumps(good), ""]), encoding="utf-8")
+    [item] = load_event_locations(path)
+    assert item.verb == (8, 11) and item.locations == ((12, 17),)
+    path.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"loc.jsonl:2: not JSON"):
+        load_event_locations(path)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .._errors import ConfigError
 from .._records import EnrichedStory, Story
 from ..events import EVENT_TYPES, score_labels
 
@@ -113,14 +114,26 @@ def _offsets(record: dict, span: dict) -> tuple[int, int]:
 
 
 def load_event_locations(path: str | Path, limit: int | None = None) -> list[LocationItem]:
+    """Sentences with exactly one event verb (``spans`` labelled ``VERB``) and their ``LOCATION`` spans; a
+    record without spans or text has no event to judge and is skipped. A line that is not a JSON object
+    is an error that names it."""
     items = []
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            verbs = [_offsets(record, s) for s in record["spans"] if s["label"] == "VERB"]
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{n}: not JSON ({exc.msg}); an event-location file holds one JSON "
+                                  "object per line") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                continue
+            spans = [s for s in record.get("spans") or [] if isinstance(s, dict) and "start" in s and "end" in s]
+            verbs = [_offsets(record, s) for s in spans if s.get("label") == "VERB"]
             if len(verbs) != 1:
                 continue
-            locations = tuple(_offsets(record, s) for s in record["spans"] if s["label"] == "LOCATION")
+            locations = tuple(_offsets(record, s) for s in spans if s.get("label") == "LOCATION")
             items.append(LocationItem(record["text"], verbs[0], locations))
             if limit and len(items) >= limit:
                 break
