@@ -77,6 +77,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from .topology import Services, create_app
 
     settings = _need_broker(_settings(args), "worker")
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the tables' files live there
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data directory {settings.data_dir} ({exc.strerror}); "
+                          "set WIREWATCH_DATA_DIR (or --data-dir) to a writable directory") from None
     asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
     import time
 
