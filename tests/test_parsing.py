@@ -54,6 +54,7 @@ def test_plain_text_uri_is_derived_from_content_and_stable():
     [
         (b'{"uri": "x", "body_text": ', MalformedInput, "bad_json"),
         (b"\xff\xfe\x00junk", MalformedInput, "invalid_utf8"),
+        ('{"uri": "x", "body_text": "Caf\u00e9'.encode()[:-1], MalformedInput, "bad_json"),  # cut inside a character
         (b'{"body_text": "no uri"}', MissingContent, "missing_uri"),
         (b'{"uri": "x", "type": "picture"}', MissingContent, "no_text"),
         (b'{"uri": 5, "body_text": "t"}', MalformedInput, "wrong_type"),

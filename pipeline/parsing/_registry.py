@@ -37,10 +37,17 @@ _ANPA_HEAD = re.compile(rb"^\x16\x16\x01[A-Za-z]\d{4}")  # SYN SYN SOH + selecto
 _IPTC7901_HEAD = re.compile(rb"^\x01[A-Za-z]{2,4}\d{2,5}\s+\d")  # SOH + service id + priority
 
 
-def _decode_utf8(data: bytes, fmt: str) -> str:
+def _decode_utf8(data: bytes, fmt: str, truncated_code: str | None = None) -> str:
+    """The text of ``data``; a message cut inside its last character raises ``truncated_code`` when given
+    (a truncated JSON document is bad JSON, not a text in another encoding)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if truncated_code and exc.end == len(data) and exc.reason == "unexpected end of data":
+            raise MalformedInput(
+                f"message ends inside a UTF-8 character (byte {exc.start} of {len(data)}): it was cut short; "
+                "send the whole document", code=truncated_code, format_guess=fmt,
+            ) from None
         raise MalformedInput(
             f"message is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
             "re-encode it as UTF-8 before ingesting",
@@ -50,7 +57,7 @@ def _decode_utf8(data: bytes, fmt: str) -> str:
 
 
 def _json(data: bytes, fmt: str) -> object:
-    text = _decode_utf8(data, fmt)
+    text = _decode_utf8(data, fmt, truncated_code="bad_json")
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
