@@ -1,4 +1,4 @@
-"""Event tagging: the cases of issue 04 in sentences written for these tests, the pure helpers, and the
+"""Event tagging: typical wire sentences written for these tests, the pure helpers, and the
 development-set floors (CASE 2021 task 2, event locations) read from ../shared/data."""
 
 from datetime import date
@@ -140,7 +140,7 @@ def test_event_location_floor(shared_data, enricher):
 
     items = load_event_locations(shared_data / "events/event-location/dev.jsonl", limit=600)
     report = evaluate_locations(items, place_linker(enricher.nlp))
-    assert report.accuracy >= 0.66, report.as_dict()  # 0.71 on these 600 (in-sample) in session 6
+    assert report.accuracy >= 0.66, report.as_dict()  # a regression guard under the in-sample figure (docs/evaluation.md)
 
 
 def test_event_location_spans_with_token_offsets_are_repaired(tmp_path):
