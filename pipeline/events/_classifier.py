@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -37,6 +37,7 @@ NONE = "none"
 DEFAULT_MODEL_PATH = Path(__file__).with_name("event_classifier.npz")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"[a-z][a-z'’]*")
+_EVENTIVE_SHARE = 0.1
 
 
 def _tokens(text: str) -> list[str]:
@@ -164,13 +165,11 @@ class EventClassifier:
         p = z / z.sum()
         return {label: float(p[i]) for i, label in enumerate(self.labels)}
 
-    def eventive_words(self, share: float = 0.1) -> frozenset[str]:
-        """The word lemmas that speak most for some event type against ``none`` (the top ``share`` of the
-        vocabulary's words by that margin, idf-weighted): a sentence with none of them cannot be read
-        as an event with high probability, so the tagger need not ask (computed once per model)."""
-        cached = self.__dict__.get("_eventive")
-        if cached is not None:
-            return cached
+    @cached_property
+    def eventive_words(self) -> frozenset[str]:
+        """The word lemmas that speak most for some event type against ``none`` (the top tenth of the
+        vocabulary's words by that margin, idf-weighted): a sentence with none of them cannot be read as
+        an event with high probability, so the tagger need not ask."""
         none = self.labels.index(NONE) if NONE in self.labels else None
         words = [(k[2:], j) for k, j in self.vocab.items() if k.startswith("w:") and k not in ("w:<cap>", "w:<num>")]
         if none is None or not words:
@@ -178,10 +177,8 @@ class EventClassifier:
         events = [i for i in range(len(self.labels)) if i != none]
         idx = np.array([j for _, j in words])
         margin = (self.coef[idx][:, events].max(axis=1) - self.coef[idx, none]) * self.idf[idx]
-        cut = np.quantile(margin, 1.0 - share)
-        found = frozenset(w for (w, _), m in zip(words, margin) if m >= cut)
-        self.__dict__["_eventive"] = found
-        return found
+        cut = np.quantile(margin, 1.0 - _EVENTIVE_SHARE)
+        return frozenset(w for (w, _), m in zip(words, margin) if m >= cut)
 
     def best_type(self, text: str, allowed: Iterable[str] | None = None) -> tuple[str, float]:
         """The most probable event type (never ``none``) of ``text``, among ``allowed`` if given, with its

@@ -27,7 +27,7 @@ from spacy.tokens import Span, Token
 from ..events import MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["background", "elaboration", "fold_elaborations", "refine_places"]
+__all__ = ["background", "division", "elaboration", "fold_elaborations", "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
@@ -174,7 +174,12 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
     return [e for e, ok in kept if ok or id(e) in promoted]
 
 
-_COARSE_FEATURES = ("ADM", "PCL", "RGN", "AREA", "CONT", "TERR")
+_DIVISIONS = ("ADM", "PCL", "RGN", "AREA")  # GeoNames feature codes of countries, divisions and regions
+
+
+def division(entry: Any) -> bool:
+    """A country, an administrative division or a region: a place a finer one may lie in."""
+    return (entry.feature or "").startswith(_DIVISIONS)
 
 
 def _paragraph_after(text: str, at: int) -> int:
@@ -192,8 +197,8 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     area, a country, a division or the dateline takes the first finer place named from its sentence to
     the end of the next paragraph that lies within it (same country; same first-order division when the
     event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
-    preposition ("in Ohn Taw Gyi village"). ``make_ref(place, index)``
-    turns one of ``doc._.places`` into the event's place reference."""
+    preposition ("in Ohn Taw Gyi village"). ``make_ref(place, index)`` turns one of ``doc._.places`` into
+    the event's place reference."""
     places = list(doc._.places or [])
     areas = list(doc._.areas or [])
     text = None
@@ -209,7 +214,7 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue
             entry = p.entry
             if entry is not None:
-                if entry.feature.startswith(_COARSE_FEATURES) or entry.is_area:
+                if division(entry) or entry.feature.startswith(("CONT", "TERR")) or entry.is_area:
                     continue
                 if countries and entry.country_code not in countries:
                     continue
@@ -235,7 +240,6 @@ def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
         return set(), None
     if ref.kind == "area" and 0 <= ref.index < len(areas):
         return set(areas[ref.index].country_codes), None
-    entry = None
     if 0 <= ref.index < len(places):
         entry = places[ref.index].entry
     else:

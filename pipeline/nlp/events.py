@@ -24,10 +24,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..events import (CUES, EVENT_TYPES, MODALITY_VERBS, NONE, TRIGGERS, Candidate, EventClassifier, Sentence, Trigger, actor_kind,
-                      decide, default_classifier, ended_before, forms, lemma_of, parse_fatalities, parse_story_date,
-                      register, resolve_date, vocabulary)
-from ._discourse import background, elaboration, fold_elaborations, refine_places
+from ..events import (CUES, EVENT_TYPES, MODALITY_VERBS, NONE, TRIGGERS, Candidate, EventClassifier, Sentence, Trigger,
+                      actor_kind, decide, default_classifier, ended_before, forms, lemma_of, parse_fatalities,
+                      parse_story_date, register, resolve_date, vocabulary)
+from ._discourse import background, division, elaboration, fold_elaborations, refine_places
 from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
                           stages)
 
@@ -65,7 +65,6 @@ class EventMention:
     date_text: str | None = None
     fatalities: int | None = None
     elaborates: str | None = None  # why it tells more of an event already told (folded into it), else None
-    type_score: float = 0.0  # how sure the type is, before modality and place adjust the confidence
 
 
 class EventTagger:
@@ -141,7 +140,7 @@ class EventTagger:
                 found.setdefault(sent_of[start], []).append((trigger, start, end))
         verdicts: dict[int, dict[str, float]] = {}
         if self.classifier is not None and self.untriggered_min < 1.0:
-            eventive = self.classifier.eventive_words()
+            eventive = self.classifier.eventive_words
             for i, sent in enumerate(sents):  # the lexicon is not every way to tell an event
                 if i not in found and len(sent) >= 4 and any(lemma_of(t.lower_) in eventive for t in sent):
                     verdicts[i] = self.classifier.proba(sent.text)
@@ -265,7 +264,6 @@ class EventTagger:
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
             if tok is not None and sent_doc is not None and not lead else None,
-            type_score=cand.score,
         )
 
     def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
@@ -316,7 +314,7 @@ def _coarse(doc: Doc, kind: str, index: int) -> bool:
         return True
     places = doc._.places or []
     entry = places[index].entry if kind == "toponym" and 0 <= index < len(places) else None
-    return entry is not None and (entry.feature or "").startswith(("ADM", "PCL", "RGN", "AREA"))
+    return entry is not None and division(entry)
 
 
 def _eventful(proba: dict[str, float]) -> bool:
@@ -330,8 +328,8 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
     probability of at least ``secondary_min`` ("jets bombed … as shelling went on"); each keeps the rules'
     trigger for that type as its evidence, else the sentence's strongest trigger. Confidence = the
     classifier's calibrated probability (adjusted by salience as before); for the most likely type, that
-    of its ACLED event type as a whole (its sub-types' summed), as the confidence that such an event happened. Types the classifier does not
-    know (the ``election`` tag) keep the rules' verdict."""
+    of its ACLED event type as a whole (its sub-types' summed), as the confidence that such an event
+    happened. Types the classifier does not know (the ``election`` tag) keep the rules' verdict."""
     by_type = {c.type: c for c in candidates}
     ranked = sorted(((p, t) for t, p in proba.items() if t != NONE), reverse=True)
     if not ranked or proba.get(NONE, 0.0) >= ranked[0][0]:
@@ -475,5 +473,5 @@ def make_event_tagger(nlp: Language, name: str, min_confidence: float, rules_min
     if not Doc.has_extension("events"):
         Doc.set_extension("events", default=None)
     return EventTagger(nlp, name, min_confidence=min_confidence, rules_min_confidence=rules_min_confidence, parse=parse,
-                       sentence_fallback=sentence_fallback, place_model=place_model, classifier=classifier, secondary_min=secondary_min,
-                       untriggered_min=untriggered_min)
+                       sentence_fallback=sentence_fallback, place_model=place_model, classifier=classifier,
+                       secondary_min=secondary_min, untriggered_min=untriggered_min)
