@@ -1,4 +1,5 @@
-"""Geoparsing evaluation on GeoWebNews (Gritta et al. 2019, "A Pragmatic Guide to Geoparsing Evaluation").
+"""Geoparsing evaluation on GeoWebNews (Gritta et al. 2019, "A Pragmatic Guide to Geoparsing Evaluation")
+or the Local-Global Lexicon (LGL: local news, Lieberman et al. 2010).
 
 Recognition: a gold toponym *with coordinates* is found when a predicted place span (any kind:
 toponym or demonym — GeoWebNews annotates "Russian hackers" as a toponym) overlaps it
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from .._errors import ConfigError
 from .._records import EnrichedStory, Place, Story
 from ..geo import haversine_km
 from ..parsing._common import parse_dateline
@@ -58,7 +60,42 @@ def _float(text: str | None) -> float | None:
 
 
 def load_gwn(path: str | Path) -> list[Article]:
-    root = ET.parse(path).getroot()
+    """The articles of a GeoWebNews file (``GWN.xml``) or of a Local-Global Lexicon file (LGL, Lieberman
+    et al. 2010: ``<article docid>`` with ``<toponym><gaztag geonameid>``); LGL toponyms are typed by
+    their GeoNames feature code (PPL, ADM1, PCLI, …). Raises :class:`ConfigError` for a file that is
+    neither."""
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise ConfigError(f"{path}: cannot read it as XML ({exc}); give GeoWebNews' GWN.xml or an LGL XML file") \
+            from exc
+    articles = _load_lgl(root) if root.find("article/toponyms/toponym/gaztag") is not None else _load_gwn(root)
+    if not any(t.has_coordinates for a in articles for t in a.toponyms):
+        raise ConfigError(f"{path}: no gold toponyms with coordinates found; give GeoWebNews' GWN.xml or an "
+                          "LGL XML file (<articles><article><text/><toponyms>…)")
+    return articles
+
+
+def _load_lgl(root: ET.Element) -> list[Article]:
+    articles = []
+    for el in root.iter("article"):
+        tops = []
+        for t in el.find("toponyms") or []:
+            tag = t.find("gaztag")
+            gid = tag.get("geonameid") if tag is not None else None
+            tops.append(GoldToponym(
+                start=int(t.findtext("start")), end=int(t.findtext("end")), text=t.findtext("phrase") or "",
+                type=(tag.findtext("fcode") if tag is not None else None) or "?",
+                geonameid=int(gid) if gid and gid.isdigit() else None,
+                lat=_float(tag.findtext("lat")) if tag is not None else None,
+                lon=_float(tag.findtext("lon")) if tag is not None else None,
+            ))
+        articles.append(Article(id=el.get("docid", str(len(articles))), text=el.findtext("text") or "",
+                                toponyms=tuple(tops)))
+    return articles
+
+
+def _load_gwn(root: ET.Element) -> list[Article]:
     articles = []
     for el in root.iter("article"):
         tops = []
@@ -143,7 +180,12 @@ def evaluate_geo(
         places: list[Place] = list(result.places)  # GWN annotates adjectival uses ("Russian") as toponyms too
         gold = [t for t in article.toponyms if t.has_coordinates]
         predicted += len(places)
-        predicted_correct += sum(any(_overlaps(p.start, p.end, g.start, g.end) for g in gold) for p in places)
+        for p in places:
+            if any(_overlaps(p.start, p.end, g.start, g.end) for g in gold):
+                predicted_correct += 1
+            elif not any(_overlaps(p.start, p.end, t.start, t.end) for t in article.toponyms):
+                dump.append({"article": article.id, "span": p.text, "predicted": p.name, "kind": p.kind,
+                             "error": "spurious"})
         for g in gold:
             buckets = (overall, by_type[g.type])
             for b in buckets:

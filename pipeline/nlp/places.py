@@ -38,7 +38,7 @@ from typing import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..geo import GeoEntry, Gazetteer, default_gazetteer, normalize_name
+from ..geo import GeoEntry, Gazetteer, default_gazetteer, fold_name, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
@@ -49,6 +49,10 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
          "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
          "greater"}
 _COORD = {"and", "or", ","}
+# Words before a person's name ("President Jackson", "Mr. Paris"), never before a place's.
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "general", "col", "colonel", "sen",
+           "senator", "rep", "gov", "governor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh",
+           "pope", "saint", "st", "coach", "captain", "capt", "lt", "sgt", "prof", "professor", "rev", "father"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
@@ -158,13 +162,15 @@ def _singular(word: str) -> str:
 
 class PlaceResolver:
     def __init__(self, name: str, gazetteer: Gazetteer, labels: Sequence[str], rescue_labels: Sequence[str],
-                 rescue_min_population: int, loc_min_population: int = 10000) -> None:
+                 rescue_min_population: int, loc_min_population: int = 10000,
+                 prominent_population: int = 250_000) -> None:
         self.name = name
         self.gazetteer = gazetteer
         self.labels = frozenset(labels)
         self.rescue_labels = frozenset(rescue_labels)
         self.rescue_min_population = rescue_min_population
         self.loc_min_population = loc_min_population
+        self.prominent_population = prominent_population
         self.embedding_labels = frozenset({"ORG", "FAC", "EVENT", "PRODUCT", "LAW"})
 
     @staticmethod
@@ -222,8 +228,9 @@ class PlaceResolver:
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
                                            or not self._rescued(span, accepted_ends, named_ends)):
                 demonyms.append(span)
-            elif ent.label_ in (*self.rescue_labels, "NORP") and span[0].is_title \
-                    and not someone_elses_surname(ent, span) and self._rescued(span, accepted_ends, named_ends):
+            elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and span[0].is_title \
+                    and not someone_elses_surname(ent, span) and span[-1].lower_ not in given \
+                    and (self._rescued(span, accepted_ends, named_ends) or self._prominent(ent, span)):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
@@ -428,6 +435,30 @@ class PlaceResolver:
         facility = (span.end < len(span.doc) and span.doc[span.end].lower_ in _FACILITIES_AFTER
                     and span[0].ent_type_ != "PERSON")  # "Kennedy airport" is named after a person
         return (self._cued(span, accepted_ends) or facility) and self._rescuable(span)
+
+    def _prominent(self, ent: Span, span: Span) -> bool:
+        """A name the gazetteer knows exactly as a country, a first-level division or a big city
+        (``prominent_population``) is that place whatever label the model gave it ("patrolled Harare",
+        "in northeastern Aleppo"), unless it is someone's name: a title before it ("President Jackson"),
+        a name after it, a possessive person noun ("Jordan's coach")."""
+        if ent.label_ not in ("PERSON", "ORG", "LANGUAGE", "NORP", "PRODUCT", "WORK_OF_ART") or len(span) > 3 \
+                or span.text.lower() in _CALENDAR or _all_generic(span):
+            return False
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and (before.lower_.rstrip(".") in _TITLES or before.ent_type_ == "PERSON"):
+            return False
+        if after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR:
+            return False
+        if ent.label_ in ("LANGUAGE", "NORP") and self.gazetteer.demonym(span.text) is not None:
+            return False  # "English", "Kurdish": a language or people, not the country
+        found, _ = self.gazetteer.candidates(span.text, fold=False)
+        if not found:
+            return False
+        top = found[0]  # by its own name, not an old or foreign one ("Julia" for Plovdiv)
+        return fold_name(top.name) == fold_name(span.text) and (
+            top.is_country or top.population >= self.prominent_population)
 
     @staticmethod
     def _noun_after(span: Span) -> bool:
