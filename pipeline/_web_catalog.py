@@ -36,6 +36,10 @@ def _rebuild(services: "Services") -> int:
     matcher, problems = catalog.matcher()
     for problem in problems:
         log.warning("%s", problem)
+    before = services.matcher.modes() if services.matcher is not None else {}
+    for region, mode in sorted(matcher.modes().items()):
+        if before.get(region) != mode:
+            log.info("region %r alerts on %s", region, "its rules' events only" if mode == "rules" else "every story")
     services.matcher = matcher
     log.info("catalog v%d: %d regions, %d active rules", version, len(matcher.regions), len(matcher.rules))
     return version
@@ -121,8 +125,11 @@ def add_catalog_views(app: faust.App, settings: "Settings", services: "Services"
         @app.page(f"/{kind}")
         async def listing(web: Any, request: Any) -> Any:
             docs = catalog.documents(kind)
-            return web.json({kind: [shown(kind, d) for d in docs.values()],
-                             "origins": {k: catalog.origin(kind, k) for k in docs}})
+            body: dict[str, Any] = {kind: [shown(kind, d) for d in docs.values()],
+                                    "origins": {k: catalog.origin(kind, k) for k in docs}}
+            if kind == "regions":  # per region: "every_story", or "rules" when its rules narrow it
+                body["alerts_on"] = services.matcher.modes()
+            return web.json(body)
 
         class One(faust.web.View):
             async def get(self, request: Any, item_id: str) -> Any:

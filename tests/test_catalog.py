@@ -18,7 +18,8 @@ def test_overlay_replaces_adds_and_tombstones_hide():
     assert catalog.apply("regions", b"syria", None) is None  # a tombstone hides a file region
     assert catalog.region_ids() == {"kurdistan", "donut", "irbil"}
     matcher, problems = catalog.matcher()
-    assert {r.id for r in matcher.regions} == {"kurdistan", "donut", "irbil"} and not matcher.by_rules and not problems
+    assert {r.id for r in matcher.regions} == {"kurdistan", "donut", "irbil"} and not problems
+    assert set(matcher.modes().values()) == {"every_story"}
 
 
 def test_bad_records_are_skipped_with_a_reason():
@@ -34,8 +35,8 @@ def test_a_rule_whose_region_is_gone_is_inactive_until_it_returns():
     catalog = Catalog()
     assert catalog.apply("rules", b"r", orjson.dumps({"region": "irbil"})) is None  # order of arrival does not matter
     matcher, problems = catalog.matcher()
-    assert matcher.by_rules and matcher.rules == [] and "inactive" in problems[0]
+    assert matcher.rules == [] and "inactive" in problems[0]
     catalog.apply("regions", b"irbil", orjson.dumps(CIRCLE))
     matcher, problems = catalog.matcher()
-    assert [r.id for r in matcher.rules] == ["r"] and not problems
+    assert [r.id for r in matcher.rules] == ["r"] and not problems and matcher.modes() == {"irbil": "rules"}
     assert catalog.rules_using("irbil") == ["r"]

@@ -68,7 +68,7 @@ def test_event_in_an_area_matches_by_country_or_intersection():
     ev = event(place=None)
     ev.place = EventPlace(text="eastern Syria", start=40, end=53, how="attached", kind="area", geonameid=None,
                           name=None, country_code="SY", lat=35.0, lon=40.0)
-    [alert] = matcher({"id": "s", "region": "syria"}).match(story(ev, areas=[area]))
+    [alert] = matcher({"id": "s", "region": "syria"}).match(story(ev, places=(), areas=[area]))
     assert alert.region_id == "syria" and alert.areas == [area]
 
 
@@ -154,3 +154,20 @@ def test_tail_filters():
     assert not record_filter("enriched", countries=["SY"])(enriched)
     with pytest.raises(ConfigError, match="--region filters alerts"):
         record_filter("enriched", region="erbil")
+
+
+def test_a_rule_narrows_its_own_region_and_never_silences_another():
+    damascus = Place(text="Damascus", start=0, end=8, geonameid=170654, name="Damascus", country_code="SY",
+                     admin1="13", lat=33.51, lon=36.29, feature="PPL", confidence=0.9)
+    m = matcher({"id": "strikes", "region": "erbil", "types": ["air_drone_strike"]})
+    assert m.modes() == {"erbil": "rules", "syria": "every_story"}
+    # a story in the region without a rule alerts it, as when there were no rules at all
+    [alert] = m.match(story(event(type_="peaceful_protest", place=damascus), places=(damascus,)))
+    assert (alert.region_id, alert.rule_id) == ("syria", None)
+    # the ruled region alerts only on what its rule asks for
+    assert m.match(story(event(type_="peaceful_protest"))) == []
+    assert [(a.region_id, a.rule_id) for a in m.match(story(event()))] == [("erbil", "strikes")]
+    # one story touching both: each region by its own semantics
+    both = story(event(), places=(IRBIL, damascus))
+    assert sorted((a.region_id, a.rule_id) for a in m.match(both)) == [("erbil", "strikes"), ("syria", None)]
+    assert AlertMatcher(REGIONS).modes() == {"erbil": "every_story", "syria": "every_story"}

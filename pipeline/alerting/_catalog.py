@@ -150,7 +150,7 @@ class Catalog:
 
     def matcher(self) -> tuple[AlertMatcher, list[str]]:
         """The matcher for the current regions and rules, and the rules left out (with why).
-        Without any rule, every region alerts on its own (one alert per region a story touches)."""
+        A region without a (valid) rule alerts on every story that touches it; one with rules, as they say."""
         regions = [e.region for _, e in sorted(self._view("regions").items()) if e.region is not None]
         ids = {r.id for r in regions}
         rules: list[Rule] = []
@@ -161,4 +161,4 @@ class Catalog:
                 rules.append(parse_rule(entry.doc, ids))
             except RuleError as exc:
                 problems.append(f"rule {key!r} inactive: {exc}")
-        return AlertMatcher(regions, rules if entries else None), problems
+        return AlertMatcher(regions, rules), problems

@@ -42,19 +42,20 @@ def _event_key(event: Event) -> str:
 
 
 class AlertMatcher:
-    """Regions, and optionally rules. Without rules: one alert per region a story touches. With rules:
-    one alert per (rule, event located in the rule's region); a story that merely names a place there
-    alerts only rules with ``mentions``."""
+    """Regions, and optionally rules, region by region: a region **without a rule** alerts on every story
+    that touches it (one alert per story and region); a region **with rules** is narrowed by them: one
+    alert per (rule, event located in the region), and a story that merely names a place there alerts
+    only rules with ``mentions``. A rule for one region never silences another."""
 
     def __init__(self, regions: Sequence[Region], rules: Sequence[Rule] | None = None) -> None:
         self.regions = list(regions)
         self.rules = list(rules) if rules else []
-        #: With rules (even if none is active now), only rules alert; with ``rules=None``, every region does.
-        self.by_rules = rules is not None
         self._rules_by_id = {r.id: r for r in self.rules}
         #: Some rule has a webhook (the deliver agent decodes alerts only then).
         self.has_webhooks = any(r.webhook is not None for r in self.rules)
         self._region_index = {r.id: i for i, r in enumerate(self.regions)}
+        #: Regions (indexes) whose alerts their rules decide.
+        self._ruled = {self._region_index[r.region] for r in self.rules if r.region in self._region_index}
         self._shaped = [i for i, r in enumerate(self.regions) if r.geometry is not None]
         self._tree = shapely.STRtree([self.regions[i].geometry for i in self._shaped])
         self._by_country: dict[str, list[int]] = {}
@@ -95,6 +96,10 @@ class AlertMatcher:
             for k in found:
                 hits.setdefault(self._shaped[int(k)], []).append("intersects")
         return hits
+
+    def modes(self) -> dict[str, str]:
+        """Per region id, what it alerts on: ``"rules"`` (its rules narrow it) or ``"every_story"``."""
+        return {r.id: "rules" if i in self._ruled else "every_story" for i, r in enumerate(self.regions)}
 
     def rule(self, rule_id: str | None) -> Rule | None:
         return self._rules_by_id.get(rule_id) if rule_id is not None else None
@@ -143,10 +148,10 @@ class AlertMatcher:
             for i, why in area_hits[area.start, area.end].items():
                 areas.setdefault(i, []).append(area)
                 reasons.setdefault(i, set()).update(f"{area.text}:{w}" for w in why)
-        if self.by_rules:
-            return self._by_rules(story, places, areas, reasons, place_hits, area_hits, now)
-        alerts = []
+        alerts = self._by_rules(story, places, areas, reasons, place_hits, area_hits, now) if self.rules else []
         for i in sorted(reasons):
+            if i in self._ruled:
+                continue
             region, matched = self.regions[i], places.get(i, {})
             alerts.append(
                 Alert(
@@ -164,7 +169,7 @@ class AlertMatcher:
                     created_at=now,
                 )
             )
-        return alerts
+        return sorted(alerts, key=lambda a: (a.region_id, a.rule_id or "", a.alert_id))
 
     # -- rules ----------------------------------------------------------------------------------
     def _by_rules(self, story: EnrichedStory, places: dict, areas: dict, reasons: dict, place_hits: dict,
