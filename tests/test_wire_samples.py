@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import ParseError, parse_raw
 
-#: The reasons a wire message may be rejected with (README, "Formats").
+#: The reasons a wire message may be rejected with (docs/formats.md, "Dead letters").
 DOCUMENTED_REASONS = {
     "no_text", "not_a_story", "package_only", "unsupported_format", "missing_uri", "bad_json", "bad_xml",
     "invalid_utf8", "xml_entities", "wrong_type", "ninjs_invalid", "binary", "empty", "too_large", "too_deep",

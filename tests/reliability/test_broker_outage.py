@@ -2,7 +2,7 @@
 and completes, the worker reconnects and enriches everything. When the broker stays away, ingest stops
 after --retry-seconds, lists the files it did not send and exits 1 — it never drops silently.
 
-(A *restart* of the embedded broker loses its memory — every topic and record; see README, "The
+(A *restart* of the embedded broker loses its memory — every topic and record; see docs/deployment.md, "The
 embedded broker". An outage that keeps the broker's state is what can be tested here.)"""
 
 from __future__ import annotations
