@@ -1,10 +1,10 @@
-"""Train the event place chooser (:class:`pipeline.nlp._place_link.PlaceChooser`) on the event-location
-data, with k-fold cross-validation, and write its weights.
+"""Train the event place chooser (:class:`pipeline.nlp._place_link.PlaceChooser`: boosted trees over the
+candidates' parse features) on the event-location data, with k-fold cross-validation, and write it.
 
     python -m pipeline.evaluation._linker_training ../shared/data/events/event-location/dev.jsonl
 
 Prints the cross-validated accuracy next to the rules' on the same folds; writes
-``pipeline/nlp/place_linker.json`` (feature names, weights, threshold) unless ``--dry-run``.
+``pipeline/nlp/place_linker.json`` (feature names, trees, threshold) unless ``--dry-run``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 
 from ._events import LocationItem, load_event_locations
 
-__all__ = ["collect", "fit", "cross_validate"]
+__all__ = ["collect", "fit", "cross_validate", "export_trees"]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.json"
 
@@ -49,32 +49,62 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
     return out
 
 
-def fit(data, l2: float = 1.0, iterations: int = 30) -> tuple[np.ndarray, float]:
-    """Logistic regression (Newton's method, L2) on all candidate rows; then the threshold that makes
-    the most items right on ``data``."""
-    rows = [d[0] for d in data if len(d[0])]
-    X = np.vstack(rows)
+def _boosted(X: np.ndarray, y: np.ndarray):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    # no early stopping, no subsampling: the same data give the same trees
+    return HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=40,
+                                          early_stopping=False, random_state=0).fit(X, y)
+
+
+def export_trees(model) -> dict:
+    """The ensemble as flat node arrays (every tree's nodes one after another, children as global
+    indexes), which :class:`~pipeline.nlp._place_link.PlaceChooser` walks without scikit-learn."""
+    feature, threshold, left, right, leaf, value, roots = [], [], [], [], [], [], []
+    depth = 0
+    for [predictor] in model._predictors:
+        nodes, base = predictor.nodes, len(feature)
+        roots.append(base)
+        for node in nodes:
+            is_leaf = bool(node["is_leaf"])
+            feature.append(int(node["feature_idx"]))
+            threshold.append(float(node["num_threshold"]))
+            left.append(base + int(node["left"]) if not is_leaf else base)
+            right.append(base + int(node["right"]) if not is_leaf else base)
+            leaf.append(int(is_leaf))
+            value.append(float(node["value"]) if is_leaf else 0.0)
+            depth = max(depth, int(node["depth"]))
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    return {"baseline": baseline, "max_depth": depth, "roots": roots, "feature": feature,
+            "threshold": [round(x, 6) for x in threshold], "left": left, "right": right, "leaf": leaf,
+            "value": [round(x, 7) for x in value]}
+
+
+def _rows(data) -> tuple[np.ndarray, np.ndarray]:
+    X = np.vstack([d[0] for d in data if len(d[0])])
     y = np.concatenate([d[1] for d in data if len(d[0])])
-    w = np.zeros(X.shape[1])
-    reg = l2 * np.eye(X.shape[1])
-    reg[0, 0] = 0.0  # no penalty on the bias
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
-        grad = X.T @ (p - y) + reg @ w
-        hess = (X * (p * (1 - p))[:, None]).T @ X + reg
-        w -= np.linalg.solve(hess, grad)
+    return X, y
+
+
+def fit(data) -> tuple[dict, float]:
+    """The boosted trees on all candidate rows; then the threshold that makes the most items right on
+    ``data``."""
+    from ..nlp._place_link import PlaceChooser
+
+    trees = export_trees(_boosted(*_rows(data)))
+    chooser = PlaceChooser(0.5, trees=trees)
+    scored = [(chooser.probabilities(r) if len(r) else np.zeros(0), lab, g) for r, lab, _, g in data]
     best_t, best_acc = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 37):
-        acc = accuracy(data, w, t)
+        acc = float(np.mean([_right(_choice(p, t), lab, g) for p, lab, g in scored]))
         if acc > best_acc:
             best_t, best_acc = float(t), acc
-    return w, best_t
+    return trees, best_t
 
 
-def _choice(rows: np.ndarray, w: np.ndarray, t: float) -> int:
-    if not len(rows):
+def _choice(p: np.ndarray, t: float) -> int:
+    if not len(p):
         return -1
-    p = 1 / (1 + np.exp(-np.clip(rows @ w, -30, 30)))
     k = int(np.argmax(p))
     return k if p[k] >= t else -1
 
@@ -83,20 +113,20 @@ def _right(choice: int, labels: np.ndarray, has_gold: bool) -> bool:
     return labels[choice] > 0 if choice >= 0 else not has_gold
 
 
-def accuracy(data, w: np.ndarray, t: float) -> float:
-    return float(np.mean([_right(_choice(r, w, t), lab, g) for r, lab, _, g in data]))
-
-
 def cross_validate(data, folds: int = 5) -> dict:
+    from ..nlp._place_link import PlaceChooser
+
     model, rules = [], []
     idx = np.arange(len(data))
     for k in range(folds):
         test = set(idx[k::folds].tolist())
         train = [d for i, d in enumerate(data) if i not in test]
-        w, t = fit(train)
+        trees, t = fit(train)
+        chooser = PlaceChooser(t, trees=trees)
         for i in sorted(test):
             rows, labels, rule, gold = data[i]
-            model.append(_right(_choice(rows, w, t), labels, gold))
+            p = chooser.probabilities(rows) if len(rows) else np.zeros(0)
+            model.append(_right(_choice(p, t), labels, gold))
             rules.append(_right(rule, labels, gold))
     return {"folds": folds, "items": len(data), "model_accuracy": round(float(np.mean(model)), 3),
             "rules_accuracy": round(float(np.mean(rules)), 3)}
@@ -108,20 +138,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N items only")
     parser.add_argument("--dry-run", action="store_true", help="cross-validate only; write nothing")
     args = parser.parse_args(argv)
-    from .._enrich import Enricher
+    from ..nlp import build_nlp
 
     items = load_event_locations(args.path, limit=args.limit)
-    nlp = Enricher.load().nlp
+    nlp = build_nlp(events_config={"place_model": ""})  # the candidates and their features; no chooser needed
     data = collect(nlp, items)
     report = cross_validate(data)
     print(json.dumps(report))
     if not args.dry_run:
         from ..nlp._place_link import FEATURES
 
-        w, t = fit(data)
-        WEIGHTS_PATH.write_text(json.dumps({"features": list(FEATURES), "weights": [round(float(x), 5) for x in w],
-                                            "threshold": round(t, 3), "trained_on": args.path.name,
-                                            "items": len(items), "cross_validation": report}, indent=1) + "\n")
+        trees, t = fit(data)
+        WEIGHTS_PATH.write_text(json.dumps({"features": list(FEATURES), "trees": trees, "threshold": round(t, 3),
+                                            "trained_on": args.path.name, "items": len(items),
+                                            "cross_validation": report}, separators=(",", ":")) + "\n")
         print(f"wrote {WEIGHTS_PATH}", file=sys.stderr)
     return 0
 

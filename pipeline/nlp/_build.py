@@ -18,8 +18,10 @@ PIPELINE_ORDER = ["tok2vec", "tagger", "senter", "wirewatch_paragraphs", "attrib
                   "wirewatch_places", "wirewatch_areas", "wirewatch_events"]
 
 
-def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500) -> Language:
-    """Load ``model`` (an installed package name or a path) and add wirewatch's components.
+def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500,
+              events_config: dict | None = None) -> Language:
+    """Load ``model`` (an installed package name or a path) and add wirewatch's components (``events_config``:
+    config overrides for ``wirewatch_events``).
 
     Order: ``tok2vec → tagger → senter`` (from the model; the statistical sentence splitter instead
     of the parser) ``→ wirewatch_paragraphs`` (a paragraph break is a sentence break) ``→
@@ -50,5 +52,5 @@ def build_nlp(model: str = DEFAULT_MODEL, *, gazetteer_min_population: int = 500
     if missing:
         raise ModelError(f"spaCy model {model!r} lacks {sorted(missing)}, which event tagging needs; use an "
                          "English pipeline with a parser and a sentence splitter (en_core_web_sm or larger)")
-    nlp.add_pipe("wirewatch_events", last=True)
+    nlp.add_pipe("wirewatch_events", last=True, config=events_config or {})
     return nlp

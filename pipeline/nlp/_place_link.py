@@ -180,7 +180,7 @@ FEATURES: tuple[str, ...] = (
     "bias", *(f"stage={x}" for x in _STAGES), "stage=none", "how=object", *(f"prep={p}" for p in _PREPS),
     "prep=other", "depth", "rule_choice", "spec=0", "spec=1", "spec=1.5", "spec=2", "resolved", "area",
     "distance", "before", "one_candidate", "candidates", *(f"label={x}" for x in _LABELS), "label=other",
-    *(f"dep={d}" for d in _DEPS), "dep=other",
+    *(f"dep={d}" for d in _DEPS), "dep=other", "nearest", "most_specific", "rivals",
 )
 
 
@@ -195,7 +195,10 @@ def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tupl
         for item, depth, how, prep in found:
             first.setdefault(id(item), (stage, depth, how, prep))
     rows, stages = [], []
-    for item in items:
+    heads = [abs(_head(tok.doc, item[0] - sent_start, item[1] - sent_start).i - tok.i) for item in items]
+    finest = min(item[7] for item in items) if items else 0.0
+    at_verb = sum(first.get(id(item), ("none",))[0] == "verb" for item in items)
+    for k, item in enumerate(items):
         stage, depth, how, prep = first.get(id(item), ("none", 6, 0, ""))
         stages.append(stage)
         row = dict.fromkeys(FEATURES, 0.0)
@@ -212,15 +215,21 @@ def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tupl
         row["one_candidate"] = float(len(items) == 1)
         row["candidates"] = min(len(items), 6) / 6
         row.update(_token_features(tok, item[0] - sent_start, item[1] - sent_start))
+        row["nearest"] = float(heads[k] == min(heads))
+        row["most_specific"] = float(item[7] == finest)
+        row["rivals"] = min(at_verb - (stage == "verb"), 3) / 3  # other places reached from the verb itself
         rows.append([row[f] for f in FEATURES])
     return rows, stages
 
 
+def _head(sent_doc: Doc, start: int, end: int) -> Token:
+    span = sent_doc[start:end]
+    return span.root if len(span) else sent_doc[start]
+
+
 def _token_features(tok: Token, start: int, end: int) -> dict[str, float]:
     """Distance, side, NER label and dependency of the place's head token, in the sentence's parse."""
-    sent_doc = tok.doc
-    span = sent_doc[start:end]
-    head = span.root if len(span) else sent_doc[start]
+    head = _head(tok.doc, start, end)
     distance = min(abs(head.i - tok.i), 30) / 30
     label = head.ent_type_ if head.ent_type_ in _LABELS else "other"
     dep = head.dep_ if head.dep_ in _DEPS else "other"
@@ -228,12 +237,24 @@ def _token_features(tok: Token, start: int, end: int) -> dict[str, float]:
 
 
 class PlaceChooser:
-    """A logistic model over :func:`candidate_features`: the likeliest place, or none below ``threshold``.
-    Trained by ``python -m pipeline.evaluation._linker_training`` (cross-validated numbers in the README)."""
+    """Scores each candidate place of :func:`candidate_features` and picks the likeliest, or none below
+    ``threshold``. The score is a boosted tree ensemble (``trees``: flat node arrays, as exported by
+    ``python -m pipeline.evaluation._linker_training``) or a logistic model (``weights``); cross-validated
+    numbers in docs/evaluation.md."""
 
-    def __init__(self, weights: list[float], threshold: float) -> None:
-        self.weights = weights
+    def __init__(self, threshold: float, weights: list[float] | None = None, trees: dict | None = None) -> None:
+        import numpy as np
+
+        if (weights is None) == (trees is None):
+            raise ValueError("a place chooser has either weights or trees")
         self.threshold = threshold
+        self.weights = np.asarray(weights, dtype=float) if weights is not None else None
+        self._trees = None
+        if trees is not None:
+            self._trees = {k: np.asarray(trees[k], dtype=float if k in ("threshold", "value") else np.int64)
+                           for k in ("feature", "threshold", "left", "right", "leaf", "value", "roots")}
+            self._baseline = float(trees["baseline"])
+            self._depth = int(trees["max_depth"])
 
     @classmethod
     def from_file(cls, path) -> "PlaceChooser":
@@ -242,21 +263,36 @@ class PlaceChooser:
         data = json.loads(open(path, encoding="utf-8").read())
         if tuple(data["features"]) != FEATURES:
             raise ValueError(f"{path}: trained for other features; retrain the place linker")
-        return cls(list(data["weights"]), float(data["threshold"]))
+        return cls(float(data["threshold"]), weights=data.get("weights"), trees=data.get("trees"))
+
+    def probabilities(self, rows: list[list[float]]):
+        """One probability per candidate row (a numpy array)."""
+        import numpy as np
+
+        X = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
+        if self._trees is None:
+            z = X @ self.weights
+        else:
+            t = self._trees
+            at = np.tile(t["roots"], (len(X), 1))  # every candidate walks every tree at once
+            line = np.arange(len(X))[:, None]
+            for _ in range(self._depth):
+                left = X[line, t["feature"][at]] <= t["threshold"][at]
+                at = np.where(t["leaf"][at] == 1, at, np.where(left, t["left"][at], t["right"][at]))
+            z = self._baseline + t["value"][at].sum(axis=1)
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
     def probability(self, row: list[float]) -> float:
-        import math
-
-        z = sum(w * x for w, x in zip(self.weights, row, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return float(self.probabilities([row])[0])
 
     def choose(self, items: list[tuple], rows: list[list[float]], threshold: float | None = None) -> tuple | None:
         """The likeliest candidate, if its probability reaches ``threshold`` (default: the trained one;
         0: the likeliest in any case)."""
         if not items:
             return None
-        p, best = max(((self.probability(r), i) for i, r in zip(items, rows, strict=True)), key=lambda x: x[0])
-        return best if p >= (self.threshold if threshold is None else threshold) else None
+        p = self.probabilities(rows)
+        k = int(p.argmax())
+        return items[k] if p[k] >= (self.threshold if threshold is None else threshold) else None
 
 
 def default_chooser() -> PlaceChooser | None:

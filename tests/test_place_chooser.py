@@ -1,0 +1,27 @@
+"""The event place chooser: exported boosted trees score exactly as scikit-learn's model does, and the
+shipped chooser loads (no broker, no shared data)."""
+
+import numpy as np
+
+from pipeline.evaluation._linker_training import _boosted, export_trees
+from pipeline.nlp._place_link import FEATURES, PlaceChooser, default_chooser
+
+
+def test_exported_trees_score_as_the_trained_model():
+    rng = np.random.default_rng(7)
+    X = rng.random((600, len(FEATURES))).round(2)
+    y = ((X[:, 1] + X[:, 5] > 1.0) ^ (X[:, 9] > 0.8)).astype(float)
+    model = _boosted(X, y)
+    chooser = PlaceChooser(0.5, trees=export_trees(model))
+    assert np.allclose(chooser.probabilities(X), model.predict_proba(X)[:, 1], atol=1e-5)
+    items = ["a", "b", "c"]
+    best = int(np.argmax(model.predict_proba(X[:3])[:, 1]))
+    assert chooser.choose(items, X[:3].tolist(), threshold=0.0) == items[best]
+
+
+def test_the_shipped_chooser_loads_and_abstains_below_its_threshold():
+    chooser = default_chooser()
+    assert chooser is not None and 0.0 < chooser.threshold < 1.0
+    assert chooser.choose([], []) is None
+    row = [0.0] * len(FEATURES)
+    assert 0.0 <= chooser.probability(row) <= 1.0
