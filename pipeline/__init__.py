@@ -5,9 +5,9 @@ topics (parsing, enrichment, alert matching), settings and errors. Importing thi
 side effects: nothing connects, loads a model or reads data until asked.
 """
 
-from ._config import Settings
+from .core import Settings
 from ._enrich import Enricher
-from ._errors import (
+from .core import (
     BrokerError,
     ConfigError,
     GazetteerError,
@@ -21,7 +21,7 @@ from ._errors import (
     UnsupportedFormat,
     WirewatchError,
 )
-from ._records import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
+from .core import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
 from .alerting import AlertMatcher, Region, load_regions
 from .nlp import build_nlp
 from .parsing import parse_raw

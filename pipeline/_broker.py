@@ -14,8 +14,8 @@ from pathlib import Path
 from types import TracebackType
 
 from ._admin import wait_for_broker
-from ._errors import BrokerError
-from ._procs import spawn, terminate
+from .core import BrokerError
+from .core import spawn, terminate
 
 __all__ = ["EmbeddedBroker"]
 

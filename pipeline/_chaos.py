@@ -33,9 +33,9 @@ from typing import Callable
 import orjson
 
 from ._admin import ensure_topics
-from ._config import Settings
+from .core import Settings
 from ._kafkaio import read_all, send_keyed
-from ._procs import terminate
+from .core import terminate
 from ._storygen import generate_stories
 
 __all__ = ["ChaosRun", "Reconciliation", "soak"]

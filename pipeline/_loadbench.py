@@ -32,10 +32,10 @@ from typing import Callable, Sequence
 import orjson
 
 from ._admin import ensure_topics
-from ._config import Settings
-from ._errors import WirewatchError
+from .core import Settings
+from .core import WirewatchError
 from ._kafkaio import follow
-from ._procs import terminate
+from .core import terminate
 
 __all__ = ["BenchOptions", "BenchStory", "run_bench"]
 

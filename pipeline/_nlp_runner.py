@@ -21,10 +21,10 @@ from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Sequence
 
 from ._enrich import Enricher
-from ._errors import WirewatchError
-from ._procs import die_with_parent, libc, name_os_thread
-from ._records import EnrichedStory, Story
-from ._serde import dumps, from_json
+from .core import WirewatchError
+from .core import die_with_parent, libc, name_os_thread
+from .core import EnrichedStory, Story
+from .core import dumps, from_json
 
 __all__ = ["NlpRunner", "ThreadRunner", "ProcessRunner", "NlpProcessDied", "make_runner"]
 

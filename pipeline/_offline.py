@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Sequence
 
 from ._enrich import Enricher
-from ._errors import ParseError
-from ._records import Story
-from ._serde import dumps
+from .core import ParseError
+from .core import Story
+from .core import dumps
 from .parsing import parse_raw
 
 __all__ = ["read_messages", "enrich_stream", "Failure"]

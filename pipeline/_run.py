@@ -15,13 +15,13 @@ from typing import TextIO
 
 from ._admin import ensure_topics
 from ._broker import EmbeddedBroker
-from ._config import Settings, settings_to_env
-from ._errors import BrokerError, WirewatchError
+from .core import Settings, settings_to_env
+from .core import BrokerError, WirewatchError
 from ._kafkaio import follow, produce
-from ._procs import spawn, terminate
-from ._records import Alert, DeadLetter
-from ._render import render_alert, render_dead_letter
-from ._serde import from_json
+from .core import spawn, terminate
+from .core import Alert, DeadLetter
+from .core import render_alert, render_dead_letter
+from .core import from_json
 
 __all__ = ["RunOptions", "run_pipeline", "demo_stories", "spawn_worker", "wait_ready"]
 

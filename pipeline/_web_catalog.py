@@ -16,13 +16,13 @@ import faust
 import orjson
 
 from ._admin import ensure_topics
-from ._errors import BrokerError, RegionError
+from .core import BrokerError, RegionError
 from ._kafkaio import follow
 from .alerting._catalog import Kind, region_document, rule_document
 from .alerting._rules import public_rule
 
 if TYPE_CHECKING:
-    from ._config import Settings
+    from .core import Settings
     from .topology import Services
 
 __all__ = ["add_catalog_views", "follow_catalog"]

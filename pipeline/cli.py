@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Sequence
 
-from ._config import STAGES, Settings
-from ._errors import ConfigError, WirewatchError
+from .core import STAGES, Settings
+from .core import ConfigError, WirewatchError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -85,7 +85,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
     import time
 
-    from ._logging import logging_config
+    from .core import logging_config
     from .geo import default_gazetteer
 
     catalog = Catalog.from_files(settings.regions, settings.rules)
@@ -122,7 +122,7 @@ def _describe_region(doc: dict) -> str:
 
 def _describe_rule(doc: dict, region_ids: set[str]) -> str:
     from .alerting._rules import parse_rule
-    from ._errors import RuleError
+    from .core import RuleError
 
     try:
         rule = parse_rule(doc, region_ids)
@@ -149,7 +149,7 @@ def _live_catalog(settings: Settings):
 
 def _catalog_items(kind: str, path: Path, region_ids: set[str]) -> list[tuple[str, dict]]:
     """(id, validated document) for each region Feature / rule object in ``path``."""
-    from ._files import read_json
+    from .core import read_json
     from .alerting._catalog import region_document, rule_document
 
     document = read_json(path, ConfigError, f"{kind} file")
@@ -350,11 +350,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_tail(args: argparse.Namespace) -> int:
     from ._kafkaio import follow
-    from ._records import Alert, DeadLetter, EnrichedStory, Story
-    from ._render import render_alert, render_dead_letter, render_enriched
-    from ._serde import from_json
+    from .core import Alert, DeadLetter, EnrichedStory, Story
+    from .core import render_alert, render_dead_letter, render_enriched
+    from .core import from_json
 
-    from ._filters import record_filter
+    from .core import record_filter
 
     keep = record_filter(args.stage, args.region_id, args.type or (), args.country or ())
     settings = _need_broker(_settings(args), "tail")
@@ -530,7 +530,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
     report["resolve_mentions_per_s"] = round(_resolution_speed(enricher, texts, args.repeat))
     if args.match_regions:
         from ._bench import time_matching
-        from ._records import Story
+        from .core import Story
 
         stories = enricher.enrich([Story(uri=f"bench:{k}", version=1, headline="", body=t, source_format="text",
                                          received_at="", language="en") for k, t in enumerate(texts)])

@@ -31,28 +31,28 @@ import orjson
 from faust.types import EventT
 
 from ._admin import check_topics
-from ._config import Settings
-from ._deadletter import dead_letter
+from .core import Settings
+from .core import dead_letter
 from ._faust_fetch import use_fetch_max_wait
 from ._faust_recovery import SafeTableManager
 from ._faust_stall import guard_offsets, watch_stalls
 from ._metrics import render as render_metrics
 from ._nlp_runner import NlpRunner
-from ._errors import BrokerError, ParseError
-from ._records import EnrichedStory, Story
-from ._serde import dumps, from_json, register_codec
+from .core import BrokerError, ParseError
+from .core import EnrichedStory, Story
+from .core import dumps, from_json, register_codec
 from ._stats import Stats
-from ._versions import Verdict, is_kill, judge, latest_only, mark
+from .core import Verdict, is_kill, judge, latest_only, mark
 from ._kafkaio import follow
 from ._web_catalog import add_catalog_views, follow_catalog
-from ._records import Alert
+from .core import Alert
 from .alerting import AlertMatcher
 from .alerting._catalog import Catalog
 from .alerting._incidents import IncidentBook
 from .alerting._feed import AlertFeed, AlertFilter
 from .alerting._webhooks import WebhookError, deliver, guarded_connector
 from .parsing import parse_raw
-from .parsing._common import utc_now_iso
+from .core import utc_now_iso
 
 __all__ = ["Services", "create_app"]
 

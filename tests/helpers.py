@@ -12,9 +12,9 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from pipeline._config import Settings
+from pipeline.core import Settings
 from pipeline._kafkaio import follow, produce
-from pipeline._procs import terminate
+from pipeline.core import terminate
 from pipeline._run import spawn_worker, wait_ready
 
 

@@ -110,7 +110,7 @@ def test_areas_in_a_story(enricher):
 
 
 def test_provider_place_hints_and_dateline_steer_resolution(enricher):
-    from pipeline._records import Dateline
+    from pipeline.core import Dateline
 
     body = "Residents of Damascus said the storm flooded several roads on Tuesday."
     plain = story(body=body, uri="urn:test:hints-none")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .._records import EnrichedStory, Place, Story
+from ..core import EnrichedStory, Place, Story
 from ..geo import haversine_km
 from ..parsing._common import parse_dateline
 

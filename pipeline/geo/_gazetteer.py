@@ -37,8 +37,8 @@ from typing import Iterable, Sequence
 
 import orjson
 
-from .._errors import GazetteerError
-from .._files import atomic_write
+from ..core import GazetteerError
+from ..core import atomic_write
 from .._vendor import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import Alert
 from pipeline._kafkaio import produce
-from pipeline._serde import from_json
+from pipeline.core import from_json
 from tests.helpers import make_settings, produce_and_collect, start_worker
 
 pytestmark = pytest.mark.broker

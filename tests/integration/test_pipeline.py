@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from pipeline import Alert, DeadLetter, EnrichedStory
-from pipeline._serde import from_json
+from pipeline.core import from_json
 from tests.helpers import make_settings, produce_and_collect, produce_and_watch, start_worker
 
 pytestmark = pytest.mark.broker

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline._config import settings_to_env
+from pipeline.core import settings_to_env
 from pipeline._kafkaio import read_all
 from tests.helpers import make_settings, start_worker
 

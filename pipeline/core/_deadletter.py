@@ -6,7 +6,7 @@ import base64
 import hashlib
 
 from ._records import DeadLetter
-from .parsing._common import utc_now_iso
+from ._clock import utc_now_iso
 
 __all__ = ["dead_letter", "MAX_KEPT_BYTES"]
 
