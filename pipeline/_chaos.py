@@ -32,9 +32,9 @@ from typing import Callable
 
 import orjson
 
-from ._admin import ensure_topics
+from .kafka import ensure_topics
 from .core import Settings
-from ._kafkaio import read_all, send_keyed
+from .kafka import read_all, send_keyed
 from .core import terminate
 from ._storygen import generate_stories
 
@@ -106,10 +106,10 @@ class ChaosRun:
         await asyncio.gather(*(self.start_worker(k) for k in range(self.n_workers)))
 
     async def start_worker(self, k: int) -> None:
-        from ._broker import _free_port
+        from .kafka import free_port
         from ._run import spawn_worker, wait_ready
 
-        port = self.ports.setdefault(k, _free_port("127.0.0.1"))
+        port = self.ports.setdefault(k, free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"
         proc = self.procs[k] = spawn_worker(self.settings.with_(web_port=port), log_path, self.worker_module)
         await asyncio.to_thread(wait_ready, f"http://{self.settings.web_host}:{port}/ready", proc, 180.0, log_path)
@@ -238,8 +238,8 @@ def soak(settings: Settings, workdir: Path, *, minutes: float, workers: int = 2,
          ) -> Reconciliation:
     """``wirewatch chaos``: for ``minutes``, send ``rate`` stories/s and SIGKILL a random worker every
     ``kill_every`` seconds (uniform), restarting it; then drain and reconcile."""
-    from ._broker import EmbeddedBroker
-    from ._run import EMBEDDED_PRODUCER_BATCH_BYTES
+    from .kafka import EmbeddedBroker
+    from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES
 
     broker = None
     if settings.broker is None:

@@ -31,10 +31,10 @@ from typing import Callable, Sequence
 
 import orjson
 
-from ._admin import ensure_topics
+from .kafka import ensure_topics
 from .core import Settings
 from .core import WirewatchError
-from ._kafkaio import follow
+from .kafka import follow
 from .core import terminate
 
 __all__ = ["BenchOptions", "BenchStory", "run_bench"]
@@ -201,12 +201,12 @@ class _Phase:
         s = self.settings
         s.data_dir.mkdir(parents=True, exist_ok=True)
         await ensure_topics(s.bootstrap_servers, s.all_topics, partitions=s.partitions, replication=s.replication)
-        from ._broker import _free_port
+        from .kafka import free_port
         from ._run import spawn_worker, wait_ready
 
         starts = []
         for k in range(self.n_workers):
-            port = _free_port("127.0.0.1")
+            port = free_port("127.0.0.1")
             starts.append((time.monotonic(), port, k,
                            spawn_worker(s.with_(web_port=port), s.data_dir / f"worker-{k}.log")))
         for t0, port, k, proc in starts:
@@ -337,9 +337,9 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
 def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptions, workdir: Path,
               say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
-    from ._broker import EmbeddedBroker
+    from .kafka import EmbeddedBroker
     from ._enrich import Enricher
-    from ._run import EMBEDDED_PRODUCER_BATCH_BYTES
+    from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES
     from .geo import default_gazetteer
 
     workdir.mkdir(parents=True, exist_ok=True)

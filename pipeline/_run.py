@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ._admin import ensure_topics
-from ._broker import EmbeddedBroker
+from .kafka import ensure_topics
+from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker
 from .core import Settings, settings_to_env
 from .core import BrokerError, WirewatchError
-from ._kafkaio import follow, produce
+from .kafka import follow, produce
 from .core import spawn, terminate
 from .core import Alert, DeadLetter
 from .core import render_alert, render_dead_letter
@@ -26,11 +26,6 @@ from .core import from_json
 __all__ = ["RunOptions", "run_pipeline", "demo_stories", "spawn_worker", "wait_ready"]
 
 DEMO_DIR = Path(__file__).parent / "demo" / "stories"
-
-#: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
-#: batches (see Settings.producer_batch_bytes).
-EMBEDDED_PRODUCER_BATCH_BYTES = 1
-
 
 def demo_stories() -> list[Path]:
     return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable
 import faust
 import orjson
 
-from ._admin import ensure_topics
+from .kafka import ensure_topics
 from .core import BrokerError, RegionError
-from ._kafkaio import follow
+from .kafka import follow
 from .alerting._catalog import Kind, region_document, rule_document
 from .alerting._rules import public_rule
 

@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
-    from ._admin import check_topics
+    from .kafka import check_topics
     from ._nlp_runner import make_runner
     from .alerting._catalog import Catalog
     from .topology import Services, create_app
@@ -135,7 +135,7 @@ def _describe_rule(doc: dict, region_ids: set[str]) -> str:
 
 def _live_catalog(settings: Settings):
     """The regions and rules the workers use: the configured files overlaid by wire.regions/wire.rules."""
-    from ._kafkaio import read_all
+    from .kafka import read_all
     from .alerting._catalog import Catalog
 
     catalog = Catalog.from_files(settings.regions, settings.rules)
@@ -200,7 +200,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             print(f"{len(rules)} rules: valid ({path}; regions from {settings.regions})", file=sys.stderr)
         return 0
     _need_broker(settings, f"{kind} {args.action}")
-    from ._kafkaio import send_keyed
+    from .kafka import send_keyed
 
     catalog = _live_catalog(settings)
     topic = getattr(settings.topics, kind)
@@ -238,7 +238,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from ._admin import ensure_topics, existing_topics
+    from .kafka import ensure_topics, existing_topics
 
     settings = _need_broker(_settings(args), "topics")
     if args.action == "create":
@@ -255,7 +255,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_broker(args: argparse.Namespace) -> int:
     import signal
 
-    from ._broker import EmbeddedBroker
+    from .kafka import EmbeddedBroker
 
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM stops it like Ctrl-C
 
@@ -274,7 +274,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from ._kafkaio import produce
+    from .kafka import produce
     from ._sources import WatchState, expand_paths, watch_directory
 
     settings = _need_broker(_settings(args), "ingest")
@@ -315,7 +315,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     if not args.paths:
         raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR, or --feed URL…")
-    from ._kafkaio import Unsent
+    from .kafka import Unsent
 
     paths = ["<stdin>"] if args.paths == ["-"] else [str(p) for p in expand_paths(args.paths)]
     origin: list[int] = []  # message number → index into paths (ints: small even for many messages)
@@ -349,7 +349,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
-    from ._kafkaio import follow
+    from .kafka import follow
     from .core import Alert, DeadLetter, EnrichedStory, Story
     from .core import render_alert, render_dead_letter, render_enriched
     from .core import from_json

@@ -30,7 +30,7 @@ import faust
 import orjson
 from faust.types import EventT
 
-from ._admin import check_topics
+from .kafka import check_topics
 from .core import Settings
 from .core import dead_letter
 from ._faust_fetch import use_fetch_max_wait
@@ -43,7 +43,7 @@ from .core import EnrichedStory, Story
 from .core import dumps, from_json, register_codec
 from ._stats import Stats
 from .core import Verdict, is_kill, judge, latest_only, mark
-from ._kafkaio import follow
+from .kafka import follow
 from ._web_catalog import add_catalog_views, follow_catalog
 from .core import Alert
 from .alerting import AlertMatcher

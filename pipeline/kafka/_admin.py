@@ -9,7 +9,7 @@ from typing import Iterable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 
-from .core import BrokerError, TopicsMissing
+from ..core import BrokerError, TopicsMissing
 
 __all__ = ["wait_for_broker", "existing_topics", "ensure_topics", "check_topics"]
 

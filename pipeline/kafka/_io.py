@@ -9,7 +9,7 @@ from typing import AsyncIterator, Iterable
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
-from .core import BrokerError
+from ..core import BrokerError
 
 __all__ = ["Unsent", "produce", "follow", "read_all", "send_keyed", "sniff_key"]
 

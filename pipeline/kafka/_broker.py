@@ -14,13 +14,18 @@ from pathlib import Path
 from types import TracebackType
 
 from ._admin import wait_for_broker
-from .core import BrokerError
-from .core import spawn, terminate
+from ..core import BrokerError
+from ..core import spawn, terminate
 
-__all__ = ["EmbeddedBroker"]
+__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port"]
+
+#: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
+#: batches (see Settings.producer_batch_bytes).
+EMBEDDED_PRODUCER_BATCH_BYTES = 1
 
 
-def _free_port(host: str) -> int:
+def free_port(host: str) -> int:
+    """A TCP port free on ``host`` now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((host, 0))
         return s.getsockname()[1]
@@ -69,7 +74,7 @@ class EmbeddedBroker:
         if self._proc is not None:
             return self
         if self.port is None:
-            self.port = _free_port(self.host)
+            self.port = free_port(self.host)
         listener = f"tcp://{self.host}:{self.port}"
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
