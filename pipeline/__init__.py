@@ -6,7 +6,7 @@ side effects: nothing connects, loads a model or reads data until asked.
 """
 
 from .core import Settings
-from ._enrich import Enricher
+from .enrich import Enricher
 from .core import (
     BrokerError,
     ConfigError,

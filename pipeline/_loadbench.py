@@ -338,7 +338,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
               say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
     from .kafka import EmbeddedBroker
-    from ._enrich import Enricher
+    from .enrich import Enricher
     from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES
     from .geo import default_gazetteer
 

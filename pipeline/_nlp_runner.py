@@ -20,7 +20,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Sequence
 
-from ._enrich import Enricher
+from .enrich import Enricher
 from .core import WirewatchError
 from .core import die_with_parent, libc, name_os_thread
 from .core import EnrichedStory, Story

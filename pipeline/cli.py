@@ -392,8 +392,8 @@ def cmd_tail(args: argparse.Namespace) -> int:
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from ._enrich import Enricher
-    from ._offline import enrich_stream, read_messages
+    from .enrich import Enricher
+    from .enrich import enrich_stream, read_messages
 
     settings = _settings(args)
     handles: list[tuple[str, BinaryIO]] = []
@@ -522,7 +522,7 @@ def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
 
 def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[str]) -> int:
     from ._bench import time_components
-    from ._enrich import Enricher
+    from .enrich import Enricher
 
     enricher = Enricher.load(settings.model)
     times = time_components(enricher.nlp, texts, repeat=args.repeat)
@@ -552,7 +552,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
 
 def _eval_events(args: argparse.Namespace, settings: Settings) -> int:
 
-    from ._enrich import Enricher
+    from .enrich import Enricher
     from .evaluation import CASE_TO_TYPE, evaluate_case, evaluate_locations, load_case, load_event_locations, place_linker
 
     enricher = Enricher.load(settings.model)
@@ -597,7 +597,7 @@ def _reported_as_json(args: argparse.Namespace, report: dict, errors: Iterable[d
 
 def _eval_stories(args: argparse.Namespace, settings: Settings) -> int:
 
-    from ._enrich import Enricher
+    from .enrich import Enricher
     from .evaluation import STORIES_DIR, evaluate_stories, load_stories
 
     stories = load_stories(args.path or STORIES_DIR)
@@ -651,7 +651,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
 
-    from ._enrich import Enricher
+    from .enrich import Enricher
     from .evaluation import evaluate_geo, load_gwn
     from .geo import default_gazetteer
 

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N items only")
     parser.add_argument("--dry-run", action="store_true", help="cross-validate only; write nothing")
     args = parser.parse_args(argv)
-    from .._enrich import Enricher
+    from ..enrich import Enricher
 
     items = load_event_locations(args.path, limit=args.limit)
     nlp = Enricher.load().nlp

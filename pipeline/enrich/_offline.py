@@ -11,11 +11,11 @@ import sys
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Sequence
 
-from ._enrich import Enricher
-from .core import ParseError
-from .core import Story
-from .core import dumps
-from .parsing import parse_raw
+from ._enricher import Enricher
+from ..core import ParseError
+from ..core import Story
+from ..core import dumps
+from ..parsing import parse_raw
 
 __all__ = ["read_messages", "enrich_stream", "Failure"]
 
