@@ -60,7 +60,7 @@ def _need_broker(settings: Settings, command: str) -> Settings:
 # -- commands ------------------------------------------------------------------------------------
 def cmd_run(args: argparse.Namespace) -> int:
     from ._run import RunOptions, demo_stories, run_pipeline
-    from ._sources import expand_paths
+    from .ingest import expand_paths
 
     settings = _settings(args)
     ingest = demo_stories() if args.demo else []
@@ -275,7 +275,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .kafka import produce
-    from ._sources import WatchState, expand_paths, watch_directory
+    from .ingest import WatchState, expand_paths, watch_directory
 
     settings = _need_broker(_settings(args), "ingest")
     bootstrap, topic = settings.bootstrap_servers, settings.topics.raw
@@ -284,7 +284,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return [ln for ln in data.splitlines() if ln.strip()] if args.lines else [data]
 
     if args.feed:
-        from ._feeds import FeedPoller
+        from .ingest import FeedPoller
 
         async def send_feed(data: bytes) -> None:
             await produce(bootstrap, topic, [data])
