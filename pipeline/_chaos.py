@@ -107,7 +107,7 @@ class ChaosRun:
 
     async def start_worker(self, k: int) -> None:
         from .kafka import free_port
-        from ._run import spawn_worker, wait_ready
+        from .stream import spawn_worker, wait_ready
 
         port = self.ports.setdefault(k, free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"

@@ -202,7 +202,7 @@ class _Phase:
         s.data_dir.mkdir(parents=True, exist_ok=True)
         await ensure_topics(s.bootstrap_servers, s.all_topics, partitions=s.partitions, replication=s.replication)
         from .kafka import free_port
-        from ._run import spawn_worker, wait_ready
+        from .stream import spawn_worker, wait_ready
 
         starts = []
         for k in range(self.n_workers):

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .kafka import ensure_topics
-from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker
-from .core import Settings, settings_to_env
-from .core import BrokerError, WirewatchError
-from .kafka import follow, produce
-from .core import spawn, terminate
-from .core import Alert, DeadLetter
-from .core import render_alert, render_dead_letter
-from .core import from_json
+from .core import Alert, BrokerError, DeadLetter, Settings, from_json, render_alert, render_dead_letter, terminate
+from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics, follow, produce
+from .stream import spawn_worker, wait_ready
 
-__all__ = ["RunOptions", "run_pipeline", "demo_stories", "spawn_worker", "wait_ready"]
+__all__ = ["RunOptions", "run_pipeline", "demo_stories"]
 
 DEMO_DIR = Path(__file__).parent / "demo" / "stories"
+
 
 def demo_stories() -> list[Path]:
     return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())
@@ -37,34 +29,6 @@ class RunOptions:
     until_alerts: int | None = None  # exit 0 once this many alerts arrived (CI / smoke tests)
     timeout: float | None = None  # give up (exit 1) after this many seconds
     ready_timeout: float = 120.0
-
-
-class WorkerDied(WirewatchError):
-    pass
-
-
-def spawn_worker(settings: Settings, log_path: Path, module: str = "pipeline") -> subprocess.Popen:
-    """``wirewatch worker`` as a child process with ``settings`` in its environment, output to ``log_path``;
-    it dies with this process. ``module``: what ``python -m`` runs (tests run a worker with injected faults)."""
-    with open(log_path, "ab") as log:
-        return spawn([sys.executable, "-m", module, "worker"], env={**os.environ, **settings_to_env(settings)},
-                     stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-
-def wait_ready(url: str, proc: subprocess.Popen, timeout: float, log_path: Path) -> float:
-    """Poll ``url`` (/ready) until it answers 200; fail early if the worker exits."""
-    start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        if proc.poll() is not None:
-            raise WorkerDied(f"the worker exited with code {proc.returncode} before it was ready; see {log_path}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return time.monotonic() - start
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass  # not up yet (503 is an HTTPError, a URLError): poll again
-        time.sleep(0.2)
-    raise WorkerDied(f"the worker was not ready within {timeout:.0f} s; see {log_path}")
 
 
 def _say(out: TextIO, text: str) -> None:

@@ -72,9 +72,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
     from .kafka import check_topics
-    from ._nlp_runner import make_runner
+    from .stream import make_runner
     from .alerting._catalog import Catalog
-    from .topology import Services, create_app
+    from .stream import Services, create_app
 
     settings = _need_broker(_settings(args), "worker")
     try:

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from pipeline.core import Settings
 from pipeline.kafka import follow, produce
 from pipeline.core import terminate
-from pipeline._run import spawn_worker, wait_ready
+from pipeline.stream import spawn_worker, wait_ready
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ import pytest
 from pipeline import Story
 from pipeline.core import Settings
 from pipeline.core import ConfigError
-from pipeline._nlp_runner import NlpProcessDied, ProcessRunner, ThreadRunner
+from pipeline.stream import NlpProcessDied, ProcessRunner, ThreadRunner
 
 BODIES = [
     "IRBIL, Iraq (Test Wire) — A drone struck a military base near Irbil airport on Tuesday, officials said.",

@@ -78,7 +78,7 @@ class Settings:
     batch_within: float = 0.05
     #: Where a worker runs its NLP: ``process`` — a child process of its own, beside the event loop
     #: (the loop's Kafka work no longer takes turns with spaCy for the GIL; ≈ 0.15 of a core more per
-    #: worker) — or ``thread`` (one process per worker). See pipeline/_nlp_runner.py.
+    #: worker) — or ``thread`` (one process per worker). See pipeline/stream/_nlp_runner.py.
     nlp_executor: str = "process"
     #: Seconds between checks for a stream partition that stopped with records waiting (see
     #: pipeline/_faust_stall.py); one stalled for 3 checks is sought back to its committed offset. 0: off.

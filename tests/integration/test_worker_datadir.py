@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.kafka import ensure_topics
 from pipeline.core import terminate
-from pipeline._run import spawn_worker, wait_ready
+from pipeline.stream import spawn_worker, wait_ready
 from tests.helpers import FIXTURE_REGIONS, make_settings
 
 pytestmark = pytest.mark.broker

@@ -8,9 +8,10 @@
     wire.regions, wire.rules ──(every worker, from the beginning)──▶ the matcher's regions and rules
 
 Agents are thin: they decode, call the pure core (:func:`~pipeline.parsing.parse_raw`,
-:class:`~pipeline.Enricher` — in the NLP runner's process or thread, ``pipeline/_nlp_runner.py`` —,
+:class:`~pipeline.Enricher` — in the NLP runner's process or thread, ``pipeline/stream/_nlp_runner.py`` —,
 :class:`~pipeline.alerting.AlertMatcher`), and send. Every message a stage cannot handle goes to the
-dead-letter topic with its reason; nothing raises out of an agent.
+dead-letter topic with its reason; nothing raises out of an agent. The web server's views are in
+``_web.py`` and ``_catalog.py``; what agents, tasks and views share is :class:`~._services.Services`.
 Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``, the rule on
 ``wire.alert-candidates``, the id on ``wire.regions`` and ``wire.rules``). Delivery is at-least-once: a consumer
 that sees a record twice can drop it by key + version.
@@ -19,63 +20,32 @@ that sees a record twice can drop it by key + version.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import faust
 import orjson
 from faust.types import EventT
 
-from .kafka import check_topics
-from .core import Settings
-from .core import dead_letter
-from ._faust_fetch import use_fetch_max_wait
-from ._faust_recovery import SafeTableManager
-from ._faust_stall import guard_offsets, watch_stalls
-from ._metrics import render as render_metrics
-from ._nlp_runner import NlpRunner
-from .core import BrokerError, ParseError
-from .core import EnrichedStory, Story
-from .core import dumps, from_json, register_codec
-from ._stats import Stats
-from .core import Verdict, is_kill, judge, latest_only, mark
-from .kafka import follow
-from ._web_catalog import add_catalog_views, follow_catalog
-from .core import Alert
-from .alerting import AlertMatcher
-from .alerting._catalog import Catalog
-from .alerting._incidents import IncidentBook
-from .alerting._feed import AlertFeed, AlertFilter
-from .alerting._webhooks import WebhookError, deliver, guarded_connector
-from .parsing import parse_raw
-from .core import utc_now_iso
+from .._faust_fetch import use_fetch_max_wait
+from .._faust_recovery import SafeTableManager
+from .._faust_stall import guard_offsets, watch_stalls
+from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
+from ..core import (Alert, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json, is_kill,
+                    judge, latest_only, mark, register_codec)
+from ..core import BrokerError
+from ..kafka import follow
+from ..parsing import parse_raw
+from ._catalog import add_catalog_views, follow_catalog
+from ._services import Services
+from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, refused
 
-__all__ = ["Services", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger("wirewatch")
 
 _DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
-
-
-@dataclass
-class Services:
-    """The pure core a worker runs, injected so tests and the bench can build their own."""
-
-    nlp: NlpRunner  # the NLP off the event loop: a thread or a child process (see _nlp_runner)
-    matcher: AlertMatcher
-    #: Regions and rules, changeable at run time (wire.regions / wire.rules). ``None``: ``matcher`` is fixed.
-    catalog: Catalog | None = None
-    catalog_ready: asyncio.Event = field(default_factory=asyncio.Event)
-    catalog_built: int = -1  # the catalog version ``matcher`` was built from
-    routes: set[str] = field(default_factory=set)  # routed alert topics known to exist
-    stats: Stats = field(default_factory=Stats)
-    feed: AlertFeed = field(default_factory=AlertFeed)
-    started_at: float = field(default_factory=time.monotonic)
-    ready_at: float | None = None
 
 
 def create_app(settings: Settings, services: Services) -> faust.App:
@@ -102,7 +72,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         key_serializer="raw",
         value_serializer="json",
         # aiohttp: the read-token guard, and no request body over the message limit (plus headroom)
-        web_application_options={"middlewares": [_read_guard(settings)],
+        web_application_options={"middlewares": [read_guard(settings)],
                                   "client_max_size": settings.max_message_bytes + 65536},
     )
     use_fetch_max_wait(app, settings.fetch_max_wait_ms)
@@ -355,12 +325,12 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
 
-    _add_web(app, settings, services)
-    _add_alert_views(app, services)
-    _add_ack(app, settings, services, alerts)
-    _add_ingest(app, settings, raw)
+    add_web(app, settings, services)
+    add_alert_views(app, services)
+    add_ack(app, settings, services, alerts)
+    add_ingest(app, settings, raw)
     if services.catalog is not None:
-        add_catalog_views(app, settings, services, catalog_topics, _refused)
+        add_catalog_views(app, settings, services, catalog_topics, refused)
 
     if settings.stall_check > 0:  # a partition left stopped by a rebalance is read again
         watch_stalls(app, streamed, interval=settings.stall_check)
@@ -374,229 +344,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     return app
 
 
-#: Readable without a token even when WIREWATCH_READ_TOKEN is set: probes and the map's static page.
-_OPEN_PATHS = ("/health", "/ready", "/static/")
-
-
-def _read_guard(settings: Settings) -> Any:
-    """aiohttp middleware: with ``WIREWATCH_READ_TOKEN`` set, every GET except probes and the map's files
-    needs ``Authorization: Bearer <read or write token>`` or ``?token=`` (EventSource cannot send
-    headers); compared in constant time. Writes are checked by their views (:func:`_refused`)."""
-    from aiohttp import web as aioweb
-
-    tokens = [t.encode() for t in (settings.read_token, settings.ingest_token) if t]
-
-    @aioweb.middleware
-    async def guard(request: Any, handler: Any) -> Any:
-        if settings.read_token and request.method in ("GET", "HEAD") and request.path != "/" \
-                and not request.path.startswith(_OPEN_PATHS):
-            header = request.headers.get("Authorization", "")
-            given = (header[7:] if header.startswith("Bearer ") else request.query.get("token", "")).encode()
-            if not any(hmac.compare_digest(given, t) for t in tokens):
-                return aioweb.json_response({"error": "reading needs a token: Authorization: Bearer … or ?token="},
-                                            status=401)
-        return await handler(request)
-
-    return guard
-
-
 def _book_key(alert: Alert) -> str:
     """Candidates of one rule share a partition, hence one incident book."""
     return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
 
 
-def _refused(view: faust.web.View, request: Any, token: str | None, what: str) -> Any | None:
-    """The response refusing a write (403 without a configured token, 401 for a missing or wrong
-    bearer token, compared in constant time), or ``None`` when it is allowed."""
-    if not token:
-        return view.json({"error": f"{what} is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
-    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
-        return view.json({"error": "missing or wrong bearer token"}, status=401)
-    return None
-
-
-def _add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
-    """``POST /ingest``: one raw wire message in the body → ``wire.raw``. Token-protected, size-limited;
-    the message is parsed once here so that the caller learns at once why it would be rejected."""
-
-    @app.page("/ingest")
-    class Ingest(faust.web.View):
-        async def post(self, request: Any) -> Any:
-            refused = _refused(self, request, settings.ingest_token, "ingest")
-            if refused is not None:
-                return refused
-            limit = settings.max_message_bytes
-            too_large = {"error": f"body over {limit} bytes", "reason": "too_large"}
-            if (request.content_length or 0) > limit:
-                return self.json(too_large, status=413)  # refused before reading the body
-            data = await request.read()
-            if len(data) > limit:
-                return self.json(too_large, status=413)
-            fmt = request.query.get("format", "auto")
-            try:
-                parsed = parse_raw(data, format=fmt, max_bytes=settings.max_message_bytes)
-            except ParseError as exc:
-                return self.json({"error": str(exc), "reason": exc.code, "format": exc.format_guess}, status=422)
-            keys = [s.uri for s in parsed]
-            await raw.send(key=keys[0].encode(), value=data)
-            return self.json({"accepted": keys, "topic": raw.get_topic_name()}, status=202)
-
-
-def _alert_filter(query: Any) -> AlertFilter:
-    severity = query.get("min_severity")
-    return AlertFilter(region=query.get("region"), rule=query.get("rule"), status=query.get("status"),
-                       min_severity=int(severity) if severity and severity.isdigit() else None)
-
-
-def _add_alert_views(app: faust.App, services: Services) -> None:
-    """``GET /alerts`` (recent, filterable) and ``GET /alerts/stream`` (server-sent events)."""
-    from aiohttp import web as aioweb
-
-    @app.page("/alerts")
-    async def recent(web: Any, request: Any) -> Any:
-        limit = request.query.get("limit", "100")
-        items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
-        return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
-
-    @app.page("/alerts/stream")
-    async def stream(web: Any, request: Any) -> Any:
-        """Server-sent events: one ``alert`` event per alert message, ``id`` = sequence number; resume
-        with ``Last-Event-ID`` (or ``?after=``) within the worker's recent buffer."""
-        match = _alert_filter(request.query)
-        last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
-        seq = int(last) if last.isdigit() else services.feed.seq
-        if seq > services.feed.seq:  # an id from before this worker restarted: send its whole recent buffer
-            seq = 0
-        response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
-        await response.prepare(request)
-        quiet = 0.0
-        try:
-            while request.transport is not None and not request.transport.is_closing():
-                for number, alert in services.feed.after(seq, match):
-                    await response.write(b"id: %d\nevent: alert\ndata: %s\n\n" % (number, dumps(alert)))
-                seq = max(seq, services.feed.seq)
-                await services.feed.wait(seq, timeout=1.0)  # short: a closed client is noticed within a second
-                quiet = quiet + 1.0 if services.feed.seq == seq else 0.0
-                if quiet >= 15.0:
-                    await response.write(b": keep-alive\n\n")
-                    quiet = 0.0
-        except ConnectionResetError:  # the client left
-            pass
-        return response
-
-
-def _add_ack(app: faust.App, settings: Settings, services: Services, alerts: faust.TopicT) -> None:
-    """``POST /alerts/{alert_id}/ack``: the alert, status ``acknowledged``, back on ``wire.alerts``
-    (same id), so every worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
-
-    @app.page("/alerts/{alert_id}/ack")
-    class Ack(faust.web.View):
-        async def post(self, request: Any, alert_id: str) -> Any:
-            refused = _refused(self, request, settings.ingest_token, "acknowledging")
-            if refused is not None:
-                return refused
-            current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
-                           None)
-            if current is None:
-                return self.json({"error": f"no recent alert {alert_id!r} on this worker"}, status=404)
-            if current.status == "retracted":
-                return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
-            acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
-                                                   "created_at": utc_now_iso()}))
-            await alerts.send(key=alert_id.encode(), value=dumps(acked))
-            return self.json({"acknowledged": alert_id}, status=202)
-
-
-_STATIC = Path(__file__).parent / "static"
-_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json"}
-
-
-def _static_file(web: Any, folder: Path, name: str) -> Any:
-    """A file of ``folder`` by its plain name (no paths: nothing outside the folder can be asked for)."""
-    path = folder / name
-    if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
-        hint = " (the map's vendored files are missing: run `python pipeline/_vendor.py`)" if "vendor" in folder.name else ""
-        return web.json({"error": f"no such file: {name}{hint}"}, status=404)
-    return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
-                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
-
-
-def _add_web(app: faust.App, settings: Settings, services: Services) -> None:
-    topics = settings.all_topics
-    state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
-
-    @app.page("/health")
-    async def health(web: Any, request: Any) -> Any:
-        return web.json({"status": "ok"})
-
-    @app.page("/ready")
-    async def ready(web: Any, request: Any) -> Any:
-        now = time.monotonic()
-        if now - state["checked"] > 2.0:
-            try:
-                await check_topics(settings.bootstrap_servers, topics)
-                state.update(topics_ok=True, error=None)
-            except BrokerError as exc:
-                state.update(topics_ok=False, error=str(exc))
-            state["checked"] = now
-        checks = {
-            "model_loaded": services.nlp is not None,
-            "broker_reachable_topics_present": state["topics_ok"],
-            "partitions_assigned": services.ready_at is not None,
-        }
-        ok = all(checks.values())
-        body = {"ready": ok, "checks": checks, "error": state["error"]}
-        return web.json(body, status=200 if ok else 503)
-
-    @app.page("/stats")
-    async def stats(web: Any, request: Any) -> Any:
-        return web.json(services.stats.as_dict())
-
-    @app.page("/metrics")
-    async def metrics(web: Any, request: Any) -> Any:
-        """Prometheus text format (see pipeline/_metrics.py for the names)."""
-        s = services.stats
-        lag = []
-        for tp in sorted(app.consumer.assignment()):
-            if tp.topic.endswith("-changelog"):
-                continue
-            try:
-                position = await app.consumer.position(tp)
-                high = app.consumer.highwater(tp)
-            except Exception:  # noqa: BLE001 — a partition mid-rebalance has no position: leave it out
-                continue
-            if position is not None and high is not None:
-                lag.append((tp.topic, tp.partition, max(0, high - position)))
-        gauges = {**s.gauges, "worker_ready_seconds": (services.ready_at - services.started_at)
-                  if services.ready_at is not None else None}
-        body = render_metrics(processed=s.processed, produced=s.produced, dead_letters=s.dead_letters, dropped=s.dropped,
-                              alerts=s.alerts, stage_seconds=s.stage_seconds, record_age=s.record_age, lag=lag,
-                              gauges=gauges)
-        return web.text(body, content_type="text/plain", headers={"X-Content-Type-Options": "nosniff"})
-
-    @app.page("/")
-    async def index(web: Any, request: Any) -> Any:
-        """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/_vendor.py)."""
-        return _static_file(web, _STATIC, "index.html")
-
-    @app.page("/static/{name}")
-    async def static(web: Any, request: Any, name: str) -> Any:
-        return _static_file(web, _STATIC, name)
-
-    @app.page("/static/vendor/{name}")
-    async def vendored(web: Any, request: Any, name: str) -> Any:
-        return _static_file(web, _STATIC / "vendor", name)
-
-    @app.page("/api")
-    async def api(web: Any, request: Any) -> Any:
-        return web.json({
-            "service": "wirewatch",
-            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
-                          "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
-                          "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
-                          "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
-                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)",
-                          "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",
-                          "/rules, /rules/{id}": "GET; PUT a rule object / DELETE (Authorization: Bearer …)"},
-            "topics": topics,
-        })

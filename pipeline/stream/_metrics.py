@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-__all__ = ["Histogram", "render"]
+__all__ = ["Histogram", "render_metrics"]
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
@@ -69,7 +69,7 @@ def _histograms(name: str, help_: str, series: Mapping[str, Histogram]) -> list[
     return out
 
 
-def render(*, processed: Counter, produced: Counter, dead_letters: Counter, dropped: Counter,
+def render_metrics(*, processed: Counter, produced: Counter, dead_letters: Counter, dropped: Counter,
            alerts: Counter, stage_seconds: Mapping[str, Histogram], record_age: Mapping[str, Histogram],
            lag: Iterable[tuple[str, int, int]] = (), gauges: Mapping[str, float | None] = {}) -> str:
     """The exposition text (``text/plain; version=0.0.4``)."""

@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING, Any, Callable
 import faust
 import orjson
 
-from .kafka import ensure_topics
-from .core import BrokerError, RegionError
-from .kafka import follow
-from .alerting._catalog import Kind, region_document, rule_document
-from .alerting._rules import public_rule
+from ..alerting import Kind, public_rule, region_document, rule_document
+from ..core import BrokerError, RegionError
+from ..kafka import ensure_topics, follow
 
 if TYPE_CHECKING:
-    from .core import Settings
-    from .topology import Services
+    from ..core import Settings
+    from ._services import Services
 
 __all__ = ["add_catalog_views", "follow_catalog"]
 

@@ -20,11 +20,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Sequence
 
-from .enrich import Enricher
-from .core import WirewatchError
-from .core import die_with_parent, libc, name_os_thread
-from .core import EnrichedStory, Story
-from .core import dumps, from_json
+from ..enrich import Enricher
+from ..core import WirewatchError
+from ..core import die_with_parent, libc, name_os_thread
+from ..core import EnrichedStory, Story
+from ..core import dumps, from_json
 
 __all__ = ["NlpRunner", "ThreadRunner", "ProcessRunner", "NlpProcessDied", "make_runner"]
 
@@ -106,7 +106,7 @@ _LOAD_SECONDS: dict[str, float] = {}
 def _child_enricher(model: str) -> Enricher:
     global _CHILD
     if _CHILD is None:
-        from .geo import default_gazetteer
+        from ..geo import default_gazetteer
 
         t0 = time.perf_counter()
         default_gazetteer()
