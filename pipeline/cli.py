@@ -429,7 +429,7 @@ def _print_json(data: Any) -> None:
 def _bench_texts(args: argparse.Namespace) -> list[tuple[str, str]]:
     """(headline, body) of the stories to time: GWN.xml articles, text files / directories, or generated."""
     if not args.paths:
-        from ._storygen import generate_stories
+        from .tools import generate_stories
 
         return [(s.headline, s.body) for s in generate_stories(args.n or (48 if args.quick else 400))]
     out: list[tuple[str, str]] = []
@@ -457,7 +457,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     texts = _bench_texts(args)
     if args.components:
         return _bench_components(args, settings, [body for _, body in texts])
-    from ._loadbench import BenchOptions, BenchStory, run_bench
+    from .tools import BenchOptions, BenchStory, run_bench
 
     options = BenchOptions(partitions=args.partitions or 4, latency_stories=20 if args.quick else args.latency_stories,
                            worker_counts=(1,) if args.workers == 1 else (1, 2))
@@ -485,7 +485,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_chaos(args: argparse.Namespace) -> int:
-    from ._chaos import soak
+    from .tools import soak
 
     settings = _settings(args)
     rec = soak(settings, settings.data_dir / "chaos", minutes=args.minutes, workers=args.workers, rate=args.rate,
@@ -509,7 +509,7 @@ def _write_report(path: Path, report: dict) -> None:
 def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
     """Gazetteer lookups per second on the toponyms the pipeline finds in ``texts``, with each story's
     countries as context."""
-    from ._bench import time_resolution
+    from .tools import time_resolution
     from .geo import default_gazetteer
 
     mentions = []
@@ -521,7 +521,7 @@ def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
 
 
 def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[str]) -> int:
-    from ._bench import time_components
+    from .tools import time_components
     from .enrich import Enricher
 
     enricher = Enricher.load(settings.model)
@@ -529,7 +529,7 @@ def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[
     report = times.as_dict()
     report["resolve_mentions_per_s"] = round(_resolution_speed(enricher, texts, args.repeat))
     if args.match_regions:
-        from ._bench import time_matching
+        from .tools import time_matching
         from .core import Story
 
         stories = enricher.enrich([Story(uri=f"bench:{k}", version=1, headline="", body=t, source_format="text",

@@ -24,7 +24,7 @@ INTERNAL = ("alert-candidates",)
 #: Worker state kept in Faust tables: latest version per story uri; alerts per story uri; incidents per rule.
 TABLES = ("versions", "alerted", "incidents")
 
-_DEFAULT_REGIONS = Path(__file__).parent / "demo" / "regions.geojson"
+_DEFAULT_REGIONS = Path(__file__).parent.parent / "demo" / "regions.geojson"
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ def _static_file(web: Any, folder: Path, name: str) -> Any:
     """A file of ``folder`` by its plain name (no paths: nothing outside the folder can be asked for)."""
     path = folder / name
     if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
-        hint = " (the map's vendored files are missing: run `python pipeline/_vendor.py`)" if "vendor" in folder.name else ""
+        hint = " (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)" if "vendor" in folder.name else ""
         return web.json({"error": f"no such file: {name}{hint}"}, status=404)
     return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
                      headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
@@ -219,7 +219,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
 
     @app.page("/")
     async def index(web: Any, request: Any) -> Any:
-        """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/_vendor.py)."""
+        """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/tools/_vendor.py)."""
         return _static_file(web, _STATIC, "index.html")
 
     @app.page("/static/{name}")

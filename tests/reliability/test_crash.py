@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pipeline._chaos import ChaosRun
+from pipeline.tools import ChaosRun
 from tests.helpers import make_settings
 
 pytestmark = pytest.mark.broker

