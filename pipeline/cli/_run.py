@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import subprocess
 import sys
@@ -10,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .core import Alert, BrokerError, DeadLetter, Settings, from_json, render_alert, render_dead_letter, terminate
-from .kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics, follow, produce
-from .stream import spawn_worker, wait_ready
+from ..core import Alert, BrokerError, DeadLetter, Settings, from_json, render_alert, render_dead_letter, terminate
+from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics, follow, produce
+from ..stream import spawn_worker, wait_ready
+from ._common import add_common, make_settings
 
-__all__ = ["RunOptions", "run_pipeline", "demo_stories"]
+__all__ = ["RunOptions", "run_pipeline", "demo_stories", "add_parser", "cmd_run"]
 
-DEMO_DIR = Path(__file__).parent / "demo" / "stories"
+DEMO_DIR = Path(__file__).parent.parent / "demo" / "stories"
 
 
 def demo_stories() -> list[Path]:
@@ -104,3 +106,23 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
             terminate(worker, timeout=15)
         if broker is not None:
             broker.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..ingest import expand_paths
+
+    settings = make_settings(args)
+    ingest = demo_stories() if args.demo else []
+    ingest += expand_paths(args.ingest) if args.ingest else []
+    return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="start everything: (embedded) broker, worker, web; optionally ingest; print alerts",
+                       description="Start the (embedded) broker, create topics, start one worker with the web server, "
+                                   "ingest stories and print alerts and dead letters as they arrive. Ctrl-C stops everything.")
+    p.add_argument("--demo", action="store_true", help="ingest the bundled demo stories")
+    p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="also ingest these files/directories")
+    p.add_argument("--until-alerts", type=int, metavar="N", help="exit 0 once N distinct alerts arrived")
+    p.add_argument("--timeout", type=float, metavar="S", help="exit 1 if not done after S seconds")
+    add_common(p)
