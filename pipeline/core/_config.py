@@ -81,7 +81,8 @@ class Settings:
     #: worker) — or ``thread`` (one process per worker). See pipeline/stream/_nlp_runner.py.
     nlp_executor: str = "process"
     #: Seconds between checks for a stream partition that stopped with records waiting (see
-    #: pipeline/_faust_stall.py); one stalled for 3 checks is sought back to its committed offset. 0: off.
+    #: pipeline/stream/faust_compat/_stall.py); one stalled for 3 checks is sought back to its committed
+    #: offset. 0: off.
     stall_check: float = 5.0
     max_message_bytes: int = 1_048_576
     #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports

@@ -28,9 +28,6 @@ import faust
 import orjson
 from faust.types import EventT
 
-from .._faust_fetch import use_fetch_max_wait
-from .._faust_recovery import SafeTableManager
-from .._faust_stall import guard_offsets, watch_stalls
 from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
 from ..core import (Alert, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json, is_kill,
                     judge, latest_only, mark, register_codec)
@@ -39,6 +36,7 @@ from ..kafka import follow
 from ..parsing import parse_raw
 from ._catalog import add_catalog_views, follow_catalog
 from ._services import Services
+from . import faust_compat
 from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, refused
 
 __all__ = ["create_app"]
@@ -54,7 +52,6 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         settings.app_id,
         broker=settings.faust_broker,
         store="memory://",
-        TableManager=SafeTableManager,  # seeks the stream partitions after a rebalance with the flow stopped
         topic_replication_factor=settings.replication,
         topic_partitions=settings.partitions,
         topic_allow_declare=False,  # topics are created explicitly (`wirewatch topics create`)
@@ -75,11 +72,8 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         web_application_options={"middlewares": [read_guard(settings)],
                                   "client_max_size": settings.max_message_bytes + 65536},
     )
-    use_fetch_max_wait(app, settings.fetch_max_wait_ms)
+    faust_compat.apply(app, settings)  # the adjustments to Faust's internals (checks the Faust version first)
     names = settings.topics
-    # the topics the agents consume: not compacted, no transactions — an offset is never missing from them
-    streamed = {names.raw, names.stories, names.enriched, names.alerts, names.candidates}
-    guard_offsets(app, streamed)  # a jump in delivered offsets stops the partition instead of being committed past
 
     def topic(name: str) -> faust.TopicT:
         return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
@@ -331,9 +325,6 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     add_ingest(app, settings, raw)
     if services.catalog is not None:
         add_catalog_views(app, settings, services, catalog_topics, refused)
-
-    if settings.stall_check > 0:  # a partition left stopped by a rebalance is read again
-        watch_stalls(app, streamed, interval=settings.stall_check)
 
     @app.on_rebalance_complete.connect
     async def _assigned(sender: Any, **kwargs: Any) -> None:

@@ -2,7 +2,7 @@
 
 Faust tracks, per partition, the last offset it read and the offset it committed. After a rebalance a
 partition can be left with records below the read offset that were never delivered (cleared from a
-queue, or fetched before a seek and dropped as already read — see ``pipeline/_faust_recovery.py``):
+queue, or fetched before a seek and dropped as already read — see ``_recovery.py``):
 nothing acknowledges them, the commit stops there and the partition's remaining stories wait forever
 while the worker looks healthy. :class:`StallWatch` spots such a partition from what the consumer
 already knows, and the app's timer (:func:`watch_stalls`) seeks it back to its committed offset, so the
