@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..core import EnrichedStory, Place, Story
 from ..geo import haversine_km
-from ..parsing._common import parse_dateline
+from ..parsing import parse_dateline
 
 __all__ = ["GoldToponym", "Article", "load_gwn", "evaluate_geo", "GeoReport", "haversine_km"]
 

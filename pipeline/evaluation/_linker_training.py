@@ -26,7 +26,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.js
 def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
     rules' choice (-1: none), and whether the item has a gold location at all."""
-    from ..nlp._place_link import by_token, candidate_features, first_place, place_spans, stages
+    from ..nlp import by_token, candidate_features, first_place, place_spans, stages
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     report = cross_validate(data)
     print(json.dumps(report))
     if not args.dry_run:
-        from ..nlp._place_link import FEATURES
+        from ..nlp import FEATURES
 
         w, t = fit(data)
         WEIGHTS_PATH.write_text(json.dumps({"features": list(FEATURES), "weights": [round(float(x), 5) for x in w],
