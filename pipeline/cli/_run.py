@@ -9,12 +9,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..core import Alert, BrokerError, DeadLetter, Settings, from_json, render_alert, render_dead_letter, terminate
-from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics, follow, produce
-from ..stream import spawn_worker, wait_ready
 from ._common import add_common, make_settings
+
+if TYPE_CHECKING:
+    from ..core import Settings
 
 __all__ = ["RunOptions", "run_pipeline", "demo_stories", "add_parser", "cmd_run"]
 
@@ -38,6 +38,9 @@ def _say(out: TextIO, text: str) -> None:
 
 
 async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO) -> int:
+    from ..core import Alert, DeadLetter, from_json, render_alert, render_dead_letter
+    from ..kafka import follow, produce
+
     names = settings.topics
     started = asyncio.Event()
     seen_alerts: dict[str, Alert] = {}
@@ -69,6 +72,10 @@ async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO
 
 
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
+    from ..core import BrokerError, terminate
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics
+    from ..stream import spawn_worker, wait_ready
+
     t0 = time.monotonic()
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
