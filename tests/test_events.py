@@ -190,7 +190,7 @@ def test_event_tagging_never_crashes(enricher, words):
 
 
 def test_place_chooser_weights_match_the_features():
-    from pipeline.nlp._place_link import FEATURES, default_chooser
+    from pipeline.nlp import FEATURES, default_chooser
 
     chooser = default_chooser()
     assert chooser is not None and len(chooser.weights) == len(FEATURES) and 0 < chooser.threshold < 1

@@ -115,7 +115,7 @@ _prop_keys = st.sampled_from(["id", "name", "bbox", "circle", "country_codes", "
 @given(st.dictionaries(_feature_keys, _json, max_size=4), st.dictionaries(_prop_keys, _json, max_size=5))
 def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props):
     from pipeline.core import RegionError
-    from pipeline.alerting._catalog import region_document
+    from pipeline.alerting import region_document
 
     doc = {**feature, "type": "Feature", "properties": props}
     try:
@@ -132,7 +132,7 @@ def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props
                                         "webhook", "route", "unknown"]), _json, max_size=6))
 def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
     from pipeline.core import RuleError
-    from pipeline.alerting._catalog import rule_document
+    from pipeline.alerting import rule_document
 
     try:
         rule_document({**obj, "region": obj.get("region", "r1")}, "rule1", {"r1"})
@@ -144,7 +144,7 @@ def test_enormous_and_invalid_geometries_are_refused():
     import pytest as _pytest
 
     from pipeline.core import RegionError
-    from pipeline.alerting._catalog import region_document
+    from pipeline.alerting import region_document
 
     ring = [[(k % 1000) / 10, (k // 1000) / 10 % 80] for k in range(120_001)] + [[0, 0]]
     with _pytest.raises(RegionError, match="vertices"):
@@ -160,7 +160,7 @@ def test_enormous_and_invalid_geometries_are_refused():
        st.one_of(st.binary(max_size=300), _json.map(lambda v: __import__("json").dumps(v).encode())))
 def test_a_hostile_catalog_record_never_stops_the_follower(kind, key, value):
     """Anyone who can write to wire.regions / wire.rules may send anything: it is skipped with a reason."""
-    from pipeline.alerting._catalog import Catalog
+    from pipeline.alerting import Catalog
 
     catalog = Catalog()
     problem = catalog.apply(kind, key, value)

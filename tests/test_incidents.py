@@ -2,7 +2,7 @@
 
 from pipeline import Alert
 from pipeline.core import Event, EventPlace, Offsets
-from pipeline.alerting._incidents import IncidentBook, near_duplicate, Incident
+from pipeline.alerting import IncidentBook, near_duplicate, Incident
 
 T0 = 1_800_000_000.0
 

@@ -123,7 +123,7 @@ def test_bad_rules_say_what_is_wrong(rules, message):
 
 
 async def test_alert_feed_keeps_the_latest_state_and_resumes():
-    from pipeline.alerting._feed import AlertFeed, AlertFilter
+    from pipeline.alerting import AlertFeed, AlertFilter
 
     feed = AlertFeed(capacity=10)
     m = matcher({"id": "strikes", "region": "erbil"})

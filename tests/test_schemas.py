@@ -175,9 +175,9 @@ def test_unknown_event_type_is_rejected(registry):
 
 def test_region_and_rule_schemas_agree_with_the_parsers(registry):
     """wire.regions / wire.rules carry documents the parsers accept; the schemas say the same."""
-    from pipeline.alerting._catalog import region_document, rule_document
+    from pipeline.alerting import region_document, rule_document
     from pipeline.core import RuleError
-    from pipeline.alerting._rules import RULE_FIELDS
+    from pipeline.alerting import RULE_FIELDS
 
     regions = validator("region.schema.json", registry)
     rules = validator("rule.schema.json", registry)

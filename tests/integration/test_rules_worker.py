@@ -120,7 +120,7 @@ async def test_webhook_receives_signed_alerts(worker):
 
     from aiohttp import web
 
-    from pipeline.alerting._webhooks import sign
+    from pipeline.alerting import sign
 
     got: list[tuple[dict, bytes]] = []
     arrived = asyncio.Event()
