@@ -13,8 +13,7 @@ __all__ = ["add_parser", "cmd_enrich"]
 
 
 def cmd_enrich(args: argparse.Namespace) -> int:
-    from ..enrich import Enricher
-    from ..enrich import enrich_stream, read_messages
+    from ..enrich import Enricher, enrich_stream, read_messages
 
     settings = make_settings(args)
     handles: list[tuple[str, BinaryIO]] = []

@@ -14,8 +14,7 @@ __all__ = ["add_parser", "cmd_tail"]
 
 def cmd_tail(args: argparse.Namespace) -> int:
     from ..kafka import follow
-    from ..core import Alert, DeadLetter, EnrichedStory, Story
-    from ..core import render_alert, render_dead_letter, render_enriched
+    from ..core import Alert, DeadLetter, EnrichedStory, Story, render_alert, render_dead_letter, render_enriched
     from ..core import from_json
 
     from ..core import record_filter

@@ -9,12 +9,10 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..core import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story,
-                       TextSpan)
-from ..events import event_type
-from ..events import merge_events
+from ..core import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan,
+                    utc_now_iso)
+from ..events import event_type, merge_events
 from ..nlp import DEFAULT_MODEL, build_nlp
-from ..core import utc_now_iso
 
 __all__ = ["Enricher", "SUPPORTED_LANGUAGES"]
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Sequence
 
 from ._enricher import Enricher
-from ..core import ParseError
-from ..core import Story
-from ..core import dumps
+from ..core import ParseError, Story, dumps
 from ..parsing import parse_raw
 
 __all__ = ["read_messages", "enrich_stream", "Failure"]

@@ -19,8 +19,7 @@ from typing import Awaitable, Callable
 
 import aiohttp
 
-from ..core import ConfigError
-from ..core import load_json_state, save_json_state
+from ..core import ConfigError, load_json_state, save_json_state
 
 __all__ = ["FeedPoller", "FeedState"]
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable
 
-from ..core import ConfigError
-from ..core import load_json_state, save_json_state
+from ..core import ConfigError, load_json_state, save_json_state
 
 __all__ = ["expand_paths", "WatchState", "watch_directory"]
 

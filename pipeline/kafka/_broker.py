@@ -14,8 +14,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ._admin import wait_for_broker
-from ..core import BrokerError
-from ..core import spawn, terminate
+from ..core import BrokerError, spawn, terminate
 
 __all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port"]
 

@@ -21,10 +21,7 @@ from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Sequence
 
 from ..enrich import Enricher
-from ..core import WirewatchError
-from ..core import die_with_parent, libc, name_os_thread
-from ..core import EnrichedStory, Story
-from ..core import dumps, from_json
+from ..core import EnrichedStory, Story, WirewatchError, die_with_parent, dumps, from_json, libc, name_os_thread
 
 __all__ = ["NlpRunner", "ThreadRunner", "ProcessRunner", "NlpProcessDied", "make_runner"]
 

@@ -29,9 +29,8 @@ import orjson
 from faust.types import EventT
 
 from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
-from ..core import (Alert, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json, is_kill,
-                    judge, latest_only, mark, register_codec)
-from ..core import BrokerError
+from ..core import (Alert, BrokerError, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json,
+                    is_kill, judge, latest_only, mark, register_codec)
 from ..kafka import follow
 from ..parsing import parse_raw
 from ._catalog import add_catalog_views, follow_catalog

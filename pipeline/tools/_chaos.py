@@ -32,10 +32,8 @@ from typing import Callable
 
 import orjson
 
-from ..kafka import ensure_topics
-from ..core import Settings
-from ..kafka import read_all, send_keyed
-from ..core import terminate
+from ..core import Settings, terminate
+from ..kafka import ensure_topics, read_all, send_keyed
 from ._storygen import generate_stories
 
 __all__ = ["ChaosRun", "Reconciliation", "soak"]
@@ -238,8 +236,7 @@ def soak(settings: Settings, workdir: Path, *, minutes: float, workers: int = 2,
          ) -> Reconciliation:
     """``wirewatch chaos``: for ``minutes``, send ``rate`` stories/s and SIGKILL a random worker every
     ``kill_every`` seconds (uniform), restarting it; then drain and reconcile."""
-    from ..kafka import EmbeddedBroker
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker
 
     broker = None
     if settings.broker is None:

@@ -31,11 +31,8 @@ from typing import Callable, Sequence
 
 import orjson
 
-from ..kafka import ensure_topics
-from ..core import Settings
-from ..core import WirewatchError
-from ..kafka import follow
-from ..core import terminate
+from ..core import Settings, WirewatchError, terminate
+from ..kafka import ensure_topics, follow
 
 __all__ = ["BenchOptions", "BenchStory", "run_bench"]
 
