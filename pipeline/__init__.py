@@ -2,12 +2,12 @@
 
 Public surface: the records (what travels on the topics), the pure core that the agents wire to
 topics (parsing, enrichment, alert matching), settings and errors. Importing this package has no
-side effects: nothing connects, loads a model or reads data until asked.
+side effects: nothing connects, loads a model or reads data until asked — and nothing heavy (Faust,
+spaCy, shapely) is imported until a name that needs it is used. The layout of the subpackages is
+described in docs/architecture.md.
 """
 
-from ._config import Settings
-from ._enrich import Enricher
-from ._errors import (
+from .core import (
     BrokerError,
     ConfigError,
     GazetteerError,
@@ -17,20 +17,24 @@ from ._errors import (
     ModelError,
     ParseError,
     RegionError,
+    Settings,
     TopicsMissing,
     UnsupportedFormat,
     WirewatchError,
+    lazy_exports,
 )
-from ._records import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
-from .alerting import AlertMatcher, Region, load_regions
-from .nlp import build_nlp
-from .parsing import parse_raw
 
 __version__ = "0.1.0"
 
+__getattr__, _lazy_names = lazy_exports(__name__, {
+    "core": ("Alert", "DeadLetter", "EnrichedStory", "Entity", "Event", "Focus", "FocusItem", "Place", "Story"),
+    "enrich": ("Enricher",),
+    "alerting": ("AlertMatcher", "Region", "load_regions"),
+    "nlp": ("build_nlp",),
+    "parsing": ("parse_raw",),
+})
+
 __all__ = [
-    "Alert", "AlertMatcher", "BrokerError", "ConfigError", "DeadLetter", "EnrichedStory", "Enricher", "Entity",
-    "Event", "Focus", "FocusItem", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent", "ModelError", "ParseError",
-    "Place", "Region", "RegionError", "Settings", "Story", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
-    "build_nlp", "load_regions", "parse_raw",
+    "BrokerError", "ConfigError", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent", "ModelError",
+    "ParseError", "RegionError", "Settings", "TopicsMissing", "UnsupportedFormat", "WirewatchError", *_lazy_names,
 ]

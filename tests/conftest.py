@@ -39,7 +39,7 @@ def enricher():
 
 @pytest.fixture(scope="session")
 def broker():
-    from pipeline._broker import EmbeddedBroker
+    from pipeline.kafka import EmbeddedBroker
 
     with EmbeddedBroker() as b:
         yield b

@@ -12,10 +12,10 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from pipeline._config import Settings
-from pipeline._kafkaio import follow, produce
-from pipeline._procs import terminate
-from pipeline._run import spawn_worker, wait_ready
+from pipeline.core import Settings
+from pipeline.kafka import follow, produce
+from pipeline.core import terminate
+from pipeline.stream import spawn_worker, wait_ready
 
 
 def free_port() -> int:
@@ -139,7 +139,7 @@ FIXTURE_REGIONS = Path(__file__).resolve().parent / "fixtures" / "regions.geojso
 @contextmanager
 def running_worker(broker_url: str, tmp: Path, regions: Path = FIXTURE_REGIONS, **extra) -> Iterator[WorkerHandle]:
     """Fresh topics (prefix and group of their own) and one worker on them; stopped cleanly afterwards."""
-    from pipeline._admin import ensure_topics
+    from pipeline.kafka import ensure_topics
 
     settings = make_settings(broker_url, tmp, regions, **extra)
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))

@@ -109,7 +109,7 @@ def test_unreadable_regions_file(tmp_path):
 
 
 def test_demo_regions_load():
-    from pipeline._config import Settings
+    from pipeline.core import Settings
 
     regions = load_regions(Settings.from_env(environ={}).regions)
     assert {"iraq", "iraq-syria-border"} <= {r.id for r in regions}
@@ -117,7 +117,7 @@ def test_demo_regions_load():
 
 
 def test_area_intersection_and_country(matcher):
-    from pipeline._records import Area
+    from pipeline.core import Area
 
     box_in_kurdistan = {"type": "Polygon", "coordinates": [[[43.0, 36.0], [44.0, 36.0], [44.0, 36.5], [43.0, 36.5], [43.0, 36.0]]]}
     area = Area(text="northern Iraq", start=0, end=13, kind="part_of_country", country_codes=["IQ"], geometry=box_in_kurdistan)

@@ -2,7 +2,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from pipeline.geo import default_gazetteer
-from pipeline.geo._areas import find_areas
+from pipeline.geo import find_areas
 
 
 @pytest.fixture(scope="module")

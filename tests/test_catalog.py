@@ -4,7 +4,7 @@ from pathlib import Path
 
 import orjson
 
-from pipeline.alerting._catalog import Catalog
+from pipeline.alerting import Catalog
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CIRCLE = {"type": "Feature", "geometry": None, "properties": {"circle": {"lat": 36.19, "lon": 44.01, "radius_km": 50}}}

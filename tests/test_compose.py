@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline._config import Settings
+from pipeline.core import Settings
 from pipeline.cli import COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import ConfigError, Settings
-from pipeline._config import settings_to_env
+from pipeline.core import settings_to_env
 
 
 def test_defaults_and_topic_names():

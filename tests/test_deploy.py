@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline._config import Settings
+from pipeline.core import Settings
 from pipeline.cli import COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def test_worker_runs_a_real_command_with_real_probes_and_port(base):
     assert container["ports"][0]["containerPort"] == int(env["WIREWATCH_WEB_PORT"])
     assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
     assert container["livenessProbe"]["httpGet"]["path"] == "/health"
-    topology = (ROOT / "pipeline" / "topology.py").read_text()
+    topology = (ROOT / "pipeline" / "stream" / "_web.py").read_text()
     for path in ("/ready", "/health", "/metrics"):
         assert f'@app.page("{path}")' in topology
     assert container["resources"]["limits"]["memory"] == "1Gi"  # the bench: peak RSS ≈ 840 MB per worker with its NLP process

@@ -53,7 +53,7 @@ def test_order_is_kept_in_mixed_batches(enricher):
 
 
 def test_build_nlp_states_its_order(enricher):
-    from pipeline.nlp._build import PIPELINE_ORDER
+    from pipeline.nlp import PIPELINE_ORDER
 
     assert enricher.nlp.pipe_names == PIPELINE_ORDER
 
@@ -110,7 +110,7 @@ def test_areas_in_a_story(enricher):
 
 
 def test_provider_place_hints_and_dateline_steer_resolution(enricher):
-    from pipeline._records import Dateline
+    from pipeline.core import Dateline
 
     body = "Residents of Damascus said the storm flooded several roads on Tuesday."
     plain = story(body=body, uri="urn:test:hints-none")
@@ -150,7 +150,7 @@ def test_a_division_named_like_a_place_elsewhere_follows_the_storys_towns(enrich
 
 
 def test_a_dateline_the_model_cuts_is_one_place(enricher):
-    from pipeline.parsing._common import parse_dateline
+    from pipeline.parsing import parse_dateline
 
     body = "ST. LOUIS – A river barge broke loose overnight and drifted under two bridges before dawn."
     s = story(body=body, uri="urn:test:cut")
@@ -161,7 +161,7 @@ def test_a_dateline_the_model_cuts_is_one_place(enricher):
 
 
 def test_a_us_dateline_state_code_and_a_street_in_a_named_town(enricher):
-    from pipeline.parsing._common import parse_dateline
+    from pipeline.parsing import parse_dateline
 
     body = ("MYRTLE BEACH, SC (WXYZ) - A man slept on a bench on Atlantic Avenue in Garden City for a month. "
             "He once lived in Charlotte.")

@@ -6,7 +6,7 @@ import sys
 import orjson
 import pytest
 
-from pipeline._errors import ConfigError
+from pipeline.core import ConfigError
 from pipeline.evaluation import load_gwn
 
 

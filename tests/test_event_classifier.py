@@ -4,7 +4,7 @@ model's round trip, and the story evaluation's scoring — on data written for t
 import orjson
 import pytest
 
-from pipeline._errors import CorpusError
+from pipeline.core import CorpusError
 from pipeline.events import DEFAULT_MODEL_PATH, NONE, EventClassifier, default_classifier, load_corpus, train
 
 TINY = [

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from pipeline import Story
-from pipeline._records import Dateline
+from pipeline.core import Dateline
 from pipeline.events import EVENT_TYPES, TYPE_IDS, parse_fatalities, resolve_date
 from pipeline.events import CUES, TRIGGERS
 
@@ -190,7 +190,7 @@ def test_event_tagging_never_crashes(enricher, words):
 
 
 def test_place_chooser_weights_match_the_features():
-    from pipeline.nlp._place_link import FEATURES, default_chooser
+    from pipeline.nlp import FEATURES, default_chooser
 
     chooser = default_chooser()
     assert chooser is not None and len(chooser.weights) == len(FEATURES) and 0 < chooser.threshold < 1
@@ -268,7 +268,7 @@ def test_a_follow_up_sentence_is_no_new_event(enricher, follow_up):
 def test_event_location_records_without_spans_are_skipped_and_bad_lines_named(tmp_path):
     import json
 
-    from pipeline._errors import ConfigError
+    from pipeline.core import ConfigError
     from pipeline.evaluation import load_event_locations
 
     good = {"text": "Rockets hit Irbil.", "spans": [{"start": 8, "end": 11, "label": "VERB"},

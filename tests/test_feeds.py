@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from pipeline import ConfigError
-from pipeline._feeds import FeedPoller
+from pipeline.ingest import FeedPoller
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Demo</title>
 <item><guid>urn:demo:feed:1</guid><title>Clashes near Kirkuk</title><description>Clashes were reported near Kirkuk.</description></item>

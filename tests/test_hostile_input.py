@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import ParseError, parse_raw
-from pipeline._deadletter import MAX_KEPT_BYTES, dead_letter
+from pipeline.core import MAX_KEPT_BYTES, dead_letter
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -114,8 +114,8 @@ _prop_keys = st.sampled_from(["id", "name", "bbox", "circle", "country_codes", "
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(_feature_keys, _json, max_size=4), st.dictionaries(_prop_keys, _json, max_size=5))
 def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props):
-    from pipeline._errors import RegionError
-    from pipeline.alerting._catalog import region_document
+    from pipeline.core import RegionError
+    from pipeline.alerting import region_document
 
     doc = {**feature, "type": "Feature", "properties": props}
     try:
@@ -131,8 +131,8 @@ def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props
                                         "mentions", "keywords", "entities", "min_confidence", "cooldown_minutes",
                                         "webhook", "route", "unknown"]), _json, max_size=6))
 def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
-    from pipeline._errors import RuleError
-    from pipeline.alerting._catalog import rule_document
+    from pipeline.core import RuleError
+    from pipeline.alerting import rule_document
 
     try:
         rule_document({**obj, "region": obj.get("region", "r1")}, "rule1", {"r1"})
@@ -143,8 +143,8 @@ def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
 def test_enormous_and_invalid_geometries_are_refused():
     import pytest as _pytest
 
-    from pipeline._errors import RegionError
-    from pipeline.alerting._catalog import region_document
+    from pipeline.core import RegionError
+    from pipeline.alerting import region_document
 
     ring = [[(k % 1000) / 10, (k // 1000) / 10 % 80] for k in range(120_001)] + [[0, 0]]
     with _pytest.raises(RegionError, match="vertices"):
@@ -160,7 +160,7 @@ def test_enormous_and_invalid_geometries_are_refused():
        st.one_of(st.binary(max_size=300), _json.map(lambda v: __import__("json").dumps(v).encode())))
 def test_a_hostile_catalog_record_never_stops_the_follower(kind, key, value):
     """Anyone who can write to wire.regions / wire.rules may send anything: it is skipped with a reason."""
-    from pipeline.alerting._catalog import Catalog
+    from pipeline.alerting import Catalog
 
     catalog = Catalog()
     problem = catalog.apply(kind, key, value)

@@ -2,8 +2,8 @@
 
 from collections import Counter
 
-from pipeline._metrics import Histogram, render
-from pipeline._stats import Stats
+from pipeline.stream import Histogram, Stats
+from pipeline.stream import render_metrics as render
 
 
 def test_histogram_buckets_are_cumulative_and_labels_escaped():

@@ -9,9 +9,9 @@ import orjson
 import pytest
 
 from pipeline import Story
-from pipeline._config import Settings
-from pipeline._errors import ConfigError
-from pipeline._nlp_runner import NlpProcessDied, ProcessRunner, ThreadRunner
+from pipeline.core import Settings
+from pipeline.core import ConfigError
+from pipeline.stream import NlpProcessDied, ProcessRunner, ThreadRunner
 
 BODIES = [
     "IRBIL, Iraq (Test Wire) — A drone struck a military base near Irbil airport on Tuesday, officials said.",
@@ -71,7 +71,7 @@ def test_the_executor_setting_is_checked():
 
 
 def test_a_model_that_does_not_load_is_reported_as_itself():
-    from pipeline._errors import ModelError
+    from pipeline.core import ModelError
 
     with pytest.raises(ModelError, match="cannot load spaCy model 'no_such_model'"):
         ProcessRunner("no_such_model")

@@ -120,7 +120,7 @@ def test_ninjs_samples_from_shared_data_parse_or_fail_with_a_reason(shared_data)
 
 
 def test_datelines_in_the_body_with_a_byline_on_the_same_line():
-    from pipeline.parsing._common import parse_dateline
+    from pipeline.parsing import parse_dateline
 
     cases = {
         "BAGHDAD (AP) — A drone struck": ("BAGHDAD (AP)", "Baghdad"),

@@ -4,7 +4,7 @@ shipped chooser loads (no broker, no shared data)."""
 import numpy as np
 
 from pipeline.evaluation._linker_training import _boosted, export_trees
-from pipeline.nlp._place_link import FEATURES, PlaceChooser, default_chooser
+from pipeline.nlp import FEATURES, PlaceChooser, default_chooser
 
 
 def test_exported_trees_score_as_the_trained_model():

@@ -3,8 +3,8 @@
 import pytest
 
 from pipeline import EnrichedStory, Event, Focus, Place
-from pipeline._errors import RuleError
-from pipeline._records import Area, EventPlace, Offsets, TextSpan
+from pipeline.core import RuleError
+from pipeline.core import Area, EventPlace, Offsets, TextSpan
 from pipeline.alerting import AlertMatcher, parse_regions, parse_rules, severity
 
 REGIONS = parse_regions({"type": "FeatureCollection", "features": [
@@ -123,7 +123,7 @@ def test_bad_rules_say_what_is_wrong(rules, message):
 
 
 async def test_alert_feed_keeps_the_latest_state_and_resumes():
-    from pipeline.alerting._feed import AlertFeed, AlertFilter
+    from pipeline.alerting import AlertFeed, AlertFilter
 
     feed = AlertFeed(capacity=10)
     m = matcher({"id": "strikes", "region": "erbil"})
@@ -139,8 +139,8 @@ async def test_alert_feed_keeps_the_latest_state_and_resumes():
 
 
 def test_tail_filters():
-    from pipeline._errors import ConfigError
-    from pipeline._filters import record_filter
+    from pipeline.core import ConfigError
+    from pipeline.core import record_filter
 
     m = matcher({"id": "strikes", "region": "erbil"})
     [alert] = m.match(story(event()))

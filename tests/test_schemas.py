@@ -11,9 +11,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
-from pipeline._records import Area, Dateline, EventPlace, Offsets, TextSpan
-from pipeline._records import RECORD_SCHEMAS
-from pipeline._serde import to_dict
+from pipeline.core import Area, Dateline, EventPlace, Offsets, TextSpan
+from pipeline.core import RECORD_SCHEMAS
+from pipeline.core import to_dict
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 DEFS = {Entity: "entity", Place: "place", Event: "event", Focus: "focus", FocusItem: "focus_item"}
@@ -175,9 +175,9 @@ def test_unknown_event_type_is_rejected(registry):
 
 def test_region_and_rule_schemas_agree_with_the_parsers(registry):
     """wire.regions / wire.rules carry documents the parsers accept; the schemas say the same."""
-    from pipeline.alerting._catalog import region_document, rule_document
-    from pipeline._errors import RuleError
-    from pipeline.alerting._rules import RULE_FIELDS
+    from pipeline.alerting import region_document, rule_document
+    from pipeline.core import RuleError
+    from pipeline.alerting import RULE_FIELDS
 
     regions = validator("region.schema.json", registry)
     rules = validator("rule.schema.json", registry)

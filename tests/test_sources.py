@@ -4,7 +4,7 @@ import os
 import pytest
 
 from pipeline import ConfigError
-from pipeline._sources import WatchState, expand_paths, watch_directory
+from pipeline.ingest import WatchState, expand_paths, watch_directory
 
 
 def test_expand_paths(tmp_path):

@@ -1,12 +1,12 @@
-"""The stall watch's decision (pipeline/_faust_stall.py), without a broker; the broker test is
+"""The stall watch's decision (pipeline/stream/faust_compat/_stall.py), without a broker; the broker test is
 tests/reliability/test_crash.py::test_a_partition_left_stopped_after_a_restart_is_read_again."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline._faust_stall import PartitionView as V
-from pipeline._faust_stall import StallWatch
+from pipeline.stream.faust_compat import PartitionView as V
+from pipeline.stream.faust_compat import StallWatch
 
 
 def run(watch: StallWatch, ticks, idle=True):

@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline import Story
-from pipeline._versions import Verdict, is_kill, judge, latest_only, mark
+from pipeline.core import Verdict, is_kill, judge, latest_only, mark
 
 
 def story(version=1, created=None, pubstatus="usable"):

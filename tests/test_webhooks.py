@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from pipeline.alerting._webhooks import Webhook, WebhookError, check_url, deliver, sign
+from pipeline.alerting import Webhook, WebhookError, check_url, deliver, sign
 
 SECRET = "0123456789abcdef-secret"
 
@@ -74,7 +74,7 @@ async def test_a_refusing_receiver_is_not_retried_and_fails(receiver):
 
 async def test_the_connection_itself_refuses_internal_addresses(receiver):
     """DNS rebinding: whatever check_url saw, the connector's resolver checks the addresses it connects to."""
-    from pipeline.alerting._webhooks import guarded_connector
+    from pipeline.alerting import guarded_connector
 
     url, got, _ = receiver
     by_name = url.replace("127.0.0.1", "localhost")

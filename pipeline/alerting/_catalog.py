@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import orjson
 
-from .._errors import RegionError, RuleError
+from ..core import RegionError, RuleError
 from ._matcher import AlertMatcher
 from ._regions import ID_PATTERN, Region, parse_region, read_regions_file
 from ._rules import Rule, parse_rule, read_rules_file

@@ -11,7 +11,7 @@ import asyncio
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
-from .._records import Alert
+from ..core import Alert
 
 __all__ = ["AlertFeed", "AlertFilter"]
 

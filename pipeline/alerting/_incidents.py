@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from .._records import Alert
+from ..core import Alert
 
 __all__ = ["Decision", "Incident", "IncidentBook", "near_duplicate", "signature"]
 

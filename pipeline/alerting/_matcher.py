@@ -16,9 +16,9 @@ from typing import Any, Iterable, Sequence
 import shapely
 from shapely.geometry import shape
 
-from .._records import Alert, Area, EnrichedStory, Event, EventPlace, Place
+from ..core import Alert, Area, EnrichedStory, Event, EventPlace, Place
 from ..geo import locates
-from ..parsing._common import utc_now_iso
+from ..core import utc_now_iso
 from ._regions import Region
 from ._rules import Rule, severity
 

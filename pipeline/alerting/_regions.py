@@ -26,7 +26,7 @@ import shapely.affinity
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from .._errors import RegionError
+from ..core import RegionError
 
 __all__ = ["ID_PATTERN", "MAX_VERTICES", "Region", "load_regions", "parse_region", "parse_regions", "read_regions_file",
            "require_unique"]
@@ -181,7 +181,7 @@ def load_regions(path: str | Path) -> list[Region]:
 
 def read_regions_file(path: str | Path) -> list[tuple[dict, Region]]:
     """Each Feature of a regions file with its region, read and validated once (errors name the file)."""
-    from .._files import read_json
+    from ..core import read_json
 
     path = Path(path)
     document = read_json(path, RegionError, "regions file", "set WIREWATCH_REGIONS or --regions")

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 
-from .._errors import RuleError
-from .._records import Event
+from ..core import RuleError
+from ..core import Event
 from ..events import EVENT_TYPES, TYPE_IDS
 from ._regions import ID_PATTERN, require_unique
 from ._webhooks import Webhook
@@ -172,7 +172,7 @@ def load_rules(path: str | Path, region_ids: list[str]) -> list[Rule]:
 
 def read_rules_file(path: str | Path, region_ids: list[str]) -> list[tuple[dict, Rule]]:
     """Each rule object of a rules file with its rule, read and validated once (errors name the file)."""
-    from .._files import read_json
+    from ..core import read_json
 
     path = Path(path)
     document = read_json(path, RuleError, "rules file", "set WIREWATCH_RULES or --rules")

@@ -22,7 +22,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .._errors import WirewatchError
+from ..core import WirewatchError
 
 __all__ = ["Webhook", "WebhookError", "sign", "check_url", "deliver", "guarded_connector", "internal_address"]
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .._errors import ConfigError
-from .._records import EnrichedStory, Place, Story
+from ..core import ConfigError, EnrichedStory, Place, Story
 from ..geo import haversine_km
-from ..parsing._common import parse_dateline
+from ..parsing import parse_dateline
 
 __all__ = ["GoldToponym", "Article", "load_gwn", "evaluate_geo", "GeoReport", "haversine_km"]
 

@@ -1,4 +1,4 @@
-"""Train the event place chooser (:class:`pipeline.nlp._place_link.PlaceChooser`: boosted trees over the
+"""Train the event place chooser (:class:`pipeline.nlp.PlaceChooser`: boosted trees over the
 candidates' parse features) on the event-location data, with k-fold cross-validation, and write it.
 
     python -m pipeline.evaluation._linker_training ../shared/data/events/event-location/dev.jsonl
@@ -26,7 +26,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.js
 def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
     rules' choice (-1: none), and whether the item has a gold location at all."""
-    from ..nlp._place_link import by_token, candidate_features, first_place, place_spans, stages
+    from ..nlp import by_token, candidate_features, first_place, place_spans, stages
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -59,7 +59,7 @@ def _boosted(X: np.ndarray, y: np.ndarray):
 
 def export_trees(model) -> dict:
     """The ensemble as flat node arrays (every tree's nodes one after another, children as global
-    indexes), which :class:`~pipeline.nlp._place_link.PlaceChooser` walks without scikit-learn."""
+    indexes), which :class:`~pipeline.nlp.PlaceChooser` walks without scikit-learn."""
     feature, threshold, left, right, leaf, value, roots = [], [], [], [], [], [], []
     depth = 0
     for [predictor] in model._predictors:
@@ -89,7 +89,7 @@ def _rows(data) -> tuple[np.ndarray, np.ndarray]:
 def fit(data) -> tuple[dict, float]:
     """The boosted trees on all candidate rows; then the threshold that makes the most items right on
     ``data``."""
-    from ..nlp._place_link import PlaceChooser
+    from ..nlp import PlaceChooser
 
     trees = export_trees(_boosted(*_rows(data)))
     chooser = PlaceChooser(0.5, trees=trees)
@@ -114,7 +114,7 @@ def _right(choice: int, labels: np.ndarray, has_gold: bool) -> bool:
 
 
 def cross_validate(data, folds: int = 5) -> dict:
-    from ..nlp._place_link import PlaceChooser
+    from ..nlp import PlaceChooser
 
     model, rules = [], []
     idx = np.arange(len(data))
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     report = cross_validate(data)
     print(json.dumps(report))
     if not args.dry_run:
-        from ..nlp._place_link import FEATURES
+        from ..nlp import FEATURES
 
         trees, t = fit(data)
         WEIGHTS_PATH.write_text(json.dumps({"features": list(FEATURES), "trees": trees, "threshold": round(t, 3),

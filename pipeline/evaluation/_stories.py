@@ -24,8 +24,8 @@ from typing import Callable, Iterable, Sequence
 
 import orjson
 
-from .._errors import ConfigError
-from .._records import EnrichedStory, Event, Story
+from ..core import ConfigError
+from ..core import EnrichedStory, Event, Story
 from ..parsing import parse_raw
 
 __all__ = ["STORIES_DIR", "AnnotatedStory", "load_stories", "evaluate_stories", "StoriesReport", "counts"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from .._records import Event
+from ..core import Event
 
 __all__ = ["merge_events"]
 

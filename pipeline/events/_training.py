@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 import orjson
 
-from .._errors import CorpusError
+from ..core import CorpusError
 from ._classifier import NONE, EventClassifier, sentence_features
 from ._scores import score_labels
 from ._taxonomy import TYPE_IDS

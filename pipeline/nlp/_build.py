@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from .._errors import ModelError
+from ..core import ModelError
 
 __all__ = ["DEFAULT_MODEL", "build_nlp", "PIPELINE_ORDER"]
 

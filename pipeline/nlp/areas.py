@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..geo import Gazetteer, default_gazetteer
-from ..geo._areas import find_areas
+from ..geo import find_areas
 
 __all__ = ["AreaFinder", "make_area_finder"]
 

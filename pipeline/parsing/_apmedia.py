@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import MissingContent
-from .._records import Story
+from ..core import MissingContent
+from ..core import Story
 from ._common import normalize_pubstatus, version_number
 from ._html import html_to_text
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
 
-from .._errors import MalformedInput
-from .._records import Dateline
+from ..core import MalformedInput, utc_now_iso
+from ..core import Dateline
 
 __all__ = [
     "content_uri", "utc_now_iso", "first_line", "parse_dateline", "normalize_signal", "normalize_pubstatus",
@@ -19,10 +18,6 @@ def content_uri(scheme: str, text: str) -> str:
     """A stable uri derived from the content, for formats that carry no identifier."""
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
     return f"urn:wirewatch:{scheme}:{digest}"
-
-
-def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def first_line(text: str, limit: int = 200) -> str:

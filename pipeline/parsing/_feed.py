@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import feedparser
 
-from .._errors import MalformedInput, MissingContent
-from .._records import Story
+from ..core import MalformedInput, MissingContent
+from ..core import Story
 from ._common import content_uri
 from ._html import html_to_text
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .._errors import MissingContent
-from .._records import Story
+from ..core import MissingContent
+from ..core import Story
 from ._common import first_line
 
 __all__ = ["parse_anpa", "parse_iptc7901", "decode_legacy"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import MalformedInput, MissingContent
-from .._records import Dateline, Story
+from ..core import MalformedInput, MissingContent
+from ..core import Dateline, Story
 from ._common import first_line, normalize_pubstatus, normalize_signal, version_number
 from ._html import html_to_text
 

@@ -28,7 +28,7 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7, DRAFT202012
 
-from .._errors import MalformedInput
+from ..core import MalformedInput
 
 __all__ = ["validate_ninjs", "schema_dir", "ninjs_generation"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .._errors import MissingContent
-from .._records import Story
+from ..core import MissingContent
+from ..core import Story
 from ._common import content_uri, first_line
 
 __all__ = ["parse_text"]

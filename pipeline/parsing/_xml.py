@@ -11,7 +11,7 @@ from typing import Iterable, Iterator
 
 from lxml import etree
 
-from .._errors import MalformedInput
+from ..core import MalformedInput
 
 __all__ = ["parse_xml", "local", "child", "children", "descendants", "find", "findall", "text_of", "block_text", "attr"]
 

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from pipeline._admin import ensure_topics
+from pipeline.kafka import ensure_topics
 
 pytestmark = pytest.mark.broker
 

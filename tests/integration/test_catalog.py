@@ -16,8 +16,8 @@ import orjson
 import pytest
 
 from pipeline import Alert
-from pipeline._config import settings_to_env
-from pipeline._serde import from_json
+from pipeline.core import settings_to_env
+from pipeline.core import from_json
 from tests.helpers import produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker

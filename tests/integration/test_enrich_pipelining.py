@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from pipeline import EnrichedStory
-from pipeline._serde import from_json
+from pipeline.core import from_json
 from tests.helpers import produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker

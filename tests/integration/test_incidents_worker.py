@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 from pipeline import Alert
-from pipeline._kafkaio import produce
-from pipeline._serde import from_json
+from pipeline.kafka import produce
+from pipeline.core import from_json
 from tests.helpers import make_settings, produce_and_collect, start_worker
 
 pytestmark = pytest.mark.broker
@@ -37,7 +37,7 @@ async def alerts_after(settings, messages, n, timeout=60.0):
 
 
 def test_near_duplicates_fold_and_cooldown_suppresses_across_a_restart(broker, tmp_path):
-    from pipeline._admin import ensure_topics
+    from pipeline.kafka import ensure_topics
 
     rules = tmp_path / "rules.json"
     rules.write_bytes(orjson.dumps([{"id": "kurdistan-drones", "region": "kurdistan", "types": ["air_drone_strike"],

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from pipeline import Alert, DeadLetter, EnrichedStory
-from pipeline._serde import from_json
+from pipeline.core import from_json
 from tests.helpers import make_settings, produce_and_collect, produce_and_watch, start_worker
 
 pytestmark = pytest.mark.broker
@@ -22,7 +22,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 def worker(broker, tmp_path_factory):
     import asyncio
 
-    from pipeline._admin import ensure_topics
+    from pipeline.kafka import ensure_topics
 
     settings = make_settings(broker.url, tmp_path_factory.mktemp("worker"), FIXTURES / "regions.geojson",
                              ingest_token="s3cret")
@@ -206,7 +206,7 @@ async def test_post_ingest(worker):
     status, body = await loop.run_in_executor(None, post, url, b"x" * (worker.settings.max_message_bytes + 1), "s3cret")
     assert (status, body["reason"]) == (413, "too_large")
     s, t = worker.settings, worker.settings.topics
-    from pipeline._kafkaio import follow
+    from pipeline.kafka import follow
 
     started, seen = asyncio.Event(), []
 

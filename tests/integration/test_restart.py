@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline._admin import ensure_topics
+from pipeline.kafka import ensure_topics
 from tests.helpers import make_settings, produce_and_collect, start_worker
 
 pytestmark = pytest.mark.broker
@@ -34,7 +34,7 @@ async def test_duplicate_after_restart_is_still_dropped(broker, tmp_path):
         await produce_and_collect(settings, stories, [t.enriched], lambda seen: len(seen) >= len(stories))
     finally:
         assert first.stop() == 0
-    from pipeline._kafkaio import follow
+    from pipeline.kafka import follow
 
     logged = [k async for _, k, _ in follow(settings.bootstrap_servers, [settings.changelog_topics[0]],
                                             from_beginning=True, idle_timeout=2)]

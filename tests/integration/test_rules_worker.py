@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from pipeline import Alert
-from pipeline._serde import from_json
+from pipeline.core import from_json
 from tests.helpers import free_port, produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker
@@ -120,7 +120,7 @@ async def test_webhook_receives_signed_alerts(worker):
 
     from aiohttp import web
 
-    from pipeline.alerting._webhooks import sign
+    from pipeline.alerting import sign
 
     got: list[tuple[dict, bytes]] = []
     arrived = asyncio.Event()

@@ -4,9 +4,9 @@ import asyncio
 
 import pytest
 
-from pipeline._admin import ensure_topics
-from pipeline._procs import terminate
-from pipeline._run import spawn_worker, wait_ready
+from pipeline.kafka import ensure_topics
+from pipeline.core import terminate
+from pipeline.stream import spawn_worker, wait_ready
 from tests.helpers import FIXTURE_REGIONS, make_settings
 
 pytestmark = pytest.mark.broker

@@ -3,7 +3,7 @@ records of one stories partition (25 past its committed offset) after seeking it
 committed offsets — as
 faust-streaming does with records fetched around a rebalance that it drops as already read. Faust
 itself would then book the jump in offsets as a compacted-topic gap and commit past the 5 records;
-with ``pipeline/_faust_stall.py`` the partition's commit waits for them, and the stall watch reads them
+with ``pipeline/stream/faust_compat/_stall.py`` the partition's commit waits for them, and the stall watch reads them
 again.
 """
 

@@ -2,7 +2,7 @@
 committed offsets, after a rebalance, is followed by one more second before Faust goes on.
 
 That second widens the window in which faust-streaming 0.15.3 delivers records it then clears from the
-stream queues (see ``pipeline/_faust_recovery.py``): without the fix, a restart then stalled most stories
+stream queues (see ``pipeline/stream/faust_compat/_recovery.py``): without the fix, a restart then stalled most stories
 in both runs tried, instead of now and then.
 """
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline._config import settings_to_env
-from pipeline._kafkaio import read_all
+from pipeline.core import settings_to_env
+from pipeline.kafka import read_all
 from tests.helpers import make_settings, start_worker
 
 pytestmark = pytest.mark.broker
@@ -28,7 +28,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 @pytest.fixture
 def own_broker():
-    from pipeline._broker import EmbeddedBroker
+    from pipeline.kafka import EmbeddedBroker
 
     with EmbeddedBroker() as b:
         yield b
@@ -49,7 +49,7 @@ def ingest(settings, folder: Path, retry: float) -> subprocess.Popen:
 
 
 def test_ingest_and_worker_ride_out_a_broker_outage(own_broker, tmp_path):
-    from pipeline._admin import ensure_topics
+    from pipeline.kafka import ensure_topics
 
     settings = make_settings(own_broker.url, tmp_path, FIXTURES / "regions.geojson")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))
@@ -76,7 +76,7 @@ def test_ingest_and_worker_ride_out_a_broker_outage(own_broker, tmp_path):
 
 
 def test_ingest_reports_what_it_could_not_send(own_broker, tmp_path):
-    from pipeline._admin import ensure_topics
+    from pipeline.kafka import ensure_topics
 
     settings = make_settings(own_broker.url, tmp_path, FIXTURES / "regions.geojson")
     asyncio.run(ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1))

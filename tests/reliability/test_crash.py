@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pipeline._chaos import ChaosRun
+from pipeline.tools import ChaosRun
 from tests.helpers import make_settings
 
 pytestmark = pytest.mark.broker
@@ -99,7 +99,7 @@ def test_two_workers_one_dies_the_other_takes_over(broker, tmp_path):
 
 def test_restart_with_a_slow_seek_loses_nothing(broker, tmp_path):
     """The restarted worker waits one more second after seeking its partitions to the committed offsets
-    (tests/reliability/slow_seek_worker.py). Before pipeline/_faust_recovery.py, records delivered in that
+    (tests/reliability/slow_seek_worker.py). Before pipeline/stream/faust_compat/_recovery.py, records delivered in that
     window were cleared from the stream queues yet counted as read, and most stories stalled (213 of 300;
     795 of 1,000 with the restart test's numbers); now the flow stays stopped until the seek is done."""
     rec, _ = chaos(broker, tmp_path, workers=1, stories=300, kill_after=60, restart=True,
@@ -112,7 +112,7 @@ def test_a_partition_left_stopped_after_a_restart_is_read_again(broker, tmp_path
     """The restarted worker skips 5 records of one stories partition right after its seek
     (tests/reliability/lossy_seek_worker.py), as Faust does when it drops records fetched around a
     rebalance as already read: they are never delivered and the partition's commit stops. The stall
-    watch (pipeline/_faust_stall.py, every second here) seeks the partition back and they are enriched."""
+    watch (pipeline/stream/faust_compat/_stall.py, every second here) seeks the partition back and they are enriched."""
     # killed once an offset is committed (else the restart has none to skip past), with enough stories
     # still unread beyond it (600 over 4 partitions)
     rec, logs = chaos(broker, tmp_path, workers=1, stories=600, kill_after=30, restart=True, after_commit=True,

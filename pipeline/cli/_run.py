@@ -1,0 +1,135 @@
+"""``wirewatch run``: the whole pipeline on one machine — broker, worker, web, demo, alerts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ._common import add_common, make_settings
+
+if TYPE_CHECKING:
+    from ..core import Settings
+
+__all__ = ["RunOptions", "run_pipeline", "demo_stories", "add_parser", "cmd_run"]
+
+DEMO_DIR = Path(__file__).parent.parent / "demo" / "stories"
+
+
+def demo_stories() -> list[Path]:
+    return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())
+
+
+@dataclass
+class RunOptions:
+    ingest: list[Path]
+    until_alerts: int | None = None  # exit 0 once this many alerts arrived (CI / smoke tests)
+    timeout: float | None = None  # give up (exit 1) after this many seconds
+    ready_timeout: float = 120.0
+
+
+def _say(out: TextIO, text: str) -> None:
+    print(text, file=out, flush=True)
+
+
+async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO) -> int:
+    from ..core import Alert, DeadLetter, from_json, render_alert, render_dead_letter
+    from ..kafka import follow, produce
+
+    names = settings.topics
+    started = asyncio.Event()
+    seen_alerts: dict[str, Alert] = {}
+
+    async def watch() -> None:
+        async for topic, _key, value in follow(settings.bootstrap_servers, [names.alerts, names.deadletter], started=started):
+            if topic == names.alerts:
+                alert = from_json(Alert, value)
+                seen_alerts[alert.alert_id] = alert
+                _say(out, render_alert(alert))
+                if options.until_alerts is not None and len(seen_alerts) >= options.until_alerts:
+                    return
+            else:
+                _say(out, render_dead_letter(from_json(DeadLetter, value)))
+
+    watcher = asyncio.ensure_future(watch())
+    await asyncio.wait([watcher, asyncio.ensure_future(started.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if watcher.done():
+        watcher.result()
+    if options.ingest:
+        sent = await produce(settings.bootstrap_servers, names.raw, (p.read_bytes() for p in options.ingest))
+        _say(out, f"· ingested {sent} stor{'y' if sent == 1 else 'ies'} into {names.raw}; alerts follow as they arrive (Ctrl-C stops)")
+    try:
+        await asyncio.wait_for(watcher, timeout=options.timeout)
+    except asyncio.TimeoutError:
+        _say(out, f"· timed out after {options.timeout:.0f} s with {len(seen_alerts)} alert(s)")
+        return 1
+    return 0
+
+
+def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
+    from ..core import BrokerError, terminate
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics
+    from ..stream import spawn_worker, wait_ready
+
+    t0 = time.monotonic()
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    broker: EmbeddedBroker | None = None
+    worker: subprocess.Popen | None = None
+    worker_log_path = data_dir / "worker.log"
+    try:
+        if settings.broker is None:
+            broker = EmbeddedBroker(log_path=data_dir / "broker.log").start()
+            settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES)
+            _say(out, f"· embedded broker (Tansu) at {broker.url} — MEMORY ONLY: all topics are lost when it stops;\n"
+                      "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
+        created = asyncio.run(
+            ensure_topics(settings.bootstrap_servers, settings.all_topics,
+                          partitions=settings.partitions, replication=settings.replication)
+        )
+        if created:
+            _say(out, f"· created topics: {', '.join(created)} ({settings.partitions} partitions)")
+        worker = spawn_worker(settings, worker_log_path)
+        base = f"http://{settings.web_host}:{settings.web_port}"
+        _say(out, f"· worker starting (log: {worker_log_path}) …")
+        waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
+        _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ (API: /api, health: /health, readiness: /ready, metrics: /metrics)")
+        code = asyncio.run(_ingest_and_watch(settings, options, out))
+        _say(out, f"· done in {time.monotonic() - t0:.1f} s")
+        return code
+    except KeyboardInterrupt:
+        _say(out, "\n· stopping …")
+        return 130
+    except BrokerError as exc:
+        _say(sys.stderr, f"wirewatch: {exc}")
+        return 2
+    finally:
+        if worker is not None:
+            terminate(worker, timeout=15)
+        if broker is not None:
+            broker.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..ingest import expand_paths
+
+    settings = make_settings(args)
+    ingest = demo_stories() if args.demo else []
+    ingest += expand_paths(args.ingest) if args.ingest else []
+    return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="start everything: (embedded) broker, worker, web; optionally ingest; print alerts",
+                       description="Start the (embedded) broker, create topics, start one worker with the web server, "
+                                   "ingest stories and print alerts and dead letters as they arrive. Ctrl-C stops everything.")
+    p.add_argument("--demo", action="store_true", help="ingest the bundled demo stories")
+    p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="also ingest these files/directories")
+    p.add_argument("--until-alerts", type=int, metavar="N", help="exit 0 once N distinct alerts arrived")
+    p.add_argument("--timeout", type=float, metavar="S", help="exit 1 if not done after S seconds")
+    add_common(p)

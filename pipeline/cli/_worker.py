@@ -1,0 +1,59 @@
+"""``wirewatch worker``: one pipeline worker (Faust) with its web server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from ..core import ConfigError
+from ._common import add_common, make_settings, need_broker
+
+__all__ = ["add_parser", "cmd_worker"]
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faust
+
+    from ..kafka import check_topics
+    from ..stream import make_runner
+    from ..alerting import Catalog
+    from ..stream import Services, create_app
+
+    settings = need_broker(make_settings(args), "worker")
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the tables' files live there
+    except OSError as exc:
+        raise ConfigError(f"cannot create the data directory {settings.data_dir} ({exc.strerror}); "
+                          "set WIREWATCH_DATA_DIR (or --data-dir) to a writable directory") from None
+    asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
+    import time
+
+    from ..core import logging_config
+    from ..geo import default_gazetteer
+
+    catalog = Catalog.from_files(settings.regions, settings.rules)
+    matcher, _ = catalog.matcher()
+    t0 = time.perf_counter()
+    if settings.nlp_executor == "thread":
+        default_gazetteer()
+        t1 = time.perf_counter()
+        nlp = make_runner("thread", settings.model, settings.batch_size)
+        load = dict(gazetteer_load_seconds=t1 - t0, model_load_seconds=time.perf_counter() - t1)
+    else:  # the child process loads the gazetteer and the model; this one needs neither
+        nlp = make_runner("process", settings.model, settings.batch_size)
+        load = dict(nlp.load_seconds, nlp_process_start_seconds=time.perf_counter() - t0)
+    services = Services(nlp=nlp, matcher=matcher, catalog=catalog)
+    services.stats.gauges.update(load)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours
+    app = create_app(settings, services)
+    worker = faust.Worker(app, loglevel=settings.log_level.upper(), quiet=True,
+                          logging_config=logging_config(settings.log_format, settings.log_level))
+    worker.execute_from_commandline()  # exits the process when the worker stops
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="run one pipeline worker (Faust) with its web server",
+                       description="Run one worker: the normalize, enrich and match agents plus the web server "
+                                   "(/health, /ready, /stats). Needs a broker and existing topics.")
+    add_common(p)

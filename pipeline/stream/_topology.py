@@ -1,0 +1,341 @@
+"""The streaming topology — the whole data flow, readable in one place::
+
+    wire.raw ──normalize──▶ wire.stories ──enrich──▶ wire.enriched ──match──▶ wire.alert-candidates
+        │                        │                        │                        │ (keyed by rule)
+        │                        │                        │                   incidents ──▶ wire.alerts ──deliver──▶ webhooks
+        └────────────────────────┴────────────────────────┴────────────────────────┴──────▶ wire.deadletter
+
+    wire.regions, wire.rules ──(every worker, from the beginning)──▶ the matcher's regions and rules
+
+Agents are thin: they decode, call the pure core (:func:`~pipeline.parsing.parse_raw`,
+:class:`~pipeline.Enricher` — in the NLP runner's process or thread, ``pipeline/stream/_nlp_runner.py`` —,
+:class:`~pipeline.alerting.AlertMatcher`), and send. Every message a stage cannot handle goes to the
+dead-letter topic with its reason; nothing raises out of an agent. The web server's views are in
+``_web.py`` and ``_catalog.py``; what agents, tasks and views share is :class:`~._services.Services`.
+Records are JSON (orjson) on every topic; keys are the story uri (the alert id on ``wire.alerts``, the rule on
+``wire.alert-candidates``, the id on ``wire.regions`` and ``wire.rules``). Delivery is at-least-once: a consumer
+that sees a record twice can drop it by key + version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import faust
+import orjson
+from faust.types import EventT
+
+from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
+from ..core import (Alert, BrokerError, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json,
+                    is_kill, judge, latest_only, mark, register_codec)
+from ..kafka import follow
+from ..parsing import parse_raw
+from ._catalog import add_catalog_views, follow_catalog
+from ._services import Services
+from . import faust_compat
+from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, refused
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("wirewatch")
+
+_DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
+
+
+def create_app(settings: Settings, services: Services) -> faust.App:
+    register_codec()
+    app = faust.App(
+        settings.app_id,
+        broker=settings.faust_broker,
+        store="memory://",
+        topic_replication_factor=settings.replication,
+        topic_partitions=settings.partitions,
+        topic_allow_declare=False,  # topics are created explicitly (`wirewatch topics create`)
+        topic_disable_leader=True,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=max(0.2, settings.session_timeout / 6),
+        broker_rebalance_timeout=max(10.0, settings.session_timeout * 2),
+        consumer_auto_offset_reset="earliest",
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_transport=f"tcp://{settings.web_host}:{settings.web_port}",
+        datadir=str(settings.data_dir / "faust"),
+        producer_acks=-1,
+        producer_max_batch_size=settings.producer_batch_bytes,
+        key_serializer="raw",
+        value_serializer="json",
+        # aiohttp: the read-token guard, and no request body over the message limit (plus headroom)
+        web_application_options={"middlewares": [read_guard(settings)],
+                                  "client_max_size": settings.max_message_bytes + 65536},
+    )
+    faust_compat.apply(app, settings)  # the adjustments to Faust's internals (checks the Faust version first)
+    names = settings.topics
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_serializer="raw", value_serializer="raw", partitions=settings.partitions)
+
+    raw, stories, enriched, alerts, deadletters = (topic(n) for n in names.all())
+    catalog_topics = {"regions": topic(names.regions), "rules": topic(names.rules)}
+    candidates = topic(names.candidates)
+    routes: dict[str, faust.TopicT] = {}  # <prefix>alerts.<rule id> of rules with "route": true
+    # Worker state, partitioned like the story keys (use_partitioner: the changelog partition follows the
+    # key, so batched writes land where the story's partition is). Backed by <app_id>-<name>-changelog.
+    # Keys are the story uri as raw bytes (exactly the stories' key, so the partitioner agrees), values JSON.
+    versions = app.Table("versions", default=None, partitions=settings.partitions, use_partitioner=True,
+                         key_type=bytes)
+    alerted = app.Table("alerted", default=None, partitions=settings.partitions, use_partitioner=True,
+                        key_type=bytes)
+    # Keyed by rule id (candidates are keyed so): every report of a rule's incidents meets one book.
+    incidents = app.Table("incidents", default=None, partitions=settings.partitions, use_partitioner=True,
+                          key_type=bytes)
+    stats = services.stats
+
+    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record | bytes) -> None:
+        await t.send(key=key.encode(), value=record if isinstance(record, bytes) else dumps(record))
+        stats.produced[stage] += 1
+
+    async def reject(stage: str, event: EventT, reason: str, message: str, format_guess: str | None = None) -> None:
+        msg = event.message
+        letter = dead_letter(
+            stage=stage, reason=reason, message=message, original=msg.value or b"",
+            source_topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key,
+            format_guess=format_guess,
+        )
+        log.warning("dead letter from %s (%s@%s/%s): %s: %s", stage, msg.topic, msg.partition, msg.offset, reason, message,
+                    extra={"story_uri": letter.key})
+        stats.dead_letters[f"{stage}:{reason}"] += 1
+        await send(deadletters, "deadletter", letter.key or f"{msg.topic}/{msg.partition}/{msg.offset}", letter)
+
+    async def decoded(stage: str, event: EventT, record_type: type) -> Any:
+        """The record in ``event``, or ``None`` after dead-lettering what is not one (``bad_record``)."""
+        try:
+            return from_json(record_type, event.value)
+        except _DECODE_ERRORS as exc:
+            article = "an" if record_type.__name__[0] in "AEIOU" else "a"
+            await reject(stage, event, "bad_record", f"not {article} {record_type.__name__} record: {exc}")
+            return None
+
+    # -- raw bytes → Story ------------------------------------------------------------------
+    @app.agent(raw, name="normalize")
+    async def normalize(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            stats.processed["normalize"] += 1
+            started = time.perf_counter()
+            try:
+                parsed = parse_raw(event.value or b"", max_bytes=settings.max_message_bytes)
+            except ParseError as exc:
+                await reject("normalize", event, exc.code, str(exc), exc.format_guess)
+                continue
+            for story in parsed:
+                await send(stories, "stories", story.uri, story)
+            stats.took("normalize", time.perf_counter() - started)
+            stats.aged("normalize", event.message.timestamp)
+
+    # -- Story → EnrichedStory (batched; the NLP in its thread or process, off the loop) -------
+    # Two batches in flight: while the NLP works on one, the loop sends the previous one's results and
+    # gathers, decodes and submits the next, so the NLP does not wait for the loop between batches.
+    # A batch's events stay unacked (one more reference) until its results are sent and its versions
+    # marked, and batches finish in order: a crash replays, never loses, and never reorders a story.
+    @app.agent(stories, name="enrich")
+    async def enrich(stream: faust.StreamT) -> None:
+        finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
+        inflight: dict[str, dict] = {}  # uri → mark of a version accepted in a batch not yet finished
+        try:
+            async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+                stats.processed["enrich"] += len(events)
+                batch: list[tuple[EventT, Story]] = []  # accepted versions and kills, in order
+                accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
+                for event in events:
+                    story = await decoded("enrich", event, Story)
+                    if story is None:
+                        continue
+                    verdict = judge(accepted.get(story.uri) or inflight.get(story.uri)
+                                    or versions.get(story.uri.encode()), story)
+                    if verdict in (Verdict.DUPLICATE, Verdict.STALE):
+                        stats.dropped[verdict.value] += 1
+                        log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
+                                 extra={"story_uri": story.uri})
+                    else:
+                        batch.append((event, story))
+                        accepted[story.uri] = mark(story)
+                kept, superseded = latest_only([story for _, story in batch])
+                for story in superseded:  # a later version or a kill of it came in the same batch
+                    stats.dropped["superseded"] += 1
+                    log.info("dropped version %s of %s: superseded in the same batch", story.version, story.uri,
+                             extra={"story_uri": story.uri})
+                keep = {id(story) for story in kept}
+                kills = [story for _, story in batch if id(story) in keep and is_kill(story)]
+                pairs = [(event, story) for event, story in batch if id(story) in keep and not is_kill(story)]
+                for event in events:
+                    event.message.incref()  # take_events acks on; the last ack is _finish_enrich's
+                inflight.update(accepted)
+                work = asyncio.ensure_future(services.nlp.enrich([s for _, s in pairs])) if pairs else None
+                finishing.append(asyncio.ensure_future(_finish_enrich(
+                    finishing[-1] if finishing else None, events, kills, pairs, work, accepted, inflight)))
+                while finishing and (len(finishing) >= 2 or finishing[0].done()):
+                    await finishing.pop(0)  # raises what a batch's finishing raised
+        finally:
+            for task in finishing:
+                task.cancel()  # their events are unacked: read again after a restart
+
+    async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], kills: list[Story],
+                             pairs: list[tuple[EventT, Story]], work: asyncio.Future | None,
+                             accepted: dict[str, dict], inflight: dict[str, dict]) -> None:
+        """Send one batch's results after the previous batch's, mark the versions, ack the events, and
+        forget the batch's in-flight marks (``accepted``) that no later batch replaced."""
+        if previous is not None:
+            await asyncio.wait([previous])
+            if previous.cancelled() or previous.exception() is not None:
+                if work is not None:
+                    work.cancel()
+                return  # the agent raises the earlier batch's failure; these events stay unacked
+        started = time.perf_counter()
+        for story in kills:  # a kill needs no NLP: it retracts downstream
+            await send(enriched, "enriched", story.uri, services.nlp.kill(story))
+            versions[story.uri.encode()] = mark(story)
+        results: list[tuple[Story, bytes]] = []
+        if work is not None:
+            try:
+                results = list(zip([story for _, story in pairs], await work))
+            except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
+                log.exception("enrichment of a batch of %d failed; retrying one by one", len(pairs))
+                for event, story in pairs:
+                    try:
+                        results += [(story, value) for value in await services.nlp.enrich([story])]
+                    except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
+                        await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
+            stats.took("enrich", time.perf_counter() - started, len(pairs))
+        for story, value in results:  # (a dead-lettered story has no result and no mark)
+            await send(enriched, "enriched", story.uri, value)
+            # after the send: a crash before it replays, never loses. (The enriched story carries its
+            # story's version fields, so the story's mark is the result's.)
+            versions[story.uri.encode()] = mark(story)
+        for event, _ in pairs:
+            stats.aged("enrich", event.message.timestamp)
+        for event in events:
+            event.ack()
+        for uri, marked in accepted.items():
+            if inflight.get(uri) is marked:  # not replaced by a later batch's version
+                del inflight[uri]
+
+    # -- EnrichedStory → Alerts ---------------------------------------------------------------
+    @app.agent(enriched, name="match")
+    async def match(stream: faust.StreamT) -> None:
+        if services.catalog is not None:
+            await services.catalog_ready.wait()  # no story is matched against a half-read catalog
+        async for event in stream.events():
+            stats.processed["match"] += 1
+            story = await decoded("match", event, EnrichedStory)
+            if story is None:
+                continue
+            started = time.perf_counter()
+            current = services.matcher.match(story)
+            before = list(alerted.get(story.uri.encode()) or [])
+            for alert in current + services.matcher.retract(story, before, current):
+                await send(candidates, "candidates", _book_key(alert), alert)
+            if current or before:
+                alerted[story.uri.encode()] = services.matcher.memo(current)
+            stats.took("match", time.perf_counter() - started)
+            stats.aged("match", event.message.timestamp)
+
+    # -- candidate alerts → wire.alerts: one alert per incident, per-rule cooldown -----------------
+    @app.agent(candidates, name="incidents")
+    async def incident_book(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            stats.processed["incidents"] += 1
+            alert = await decoded("incidents", event, Alert)
+            if alert is None:
+                continue
+            key = (event.key or b"")
+            rule = services.matcher.rule(alert.rule_id)
+            book = IncidentBook(incidents.get(key))
+            decision = book.admit(alert, now=time.time(), cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
+            stats.produced[f"incident_{decision.kind}"] += 1
+            if decision.alert is not None:
+                await send(alerts, "alerts", decision.alert.alert_id, decision.alert)
+                stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
+                stats.aged("alert", event.message.timestamp)
+                route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
+                if route is not None and route in services.routes:  # created when the rule arrived
+                    routed = routes.get(route) or routes.setdefault(route, topic(route))
+                    await send(routed, "routed", decision.alert.alert_id, decision.alert)
+            elif decision.reason:
+                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
+                         extra={"story_uri": alert.story_uri})
+            if alert.rule_id is not None:
+                incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
+
+    @app.agent(alerts, name="deliver")
+    async def deliver_webhooks(stream: faust.StreamT) -> None:
+        """Alerts of rules with a webhook, POSTed signed (one worker per partition: once per alert,
+        at least once); after the last attempt the alert goes to the dead letters. The rule is looked
+        up when the alert is delivered, so webhooks added at run time apply at once."""
+        import aiohttp
+
+        async with aiohttp.ClientSession(connector=guarded_connector(settings.webhook_allow_private)) as session:
+            async for event in stream.events():
+                if not services.matcher.has_webhooks:
+                    continue  # no webhooks configured: nothing to decode
+                try:
+                    alert = from_json(Alert, event.value)
+                except _DECODE_ERRORS:
+                    continue  # the alert feed logs malformed alerts
+                rule = services.matcher.rule(alert.rule_id)
+                if rule is None or rule.webhook is None:
+                    continue
+                try:
+                    await deliver(session, rule.webhook, event.value, alert_id=alert.alert_id, status=alert.status,
+                                  allow_private=settings.webhook_allow_private)
+                    stats.produced["webhook"] += 1
+                except WebhookError as exc:
+                    await reject("deliver", event, "webhook_failed", str(exc))
+
+    if services.catalog is not None:
+        @app.task
+        async def catalog_feed() -> None:
+            """Every worker reads wire.regions and wire.rules from the beginning, then follows them."""
+            await follow_catalog(settings, services)
+
+    @app.task
+    async def alert_feed() -> None:
+        """Every worker's web server sees every alert (all partitions, no consumer group)."""
+        delay = 1.0
+        while True:
+            try:
+                # the recent history too, so that a restarted worker's /alerts, stream and map are not empty
+                async for _, _, value in follow(settings.bootstrap_servers, [alerts.get_topic_name()],
+                                                last=services.feed.capacity):
+                    delay = 1.0
+                    try:
+                        await services.feed.publish(from_json(Alert, value))
+                    except _DECODE_ERRORS as exc:
+                        log.warning("alert feed: skipped a record that is not an Alert: %s", exc)
+            except BrokerError as exc:
+                log.warning("alert feed: %s; retrying in %.0f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+    add_web(app, settings, services)
+    add_alert_views(app, services)
+    add_ack(app, settings, services, alerts)
+    add_ingest(app, settings, raw)
+    if services.catalog is not None:
+        add_catalog_views(app, settings, services, catalog_topics, refused)
+
+    @app.on_rebalance_complete.connect
+    async def _assigned(sender: Any, **kwargs: Any) -> None:
+        if services.ready_at is None:
+            services.ready_at = time.monotonic()
+            log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
+
+    return app
+
+
+def _book_key(alert: Alert) -> str:
+    """Candidates of one rule share a partition, hence one incident book."""
+    return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
+
+

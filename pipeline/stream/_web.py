@@ -1,0 +1,245 @@
+"""The worker's web server: probes (``/health``, ``/ready``), counters (``/stats``, ``/metrics``), the live
+map (``/``, ``/static/…``), ``POST /ingest``, recent alerts and their server-sent stream, acknowledging an
+alert, and the read-token guard. (``/regions`` and ``/rules``: :mod:`._catalog`.)"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from pathlib import Path
+from typing import Any
+
+import faust
+import orjson
+
+from ..alerting import AlertFilter
+from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
+from ..kafka import check_topics
+from ..parsing import parse_raw
+from ._metrics import render_metrics
+from ._services import Services
+
+__all__ = ["add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
+
+
+#: Readable without a token even when WIREWATCH_READ_TOKEN is set: probes and the map's static page.
+_OPEN_PATHS = ("/health", "/ready", "/static/")
+
+
+def read_guard(settings: Settings) -> Any:
+    """aiohttp middleware: with ``WIREWATCH_READ_TOKEN`` set, every GET except probes and the map's files
+    needs ``Authorization: Bearer <read or write token>`` or ``?token=`` (EventSource cannot send
+    headers); compared in constant time. Writes are checked by their views (:func:`refused`)."""
+    from aiohttp import web as aioweb
+
+    tokens = [t.encode() for t in (settings.read_token, settings.ingest_token) if t]
+
+    @aioweb.middleware
+    async def guard(request: Any, handler: Any) -> Any:
+        if settings.read_token and request.method in ("GET", "HEAD") and request.path != "/" \
+                and not request.path.startswith(_OPEN_PATHS):
+            header = request.headers.get("Authorization", "")
+            given = (header[7:] if header.startswith("Bearer ") else request.query.get("token", "")).encode()
+            if not any(hmac.compare_digest(given, t) for t in tokens):
+                return aioweb.json_response({"error": "reading needs a token: Authorization: Bearer … or ?token="},
+                                            status=401)
+        return await handler(request)
+
+    return guard
+
+
+def refused(view: faust.web.View, request: Any, token: str | None, what: str) -> Any | None:
+    """The response refusing a write (403 without a configured token, 401 for a missing or wrong
+    bearer token, compared in constant time), or ``None`` when it is allowed."""
+    if not token:
+        return view.json({"error": f"{what} is disabled: set WIREWATCH_INGEST_TOKEN"}, status=403)
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), f"Bearer {token}".encode()):
+        return view.json({"error": "missing or wrong bearer token"}, status=401)
+    return None
+
+
+def add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
+    """``POST /ingest``: one raw wire message in the body → ``wire.raw``. Token-protected, size-limited;
+    the message is parsed once here so that the caller learns at once why it would be rejected."""
+
+    @app.page("/ingest")
+    class Ingest(faust.web.View):
+        async def post(self, request: Any) -> Any:
+            no = refused(self, request, settings.ingest_token, "ingest")
+            if no is not None:
+                return no
+            limit = settings.max_message_bytes
+            too_large = {"error": f"body over {limit} bytes", "reason": "too_large"}
+            if (request.content_length or 0) > limit:
+                return self.json(too_large, status=413)  # refused before reading the body
+            data = await request.read()
+            if len(data) > limit:
+                return self.json(too_large, status=413)
+            fmt = request.query.get("format", "auto")
+            try:
+                parsed = parse_raw(data, format=fmt, max_bytes=settings.max_message_bytes)
+            except ParseError as exc:
+                return self.json({"error": str(exc), "reason": exc.code, "format": exc.format_guess}, status=422)
+            keys = [s.uri for s in parsed]
+            await raw.send(key=keys[0].encode(), value=data)
+            return self.json({"accepted": keys, "topic": raw.get_topic_name()}, status=202)
+
+
+def _alert_filter(query: Any) -> AlertFilter:
+    severity = query.get("min_severity")
+    return AlertFilter(region=query.get("region"), rule=query.get("rule"), status=query.get("status"),
+                       min_severity=int(severity) if severity and severity.isdigit() else None)
+
+
+def add_alert_views(app: faust.App, services: Services) -> None:
+    """``GET /alerts`` (recent, filterable) and ``GET /alerts/stream`` (server-sent events)."""
+    from aiohttp import web as aioweb
+
+    @app.page("/alerts")
+    async def recent(web: Any, request: Any) -> Any:
+        limit = request.query.get("limit", "100")
+        items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
+        return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
+
+    @app.page("/alerts/stream")
+    async def stream(web: Any, request: Any) -> Any:
+        """Server-sent events: one ``alert`` event per alert message, ``id`` = sequence number; resume
+        with ``Last-Event-ID`` (or ``?after=``) within the worker's recent buffer."""
+        match = _alert_filter(request.query)
+        last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
+        seq = int(last) if last.isdigit() else services.feed.seq
+        if seq > services.feed.seq:  # an id from before this worker restarted: send its whole recent buffer
+            seq = 0
+        response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        quiet = 0.0
+        try:
+            while request.transport is not None and not request.transport.is_closing():
+                for number, alert in services.feed.after(seq, match):
+                    await response.write(b"id: %d\nevent: alert\ndata: %s\n\n" % (number, dumps(alert)))
+                seq = max(seq, services.feed.seq)
+                await services.feed.wait(seq, timeout=1.0)  # short: a closed client is noticed within a second
+                quiet = quiet + 1.0 if services.feed.seq == seq else 0.0
+                if quiet >= 15.0:
+                    await response.write(b": keep-alive\n\n")
+                    quiet = 0.0
+        except ConnectionResetError:  # the client left
+            pass
+        return response
+
+
+def add_ack(app: faust.App, settings: Settings, services: Services, alerts: faust.TopicT) -> None:
+    """``POST /alerts/{alert_id}/ack``: the alert, status ``acknowledged``, back on ``wire.alerts``
+    (same id), so every worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
+
+    @app.page("/alerts/{alert_id}/ack")
+    class Ack(faust.web.View):
+        async def post(self, request: Any, alert_id: str) -> Any:
+            no = refused(self, request, settings.ingest_token, "acknowledging")
+            if no is not None:
+                return no
+            current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
+                           None)
+            if current is None:
+                return self.json({"error": f"no recent alert {alert_id!r} on this worker"}, status=404)
+            if current.status == "retracted":
+                return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
+            acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
+                                                   "created_at": utc_now_iso()}))
+            await alerts.send(key=alert_id.encode(), value=dumps(acked))
+            return self.json({"acknowledged": alert_id}, status=202)
+
+
+_STATIC = Path(__file__).parent.parent / "static"
+_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json"}
+
+
+def _static_file(web: Any, folder: Path, name: str) -> Any:
+    """A file of ``folder`` by its plain name (no paths: nothing outside the folder can be asked for)."""
+    path = folder / name
+    if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
+        hint = " (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)" if "vendor" in folder.name else ""
+        return web.json({"error": f"no such file: {name}{hint}"}, status=404)
+    return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
+                     headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+
+
+def add_web(app: faust.App, settings: Settings, services: Services) -> None:
+    topics = settings.all_topics
+    state: dict[str, Any] = {"topics_ok": False, "checked": 0.0, "error": None}
+
+    @app.page("/health")
+    async def health(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    @app.page("/ready")
+    async def ready(web: Any, request: Any) -> Any:
+        now = time.monotonic()
+        if now - state["checked"] > 2.0:
+            try:
+                await check_topics(settings.bootstrap_servers, topics)
+                state.update(topics_ok=True, error=None)
+            except BrokerError as exc:
+                state.update(topics_ok=False, error=str(exc))
+            state["checked"] = now
+        checks = {
+            "model_loaded": services.nlp is not None,
+            "broker_reachable_topics_present": state["topics_ok"],
+            "partitions_assigned": services.ready_at is not None,
+        }
+        ok = all(checks.values())
+        body = {"ready": ok, "checks": checks, "error": state["error"]}
+        return web.json(body, status=200 if ok else 503)
+
+    @app.page("/stats")
+    async def stats(web: Any, request: Any) -> Any:
+        return web.json(services.stats.as_dict())
+
+    @app.page("/metrics")
+    async def metrics(web: Any, request: Any) -> Any:
+        """Prometheus text format (see pipeline/stream/_metrics.py for the names)."""
+        s = services.stats
+        lag = []
+        for tp in sorted(app.consumer.assignment()):
+            if tp.topic.endswith("-changelog"):
+                continue
+            try:
+                position = await app.consumer.position(tp)
+                high = app.consumer.highwater(tp)
+            except Exception:  # noqa: BLE001 — a partition mid-rebalance has no position: leave it out
+                continue
+            if position is not None and high is not None:
+                lag.append((tp.topic, tp.partition, max(0, high - position)))
+        gauges = {**s.gauges, "worker_ready_seconds": (services.ready_at - services.started_at)
+                  if services.ready_at is not None else None}
+        body = render_metrics(processed=s.processed, produced=s.produced, dead_letters=s.dead_letters, dropped=s.dropped,
+                              alerts=s.alerts, stage_seconds=s.stage_seconds, record_age=s.record_age, lag=lag,
+                              gauges=gauges)
+        return web.text(body, content_type="text/plain", headers={"X-Content-Type-Options": "nosniff"})
+
+    @app.page("/")
+    async def index(web: Any, request: Any) -> Any:
+        """The live map (pipeline/static; Leaflet and Natural Earth shapes vendored by pipeline/tools/_vendor.py)."""
+        return _static_file(web, _STATIC, "index.html")
+
+    @app.page("/static/{name}")
+    async def static(web: Any, request: Any, name: str) -> Any:
+        return _static_file(web, _STATIC, name)
+
+    @app.page("/static/vendor/{name}")
+    async def vendored(web: Any, request: Any, name: str) -> Any:
+        return _static_file(web, _STATIC / "vendor", name)
+
+    @app.page("/api")
+    async def api(web: Any, request: Any) -> Any:
+        return web.json({
+            "service": "wirewatch",
+            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
+                          "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
+                          "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
+                          "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
+                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)",
+                          "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",
+                          "/rules, /rules/{id}": "GET; PUT a rule object / DELETE (Authorization: Bearer …)"},
+            "topics": topics,
+        })
