@@ -8,12 +8,15 @@ Names whose module needs Faust (the records are ``faust.Record`` classes) are im
 from ._clock import utc_now_iso
 from ._config import CATALOG, STAGES, Settings, TopicNames, settings_to_env
 from ._errors import (
+    DEAD_LETTER_STAGES,
+    REASONS,
     BrokerError,
     ConfigError,
     CorpusError,
     GazetteerError,
     InputTooLarge,
     MalformedInput,
+    Reason,
     MissingContent,
     ModelError,
     ParseError,
@@ -22,6 +25,7 @@ from ._errors import (
     TopicsMissing,
     UnsupportedFormat,
     WirewatchError,
+    reason,
 )
 from ._files import atomic_write, load_json_state, read_json, save_json_state
 from ._lazy import lazy_exports
@@ -42,6 +46,7 @@ __all__ = [
     "utc_now_iso", "CATALOG", "STAGES", "Settings", "TopicNames", "settings_to_env",
     "BrokerError", "ConfigError", "CorpusError", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent",
     "ModelError", "ParseError", "RegionError", "RuleError", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
+    "DEAD_LETTER_STAGES", "REASONS", "Reason", "reason",
     "atomic_write", "load_json_state", "read_json", "save_json_state", "lazy_exports", "JsonFormatter", "logging_config",
     "die_with_parent", "libc", "name_os_thread", "spawn", "terminate",
     *_lazy_names,

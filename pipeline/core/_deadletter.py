@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
+from ._errors import DEAD_LETTER_STAGES, reason as registered
 from ._records import DeadLetter
 from ._clock import utc_now_iso
 
@@ -28,6 +29,9 @@ def dead_letter(
     key: bytes | str | None = None,
     format_guess: str | None = None,
 ) -> DeadLetter:
+    if stage not in DEAD_LETTER_STAGES:
+        raise ValueError(f"unknown dead-letter stage {stage!r}; one of {', '.join(DEAD_LETTER_STAGES)}")
+    reason = registered(reason).code
     if isinstance(key, bytes):
         key = key.decode("utf-8", errors="backslashreplace")
     truncated = len(original) > MAX_KEPT_BYTES

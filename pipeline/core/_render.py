@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from ._errors import REASONS
 from ._records import Alert, DeadLetter, EnrichedStory
 
 __all__ = ["render_alert", "render_dead_letter", "render_enriched"]
@@ -24,9 +25,11 @@ def render_alert(alert: Alert) -> str:
 
 def render_dead_letter(letter: DeadLetter) -> str:
     preview = base64.b64decode(letter.original_base64)[:80].decode("utf-8", "replace").replace("\n", " ")
+    known = REASONS.get(letter.reason)
     return (
         f"DEAD LETTER [{letter.stage}:{letter.reason}] {letter.message}\n"
-        f"      original ({letter.original_size} bytes): {preview!r}"
+        + (f"      what to do: {known.fix}\n" if known else "")
+        + f"      original ({letter.original_size} bytes): {preview!r}"
     )
 
 
