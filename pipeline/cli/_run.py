@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,13 +19,15 @@ if TYPE_CHECKING:
 __all__ = ["RunOptions", "run_pipeline", "demo_stories", "add_parser", "cmd_run"]
 
 DEMO_DIR = Path(__file__).parent.parent / "demo" / "stories"
+DEMO_REGIONS = DEMO_DIR.parent / "regions.geojson"
+DEMO_RULES = DEMO_DIR.parent / "rules.json"
 
 
 def demo_stories() -> list[Path]:
     return sorted(p for p in DEMO_DIR.iterdir() if p.is_file())
 
 
-@dataclass
+@dataclasses.dataclass
 class RunOptions:
     ingest: list[Path]
     until_alerts: int | None = None  # exit 0 once this many alerts arrived (CI / smoke tests)
@@ -119,6 +121,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..ingest import expand_paths
 
     settings = make_settings(args)
+    if args.demo and settings.rules is None and settings.regions.resolve() == DEMO_REGIONS.resolve():
+        # the demo's two rules narrow two of its four regions; the other two alert on every story
+        settings = dataclasses.replace(settings, rules=DEMO_RULES)
     ingest = demo_stories() if args.demo else []
     ingest += expand_paths(args.ingest) if args.ingest else []
     return run_pipeline(settings, RunOptions(ingest=ingest, until_alerts=args.until_alerts, timeout=args.timeout))
@@ -128,7 +133,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="start everything: (embedded) broker, worker, web; optionally ingest; print alerts",
                        description="Start the (embedded) broker, create topics, start one worker with the web server, "
                                    "ingest stories and print alerts and dead letters as they arrive. Ctrl-C stops everything.")
-    p.add_argument("--demo", action="store_true", help="ingest the bundled demo stories")
+    p.add_argument("--demo", action="store_true",
+                   help="ingest the bundled demo stories (with the demo regions, also the demo rules unless --rules)")
     p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="also ingest these files/directories")
     p.add_argument("--until-alerts", type=int, metavar="N", help="exit 0 once N distinct alerts arrived")
     p.add_argument("--timeout", type=float, metavar="S", help="exit 1 if not done after S seconds")

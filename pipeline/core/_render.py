@@ -15,9 +15,14 @@ def _places(places) -> str:
 
 
 def render_alert(alert: Alert) -> str:
+    what = ""
+    if alert.rule_id:
+        event = f" {alert.event.type}@{alert.event.place.text if alert.event.place else '?'}" if alert.event else ""
+        what = f"      rule={alert.rule_id}{event} severity={alert.severity if alert.severity is not None else '-'}\n"
     return (
         f"ALERT [{alert.region_id}] {alert.headline!r}\n"
-        f"      status={alert.status} story={alert.story_uri} v{alert.story_version}\n"
+        + what
+        + f"      status={alert.status} story={alert.story_uri} v{alert.story_version}\n"
         f"      places: {_places(alert.places)}\n"
         f"      why: {'; '.join(alert.match_reasons)}"
     )

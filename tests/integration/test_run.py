@@ -33,7 +33,7 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
     env.pop("WIREWATCH_BROKER", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", "--demo", "--until-alerts", "8", "--timeout", "120",
+        [sys.executable, "-m", "pipeline", "run", "--demo", "--until-alerts", "7", "--timeout", "120",
          "--web-port", str(free_port())],
         capture_output=True, timeout=300, env=env, text=True,
     )
@@ -43,6 +43,9 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     assert "ALERT [kurdistan-region] 'Drone hits hangar at Irbil airport'" in out
     # Boukamal and Mayadeen (romanised, mislabelled by the model) put the airstrike story in the border region
     assert "ALERT [iraq-syria-border] 'US jets strike militia depots near Iraq-Syria border'" in out
+    # the demo rules narrow two regions to their events (type, place, severity); the others alert on every story
+    assert "rule=border-violence air_drone_strike@" in out and "rule=baltic-protests peaceful_protest@Tallinn" in out
+    assert "what to do: " in out
     assert "DEAD LETTER [normalize:missing_uri]" in out
     assert "DEAD LETTER [normalize:no_text]" in out
 
