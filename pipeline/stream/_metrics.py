@@ -1,7 +1,12 @@
-"""Prometheus text exposition of a worker's counters, histograms and gauges (pure; no Kafka).
+"""Prometheus exposition of a worker's counters, histograms and gauges (no Kafka).
 
-Served at ``/metrics``. Names (all prefixed ``wirewatch_``):
+Served at ``/metrics`` by ``prometheus_client``: :class:`StatsCollector` turns the worker's own
+counters (:class:`~._stats.Stats`) into metric families, registered in a registry of its own (never
+the library's global default registry), and :func:`render_metrics` writes them with
+``prometheus_client.exposition.generate_latest`` in the text format 0.0.4 (:data:`CONTENT_TYPE`).
+Names (all prefixed ``wirewatch_``):
 
+- ``up`` — 1 while the worker serves;
 - ``messages_processed_total{stage}`` — messages each agent handled (normalize, enrich, match, incidents);
 - ``records_produced_total{stage}`` — records sent, by kind (stories, enriched, candidates, alerts,
   routed, deadletter, webhook) and incident decisions (``incident_new``, ``incident_duplicate``, …);
@@ -12,7 +17,8 @@ Served at ``/metrics``. Names (all prefixed ``wirewatch_``):
   stage finished it: the latency from the producer to that stage, queueing included;
 - ``consumer_lag{topic,partition}`` — high-water mark − position of each assigned partition;
 - ``model_load_seconds``, ``gazetteer_load_seconds`` (in the NLP process when it has one:
-  ``nlp_process_start_seconds`` then covers its start and both loads), ``worker_ready_seconds``; ``up``.
+  ``nlp_process_start_seconds`` then covers its start and both loads), ``worker_ready_seconds`` —
+  gauges without help text.
 """
 
 from __future__ import annotations
@@ -20,11 +26,20 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
-__all__ = ["Histogram", "render_metrics"]
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
+from prometheus_client.registry import Collector, CollectorRegistry
+from prometheus_client.utils import floatToGoString
+
+__all__ = ["CONTENT_TYPE", "Histogram", "StatsCollector", "render_metrics"]
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+#: The content type of what :func:`render_metrics` writes: ``text/plain; version=0.0.4; charset=utf-8``
+#: (what ``prometheus_client`` itself serves ``generate_latest``'s output with).
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 
 
 @dataclass
@@ -41,58 +56,75 @@ class Histogram:
         self.n += n
 
 
-def _labels(**labels: object) -> str:
-    inner = ",".join(f'{k}="{_escape(str(v))}"' for k, v in labels.items())
-    return "{" + inner + "}" if inner else ""
+def _counter(name: str, help_: str, label: str, values: Mapping[str, int]) -> CounterMetricFamily:
+    family = CounterMetricFamily(f"wirewatch_{name}", help_, labels=[label])
+    for key, value in sorted(values.items()):
+        family.add_metric([str(key)], value)
+    return family
 
 
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-
-def _counter(name: str, help_: str, label: str, values: Mapping[str, int]) -> list[str]:
-    out = [f"# HELP wirewatch_{name} {help_}", f"# TYPE wirewatch_{name} counter"]
-    out += [f"wirewatch_{name}{_labels(**{label: k})} {v}" for k, v in sorted(values.items())]
-    return out
-
-
-def _histograms(name: str, help_: str, series: Mapping[str, Histogram]) -> list[str]:
-    out = [f"# HELP wirewatch_{name} {help_}", f"# TYPE wirewatch_{name} histogram"]
+def _histograms(name: str, help_: str, series: Mapping[str, Histogram]) -> HistogramMetricFamily:
+    family = HistogramMetricFamily(f"wirewatch_{name}", help_, labels=["stage"])
     for stage, h in sorted(series.items()):
-        running = 0
+        running, buckets = 0, []
         for bound, count in zip(h.buckets, h.counts[:len(h.buckets)], strict=True):
             running += count
-            out.append(f"wirewatch_{name}_bucket{_labels(stage=stage, le=bound)} {running}")
-        out.append(f"wirewatch_{name}_bucket{_labels(stage=stage, le='+Inf')} {h.n}")
-        out.append(f"wirewatch_{name}_sum{_labels(stage=stage)} {h.total:.6f}")
-        out.append(f"wirewatch_{name}_count{_labels(stage=stage)} {h.n}")
-    return out
+            buckets.append((floatToGoString(bound), running))
+        buckets.append(("+Inf", h.n))
+        family.add_metric([str(stage)], buckets, h.total)
+    return family
+
+
+class StatsCollector(Collector):
+    """The worker's counters, histograms and gauges as Prometheus metric families.
+
+    Reads the mappings it is given at every :meth:`collect` (so it can wrap the live
+    :class:`~._stats.Stats` fields); ``lag`` is ``(topic, partition, messages)`` per assigned partition,
+    and each gauge whose value is ``None`` is left out.
+    """
+
+    def __init__(self, *, processed: Counter, produced: Counter, dead_letters: Counter, dropped: Counter,
+                 alerts: Counter, stage_seconds: Mapping[str, Histogram], record_age: Mapping[str, Histogram],
+                 lag: Iterable[tuple[str, int, int]] = (), gauges: Mapping[str, float | None] = {}) -> None:
+        self.processed, self.produced, self.dead_letters, self.dropped = processed, produced, dead_letters, dropped
+        self.alerts, self.stage_seconds, self.record_age = alerts, stage_seconds, record_age
+        self.lag, self.gauges = list(lag), gauges
+
+    def collect(self) -> Iterator[Metric]:
+        yield GaugeMetricFamily("wirewatch_up", "1 while the worker serves", value=1)
+        yield _counter("messages_processed_total", "messages each stage handled", "stage", self.processed)
+        yield _counter("records_produced_total", "records sent, by kind, and incident decisions", "stage", self.produced)
+        dead = CounterMetricFamily("wirewatch_dead_letters_total", "messages dead-lettered, by stage and reason",
+                                   labels=["stage", "reason"])
+        for key, value in sorted(self.dead_letters.items()):
+            stage, _, reason = key.partition(":")
+            dead.add_metric([stage, reason], value)
+        yield dead
+        yield _counter("duplicates_dropped_total", "story versions dropped as duplicate or stale", "verdict", self.dropped)
+        alerts = CounterMetricFamily("wirewatch_alerts_total", "alerts sent to wire.alerts, by severity and status",
+                                     labels=["severity", "status"])
+        for (severity, status), value in sorted(self.alerts.items()):
+            alerts.add_metric([str(severity), str(status)], value)
+        yield alerts
+        yield _histograms("stage_seconds", "work per message in each stage (enrich: per story)", self.stage_seconds)
+        yield _histograms("record_age_seconds", "age of a record (now - its Kafka timestamp) when a stage finished it",
+                          self.record_age)
+        lag = GaugeMetricFamily("wirewatch_consumer_lag", "high-water mark minus position, per assigned partition",
+                                labels=["topic", "partition"])
+        for topic, partition, messages in sorted(self.lag):
+            lag.add_metric([str(topic), str(partition)], messages)
+        yield lag
+        for name, value in sorted(self.gauges.items()):
+            if value is not None:
+                yield GaugeMetricFamily(f"wirewatch_{name}", "", value=value)
 
 
 def render_metrics(*, processed: Counter, produced: Counter, dead_letters: Counter, dropped: Counter,
-           alerts: Counter, stage_seconds: Mapping[str, Histogram], record_age: Mapping[str, Histogram],
-           lag: Iterable[tuple[str, int, int]] = (), gauges: Mapping[str, float | None] = {}) -> str:
-    """The exposition text (``text/plain; version=0.0.4``)."""
-    lines = ["# HELP wirewatch_up 1 while the worker serves", "# TYPE wirewatch_up gauge", "wirewatch_up 1"]
-    lines += _counter("messages_processed_total", "messages each stage handled", "stage", processed)
-    lines += _counter("records_produced_total", "records sent, by kind, and incident decisions", "stage", produced)
-    lines += ["# HELP wirewatch_dead_letters_total messages dead-lettered, by stage and reason",
-              "# TYPE wirewatch_dead_letters_total counter"]
-    for key, v in sorted(dead_letters.items()):
-        stage, _, reason = key.partition(":")
-        lines.append(f"wirewatch_dead_letters_total{_labels(stage=stage, reason=reason)} {v}")
-    lines += _counter("duplicates_dropped_total", "story versions dropped as duplicate or stale", "verdict", dropped)
-    lines += ["# HELP wirewatch_alerts_total alerts sent to wire.alerts, by severity and status",
-              "# TYPE wirewatch_alerts_total counter"]
-    for (sev, status), v in sorted(alerts.items()):
-        lines.append(f"wirewatch_alerts_total{_labels(severity=sev, status=status)} {v}")
-    lines += _histograms("stage_seconds", "work per message in each stage (enrich: per story)", stage_seconds)
-    lines += _histograms("record_age_seconds", "age of a record (now - its Kafka timestamp) when a stage finished it",
-                         record_age)
-    lines += ["# HELP wirewatch_consumer_lag high-water mark minus position, per assigned partition",
-              "# TYPE wirewatch_consumer_lag gauge"]
-    lines += [f"wirewatch_consumer_lag{_labels(topic=t, partition=p)} {n}" for t, p, n in sorted(lag)]
-    for name, value in sorted(gauges.items()):
-        if value is not None:
-            lines += [f"# TYPE wirewatch_{name} gauge", f"wirewatch_{name} {value:.3f}"]
-    return "\n".join(lines) + "\n"
+                   alerts: Counter, stage_seconds: Mapping[str, Histogram], record_age: Mapping[str, Histogram],
+                   lag: Iterable[tuple[str, int, int]] = (), gauges: Mapping[str, float | None] = {}) -> bytes:
+    """The exposition (:data:`CONTENT_TYPE`), from a registry of its own holding one :class:`StatsCollector`."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(StatsCollector(processed=processed, produced=produced, dead_letters=dead_letters, dropped=dropped,
+                                     alerts=alerts, stage_seconds=stage_seconds, record_age=record_age, lag=lag,
+                                     gauges=gauges))
+    return generate_latest(registry)

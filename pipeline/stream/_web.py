@@ -16,7 +16,7 @@ from ..alerting import AlertFilter
 from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
 from ..kafka import check_topics
 from ..parsing import parse_raw
-from ._metrics import render_metrics
+from ._metrics import CONTENT_TYPE, render_metrics
 from ._services import Services
 
 __all__ = ["add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
@@ -197,7 +197,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
 
     @app.page("/metrics")
     async def metrics(web: Any, request: Any) -> Any:
-        """Prometheus text format (see pipeline/stream/_metrics.py for the names)."""
+        """Prometheus text format 0.0.4, by prometheus_client (see pipeline/stream/_metrics.py for the names)."""
         s = services.stats
         lag = []
         for tp in sorted(app.consumer.assignment()):
@@ -215,7 +215,8 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
         body = render_metrics(processed=s.processed, produced=s.produced, dead_letters=s.dead_letters, dropped=s.dropped,
                               alerts=s.alerts, stage_seconds=s.stage_seconds, record_age=s.record_age, lag=lag,
                               gauges=gauges)
-        return web.text(body, content_type="text/plain", headers={"X-Content-Type-Options": "nosniff"})
+        # as a header: aiohttp refuses a content_type argument that carries a charset
+        return web.bytes(body, headers={"Content-Type": CONTENT_TYPE, "X-Content-Type-Options": "nosniff"})
 
     @app.page("/")
     async def index(web: Any, request: Any) -> Any:

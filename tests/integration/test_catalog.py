@@ -14,6 +14,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline import Alert
 from pipeline.core import settings_to_env
@@ -130,7 +131,7 @@ def asyncio_run(coro):
 
 
 def test_metrics_and_json_logs(worker):
-    """/metrics in Prometheus text format; the worker logs JSON lines, with story_uri on lines about a story."""
+    """/metrics in Prometheus text format 0.0.4; the worker logs JSON lines, with story_uri on lines about a story."""
 
     story = orjson.dumps({"uri": "urn:test:catalog", "version": 1, "language": "en", "headline": "again",
                           "body_text": "The same version again: dropped as a duplicate."})
@@ -142,15 +143,35 @@ def test_metrics_and_json_logs(worker):
     while True:
         with urllib.request.urlopen(f"{worker.base_url}/metrics?token=reader-token", timeout=5) as resp:
             text = resp.read().decode()
-            assert resp.headers["Content-Type"].startswith("text/plain")
-        if 'wirewatch_duplicates_dropped_total{verdict="duplicate"} 1' in text or time.monotonic() > deadline:
+            content_type = resp.headers["Content-Type"]
+        families = {f.name: f for f in text_string_to_metric_families(text)}
+        samples = [s for f in families.values() for s in f.samples]
+        duplicates = [s.value for s in samples
+                      if s.name == "wirewatch_duplicates_dropped_total" and s.labels == {"verdict": "duplicate"}]
+        if duplicates == [1] or time.monotonic() > deadline:
             break
         time.sleep(0.3)
-    assert 'wirewatch_duplicates_dropped_total{verdict="duplicate"} 1' in text
-    for needle in ('wirewatch_messages_processed_total{stage="enrich"}', 'wirewatch_stage_seconds_bucket{stage="enrich",le="+Inf"}',
-                   'wirewatch_record_age_seconds_count{stage="match"}', "wirewatch_model_load_seconds",
-                   "wirewatch_gazetteer_load_seconds", 'wirewatch_alerts_total{severity="', "wirewatch_consumer_lag{topic="):
-        assert needle in text, needle
+    assert content_type == "text/plain; version=0.0.4; charset=utf-8"
+    assert duplicates == [1]
+    assert {name: families[name].type for name in (
+        "wirewatch_up", "wirewatch_messages_processed", "wirewatch_duplicates_dropped", "wirewatch_alerts",
+        "wirewatch_stage_seconds", "wirewatch_record_age_seconds", "wirewatch_consumer_lag",
+        "wirewatch_model_load_seconds", "wirewatch_gazetteer_load_seconds")} == {
+        "wirewatch_up": "gauge", "wirewatch_messages_processed": "counter", "wirewatch_duplicates_dropped": "counter",
+        "wirewatch_alerts": "counter", "wirewatch_stage_seconds": "histogram", "wirewatch_record_age_seconds": "histogram",
+        "wirewatch_consumer_lag": "gauge", "wirewatch_model_load_seconds": "gauge",
+        "wirewatch_gazetteer_load_seconds": "gauge"}
+
+    def has(name: str, **labels: str) -> bool:
+        return any(s.name == name and labels.items() <= s.labels.items() for s in samples)
+
+    assert has("wirewatch_up") and has("wirewatch_messages_processed_total", stage="enrich")
+    assert has("wirewatch_stage_seconds_bucket", stage="enrich", le="+Inf")
+    assert has("wirewatch_record_age_seconds_count", stage="match")
+    assert has("wirewatch_model_load_seconds") and has("wirewatch_gazetteer_load_seconds")
+    assert any(s.name == "wirewatch_alerts_total" and set(s.labels) == {"severity", "status"} for s in samples)
+    assert any(s.name == "wirewatch_consumer_lag" and set(s.labels) == {"topic", "partition"} and s.value >= 0
+               for s in samples)
     lines = [ln for ln in worker.log_path.read_text().splitlines() if ln.startswith("{")]
     entries = [json.loads(ln) for ln in lines]
     assert entries and all({"ts", "level", "logger", "message"} <= set(e) for e in entries)
