@@ -31,7 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--minutes", type=float, default=5.0, metavar="N", help="how long to run (default 5)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="worker processes (default 2)")
     p.add_argument("--rate", type=float, default=10.0, metavar="R", help="stories per second (default 10)")
-    p.add_argument("--kill-min", dest="kill_min", type=float, default=20.0, metavar="S")
-    p.add_argument("--kill-max", dest="kill_max", type=float, default=60.0, metavar="S")
+    p.add_argument("--kill-min", dest="kill_min", type=float, default=20.0, metavar="S",
+                   help="shortest wait between two worker kills (default 20 s)")
+    p.add_argument("--kill-max", dest="kill_max", type=float, default=60.0, metavar="S",
+                   help="longest wait between two worker kills (default 60 s)")
     p.add_argument("--json", type=Path, metavar="FILE", help="also write the reconciliation as JSON ('-': stdout)")
     add_common(p)

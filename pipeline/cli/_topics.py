@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from ..core import STAGES
 from ._common import add_common, make_settings, need_broker
 
 __all__ = ["add_parser", "cmd_topics"]
@@ -28,6 +27,8 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("topics", help="create or list the pipeline's topics",
-                       description=f"Topics: {', '.join(STAGES)} (each with the prefix). They are never auto-created.")
+                       description="The pipeline's topics: the stages' (raw, stories, enriched, alerts, deadletter, with the "
+                                   "prefix), the catalog's (regions, rules), alert-candidates and the tables' "
+                                   "changelogs — `list` names them all. They are never auto-created.")
     p.add_argument("action", choices=["create", "list"])
     add_common(p)

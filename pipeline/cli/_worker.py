@@ -54,6 +54,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("worker", help="run one pipeline worker (Faust) with its web server",
-                       description="Run one worker: the normalize, enrich and match agents plus the web server "
-                                   "(/health, /ready, /stats). Needs a broker and existing topics.")
+                       description="Run one worker: the normalize, enrich, match, incidents and deliver agents plus the web "
+                                   "server (map, API, /health, /ready, /metrics: docs/http-api.md). Needs a broker "
+                                   "and existing topics.")
     add_common(p)
