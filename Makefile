@@ -6,11 +6,12 @@ STAMP  := $(VENV)/.installed
 # Development data (never copied into the repo); tests that need it read it from here, as CI does.
 export WIREWATCH_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: run test install clean help
+.PHONY: run test test-fast lint install clean help
 
 help:
 	@echo "make run   — install into .venv, start broker + worker + web, ingest demo stories, print alerts"
-	@echo "make test  — install into .venv (with test extras) and run the whole suite"
+	@echo "make test  — install into .venv (with test extras), lint and run the whole suite"
+	@echo "make test-fast — the suite without broker, development-data and slow tests (the edit-test loop)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +29,15 @@ run: $(STAMP)
 	$(BIN)/wirewatch run --demo
 
 test: $(STAMP)
+	$(BIN)/ruff check pipeline tests
 	$(BIN)/python -m pytest
+
+# The edit-test loop: no broker, no development data, nothing slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not broker and not shared_data and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests
 
 clean:
 	rm -rf $(VENV) .wirewatch .pytest_cache *.egg-info

@@ -43,3 +43,18 @@ def broker():
 
     with EmbeddedBroker() as b:
         yield b
+
+
+_BROKER_DIRS = {"integration", "reliability", "e2e"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers from what a test needs: ``shared_data`` when it reads the development data, ``broker`` when
+    it lives with the broker tests (integration, reliability, end to end) or uses the broker fixture, so
+    ``make test-fast`` (``-m "not broker and not shared_data and not slow"``) can leave them out."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "shared_data" in fixtures:
+            item.add_marker(pytest.mark.shared_data)
+        if "broker" in fixtures or _BROKER_DIRS & set(Path(str(item.fspath)).parts):
+            item.add_marker(pytest.mark.broker)

@@ -17,7 +17,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
 
     with EmbeddedBroker(port=args.port) as broker:
         print(f"embedded broker (memory only) listening: {broker.url}", flush=True)
-        print(f"export WIREWATCH_BROKER={broker.url} WIREWATCH_PRODUCER_BATCH_BYTES=1", flush=True)
+        print(f"export WIREWATCH_BROKER={broker.url}", flush=True)
         try:
             signal.pause()
         except KeyboardInterrupt:

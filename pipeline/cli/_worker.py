@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 
-from ..core import ConfigError
+from ..core import ConfigError, Settings
 from ._common import add_common, make_settings, need_broker
 
-__all__ = ["add_parser", "cmd_worker"]
+__all__ = ["add_parser", "cmd_worker", "fit_to_broker"]
+
+
+def fit_to_broker(settings: Settings, tansu: bool) -> Settings:
+    """What the broker needs: on Tansu (the embedded broker) one record per producer batch (its end
+    offsets are wrong for batches of several records), set unless WIREWATCH_PRODUCER_BATCH_BYTES says
+    otherwise, and refused when it does."""
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
+
+    if not tansu or settings.producer_batch_bytes == EMBEDDED_PRODUCER_BATCH_BYTES:
+        return settings
+    if "WIREWATCH_PRODUCER_BATCH_BYTES" in os.environ:
+        raise ConfigError(
+            f"the broker is Tansu (the embedded broker), which needs one record per producer batch, but "
+            f"WIREWATCH_PRODUCER_BATCH_BYTES={os.environ['WIREWATCH_PRODUCER_BATCH_BYTES']}: unset it or set it to "
+            f"{EMBEDDED_PRODUCER_BATCH_BYTES}")
+    print(f"wirewatch worker: the broker is Tansu (the embedded broker): one record per producer batch "
+          f"(WIREWATCH_PRODUCER_BATCH_BYTES={EMBEDDED_PRODUCER_BATCH_BYTES})", file=sys.stderr, flush=True)
+    return settings.with_(producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
-    from ..kafka import check_topics
+    from ..kafka import check_topics, is_tansu
     from ..stream import make_runner
     from ..alerting import Catalog
     from ..stream import Services, create_app
@@ -26,6 +46,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         raise ConfigError(f"cannot create the data directory {settings.data_dir} ({exc.strerror}); "
                           "set WIREWATCH_DATA_DIR (or --data-dir) to a writable directory") from None
     asyncio.run(check_topics(settings.bootstrap_servers, settings.all_topics))
+    settings = fit_to_broker(settings, asyncio.run(is_tansu(settings.bootstrap_servers)))
     import time
 
     from ..core import logging_config

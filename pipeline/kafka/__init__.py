@@ -2,9 +2,9 @@
 producing raw messages and following topics, and the embedded broker (Tansu) for one machine and
 the tests. No Faust here: the worker's consumer is Faust's (:mod:`pipeline.stream`)."""
 
-from ._admin import check_topics, ensure_topics, existing_topics, wait_for_broker
+from ._admin import check_topics, ensure_topics, existing_topics, is_tansu, wait_for_broker
 from ._broker import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, free_port
 from ._io import Unsent, follow, produce, read_all, send_keyed, sniff_key
 
-__all__ = ["check_topics", "ensure_topics", "existing_topics", "wait_for_broker", "EMBEDDED_PRODUCER_BATCH_BYTES",
+__all__ = ["check_topics", "ensure_topics", "existing_topics", "is_tansu", "wait_for_broker", "EMBEDDED_PRODUCER_BATCH_BYTES",
            "EmbeddedBroker", "free_port", "Unsent", "follow", "produce", "read_all", "send_keyed", "sniff_key"]

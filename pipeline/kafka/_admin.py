@@ -11,7 +11,10 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExists
 
 from ..core import BrokerError, TopicsMissing
 
-__all__ = ["wait_for_broker", "existing_topics", "ensure_topics", "check_topics"]
+__all__ = ["wait_for_broker", "existing_topics", "ensure_topics", "check_topics", "is_tansu"]
+
+#: Tansu answers with this cluster id unless started with another (the embedded broker never is).
+TANSU_CLUSTER_ID = "tansu_cluster"
 
 
 async def _admin(bootstrap: str, timeout: float) -> AIOKafkaAdminClient:
@@ -99,3 +102,16 @@ async def ensure_topics(bootstrap: str, names: Iterable[str], *, partitions: int
         return missing
     finally:
         await admin.close()
+
+
+async def is_tansu(bootstrap: str, timeout: float = 5.0) -> bool:
+    """Whether the broker at ``bootstrap`` is Tansu (the embedded broker), by the cluster id it reports;
+    a broker that cannot say is taken for Kafka."""
+    admin = await _admin(bootstrap, timeout)
+    try:
+        described = await admin.describe_cluster()
+    except (KafkaError, OSError):
+        return False
+    finally:
+        await admin.close()
+    return str(described.get("cluster_id") or "") == TANSU_CLUSTER_ID

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from pipeline.kafka import ensure_topics
+from pipeline.kafka import ensure_topics, is_tansu
 
 pytestmark = pytest.mark.broker
 
@@ -44,3 +44,7 @@ async def test_one_record_per_batch_gives_correct_end_offsets(broker):
                                        "If this passes, the broker was fixed: drop the workaround.")
 async def test_multi_record_batches_report_correct_end_offsets(broker):
     assert await end_offset_after_burst(broker.bootstrap_servers, max_batch_size=16384) == (4, 4)
+
+
+async def test_the_embedded_broker_is_recognised_by_its_cluster_id(broker):
+    assert await is_tansu(broker.bootstrap_servers)  # a worker then produces one record per batch by itself
