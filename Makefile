@@ -29,7 +29,7 @@ run: $(STAMP)
 	$(BIN)/wirewatch run --demo
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests docs/examples
 	$(BIN)/python -m pytest
 
 # The edit-test loop: no broker, no development data, nothing slow.
@@ -37,7 +37,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not broker and not shared_data and not slow"
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests docs/examples
 
 clean:
 	rm -rf $(VENV) .wirewatch .pytest_cache *.egg-info

@@ -7,14 +7,13 @@ import socket
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from pipeline.core import Settings
+from pipeline.core import Settings, terminate
 from pipeline.kafka import follow, produce
-from pipeline.core import terminate
 from pipeline.stream import spawn_worker, wait_ready
 
 

@@ -1,8 +1,7 @@
 import pytest
 from shapely.geometry import Point, shape
 
-from pipeline.geo import default_gazetteer
-from pipeline.geo import find_areas
+from pipeline.geo import default_gazetteer, find_areas
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.core import Alert, DeadLetter, EnrichedStory, RECORD_SCHEMAS, Settings, Story
+from pipeline.core import RECORD_SCHEMAS, Alert, DeadLetter, EnrichedStory, Settings, Story
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_PATH = ROOT / "docs" / "asyncapi.yaml"

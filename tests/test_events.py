@@ -4,11 +4,12 @@ development-set floors (CASE 2021 task 2, event locations) read from ../shared/d
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import Story
 from pipeline.core import Dateline
-from pipeline.events import EVENT_TYPES, TYPE_IDS, parse_fatalities, resolve_date
-from pipeline.events import CUES, TRIGGERS
+from pipeline.events import CUES, EVENT_TYPES, TRIGGERS, TYPE_IDS, parse_fatalities, resolve_date
 
 
 def story(body, uri="urn:test:events", dateline=None):
@@ -166,7 +167,6 @@ def test_event_location_spans_with_token_offsets_are_repaired(tmp_path):
     assert [text[a:b] for a, b in item.locations] == ["Irbil"] and text[slice(*item.verb)] == "hit"
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _WORDS = st.sampled_from(["killed", "killing", "left", "leaving", "dead", "two", "12", "twenty-one", "no", "casualties",
                           "on", "Monday", "June", "27", "mid-April", "last", "month", "ago", "the", "day", "after",

@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from pipeline.geo import GeoEntry, Gazetteer, default_gazetteer, fold_name, normalize_name
+from pipeline.geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, normalize_name
 
 
 def test_normalize_name():

@@ -114,8 +114,8 @@ _prop_keys = st.sampled_from(["id", "name", "bbox", "circle", "country_codes", "
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(_feature_keys, _json, max_size=4), st.dictionaries(_prop_keys, _json, max_size=5))
 def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props):
-    from pipeline.core import RegionError
     from pipeline.alerting import region_document
+    from pipeline.core import RegionError
 
     doc = {**feature, "type": "Feature", "properties": props}
     try:
@@ -131,8 +131,8 @@ def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props
                                         "mentions", "keywords", "entities", "min_confidence", "cooldown_minutes",
                                         "webhook", "route", "unknown"]), _json, max_size=6))
 def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
-    from pipeline.core import RuleError
     from pipeline.alerting import rule_document
+    from pipeline.core import RuleError
 
     try:
         rule_document({**obj, "region": obj.get("region", "r1")}, "rule1", {"r1"})
@@ -143,8 +143,8 @@ def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
 def test_enormous_and_invalid_geometries_are_refused():
     import pytest as _pytest
 
-    from pipeline.core import RegionError
     from pipeline.alerting import region_document
+    from pipeline.core import RegionError
 
     ring = [[(k % 1000) / 10, (k // 1000) / 10 % 80] for k in range(120_001)] + [[0, 0]]
     with _pytest.raises(RegionError, match="vertices"):

@@ -1,8 +1,8 @@
 """Near-duplicates across stories and per-rule cooldown (IncidentBook; no broker)."""
 
 from pipeline import Alert
+from pipeline.alerting import Incident, IncidentBook, near_duplicate
 from pipeline.core import Event, EventPlace, Offsets
-from pipeline.alerting import IncidentBook, near_duplicate, Incident
 
 T0 = 1_800_000_000.0
 

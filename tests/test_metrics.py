@@ -1,6 +1,5 @@
 """Prometheus exposition (no broker), read back with prometheus_client's own parser."""
 
-from collections import Counter
 
 import prometheus_client
 from prometheus_client.parser import text_string_to_metric_families

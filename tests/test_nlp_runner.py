@@ -9,8 +9,7 @@ import orjson
 import pytest
 
 from pipeline import Story
-from pipeline.core import Settings
-from pipeline.core import ConfigError
+from pipeline.core import ConfigError, Settings
 from pipeline.stream import NlpProcessDied, ProcessRunner, ThreadRunner
 
 BODIES = [

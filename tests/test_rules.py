@@ -3,9 +3,8 @@
 import pytest
 
 from pipeline import EnrichedStory, Event, Focus, Place
-from pipeline.core import RuleError
-from pipeline.core import Area, EventPlace, Offsets, TextSpan
 from pipeline.alerting import AlertMatcher, parse_regions, parse_rules, severity
+from pipeline.core import Area, EventPlace, Offsets, RuleError, TextSpan
 
 REGIONS = parse_regions({"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {"id": "erbil", "circle": {"lat": 36.19, "lon": 44.01, "radius_km": 60}},
@@ -139,8 +138,7 @@ async def test_alert_feed_keeps_the_latest_state_and_resumes():
 
 
 def test_tail_filters():
-    from pipeline.core import ConfigError
-    from pipeline.core import record_filter
+    from pipeline.core import ConfigError, record_filter
 
     m = matcher({"id": "strikes", "region": "erbil"})
     [alert] = m.match(story(event()))

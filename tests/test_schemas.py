@@ -11,9 +11,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from pipeline import Alert, DeadLetter, EnrichedStory, Entity, Event, Focus, FocusItem, Place, Story
-from pipeline.core import Area, Dateline, EventPlace, Offsets, TextSpan
-from pipeline.core import RECORD_SCHEMAS
-from pipeline.core import to_dict
+from pipeline.core import RECORD_SCHEMAS, Area, Dateline, EventPlace, Offsets, TextSpan, to_dict
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 DEFS = {Entity: "entity", Place: "place", Event: "event", Focus: "focus", FocusItem: "focus_item"}
@@ -175,9 +173,8 @@ def test_unknown_event_type_is_rejected(registry):
 
 def test_region_and_rule_schemas_agree_with_the_parsers(registry):
     """wire.regions / wire.rules carry documents the parsers accept; the schemas say the same."""
-    from pipeline.alerting import region_document, rule_document
+    from pipeline.alerting import RULE_FIELDS, region_document, rule_document
     from pipeline.core import RuleError
-    from pipeline.alerting import RULE_FIELDS
 
     regions = validator("region.schema.json", registry)
     rules = validator("rule.schema.json", registry)

@@ -11,7 +11,6 @@ import sys
 from typing import Callable
 
 from aiokafka import AIOKafkaConsumer
-
 from wire_state import WireState
 
 

@@ -11,7 +11,6 @@ import threading
 from typing import Callable
 
 from confluent_kafka import Consumer, KafkaException
-
 from wire_state import WireState
 
 

@@ -2,9 +2,10 @@
 
 Rule: a story alerts a region when one of its resolved places lies inside the region's geometry (not an
 ocean, sea or region across countries — "Middle East", "Sahara": their points are conventions, see
-:func:`pipeline.geo.locates`), in one of its countries or first-level divisions, or when one of its areas ("near the Iraq-Syria border")
-intersects the region's geometry or lies in one of its countries. Region geometries sit in an STRtree,
-so a story costs a few index lookups however many regions there are (``wirewatch bench --regions N``).
+:func:`pipeline.geo.locates`), in one of its countries or first-level divisions, or when one of its
+areas ("near the Iraq-Syria border") intersects the region's geometry or lies in one of its countries.
+Region geometries sit in an STRtree, so a story costs a few index lookups however many regions there
+are (``wirewatch bench --regions N``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from typing import Any, Iterable, Sequence
 import shapely
 from shapely.geometry import shape
 
-from ..core import Alert, Area, EnrichedStory, Event, EventPlace, Place
+from ..core import Alert, Area, EnrichedStory, Event, EventPlace, Place, utc_now_iso
 from ..geo import locates
-from ..core import utc_now_iso
 from ._regions import Region
 from ._rules import Rule, severity
 

@@ -29,9 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-
-from ..core import RuleError
-from ..core import Event
+from ..core import Event, RuleError
 from ..events import EVENT_TYPES, TYPE_IDS
 from ._regions import ID_PATTERN, require_unique
 from ._webhooks import Webhook

@@ -72,8 +72,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
     """Gazetteer lookups per second on the toponyms the pipeline finds in ``texts``, with each story's
     countries as context."""
-    from ..tools import time_resolution
     from ..geo import default_gazetteer
+    from ..tools import time_resolution
 
     mentions = []
     for doc in enricher.nlp.pipe(texts):
@@ -84,16 +84,16 @@ def _resolution_speed(enricher, texts: list[str], repeat: int) -> float:
 
 
 def _bench_components(args: argparse.Namespace, settings: Settings, texts: list[str]) -> int:
-    from ..tools import time_components
     from ..enrich import Enricher
+    from ..tools import time_components
 
     enricher = Enricher.load(settings.model)
     times = time_components(enricher.nlp, texts, repeat=args.repeat)
     report = times.as_dict()
     report["resolve_mentions_per_s"] = round(_resolution_speed(enricher, texts, args.repeat))
     if args.match_regions:
-        from ..tools import time_matching
         from ..core import Story
+        from ..tools import time_matching
 
         stories = enricher.enrich([Story(uri=f"bench:{k}", version=1, headline="", body=t, source_format="text",
                                          received_at="", language="en") for k, t in enumerate(texts)])

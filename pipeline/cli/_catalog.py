@@ -39,8 +39,8 @@ def _describe_rule(doc: dict, region_ids: set[str]) -> str:
 
 def _live_catalog(settings: Settings):
     """The regions and rules the workers use: the configured files overlaid by wire.regions/wire.rules."""
-    from ..kafka import read_all
     from ..alerting import Catalog
+    from ..kafka import read_all
 
     catalog = Catalog.from_files(settings.regions, settings.rules)
     kinds = {settings.topics.regions: "regions", settings.topics.rules: "rules"}
@@ -53,8 +53,8 @@ def _live_catalog(settings: Settings):
 
 def _catalog_items(kind: str, path: Path, region_ids: set[str]) -> list[tuple[str, dict]]:
     """(id, validated document) for each region Feature / rule object in ``path``."""
-    from ..core import read_json
     from ..alerting import region_document, rule_document
+    from ..core import read_json
 
     document = read_json(path, ConfigError, f"{kind} file")
     out: list[tuple[str, dict]] = []

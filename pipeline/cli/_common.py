@@ -17,7 +17,8 @@ def add_common(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (override WIREWATCH_* environment variables)")
     g.add_argument("--broker", metavar="URL", help="Kafka broker, kafka://host:port[,host:port] (WIREWATCH_BROKER)")
     g.add_argument("--topic-prefix", metavar="P", help="topic name prefix (WIREWATCH_TOPIC_PREFIX, default 'wire.')")
-    g.add_argument("--partitions", type=int, metavar="N", help="partitions per topic when creating (WIREWATCH_PARTITIONS, default 4)")
+    g.add_argument("--partitions", type=int, metavar="N",
+                   help="partitions per topic when creating (WIREWATCH_PARTITIONS, default 4)")
     g.add_argument("--model", metavar="NAME", help="spaCy model package or path (WIREWATCH_MODEL)")
     g.add_argument("--regions", type=Path, metavar="FILE", help="regions of interest, GeoJSON (WIREWATCH_REGIONS)")
     g.add_argument("--rules", type=Path, metavar="FILE", help="alert rules, a JSON list (WIREWATCH_RULES)")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core import ConfigError, Settings
-from ._common import add_common, make_settings, write_json_lines, print_json, reported_as_json
+from ._common import add_common, make_settings, print_json, reported_as_json, write_json_lines
 
 __all__ = ["add_parser", "cmd_eval"]
 
@@ -130,5 +130,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--errors", type=Path, metavar="FILE",
-                   help="write every error as JSON lines (geo: misses, >161 km and wrong GeoNames ids; events: wrong labels/places)")
+                   help="write every error as JSON lines (geo: misses, spurious places, >161 km and wrong GeoNames "
+                        "ids; events: wrong labels/places)")
     add_common(p)

@@ -18,8 +18,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from ..kafka import produce
     from ..ingest import WatchState, expand_paths, watch_directory
+    from ..kafka import produce
 
     settings = need_broker(make_settings(args), "ingest")
     bootstrap, topic = settings.bootstrap_servers, settings.topics.raw
@@ -100,7 +100,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, glob patterns, or '-'")
     p.add_argument("--lines", action="store_true", help="one message per line (JSON lines)")
     p.add_argument("--watch", type=Path, metavar="DIR", help="keep watching DIR and send new files as they arrive")
-    p.add_argument("--feed", nargs="+", metavar="URL", help="poll these RSS/Atom/ninjs feed URLs (ETag/If-Modified-Since, backoff)")
+    p.add_argument("--feed", nargs="+", metavar="URL",
+                   help="poll these RSS/Atom/ninjs feed URLs (ETag/If-Modified-Since, backoff)")
     p.add_argument("--interval", type=float, default=None, metavar="S",
                    help="poll interval: --watch default 1 s, --feed default 60 s")
     p.add_argument("--retry-seconds", dest="retry_seconds", type=float, default=60.0, metavar="S",

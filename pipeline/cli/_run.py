@@ -64,7 +64,8 @@ async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO
         watcher.result()
     if options.ingest:
         sent = await produce(settings.bootstrap_servers, names.raw, (p.read_bytes() for p in options.ingest))
-        _say(out, f"· ingested {sent} stor{'y' if sent == 1 else 'ies'} into {names.raw}; alerts follow as they arrive (Ctrl-C stops)")
+        _say(out, f"· ingested {sent} stor{'y' if sent == 1 else 'ies'} into {names.raw}; "
+                  "alerts follow as they arrive (Ctrl-C stops)")
     try:
         await asyncio.wait_for(watcher, timeout=options.timeout)
     except asyncio.TimeoutError:
@@ -100,7 +101,8 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         base = f"http://{settings.web_host}:{settings.web_port}"
         _say(out, f"· worker starting (log: {worker_log_path}) …")
         waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
-        _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ (API: /api, health: /health, readiness: /ready, metrics: /metrics)")
+        _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ "
+                  "(API: /api, health: /health, readiness: /ready, metrics: /metrics)")
         code = asyncio.run(_ingest_and_watch(settings, options, out))
         _say(out, f"· done in {time.monotonic() - t0:.1f} s")
         return code

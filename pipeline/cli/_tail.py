@@ -13,11 +13,18 @@ __all__ = ["add_parser", "cmd_tail"]
 
 
 def cmd_tail(args: argparse.Namespace) -> int:
+    from ..core import (
+        Alert,
+        DeadLetter,
+        EnrichedStory,
+        Story,
+        from_json,
+        record_filter,
+        render_alert,
+        render_dead_letter,
+        render_enriched,
+    )
     from ..kafka import follow
-    from ..core import Alert, DeadLetter, EnrichedStory, Story, render_alert, render_dead_letter, render_enriched
-    from ..core import from_json
-
-    from ..core import record_filter
 
     keep = record_filter(args.stage, args.region_id, args.type or (), args.country or ())
     settings = need_broker(make_settings(args), "tail")

@@ -34,10 +34,9 @@ def fit_to_broker(settings: Settings, tansu: bool) -> Settings:
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
-    from ..kafka import check_topics, is_tansu
-    from ..stream import make_runner
     from ..alerting import Catalog
-    from ..stream import Services, create_app
+    from ..kafka import check_topics, is_tansu
+    from ..stream import Services, create_app, make_runner
 
     settings = need_broker(make_settings(args), "worker")
     try:

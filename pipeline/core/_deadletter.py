@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from ._errors import DEAD_LETTER_STAGES, reason as registered
-from ._records import DeadLetter
 from ._clock import utc_now_iso
+from ._errors import DEAD_LETTER_STAGES
+from ._errors import reason as registered
+from ._records import DeadLetter
 
 __all__ = ["dead_letter", "MAX_KEPT_BYTES"]
 

@@ -9,8 +9,7 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..core import (Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan,
-                    utc_now_iso)
+from ..core import Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan, utc_now_iso
 from ..events import event_type, merge_events
 from ..nlp import DEFAULT_MODEL, build_nlp
 

@@ -11,9 +11,9 @@ import sys
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Sequence
 
-from ._enricher import Enricher
 from ..core import ParseError, Story, dumps
 from ..parsing import parse_raw
+from ._enricher import Enricher
 
 __all__ = ["read_messages", "enrich_stream", "Failure"]
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from ..core import ConfigError
-from ..core import EnrichedStory, Story
+from ..core import ConfigError, EnrichedStory, Story
 from ..events import EVENT_TYPES, score_labels
 
 __all__ = ["Snippet", "load_case", "evaluate_case", "CaseReport", "LocationItem", "load_event_locations",

@@ -24,8 +24,7 @@ from typing import Callable, Iterable, Sequence
 
 import orjson
 
-from ..core import ConfigError
-from ..core import EnrichedStory, Event, Story
+from ..core import ConfigError, EnrichedStory, Event, Story
 from ..parsing import parse_raw
 
 __all__ = ["STORIES_DIR", "AnnotatedStory", "load_stories", "evaluate_stories", "StoriesReport", "counts"]

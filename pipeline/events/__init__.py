@@ -9,8 +9,8 @@ from ._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
 from ._merge import merge_events
 from ._rules import Candidate, Sentence, actor_kind, decide
 from ._scores import score_labels
-from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 from ._taxonomy import EVENT_TYPES, TYPE_IDS, EventType, event_type, taxonomy_document
+from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 
 __all__ = ["EVENT_TYPES", "TYPE_IDS", "EventType", "event_type", "taxonomy_document", "parse_fatalities",
            "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",

@@ -100,7 +100,7 @@ def sentence_features(text: str) -> dict[str, float]:
     tokens = _tokens(text)
     lower = [t.lower() for t in tokens]
     words = []
-    for i, (tok, low) in enumerate(zip(tokens, lower)):
+    for i, (tok, low) in enumerate(zip(tokens, lower, strict=True)):
         if not tok[0].isalnum():
             continue
         if tok[0].isdigit():
@@ -113,7 +113,7 @@ def sentence_features(text: str) -> dict[str, float]:
                 add(key, 0.5)
     for w in words:
         add("w:" + w)
-    for a, b in zip(words, words[1:]):
+    for a, b in zip(words, words[1:], strict=False):
         add("b:" + a + "_" + b)
     sentence = Sentence([lemma_of(w) for w in lower], lower)
     for group in CUES:
@@ -178,7 +178,7 @@ class EventClassifier:
         idx = np.array([j for _, j in words])
         margin = (self.coef[idx][:, events].max(axis=1) - self.coef[idx, none]) * self.idf[idx]
         cut = np.quantile(margin, 1.0 - _EVENTIVE_SHARE)
-        return frozenset(w for (w, _), m in zip(words, margin) if m >= cut)
+        return frozenset(w for (w, _), m in zip(words, margin, strict=True) if m >= cut)
 
     def best_type(self, text: str, allowed: Iterable[str] | None = None) -> tuple[str, float]:
         """The most probable event type (never ``none``) of ``text``, among ``allowed`` if given, with its

@@ -37,8 +37,7 @@ from typing import Iterable, Sequence
 
 import orjson
 
-from ..core import GazetteerError
-from ..core import atomic_write
+from ..core import GazetteerError, atomic_write
 from ..tools import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
 

@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from ._admin import wait_for_broker
 from ..core import BrokerError, spawn, terminate
+from ._admin import wait_for_broker
 
 __all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port"]
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..geo import Gazetteer, default_gazetteer
-from ..geo import find_areas
+from ..geo import Gazetteer, default_gazetteer, find_areas
 
 __all__ = ["AreaFinder", "make_area_finder"]
 

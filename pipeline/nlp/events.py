@@ -24,12 +24,30 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..events import (CUES, EVENT_TYPES, MODALITY_VERBS, NONE, TRIGGERS, Candidate, EventClassifier, Sentence, Trigger,
-                      actor_kind, decide, default_classifier, ended_before, forms, lemma_of, parse_fatalities,
-                      parse_story_date, register, resolve_date, vocabulary)
+from ..events import (
+    CUES,
+    EVENT_TYPES,
+    MODALITY_VERBS,
+    NONE,
+    TRIGGERS,
+    Candidate,
+    EventClassifier,
+    Sentence,
+    Trigger,
+    actor_kind,
+    decide,
+    default_classifier,
+    ended_before,
+    forms,
+    lemma_of,
+    parse_fatalities,
+    parse_story_date,
+    register,
+    resolve_date,
+    vocabulary,
+)
 from ._discourse import background, division, elaboration, fold_elaborations, refine_places
-from ._place_link import (PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans,
-                          stages)
+from ._place_link import PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans, stages
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 

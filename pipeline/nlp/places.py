@@ -38,7 +38,7 @@ from typing import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..geo import GeoEntry, Gazetteer, default_gazetteer, fold_name, normalize_name
+from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
@@ -78,7 +78,7 @@ _LOCAL_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "lan
                 "center", "tower", "building", "house", "palace", "wing", "heights", "quarter", "district",
                 "neighbourhood", "neighborhood", "estate", "township", "harbour", "harbor", "pier", "beach",
                 "lake", "reservoir", "island", "base", "camp", "checkpoint", "crossing", "farm", "plantation",
-                "county", "parish", "borough", "municipality", "township"}
+                "county", "parish", "borough", "municipality"}
 # Streets and squares are named after places elsewhere: their leading place does not locate them.
 _STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "square", "plaza"}
 # Second-level divisions, named like towns that are often elsewhere.

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import MissingContent
-from ..core import Story
+from ..core import MissingContent, Story
 from ._common import normalize_pubstatus, version_number
 from ._html import html_to_text
 

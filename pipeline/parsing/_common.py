@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..core import MalformedInput, utc_now_iso
-from ..core import Dateline
+from ..core import Dateline, MalformedInput, utc_now_iso
 
 __all__ = [
     "content_uri", "utc_now_iso", "first_line", "parse_dateline", "normalize_signal", "normalize_pubstatus",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import MissingContent
-from ..core import Dateline, Story
+from ..core import Dateline, MissingContent, Story
 from ._common import first_line, normalize_pubstatus, normalize_signal, version_number
 from ._html import html_to_text
 

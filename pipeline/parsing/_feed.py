@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import feedparser
 
-from ..core import MalformedInput, MissingContent
-from ..core import Story
+from ..core import MalformedInput, MissingContent, Story
 from ._common import content_uri
 from ._html import html_to_text
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..core import MissingContent
-from ..core import Story
+from ..core import MissingContent, Story
 from ._common import first_line
 
 __all__ = ["parse_anpa", "parse_iptc7901", "decode_legacy"]
@@ -95,7 +94,8 @@ def parse_iptc7901(text: str, received_at: str) -> list[Story]:
     if not body:
         raise MissingContent("IPTC 7901 message has no text between STX and ETX", code="no_text",
                              format_guess="iptc7901")
-    provider = next((w for w in service.split() if w.isalpha() and w.islower() and len(w) <= 5 and w not in ("i", "s", "r")), None)
+    provider = next((w for w in service.split()
+                     if w.isalpha() and w.islower() and len(w) <= 5 and w not in ("i", "s", "r")), None)
     return [Story(uri=_uri("iptc7901", keyword, service, headline or body[:80]), version=1,
                   headline=headline or first_line(body), body=body, provider=provider,
                   source_format="iptc7901", received_at=received_at)]

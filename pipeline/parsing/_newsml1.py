@@ -6,8 +6,7 @@ import re
 
 from lxml import etree
 
-from ..core import MissingContent
-from ..core import Dateline, Story
+from ..core import Dateline, MissingContent, Story
 from ._common import first_line, normalize_pubstatus, version_number
 from ._html import html_to_text
 from ._xml import attr, block_text, child, children, descendants, find, findall, text_of

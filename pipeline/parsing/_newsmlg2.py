@@ -11,8 +11,7 @@ import re
 
 from lxml import etree
 
-from ..core import MissingContent, UnsupportedFormat
-from ..core import Dateline, Story
+from ..core import Dateline, MissingContent, Story, UnsupportedFormat
 from ._common import first_line, normalize_pubstatus, normalize_signal, version_number
 from ._xml import attr, block_text, child, children, descendants, find, findall, local, text_of
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..core import MissingContent
-from ..core import Dateline, Story
+from ..core import Dateline, MissingContent, Story
 from ._common import content_uri, first_line, normalize_pubstatus, version_number
 from ._xml import attr, block_text, child, find, findall, text_of
 

@@ -12,8 +12,7 @@ from typing import Callable
 
 import orjson
 
-from ..core import InputTooLarge, MalformedInput, ParseError, UnsupportedFormat
-from ..core import Story
+from ..core import InputTooLarge, MalformedInput, ParseError, Story, UnsupportedFormat
 from ._apmedia import is_apmedia, parse_apmedia
 from ._common import first_line, parse_dateline, utc_now_iso
 from ._digitalwires import is_digitalwires, parse_digitalwires

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..core import MissingContent
-from ..core import Story
+from ..core import MissingContent, Story
 from ._common import content_uri, first_line
 
 __all__ = ["parse_text"]

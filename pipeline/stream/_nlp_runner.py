@@ -20,8 +20,8 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from typing import Sequence
 
-from ..enrich import Enricher
 from ..core import EnrichedStory, Story, WirewatchError, die_with_parent, dumps, from_json, libc, name_os_thread
+from ..enrich import Enricher
 
 __all__ = ["NlpRunner", "ThreadRunner", "ProcessRunner", "NlpProcessDied", "make_runner"]
 

@@ -29,13 +29,28 @@ import orjson
 from faust.types import EventT
 
 from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
-from ..core import (Alert, BrokerError, EnrichedStory, ParseError, Settings, Story, Verdict, dead_letter, dumps, from_json,
-                    is_kill, judge, latest_only, mark, register_codec)
+from ..core import (
+    Alert,
+    BrokerError,
+    EnrichedStory,
+    ParseError,
+    Settings,
+    Story,
+    Verdict,
+    dead_letter,
+    dumps,
+    from_json,
+    is_kill,
+    judge,
+    latest_only,
+    mark,
+    register_codec,
+)
 from ..kafka import follow
 from ..parsing import parse_raw
+from . import faust_compat
 from ._catalog import add_catalog_views, follow_catalog
 from ._services import Services
-from . import faust_compat
 from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, refused
 
 __all__ = ["create_app"]
@@ -199,7 +214,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         results: list[tuple[Story, bytes]] = []
         if work is not None:
             try:
-                results = list(zip([story for _, story in pairs], await work))
+                results = list(zip([story for _, story in pairs], await work, strict=True))
             except Exception:  # noqa: BLE001 — find the failing story, dead-letter it, keep going
                 log.exception("enrichment of a batch of %d failed; retrying one by one", len(pairs))
                 for event, story in pairs:

@@ -158,7 +158,8 @@ def _static_file(web: Any, folder: Path, name: str) -> Any:
     """A file of ``folder`` by its plain name (no paths: nothing outside the folder can be asked for)."""
     path = folder / name
     if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
-        hint = " (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)" if "vendor" in folder.name else ""
+        hint = (" (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)"
+                if "vendor" in folder.name else "")
         return web.json({"error": f"no such file: {name}{hint}"}, status=404)
     return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
                      headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
@@ -235,7 +236,8 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def api(web: Any, request: Any) -> Any:
         return web.json({
             "service": "wirewatch",
-            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness", "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
+            "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness",
+                          "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",

@@ -73,7 +73,8 @@ class Reconciliation:
                 f"{self.dead_lettered} dead-lettered, {self.sent_duplicates} dropped or replayed as duplicates; "
                 f"missing {len(self.missing)}, dead letters missing {self.missing_dead_letters}; alerts: "
                 f"{self.alert_records} records, {self.alert_ids} ids, {len(self.conflicting_alert_ids)} conflicting; "
-                f"{self.kills} kill(s) → {('OK' if self.ok else 'LOSS') if final else 'still in flight: ' + str(len(self.missing))}")
+                f"{self.kills} kill(s) → "
+                f"{('OK' if self.ok else 'LOSS') if final else 'still in flight: ' + str(len(self.missing))}")
 
 
 class ChaosRun:

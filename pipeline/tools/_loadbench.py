@@ -334,10 +334,9 @@ async def _pipeline(base: Settings, workdir: Path, workers: int, options: BenchO
 def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptions, workdir: Path,
               say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict:
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
-    from ..kafka import EmbeddedBroker
     from ..enrich import Enricher
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
     from ..geo import default_gazetteer
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker
 
     workdir.mkdir(parents=True, exist_ok=True)
     report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)
@@ -400,7 +399,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
 
         asyncio.run(go())
     finally:
-        del enricher
+        enricher = None  # the model's memory goes before the report is written
         if broker is not None:
             broker.stop()
     a, b = report["bare_spacy"]["stories_per_s"], report["pipeline_1"]["stories_per_s"]

@@ -75,7 +75,8 @@ class SyntheticStory:
     body: str
 
 
-def generate_stories(n: int, *, seed: int = 1, paragraphs: int = 10, prefix: str = "urn:wirewatch:synthetic") -> list[SyntheticStory]:
+def generate_stories(n: int, *, seed: int = 1, paragraphs: int = 10,
+                     prefix: str = "urn:wirewatch:synthetic") -> list[SyntheticStory]:
     """``n`` stories of about ``paragraphs`` short paragraphs (≈ 150–200 words at the default)."""
     rnd = random.Random(seed)
     out = []

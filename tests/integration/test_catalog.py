@@ -17,8 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline import Alert
-from pipeline.core import settings_to_env
-from pipeline.core import from_json
+from pipeline.core import from_json, settings_to_env
 from tests.helpers import produce_and_collect, running_worker
 
 pytestmark = pytest.mark.broker

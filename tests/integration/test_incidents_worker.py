@@ -12,8 +12,8 @@ import orjson
 import pytest
 
 from pipeline import Alert
-from pipeline.kafka import produce
 from pipeline.core import from_json
+from pipeline.kafka import produce
 from tests.helpers import make_settings, produce_and_collect, start_worker
 
 pytestmark = pytest.mark.broker

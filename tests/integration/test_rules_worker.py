@@ -55,9 +55,8 @@ async def test_rule_alerts_per_event_and_a_kill_retracts(worker):
 
 def test_recent_alerts_and_the_stream(worker):
     import json
-    import urllib.request
-
     import time
+    import urllib.request
 
     deadline = time.monotonic() + 20
     while True:  # the worker's feed follows wire.alerts; give it a moment to read the retraction

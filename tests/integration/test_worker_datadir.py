@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from pipeline.kafka import ensure_topics
 from pipeline.core import terminate
+from pipeline.kafka import ensure_topics
 from pipeline.stream import spawn_worker, wait_ready
 from tests.helpers import FIXTURE_REGIONS, make_settings
 
