@@ -10,11 +10,38 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Awaitable, Callable, Iterator, TypeVar
 
 from pipeline.core import Settings, terminate
 from pipeline.kafka import follow, produce
 from pipeline.stream import spawn_worker, wait_ready
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T], timeout: float, what: str, interval: float = 0.2) -> T:
+    """Call ``check`` until it returns something truthy (returned), or fail after ``timeout`` seconds
+    saying ``what`` did not happen. The one way tests wait for a condition."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: not within {timeout:g} s (last: {value!r})")
+        time.sleep(interval)
+
+
+async def await_until(check: Callable[[], Awaitable[T]], timeout: float, what: str, interval: float = 0.2) -> T:
+    """:func:`wait_until` for a coroutine function."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: not within {timeout:g} s (last: {value!r})")
+        await asyncio.sleep(interval)
 
 
 def free_port() -> int:

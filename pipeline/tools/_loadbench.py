@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -56,14 +57,12 @@ class BenchOptions:
 
 
 def _percentiles(values: Sequence[float]) -> dict[str, float | None]:
+    """p50, p95 and p99 of latencies in seconds, in milliseconds (``statistics.quantiles``, inclusive)."""
     if not values:
         return {"p50": None, "p95": None, "p99": None, "n": 0}
-    ordered = sorted(values)
-
-    def at(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000, 1)
-
-    return {"p50": at(0.50), "p95": at(0.95), "p99": at(0.99), "n": len(ordered)}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else [values[0]] * 99
+    return {"p50": round(cuts[49] * 1000, 1), "p95": round(cuts[94] * 1000, 1), "p99": round(cuts[98] * 1000, 1),
+            "n": len(values)}
 
 
 def _stat(path: Path) -> tuple[str, list[str]] | None:

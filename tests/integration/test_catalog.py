@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline import Alert
 from pipeline.core import from_json, settings_to_env
-from tests.helpers import produce_and_collect, running_worker
+from tests.helpers import produce_and_collect, running_worker, wait_until
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -108,18 +108,12 @@ def test_cli_lists_shows_adds_and_removes(worker, tmp_path):
         {"type": "Feature", "geometry": None, "properties": {"id": "jordan", "country_codes": ["JO"]}}]}))
     added = cli(worker, "regions", "add", str(regions))
     assert added.returncode == 0, added.stderr
-    deadline = time.monotonic() + 20
-    while call(worker, "GET", "/regions/jordan")[0] != 200 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert call(worker, "GET", "/regions/jordan")[0] == 200
+    wait_until(lambda: call(worker, "GET", "/regions/jordan")[0] == 200, 20, "the added region served")
     refused = cli(worker, "regions", "rm", "irbil-60")
     assert refused.returncode == 2 and b"irbil-drones" in refused.stderr
     assert cli(worker, "rules", "rm", "irbil-drones").returncode == 0
     assert cli(worker, "regions", "rm", "irbil-60").returncode == 0
-    deadline = time.monotonic() + 20
-    while call(worker, "GET", "/regions/irbil-60")[0] != 404 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert call(worker, "GET", "/regions/irbil-60")[0] == 404
+    wait_until(lambda: call(worker, "GET", "/regions/irbil-60")[0] == 404, 20, "the removed region gone")
     assert call(worker, "GET", "/rules/irbil-drones")[0] == 404
     status, body = call(worker, "DELETE", "/regions/jordan")
     assert status == 200 and body["applied"] is True

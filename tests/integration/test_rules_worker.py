@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import Alert
 from pipeline.core import from_json
-from tests.helpers import free_port, produce_and_collect, running_worker
+from tests.helpers import free_port, produce_and_collect, running_worker, wait_until
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -55,16 +55,14 @@ async def test_rule_alerts_per_event_and_a_kill_retracts(worker):
 
 def test_recent_alerts_and_the_stream(worker):
     import json
-    import time
     import urllib.request
 
-    deadline = time.monotonic() + 20
-    while True:  # the worker's feed follows wire.alerts; give it a moment to read the retraction
+    def retracted():  # the worker's feed follows wire.alerts; give it a moment to read the retraction
         with urllib.request.urlopen(f"{worker.base_url}/alerts?rule=kurdistan-strikes", timeout=5) as resp:
             body = json.loads(resp.read())
-        if (body["alerts"] and body["alerts"][0]["status"] == "retracted") or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
+        return body if body["alerts"] and body["alerts"][0]["status"] == "retracted" else None
+
+    body = wait_until(retracted, 20, "the rule's alert shown retracted")
     [latest] = body["alerts"]  # one alert id: its latest state, the retraction
     assert (latest["rule_id"], latest["status"]) == ("kurdistan-strikes", "retracted")
     with urllib.request.urlopen(f"{worker.base_url}/alerts?region=elsewhere", timeout=5) as resp:
@@ -80,7 +78,6 @@ def test_recent_alerts_and_the_stream(worker):
 
 async def test_acknowledge(worker):
     import json
-    import time
     import urllib.error
     import urllib.request
 
@@ -101,16 +98,16 @@ async def test_acknowledge(worker):
 
     assert post(f"/alerts/{alert.alert_id}/ack", "wrong") == 401
     assert post("/alerts/nosuchalert/ack", "s3cret") == 404
-    deadline = time.monotonic() + 20
-    while (status := post(f"/alerts/{alert.alert_id}/ack", "s3cret")) == 404 and time.monotonic() < deadline:
-        time.sleep(0.2)  # the worker's feed has not read the alert yet
+    # 404 until the worker's feed has read the alert
+    status = wait_until(lambda: (code := post(f"/alerts/{alert.alert_id}/ack", "s3cret")) != 404 and code, 20,
+                        "the alert known to the feed")
     assert status == 202
-    while time.monotonic() < deadline:
+
+    def acknowledged():
         with urllib.request.urlopen(f"{worker.base_url}/alerts?status=acknowledged", timeout=5) as resp:
-            acked = json.loads(resp.read())["alerts"]
-        if acked:
-            break
-        time.sleep(0.2)
+            return json.loads(resp.read())["alerts"]
+
+    acked = wait_until(acknowledged, 20, "the alert listed as acknowledged")
     assert [a["alert_id"] for a in acked] == [alert.alert_id]
 
 

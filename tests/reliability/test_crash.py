@@ -4,24 +4,21 @@ it; kill one of two workers and let the other take over. Every input must be acc
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
 from pipeline.tools import ChaosRun
-from tests.helpers import make_settings
+from tests.helpers import await_until, make_settings
 
 pytestmark = pytest.mark.broker
 
 
 async def wait_enriched(run: ChaosRun, at_least: int, timeout: float = 180.0) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    async def enough() -> int:
         n = await run.enriched_count()
-        if n >= at_least:
-            return n
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"fewer than {at_least} stories enriched within {timeout} s")
+        return n if n >= at_least else 0
+
+    return await await_until(enough, timeout, f"at least {at_least} stories enriched", interval=0.5)
 
 
 async def wait_committed(run: ChaosRun, timeout: float = 60.0) -> None:
@@ -31,16 +28,17 @@ async def wait_committed(run: ChaosRun, timeout: float = 60.0) -> None:
     s = run.settings
     group = AIOKafkaConsumer(bootstrap_servers=s.bootstrap_servers, enable_auto_commit=False, group_id=s.app_id)
     await group.start()  # never subscribes: it only asks the group's committed offsets
+
+    async def committed() -> bool:
+        for p in range(s.partitions):
+            if await group.committed(TopicPartition(s.topics.stories, p)):
+                return True
+        return False
+
     try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for p in range(s.partitions):
-                if await group.committed(TopicPartition(s.topics.stories, p)):
-                    return
-            await asyncio.sleep(0.3)
+        await await_until(committed, timeout, "a stories offset committed", interval=0.3)
     finally:
         await group.stop()
-    raise AssertionError(f"no stories offset committed within {timeout} s")
 
 
 def chaos(broker, tmp_path, *, workers: int, stories: int, kill_after: int, restart: bool,
