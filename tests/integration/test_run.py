@@ -33,7 +33,7 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
     env.pop("WIREWATCH_BROKER", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline", "run", "--demo", "--until-alerts", "7", "--timeout", "120",
+        [sys.executable, "-m", "pipeline", "run", "--demo", "--until-alerts", "8", "--timeout", "120",
          "--web-port", str(free_port())],
         capture_output=True, timeout=300, env=env, text=True,
     )
