@@ -75,7 +75,7 @@ async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO
 
 
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
-    from ..core import BrokerError, terminate
+    from ..core import BrokerError, remove_run_info, terminate, write_run_info
     from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics
     from ..stream import spawn_worker, wait_ready
 
@@ -103,6 +103,9 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
         _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ "
                   "(API: /api, health: /health, readiness: /ready, metrics: /metrics)")
+        run_file = write_run_info(data_dir, settings.broker, base)
+        _say(out, f"· wrote {run_file}: wirewatch ingest, tail, topics, regions and rules use this broker "
+                  "when none is given")
         code = asyncio.run(_ingest_and_watch(settings, options, out))
         _say(out, f"· done in {time.monotonic() - t0:.1f} s")
         return code
@@ -113,6 +116,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         _say(sys.stderr, f"wirewatch: {exc}")
         return 2
     finally:
+        remove_run_info(data_dir)
         if worker is not None:
             terminate(worker, timeout=15)
         if broker is not None:
