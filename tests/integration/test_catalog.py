@@ -65,6 +65,12 @@ def test_regions_api_validates_and_applies_without_restart(worker):
         [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}
     status, body = call(worker, "PUT", "/regions/bowtie", bowtie)
     assert status == 422 and "invalid geometry" in body["error"]
+    swapped = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+        [[36.1, 44.0], [36.3, 44.0], [36.3, 136.0], [36.1, 44.0]]]}}
+    status, body = call(worker, "PUT", "/regions/swapped", swapped)
+    assert status == 422 and "latitude 136 is outside −90…90: GeoJSON positions are [longitude, latitude]" in body["error"]
+    status, body = call(worker, "PUT", "/regions/uk", {"type": "Feature", "properties": {"country_codes": ["UK"]}})
+    assert status == 422 and "did you mean 'GB'" in body["error"]
     status, body = call(worker, "PUT", "/regions/bad%20id!", IRBIL)
     assert status in (404, 422)
     status, body = call(worker, "PUT", "/regions/irbil-60", IRBIL)
