@@ -78,6 +78,16 @@ def test_regions_api_validates_and_applies_without_restart(worker):
     assert call(worker, "GET", "/regions/irbil-60")[1]["properties"]["id"] == "irbil-60"
 
 
+def test_taxonomy_lists_the_names_rules_use(worker):
+    status, body = call(worker, "GET", "/taxonomy", token="reader-token")
+    assert status == 200
+    strike = next(t for t in body["types"] if t["id"] == "air_drone_strike")
+    assert strike["category"] == "Explosions/Remote violence" and strike["name"] == "Air/drone strike"
+    assert strike["definition"] and "air_drone_strike" in body["categories"]["Explosions/Remote violence"]
+    status, body = call(worker, "PUT", "/rules/typo", {"region": "kurdistan", "types": ["air_strike"]})
+    assert status == 422 and "did you mean 'air_drone_strike'?" in body["error"]
+
+
 def test_rules_api_alerts_at_once_and_masks_secrets(worker):
     status, body = call(worker, "PUT", "/rules/nowhere-rule", {"region": "nowhere"})
     assert status == 422 and "not among the regions" in body["error"]
