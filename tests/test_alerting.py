@@ -99,6 +99,67 @@ def test_bad_regions_say_what_is_wrong(doc, match):
         parse_regions(doc)
 
 
+def _rfeature(geometry=None, **props) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": {"id": "r", **props}}
+
+
+def _polygon(*rings) -> dict:
+    return {"type": "Polygon", "coordinates": [list(r) for r in rings]}
+
+
+SQUARE = [[44, 36], [45, 36], [45, 37], [44, 37], [44, 36]]
+
+
+@pytest.mark.parametrize("feature, what, fix", [
+    (_rfeature(_polygon([[36, 44], [36, 45], [37, 136], [36, 44]])), "latitude 136 is outside −90…90",
+     "GeoJSON positions are [longitude, latitude]"),
+    (_rfeature(_polygon([[200, 36], [45, 36], [45, 37], [200, 36]])), "longitude 200 is outside −180…180",
+     "[longitude, latitude]"),
+    (_rfeature({"type": "MultiPolygon", "coordinates": [[SQUARE], [[[44, 95], [45, 36], [45, 37], [44, 95]]]]}),
+     "outer ring of polygon #2, position #1: latitude 95", "(swap the two)"),
+    (_rfeature(_polygon([[44, 36], [45, 36], [44, 36]])), "outer ring has 3 position(s)", "at least 4"),
+    (_rfeature(_polygon([[44, 36], [45, 36], [45, 37], [44, 37]])), "outer ring is not closed",
+     "repeat the first position at the end"),
+    (_rfeature(_polygon([[44, 36], [45, 37], [46, 38], [44, 36]])), "encloses no area",
+     "three corners that are not in a line"),
+    (_rfeature(_polygon(SQUARE, [[44.2, 36.2], [44.4, 36.2], [44.2, 36.2]])), "hole #1 has 3 position(s)", "at least 4"),
+    (_rfeature(_polygon([[44, 36], "x", [44, 36]])), "position #2: 'x' is not a position", "[longitude, latitude]"),
+    (_rfeature(circle={"lat": 136, "lon": 44, "radius_km": 10}), "circle centre: latitude 136 is outside −90…90",
+     '"lat" is the latitude'),
+    (_rfeature(circle={"lat": 36, "lon": 244, "radius_km": 10}), "longitude 244 is outside −180…180", '"lon"'),
+    (_rfeature(circle={"lat": 36, "lon": 44, "radius_km": 0}), "radius_km 0 must be more than 0", "kilometres"),
+    (_rfeature(circle={"lat": 36, "lon": 44, "radius_km": -5}), "radius_km -5 must be more than 0", "kilometres"),
+    (_rfeature(circle={"lat": 36, "lon": 44, "radius_km": 60000}), "radius_km 60000 is over 5000 km",
+     "use country_codes or a bbox"),
+    (_rfeature(bbox=[36, 44, 37, 95]), "latitude 95 is outside −90…90", "[west, south, east, north]"),
+    (_rfeature(bbox=[190, 36, 45, 37]), "longitude 190 is outside −180…180", "[west, south, east, north]"),
+    (_rfeature(bbox=[44, 37, 45, 36]), "south 37 is not below north 36", "[west, south, east, north]"),
+    (_rfeature(country_codes=["UK"]), "'UK' is not an ISO 3166-1 alpha-2 country code", "did you mean 'GB' (United Kingdom)?"),
+    (_rfeature(country_codes=["IRQ"]), "'IRQ' is not an ISO 3166-1 alpha-2", "did you mean 'IQ' (Iraq)?"),
+    (_rfeature(country_codes=["XQ"]), "'XQ' is not an ISO 3166-1 alpha-2", "geonames.org/countries"),
+    (_rfeature(admin1=["QQ.11"]), "properties.admin1 'QQ.11': 'QQ' is not", "geonames.org/countries"),
+])
+def test_region_errors_say_what_is_wrong_and_how_to_fix_it(feature, what, fix):
+    from pipeline.alerting import region_document
+
+    for check in (lambda: parse_regions({"type": "FeatureCollection", "features": [feature]}),
+                  lambda: region_document(feature, "r")):  # a file, and PUT /regions/{id}
+        with pytest.raises(RegionError) as caught:
+            check()
+        assert what in str(caught.value) and fix in str(caught.value), str(caught.value)
+
+
+def test_valid_regions_still_load():
+    regions = parse_regions({"type": "FeatureCollection", "features": [
+        _rfeature(_polygon(SQUARE), country_codes=["iq", "SY"], admin1=["IQ.11"]),
+        {**_rfeature(bbox=[170, -20, -170, 0]), "properties": {"id": "fiji-samoa", "bbox": [170, -20, -170, 0]}},
+        {**_rfeature(), "properties": {"id": "c", "circle": {"lat": -89.5, "lon": 179.9, "radius_km": 5000}}},
+        {**_rfeature(), "properties": {"id": "k", "country_codes": ["XK"]}},  # Kosovo: GeoNames' code
+    ]})
+    assert [r.id for r in regions] == ["r", "fiji-samoa", "c", "k"]
+    assert regions[0].country_codes == {"IQ", "SY"}
+
+
 def test_unreadable_regions_file(tmp_path):
     with pytest.raises(RegionError, match="WIREWATCH_REGIONS"):
         load_regions(tmp_path / "missing.geojson")

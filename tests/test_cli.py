@@ -70,9 +70,10 @@ def test_missing_input_file_is_a_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["worker", "topics create", "ingest x", "tail alerts"])
-def test_broker_commands_without_broker_say_how_to_fix(command):
+def test_broker_commands_without_broker_say_how_to_fix(command, tmp_path):
+    # an empty data directory: no run.json of a running `wirewatch run` to find the broker in
     proc = subprocess.run([sys.executable, "-m", "pipeline", *command.split()], capture_output=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin"})
+                          env={"PATH": "/usr/bin:/bin", "WIREWATCH_DATA_DIR": str(tmp_path)})
     assert proc.returncode == 2
     assert b"WIREWATCH_BROKER" in proc.stderr
 
@@ -94,5 +95,5 @@ def test_regions_and_rules_check_offline(tmp_path):
     rules.write_text('[{"id": "x", "region": "nowhere"}]')
     bad = wirewatch("rules", "check", str(rules))
     assert bad.returncode == 2 and b"region 'nowhere' is not among the regions" in bad.stderr
-    live = wirewatch("regions", "list")  # the live catalog needs a broker, and says so
+    live = wirewatch("regions", "list", "--data-dir", str(tmp_path))  # the live catalog needs a broker, and says so
     assert live.returncode == 2 and b"needs a broker" in live.stderr

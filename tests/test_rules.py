@@ -121,6 +121,36 @@ def test_bad_rules_say_what_is_wrong(rules, message):
         parse_rules(rules, ["erbil", "syria"])
 
 
+@pytest.mark.parametrize("field, given, suggestion", [
+    ("types", ["air_strike"], "unknown event type 'air_strike': did you mean 'air_drone_strike'?"),
+    ("types", ["drone_strike"], "did you mean 'air_drone_strike'?"),
+    ("types", ["Protests"], "'Protests' is not an event type but one of the categories: put it in 'categories'"),
+    ("categories", ["Explosions"], "unknown ACLED category 'Explosions': did you mean 'Explosions/Remote violence'?"),
+    ("categories", ["battles"], "did you mean 'Battles'?"),
+    ("categories", ["armed_clash"], "'armed_clash' is not an ACLED category but one of the types: put it in 'types'"),
+])
+def test_unknown_types_and_categories_suggest_the_closest_names(field, given, suggestion):
+    with pytest.raises(RuleError) as caught:
+        parse_rules([{"id": "a", "region": "erbil", field: given}], ["erbil"])
+    assert suggestion in str(caught.value)
+
+
+def test_an_unknown_name_with_nothing_close_names_where_to_look():
+    with pytest.raises(RuleError) as caught:
+        parse_rules([{"id": "a", "region": "erbil", "types": ["zzzz"]}], ["erbil"])
+    assert "did you mean" not in str(caught.value) and "GET /taxonomy" in str(caught.value)
+
+
+def test_taxonomy_listing_has_every_type_with_its_category():
+    from pipeline.events import EVENT_TYPES, taxonomy_listing
+
+    listing = taxonomy_listing()
+    assert [t["id"] for t in listing["types"]] == [t.id for t in EVENT_TYPES]
+    assert {"id", "category", "name", "definition", "plover", "cameo"} == set(listing["types"][0])
+    assert listing["categories"]["Protests"] == [t.id for t in EVENT_TYPES if t.acled_event_type == "Protests"]
+    assert sum(map(len, listing["categories"].values())) == sum(1 for t in EVENT_TYPES if t.acled_event_type)
+
+
 async def test_alert_feed_keeps_the_latest_state_and_resumes():
     from pipeline.alerting import AlertFeed, AlertFilter
 

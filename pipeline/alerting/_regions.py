@@ -63,18 +63,23 @@ def _region(feature: Any, index: int) -> Region:
     where = f"region {rid!r}"
     name = props.get("name", rid)
     codes = props.get("country_codes", [])
-    if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) == 2 and c.isalpha() for c in codes):
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise RegionError(f"{where}: properties.country_codes must be a list of ISO 3166-1 alpha-2 codes like \"IQ\"")
+    for c in codes:
+        _known_country(c, where, "properties.country_codes")
     admin1 = props.get("admin1", [])
     if not isinstance(admin1, list) or not all(isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[0]) == 2
                                                 and a.split(".")[1] for a in admin1):
         raise RegionError(f"{where}: properties.admin1 must be a list of GeoNames division codes like \"IQ.11\"")
+    for a in admin1:
+        _known_country(a.split(".")[0], where, f"properties.admin1 {a!r}")
     parts = [g for g in (_bbox(props.get("bbox"), where), _circle(props.get("circle"), where)) if g is not None]
     geometry = None
     raw_geom = feature.get("geometry")
     if raw_geom is not None:
         if not isinstance(raw_geom, dict) or raw_geom.get("type") not in _POLYGONAL:
             raise RegionError(f"{where}: geometry must be a Polygon or MultiPolygon (or null with country_codes)")
+        _check_rings(raw_geom["type"], raw_geom.get("coordinates"), where)
         try:
             geometry = shape(raw_geom)
         except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as exc:
@@ -99,19 +104,90 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_ORDER = "GeoJSON positions are [longitude, latitude]"
+
+
+def _known_country(code: str, where: str, field: str) -> None:
+    """Refuse a country code the gazetteer does not know (places carry GeoNames' codes), naming the one meant."""
+    from ..geo import country_code_for, country_codes
+
+    if len(code) == 2 and code.upper() in country_codes():
+        return
+    meant = country_code_for(code)
+    hint = (f"did you mean {meant!r} ({country_codes()[meant][0]})?" if meant else
+            "look the country up at https://www.geonames.org/countries/")
+    raise RegionError(f"{where}: {field}: {code!r} is not an ISO 3166-1 alpha-2 country code the gazetteer knows "
+                      f"(GeoNames' codes, like \"IQ\" for Iraq); {hint}")
+
+
+def _check_lon_lat(lon: float, lat: float, where: str, order: str = _ORDER) -> None:
+    if not -180 <= lon <= 180:
+        raise RegionError(f"{where}: longitude {lon:g} is outside −180…180: {order}")
+    if not -90 <= lat <= 90:
+        swapped = " (swap the two)" if -90 <= lon <= 90 else ""
+        raise RegionError(f"{where}: latitude {lat:g} is outside −90…90: {order}{swapped}")
+
+
+def _check_rings(kind: str, coordinates: Any, where: str) -> None:
+    """Refuse, with the fix, positions outside the globe and rings that are short, open or flat."""
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        shape_of = "a list of rings" if kind == "Polygon" else "a list of polygons, each a list of rings"
+        raise RegionError(f"{where}: geometry.coordinates of a {kind} must be {shape_of}, each ring a list of "
+                          "[longitude, latitude] positions")
+    total = 0
+    for p, rings in enumerate(polygons, 1):
+        of = f" of polygon #{p}" if kind == "MultiPolygon" else ""
+        if not isinstance(rings, list) or not rings:
+            raise RegionError(f"{where}: polygon #{p} needs at least one ring (a list of [longitude, latitude] "
+                              "positions)")
+        for r, ring in enumerate(rings):
+            label = f"{where}: {'outer ring' if r == 0 else f'hole #{r}'}{of}"
+            if not isinstance(ring, list):
+                raise RegionError(f"{label}: a ring is a list of [longitude, latitude] positions")
+            total += len(ring)
+            if total > MAX_VERTICES:
+                raise RegionError(f"{where}: geometry has over {MAX_VERTICES:,} vertices; simplify it (e.g. mapshaper, "
+                                  "shapely simplify) before adding it")
+            for k, pos in enumerate(ring, 1):
+                if not (isinstance(pos, list) and 2 <= len(pos) <= 3 and all(_number(v) for v in pos)):
+                    raise RegionError(f"{label}, position #{k}: {pos!r} is not a position: {_ORDER}, numbers")
+                _check_lon_lat(pos[0], pos[1], f"{label}, position #{k}")
+            if len(ring) < 4:
+                raise RegionError(f"{label} has {len(ring)} position(s); a ring needs at least 4: three corners or more, "
+                                  "then the first position again to close it")
+            if ring[0][:2] != ring[-1][:2]:
+                raise RegionError(f"{label} is not closed: it starts at {ring[0][:2]} and ends at {ring[-1][:2]}; repeat "
+                                  "the first position at the end")
+            if shapely.MultiPoint([p[:2] for p in ring]).convex_hull.area == 0:
+                raise RegionError(f"{label} encloses no area: its positions lie on one line or are one point; give at "
+                                  "least three corners that are not in a line")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _bbox(value: Any, where: str) -> BaseGeometry | None:
     if value is None:
         return None
     if not (isinstance(value, list) and len(value) == 4 and all(_number(v) for v in value)):
         raise RegionError(f"{where}: properties.bbox must be [west, south, east, north] in degrees")
     west, south, east, north = value
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south < north <= 90):
-        raise RegionError(f"{where}: bbox {value}: longitudes in -180..180, latitudes in -90..90, south < north")
+    order = "a bbox is [west, south, east, north] (longitude, latitude, longitude, latitude)"
+    for lon, lat in ((west, south), (east, north)):
+        _check_lon_lat(lon, lat, f"{where}: bbox {value}", order)
+    if not south < north:
+        raise RegionError(f"{where}: bbox {value}: south {south:g} is not below north {north:g} (south < north): {order}")
     if west < east:
         return shapely.box(west, south, east, north)
     if west == east:
         raise RegionError(f"{where}: bbox {value} has no width (west == east)")
     return shapely.MultiPolygon([shapely.box(west, south, 180, north), shapely.box(-180, south, east, north)])
+
+
+#: A circle's largest radius: a quarter of the Earth's circumference is already a hemisphere.
+MAX_RADIUS_KM = 5000.0
 
 
 def _circle(value: Any, where: str) -> BaseGeometry | None:
@@ -120,8 +196,12 @@ def _circle(value: Any, where: str) -> BaseGeometry | None:
     if not (isinstance(value, dict) and all(_number(value.get(k)) for k in ("lat", "lon", "radius_km"))):
         raise RegionError(f"{where}: properties.circle must be {{\"lat\": …, \"lon\": …, \"radius_km\": …}}")
     lat, lon, radius = float(value["lat"]), float(value["lon"]), float(value["radius_km"])
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < radius <= 5000):
-        raise RegionError(f"{where}: circle needs -90 ≤ lat ≤ 90, -180 ≤ lon ≤ 180 and 0 < radius_km ≤ 5000")
+    _check_lon_lat(lon, lat, f"{where}: circle centre", "\"lat\" is the latitude, \"lon\" the longitude")
+    if radius <= 0:
+        raise RegionError(f"{where}: circle radius_km {radius:g} must be more than 0 (kilometres)")
+    if radius > MAX_RADIUS_KM:
+        raise RegionError(f"{where}: circle radius_km {radius:g} is over {MAX_RADIUS_KM:g} km; for an area that "
+                          "large use country_codes or a bbox (radius_km is in kilometres, not metres)")
     ring = [_destination(lat, lon, 360.0 * k / 64, radius) for k in range(64)]
     # Unwrap longitudes around the centre so the ring is continuous, then split at ±180.
     ring = [(x + 360 if x - lon < -180 else x - 360 if x - lon > 180 else x, y) for x, y in ring]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..core import Event, RuleError
-from ..events import EVENT_TYPES, TYPE_IDS
+from ..events import CATEGORIES, EVENT_TYPES, TYPE_IDS, closest_names
 from ._regions import ID_PATTERN, require_unique
 from ._webhooks import Webhook
 
@@ -99,12 +99,14 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     if not isinstance(region, str) or region not in regions:
         raise RuleError(f"{where}: region {region!r} is not among the regions ({', '.join(sorted(regions)) or 'none'})")
     types = set(_strings(obj.get("types", []), where, "types"))
-    bad = types - set(TYPE_IDS)
+    bad = sorted(types - set(TYPE_IDS))
     if bad:
-        raise RuleError(f"{where}: unknown event type(s) {sorted(bad)}; see schemas/event-taxonomy.json")
+        raise RuleError(f"{where}: {_unknown('event type', bad, TYPE_IDS, 'categories', CATEGORIES)}; the event "
+                        "types: GET /taxonomy on a worker, or schemas/event-taxonomy.json")
     categories = set(_strings(obj.get("categories", []), where, "categories"))
     if categories - _CATEGORIES:
-        raise RuleError(f"{where}: unknown ACLED categories {sorted(categories - _CATEGORIES)}; use {sorted(_CATEGORIES)}")
+        raise RuleError(f"{where}: {_unknown('ACLED category', sorted(categories - _CATEGORIES), CATEGORIES, 'types', TYPE_IDS)}"
+                        f"; use {sorted(_CATEGORIES)}")
     types |= {t.id for t in EVENT_TYPES if t.acled_event_type in categories}
     modalities = set(_strings(obj.get("modalities", ["asserted", "reported"]), where, "modalities"))
     if modalities - _MODALITIES:
@@ -135,6 +137,19 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
                 entities=tuple(e.lower() for e in _strings(obj.get("entities", []), where, "entities")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
                 name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route)
+
+
+def _unknown(what: str, bad: list[str], choices: tuple[str, ...], other_field: str, others: tuple[str, ...]) -> str:
+    """"unknown event type 'air_strike': did you mean 'air_drone_strike'?" — one clause per unknown name."""
+    clauses = []
+    for name in bad:
+        if name in others:
+            clauses.append(f"{name!r} is not an {what} but one of the {other_field}: put it in {other_field!r}")
+            continue
+        close = closest_names(name, choices)
+        meant = f": did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        clauses.append(f"unknown {what} {name!r}{meant}")
+    return "; ".join(clauses)
 
 
 def _strings(value: Any, where: str, name: str) -> list[str]:

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..core import ConfigError, Settings
+from ..core import RUN_FILE, ConfigError, Settings, read_run_info
 
-__all__ = ["add_common", "make_settings", "need_broker", "write_json_lines", "print_json", "write_report",
+__all__ = ["add_common", "make_settings", "need_broker", "running_broker", "write_json_lines", "print_json", "write_report",
            "reported_as_json"]
 
 
@@ -38,12 +38,30 @@ def make_settings(args: argparse.Namespace) -> Settings:
 
 
 def need_broker(settings: Settings, command: str) -> Settings:
+    """``settings`` with a broker: the configured one (``--broker``, ``WIREWATCH_BROKER``), else that of the
+    ``wirewatch run`` whose ``<data dir>/run.json`` names a live process."""
+    if settings.broker is None:
+        settings = settings.with_(broker=running_broker(settings))
     if settings.broker is None:
         raise ConfigError(
-            f"`wirewatch {command}` needs a broker: set WIREWATCH_BROKER or --broker kafka://host:port "
-            "(`wirewatch run` starts an embedded one)"
+            f"`wirewatch {command}` needs a broker: set WIREWATCH_BROKER or --broker kafka://host:port, "
+            f"or start `wirewatch run` (it starts an embedded one and writes {settings.data_dir / RUN_FILE}, "
+            "which the other commands read)"
         )
     return settings
+
+
+def running_broker(settings: Settings) -> str | None:
+    """The broker URL in ``<data dir>/run.json`` when its ``wirewatch run`` is alive; a stale or corrupt
+    file gets a one-line note on stderr and is ignored."""
+    info, problem = read_run_info(settings.data_dir)
+    if problem:
+        print(f"wirewatch: note: ignoring {problem}", file=sys.stderr)
+    if info is None:
+        return None
+    print(f"wirewatch: using the broker of `wirewatch run` (pid {info.pid}, {info.path}): {info.broker}",
+          file=sys.stderr)
+    return info.broker
 
 
 def write_json_lines(path: Path, items: Iterable[Any]) -> None:

@@ -7,18 +7,14 @@ import asyncio
 import sys
 from pathlib import Path
 
-from ..core import ConfigError
+from ..core import ConfigError, Settings
 from ._common import add_common, make_settings, need_broker
 
 __all__ = ["add_parser", "cmd_ingest"]
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    import time
-
-    from tqdm import tqdm
-
-    from ..ingest import WatchState, expand_paths, watch_directory
+    from ..ingest import WatchState, watch_directory
     from ..kafka import produce
 
     settings = need_broker(make_settings(args), "ingest")
@@ -59,37 +55,87 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 0
     if not args.paths:
         raise ConfigError("give files, directories, globs or '-' to ingest, or --watch DIR, or --feed URL…")
-    from ..kafka import Unsent
+    return _send_paths(args, settings, split)
 
+
+def _send_paths(args: argparse.Namespace, settings: Settings, split) -> int:
+    """Send the files' messages; each is parsed here first, as the normalize agent will, and one that would
+    be dead-lettered is reported with its reason and not sent (unless ``--send-invalid``). One line per
+    problem; every file with a message not sent is listed in ``<data dir>/unsent-<time>.txt``; exit 1 then."""
+    import logging
+    import time
+
+    from tqdm import tqdm
+
+    from ..core import ParseError
+    from ..ingest import expand_paths
+    from ..kafka import Unsent, produce
+    from ..parsing import parse_raw
+
+    logging.getLogger("wirewatch.ninjs").setLevel(logging.ERROR)  # the workers say it; here it would be noise
+    topic = settings.topics.raw
     paths = ["<stdin>"] if args.paths == ["-"] else [str(p) for p in expand_paths(args.paths)]
-    origin: list[int] = []  # message number → index into paths (ints: small even for many messages)
+    origin: list[tuple[int, str]] = []  # message handed to the producer → (index into paths, where)
+    not_sent: set[int] = set()  # indexes into paths
+    problems = 0
+
+    def problem(k: int, where: str, text: str) -> None:
+        nonlocal problems
+        problems += 1
+        not_sent.add(k)
+        tqdm.write(f"wirewatch ingest: {where}: NOT sent: {text}", file=sys.stderr)
 
     def messages():  # read lazily: memory holds one file at a time
         for k, name in enumerate(paths):
             data = sys.stdin.buffer.read() if name == "<stdin>" else Path(name).read_bytes()
-            for m in split(data):
-                origin.append(k)
+            lines = data.splitlines() if args.lines else [data]
+            for n, m in enumerate(lines, 1):
+                if args.lines and not m.strip():
+                    continue
+                where = f"{name}:{n}" if args.lines else name
+                if not args.send_invalid:
+                    try:
+                        parse_raw(m, max_bytes=settings.max_message_bytes)
+                    except ParseError as exc:
+                        problem(k, where, f"{exc.code}: {exc} (the pipeline would dead-letter it; "
+                                          "--send-invalid sends it anyway)")
+                        continue
+                origin.append((k, where))
+                bar.n = k + 1
+                bar.refresh()
                 yield m
 
+    def refused(index: int, why: str) -> None:
+        k, where = origin[index]
+        problem(k, where, why)
+
+    sent, stopped = 0, None
     with tqdm(total=len(paths), desc="ingesting", unit="file", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
-        def progress(n: int) -> None:
-            bar.n = origin[n - 1] + 1 if origin else 0
-            bar.refresh()
         try:
-            sent = asyncio.run(produce(bootstrap, topic, messages(), on_sent=progress,
+            sent = asyncio.run(produce(settings.bootstrap_servers, topic, messages(), on_refused=refused,
                                        retry_seconds=args.retry_seconds))
         except Unsent as exc:
-            first = origin[exc.sent] if exc.sent < len(origin) else 0
-            unsent = paths[first:]
-            report = settings.data_dir / f"unsent-{int(time.time())}.txt"
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.write_text("".join(f"{p}\n" for p in unsent))
-            print(f"wirewatch ingest: {exc}. Sent {exc.sent} message(s); NOT sent: {len(unsent)} file(s) "
-                  f"from {unsent[0]} on — listed in {report}; re-run with them once the broker is back",
-                  file=sys.stderr)
-            return 1
-    print(f"sent {sent} message(s) to {topic}", file=sys.stderr)
-    return 0
+            sent, stopped = exc.sent, exc
+            first = origin[exc.index][0] if exc.index < len(origin) else 0
+            not_sent.update(range(first, len(paths)))
+    if not not_sent:
+        print(f"sent {sent} message(s) to {topic}", file=sys.stderr)
+        return 0
+    unsent = [paths[k] for k in sorted(not_sent)]
+    report = settings.data_dir / f"unsent-{int(time.time())}.txt"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text("".join(f"{p}\n" for p in unsent))
+    listed = f"NOT sent: {len(unsent)} file(s) — listed in {report}"
+    if stopped is None:
+        print(f"wirewatch ingest: sent {sent} message(s) to {topic}; {problems} refused (above). {listed}",
+              file=sys.stderr)
+    elif stopped.permanent:
+        print(f"wirewatch ingest: {stopped}. Not retried: that does not pass. Sent {sent} message(s); {listed}; "
+              "re-run with them once that is fixed", file=sys.stderr)
+    else:
+        print(f"wirewatch ingest: {stopped}. Sent {sent} message(s); {listed} from {paths[min(not_sent)]} on; "
+              "re-run with them once the broker is back", file=sys.stderr)
+    return 1
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -106,5 +152,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="poll interval: --watch default 1 s, --feed default 60 s")
     p.add_argument("--retry-seconds", dest="retry_seconds", type=float, default=60.0, metavar="S",
                    help="keep retrying a message the broker does not take for S seconds (default 60); then stop, "
-                        "list the files not sent, exit 1")
+                        "list the files not sent, exit 1. A permanent refusal (too large for the broker, unknown "
+                        "topic, authorisation) is reported at once, never retried")
+    p.add_argument("--send-invalid", action="store_true",
+                   help="send messages that do not parse too (the pipeline dead-letters them with their reason); "
+                        "by default each is reported with its reason code and not sent")
     add_common(p)

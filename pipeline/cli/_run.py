@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
 
 from ._common import add_common, make_settings
 
@@ -74,8 +75,28 @@ async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO
     return 0
 
 
+#: Seconds the worker has to stop after SIGTERM before it is killed (SIGKILL) when ``run`` stops: it keeps
+#: nothing that a replay does not restore (at-least-once), and Ctrl-C should not wait.
+WORKER_GRACE = 2.0
+
+
+def _handle_stop_signals(handler) -> Callable[[], None]:
+    """Send SIGINT and SIGTERM to ``handler``; returns what puts the previous handlers back. Outside the main
+    thread (where signals cannot be handled) nothing changes."""
+    try:
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:
+        return lambda: None
+
+    def restore() -> None:
+        for sig, previous_handler in previous.items():
+            signal.signal(sig, previous_handler)
+
+    return restore
+
+
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
-    from ..core import BrokerError, terminate
+    from ..core import BrokerError, remove_run_info, terminate, write_run_info
     from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics
     from ..stream import spawn_worker, wait_ready
 
@@ -85,6 +106,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
     broker: EmbeddedBroker | None = None
     worker: subprocess.Popen | None = None
     worker_log_path = data_dir / "worker.log"
+    restore_signals = _handle_stop_signals(signal.default_int_handler)  # SIGTERM stops it like Ctrl-C
     try:
         if settings.broker is None:
             broker = EmbeddedBroker(log_path=data_dir / "broker.log").start()
@@ -103,20 +125,26 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         waited = wait_ready(f"{base}/ready", worker, options.ready_timeout, worker_log_path)
         _say(out, f"· worker ready in {waited:.1f} s; live map at {base}/ "
                   "(API: /api, health: /health, readiness: /ready, metrics: /metrics)")
+        run_file = write_run_info(data_dir, settings.broker, base)
+        _say(out, f"· wrote {run_file}: wirewatch ingest, tail, topics, regions and rules use this broker "
+                  "when none is given")
         code = asyncio.run(_ingest_and_watch(settings, options, out))
         _say(out, f"· done in {time.monotonic() - t0:.1f} s")
         return code
-    except KeyboardInterrupt:
-        _say(out, "\n· stopping …")
-        return 130
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM: a normal way to stop
+        _say(out, "\n· stopping the worker and the broker …")
+        return 0
     except BrokerError as exc:
         _say(sys.stderr, f"wirewatch: {exc}")
         return 2
     finally:
+        _handle_stop_signals(signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up short
+        remove_run_info(data_dir)
         if worker is not None:
-            terminate(worker, timeout=15)
+            terminate(worker, timeout=WORKER_GRACE)
         if broker is not None:
             broker.stop()
+        restore_signals()
 
 
 def cmd_run(args: argparse.Namespace) -> int:

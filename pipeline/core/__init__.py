@@ -31,6 +31,7 @@ from ._files import atomic_write, load_json_state, read_json, save_json_state
 from ._lazy import lazy_exports
 from ._logging import JsonFormatter, logging_config
 from ._procs import die_with_parent, libc, name_os_thread, spawn, terminate
+from ._runfile import RUN_FILE, RunInfo, pid_alive, read_run_info, remove_run_info, write_run_info
 
 __getattr__, _lazy_names = lazy_exports(__name__, {
     "_records": ("Alert", "Area", "Dateline", "DeadLetter", "EnrichedStory", "Entity", "Event", "EventPlace", "Focus",
@@ -49,5 +50,6 @@ __all__ = [
     "DEAD_LETTER_STAGES", "REASONS", "Reason", "reason",
     "atomic_write", "load_json_state", "read_json", "save_json_state", "lazy_exports", "JsonFormatter", "logging_config",
     "die_with_parent", "libc", "name_os_thread", "spawn", "terminate",
+    "RUN_FILE", "RunInfo", "pid_alive", "read_run_info", "remove_run_info", "write_run_info",
     *_lazy_names,
 ]

@@ -9,10 +9,20 @@ from ._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
 from ._merge import merge_events
 from ._rules import Candidate, Sentence, actor_kind, decide
 from ._scores import score_labels
-from ._taxonomy import EVENT_TYPES, TYPE_IDS, EventType, event_type, taxonomy_document
+from ._taxonomy import (
+    CATEGORIES,
+    EVENT_TYPES,
+    TYPE_IDS,
+    EventType,
+    closest_names,
+    event_type,
+    taxonomy_document,
+    taxonomy_listing,
+)
 from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 
-__all__ = ["EVENT_TYPES", "TYPE_IDS", "EventType", "event_type", "taxonomy_document", "parse_fatalities",
+__all__ = ["CATEGORIES", "EVENT_TYPES", "TYPE_IDS", "EventType", "closest_names", "event_type", "taxonomy_document",
+           "taxonomy_listing", "parse_fatalities",
            "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",
            "rule_candidates", "sentence_features", "NONE", "DEFAULT_MODEL_PATH",
            "CORPUS_DIR", "TrainingReport", "load_corpus", "train", "forms", "lemma_of", "register", "CUES",

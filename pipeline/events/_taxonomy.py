@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-__all__ = ["EventType", "EVENT_TYPES", "TYPE_IDS", "event_type", "taxonomy_document"]
+__all__ = ["EventType", "EVENT_TYPES", "TYPE_IDS", "CATEGORIES", "event_type", "taxonomy_document", "taxonomy_listing",
+           "closest_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,8 @@ EVENT_TYPES: tuple[EventType, ...] = (
 )
 
 TYPE_IDS: tuple[str, ...] = tuple(t.id for t in EVENT_TYPES)
+#: The ACLED event types ("categories" in rules), in taxonomy order.
+CATEGORIES: tuple[str, ...] = tuple(dict.fromkeys(t.acled_event_type for t in EVENT_TYPES if t.acled_event_type))
 _BY_ID = {t.id: t for t in EVENT_TYPES}
 
 
@@ -125,6 +128,29 @@ def taxonomy_document() -> dict:
         "enum": list(TYPE_IDS),
         "x-types": [asdict(t) for t in EVENT_TYPES],
     }
+
+
+def taxonomy_listing() -> dict:
+    """What ``GET /taxonomy`` answers: every event type (id, ACLED category and sub-event type as its name,
+    definition, nearest PLOVER/CAMEO codes) and each ACLED category with its types."""
+    return {
+        "types": [{"id": t.id, "category": t.acled_event_type, "name": t.acled_sub_event_type, "definition": t.definition,
+                   "plover": t.plover, "cameo": t.cameo} for t in EVENT_TYPES],
+        "categories": {c: [t.id for t in EVENT_TYPES if t.acled_event_type == c] for c in CATEGORIES},
+    }
+
+
+def closest_names(name: str, choices: tuple[str, ...] | list[str], n: int = 3) -> list[str]:
+    """The ``choices`` closest to a misspelt ``name`` (case aside; ``difflib``), best first; a choice that
+    contains the name, or that the name contains, counts too ("Explosions" → "Explosions/Remote violence")."""
+    import difflib
+
+    lowered = {c.lower(): c for c in choices}
+    key = name.strip().lower()
+    found = [lowered[m] for m in difflib.get_close_matches(key, list(lowered), n=n, cutoff=0.6)]
+    if not found and len(key) >= 4:
+        found = [c for low, c in lowered.items() if key in low or low in key][:n]
+    return found
 
 
 if __name__ == "__main__":  # python -m pipeline.events._taxonomy > schemas/event-taxonomy.json

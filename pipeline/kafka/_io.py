@@ -7,11 +7,26 @@ import time
 from typing import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    AuthenticationFailedError,
+    BrokerResponseError,
+    ClusterAuthorizationFailedError,
+    CorruptRecordException,
+    KafkaError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    SaslAuthenticationFailed,
+    TopicAuthorizationFailedError,
+    UnknownTopicOrPartitionError,
+)
 
 from ..core import BrokerError
+from ._admin import existing_topics
 
-__all__ = ["Unsent", "produce", "follow", "read_all", "send_keyed", "sniff_key"]
+__all__ = ["MAX_REQUEST_BYTES", "Unsent", "produce", "follow", "read_all", "send_keyed", "sniff_key"]
+
+#: The largest produce request the CLI's producer sends; a larger message is refused before sending.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
 
 def sniff_key(data: bytes) -> bytes | None:
@@ -29,49 +44,86 @@ def sniff_key(data: bytes) -> bytes | None:
     return uri.encode() if isinstance(uri, str) and uri else None
 
 
-async def produce(bootstrap: str, topic: str, messages: Iterable[bytes], *, on_sent=None,
+async def produce(bootstrap: str, topic: str, messages: Iterable[bytes], *, on_sent=None, on_refused=None,
                   retry_seconds: float = 60.0) -> int:
     """Send raw wire messages, keyed by their story uri where visible (:func:`sniff_key`); see
-    :func:`send_keyed` for acknowledgement and retries."""
+    :func:`send_keyed` for acknowledgement, retries and refusals."""
     return await send_keyed(bootstrap, topic, ((sniff_key(data), data) for data in messages), on_sent=on_sent,
-                            retry_seconds=retry_seconds)
+                            on_refused=on_refused, retry_seconds=retry_seconds)
+
+
+#: Refusals of one record that no retry changes: the record itself is wrong for the broker.
+_RECORD_REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, CorruptRecordException)
+
+
+async def _permanent(exc: KafkaError, bootstrap: str, topic: str) -> str | None:
+    """Why ``exc`` is a permanent refusal (no retry changes it), or ``None`` for a transient error (the
+    broker is away, a leader moves, a request timed out)."""
+    if isinstance(exc, UnknownTopicOrPartitionError):
+        # also what a producer says when the broker stopped answering while it looked the topic up: ask
+        try:
+            present = await existing_topics(bootstrap, timeout=5.0)
+        except (KafkaError, BrokerError, OSError):
+            return None
+        return None if topic in present else f"topic {topic!r} does not exist; create it with `wirewatch topics create`"
+    if isinstance(exc, (TopicAuthorizationFailedError, ClusterAuthorizationFailedError)):
+        return f"the broker refuses this client access to {topic!r} ({type(exc).__name__}); check the broker's ACLs"
+    if isinstance(exc, (SaslAuthenticationFailed, AuthenticationFailedError)):
+        return f"the broker refuses this client's credentials ({type(exc).__name__}: {exc})"
+    if isinstance(exc, _RECORD_REFUSED):
+        return f"refused as too large or invalid ({type(exc).__name__}: {exc})"
+    if isinstance(exc, BrokerResponseError) and not exc.retriable:
+        return f"the broker refuses it ({type(exc).__name__}: {exc})"
+    return None
 
 
 async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, bytes | None]], *,
-                     on_sent=None, retry_seconds: float = 0.0) -> int:
+                     on_sent=None, on_refused=None, retry_seconds: float = 0.0) -> int:
     """Send ``(key, value)`` records (value ``None``: a tombstone) to ``topic`` (acks=all) and wait for each
     acknowledgement, one at a time (memory stays bounded by one record whatever the input). A record the
-    broker does not take is retried with exponential backoff (0.5 s doubling to 8 s) for up to
-    ``retry_seconds`` — a broker restart or a leader change passes unnoticed; after that (at once with
-    the default 0) :class:`Unsent` says how many were sent before it."""
+    broker does not take for a passing reason (it is away, a leader moves) is retried with exponential
+    backoff (0.5 s doubling to 8 s) for up to ``retry_seconds`` — a broker restart or a leader change passes
+    unnoticed; after that (at once with the default 0) :class:`Unsent` says how many were sent before it.
+
+    A permanent refusal is never retried. One of the record itself (too large for the broker) calls
+    ``on_refused(index, why)`` (``index``: the record's 0-based position) and sending goes on with the next;
+    without ``on_refused``, and for one that no record can pass (unknown topic, authorisation), sending stops
+    at once: :class:`Unsent` with ``permanent=True``. ``on_sent(n)`` is called with the number sent so far."""
     import time
 
     deadline = time.monotonic() + retry_seconds
     producer: AIOKafkaProducer | None = None
     sent, delay = 0, 0.5
     try:
-        for key, value in records:
+        for index, (key, value) in enumerate(records):
             while True:
                 try:
                     if producer is None:
                         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                                    max_request_size=8 * 1024 * 1024, request_timeout_ms=10000)
+                                                    max_request_size=MAX_REQUEST_BYTES, request_timeout_ms=10000)
                         await producer.start()
                     await producer.send_and_wait(topic, value, key=key)
+                    sent += 1
+                    if on_sent is not None:
+                        on_sent(sent)
                     break
                 except KafkaError as exc:
                     if producer is not None:
                         await producer.stop()
                         producer = None
+                    why = await _permanent(exc, bootstrap, topic)
+                    if why is not None:
+                        if on_refused is not None and isinstance(exc, _RECORD_REFUSED):
+                            on_refused(index, why)
+                            break
+                        raise Unsent(sent, f"the broker at {bootstrap} did not take message #{index + 1}: {why}",
+                                     index=index, permanent=True) from None
                     if time.monotonic() + delay > deadline:
-                        raise Unsent(sent, f"the broker at {bootstrap} did not take message #{sent + 1} for "
-                                           f"{retry_seconds:.0f} s ({type(exc).__name__}: {exc})") from None
+                        raise Unsent(sent, f"the broker at {bootstrap} did not take message #{index + 1} for "
+                                           f"{retry_seconds:.0f} s ({type(exc).__name__}: {exc})", index=index) from None
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 8.0)
-            sent += 1
             delay, deadline = 0.5, time.monotonic() + retry_seconds
-            if on_sent is not None:
-                on_sent(sent)
     finally:
         if producer is not None:
             await producer.stop()
@@ -79,11 +131,14 @@ async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes |
 
 
 class Unsent(BrokerError):
-    """Sending stopped: ``sent`` messages went through, the rest did not (the message says why)."""
+    """Sending stopped: ``sent`` messages went through, the one at ``index`` (0-based) and those after it did
+    not (the message says why); ``permanent``: the broker refused, retrying would not help."""
 
-    def __init__(self, sent: int, message: str) -> None:
+    def __init__(self, sent: int, message: str, *, index: int | None = None, permanent: bool = False) -> None:
         super().__init__(message)
         self.sent = sent
+        self.index = sent if index is None else index
+        self.permanent = permanent
 
 
 async def follow(

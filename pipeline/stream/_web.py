@@ -14,6 +14,7 @@ import orjson
 
 from ..alerting import AlertFilter
 from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
+from ..events import taxonomy_listing
 from ..kafka import check_topics
 from ..parsing import parse_raw
 from ._metrics import CONTENT_TYPE, render_metrics
@@ -232,12 +233,18 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def vendored(web: Any, request: Any, name: str) -> Any:
         return _static_file(web, _STATIC / "vendor", name)
 
+    @app.page("/taxonomy")
+    async def taxonomy(web: Any, request: Any) -> Any:
+        """The event types rules name (``types``) with their ACLED categories (``categories``)."""
+        return web.json(taxonomy_listing())
+
     @app.page("/api")
     async def api(web: Any, request: Any) -> Any:
         return web.json({
             "service": "wirewatch",
             "endpoints": {"/": "live map of regions and alerts", "/api": "this list", "/health": "liveness",
                           "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
+                          "/taxonomy": "event types and ACLED categories, the names rules use",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",

@@ -65,11 +65,27 @@ def test_regions_api_validates_and_applies_without_restart(worker):
         [[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}
     status, body = call(worker, "PUT", "/regions/bowtie", bowtie)
     assert status == 422 and "invalid geometry" in body["error"]
+    swapped = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+        [[36.1, 44.0], [36.3, 44.0], [36.3, 136.0], [36.1, 44.0]]]}}
+    status, body = call(worker, "PUT", "/regions/swapped", swapped)
+    assert status == 422 and "latitude 136 is outside −90…90: GeoJSON positions are [longitude, latitude]" in body["error"]
+    status, body = call(worker, "PUT", "/regions/uk", {"type": "Feature", "properties": {"country_codes": ["UK"]}})
+    assert status == 422 and "did you mean 'GB'" in body["error"]
     status, body = call(worker, "PUT", "/regions/bad%20id!", IRBIL)
     assert status in (404, 422)
     status, body = call(worker, "PUT", "/regions/irbil-60", IRBIL)
     assert status == 201 and body["applied"] is True, body
     assert call(worker, "GET", "/regions/irbil-60")[1]["properties"]["id"] == "irbil-60"
+
+
+def test_taxonomy_lists_the_names_rules_use(worker):
+    status, body = call(worker, "GET", "/taxonomy", token="reader-token")
+    assert status == 200
+    strike = next(t for t in body["types"] if t["id"] == "air_drone_strike")
+    assert strike["category"] == "Explosions/Remote violence" and strike["name"] == "Air/drone strike"
+    assert strike["definition"] and "air_drone_strike" in body["categories"]["Explosions/Remote violence"]
+    status, body = call(worker, "PUT", "/rules/typo", {"region": "kurdistan", "types": ["air_strike"]})
+    assert status == 422 and "did you mean 'air_drone_strike'?" in body["error"]
 
 
 def test_rules_api_alerts_at_once_and_masks_secrets(worker):

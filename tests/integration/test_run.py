@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -70,6 +71,53 @@ def test_no_orphans_when_run_is_killed(tmp_path):
         while any(_alive(c) for c in children) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not any(_alive(c) for c in children), "children outlived their killed parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        kids = _children(todo.pop())
+        found += kids
+        todo += kids
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_everything_and_exits_0(tmp_path, sig):
+    env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
+    env.pop("WIREWATCH_BROKER", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", "--web-port", str(free_port())],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+    )
+    try:
+        seen = []
+        for line in proc.stdout:
+            seen.append(line)
+            if "wrote" in line and "run.json" in line:
+                break
+        run_file = tmp_path / "run.json"
+        assert run_file.exists(), "".join(seen)
+        info = json.loads(run_file.read_text())
+        assert info["pid"] == proc.pid and info["broker"].startswith("kafka://") and info["web"].startswith("http://")
+        # another command finds the broker there, without being told
+        topics = subprocess.run([sys.executable, "-m", "pipeline", "topics", "list"], capture_output=True, text=True,
+                                timeout=120, env=env)
+        assert topics.returncode == 0 and "wire.raw\tpresent" in topics.stdout, topics.stderr
+        tree = _descendants(proc.pid)
+        assert len(tree) >= 2, f"expected at least a broker and a worker under {proc.pid}, got {tree}"
+        proc.send_signal(sig)  # Ctrl-C reaches `run` alone: its children have their own process group
+        rest, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0, "".join(seen) + rest
+        assert rest.strip().splitlines()[-1].startswith("· stopping"), rest
+        deadline = time.monotonic() + 30
+        while any(_alive(p) for p in tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in tree), "a child outlived `wirewatch run`"
+        assert not run_file.exists()
     finally:
         if proc.poll() is None:
             proc.kill()
