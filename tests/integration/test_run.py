@@ -1,4 +1,5 @@
-"""`wirewatch run` — the newcomer's command — end to end, and no orphans when its parent dies."""
+"""`wirewatch run` — the newcomer's command — end to end (local S3 store by default, or memory), and no orphans
+when its parent dies."""
 
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ def _alive(pid: int) -> bool:
     return bool(state) and not state.startswith("Z")
 
 
+def test_run_memory_says_so(tmp_path):
+    env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
+    env.pop("WIREWATCH_BROKER", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "--memory", "--demo", "--until-alerts", "1", "--timeout", "120",
+         "--web-port", str(free_port())],
+        capture_output=True, timeout=300, env=env, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "MEMORY ONLY" in proc.stdout and not (tmp_path / "s3").exists()
+
+
 def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
     env.pop("WIREWATCH_BROKER", None)
@@ -40,7 +53,7 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr + (tmp_path / "worker.log").read_text()[-3000:]
     out = proc.stdout
-    assert "MEMORY ONLY" in out
+    assert "data kept in" in out and str(tmp_path / "s3") in out  # the default: a local S3 store in the data dir
     assert "ALERT [kurdistan-region] 'Drone hits hangar at Irbil airport'" in out
     # Boukamal and Mayadeen (romanised, mislabelled by the model) put the airstrike story in the border region
     assert "ALERT [iraq-syria-border] 'US jets strike militia depots near Iraq-Syria border'" in out
@@ -64,7 +77,7 @@ def test_no_orphans_when_run_is_killed(tmp_path):
             if "worker ready" in line or time.monotonic() > deadline:
                 break
         children = _children(proc.pid)
-        assert len(children) == 2, f"expected broker and worker under {proc.pid}, got {children}"
+        assert len(children) == 3, f"expected the S3 store, broker and worker under {proc.pid}, got {children}"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         deadline = time.monotonic() + 30
