@@ -270,3 +270,18 @@ def test_people_named_like_places_are_not_places(enricher):
                 ent(at["Dayton"], at["Dayton"] + 1, "GPE")]
     doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
     assert [p.text for p in doc._.places] == ["Dayton"]  # not "Helen Varga" (LOC), nor "Helen" (Helen, Georgia)
+
+
+def test_a_dateline_known_from_metadata_is_not_a_later_mention(enricher):
+    """NewsML-G2 <located>Mosul</located>: the body's dateline is "MOSUL, Iraq (Demo Wire) —", and the first
+    "Mosul" the lead mentions ("south of Mosul") must not be taken for it, which hid the lead's event."""
+    from pathlib import Path
+
+    from pipeline.parsing import parse_raw
+
+    path = Path(__file__).resolve().parent.parent / "pipeline" / "demo" / "stories" / "06-shelling-mosul.xml"
+    stories = parse_raw(path.read_bytes())
+    story = stories[0] if isinstance(stories, list) else stories
+    [result] = enricher.enrich([story])
+    [event] = result.events
+    assert (event.type, event.trigger.text) == ("shelling_artillery_missile_attack", "Artillery")

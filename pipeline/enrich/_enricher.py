@@ -24,6 +24,21 @@ def _is_supported(language: str | None) -> bool:
     return language is None or language.split("-")[0].lower() in SUPPORTED_LANGUAGES
 
 
+def _dateline_at(body: str, text: str) -> int:
+    """Where the dateline's text opens a line among the body's first 300 characters ("BAGHDAD (AP) —",
+    after a byline perhaps), or -1: a dateline known only from the metadata ("located": Mosul) is not
+    the first "Mosul" the story mentions."""
+    if not text:
+        return -1
+    head, want = body[:300].lower(), text.lower()
+    at = head.find(want)
+    while at >= 0:
+        if not head[:at].strip() or head[:at].rstrip(" \t").endswith("\n"):
+            return at
+        at = head.find(want, at + 1)
+    return -1
+
+
 class Enricher:
     """Holds the loaded ``nlp`` pipeline; :meth:`enrich` is pure CPU work (run it off the event loop)."""
 
@@ -53,7 +68,7 @@ class Enricher:
         """A Doc carrying the story's own geography (dateline, provider places) for the components."""
         doc = self.nlp.make_doc(story.body)
         dateline = story.dateline
-        at = story.body.find(dateline.text, 0, 300) if dateline else -1
+        at = _dateline_at(story.body, dateline.text) if dateline else -1
         doc._.hints = {"dateline_place": dateline.place if dateline else None,
                        "dateline_text": dateline.text if dateline else None,
                        "dateline_end": at + len(dateline.text) if at >= 0 else 0,
