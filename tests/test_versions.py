@@ -58,3 +58,35 @@ def test_a_batch_carries_one_record_per_story_the_latest():
     kept, superseded = latest_only([a1, b1, a_kill, b2, c1])
     assert kept == [a_kill, b2, c1] and superseded == [a1, b1]
     assert latest_only([]) == ([], [])
+
+
+def s(uri, version=1, pubstatus="usable"):
+    return Story(uri=uri, version=version, pubstatus=pubstatus, headline="h", body="b", source_format="ninjs",
+                 received_at="t")
+
+
+def test_the_gate_keeps_one_record_per_story_and_a_kill_last():
+    from pipeline.core import VersionGate
+
+    gate, stored = VersionGate(), {"urn:old": mark(s("urn:old", 3))}
+    items = [("e1", s("urn:a", 1)), ("e2", s("urn:a", 2)), ("e3", s("urn:b", 1)), ("e4", s("urn:b", 1, "canceled")),
+             ("e5", s("urn:old", 2)), ("e6", s("urn:old", 3)), ("e7", s("urn:a", 1))]
+    batch = gate.admit(items, stored.get)
+    assert [(c, x.uri, x.version) for c, x in batch.pairs] == [("e2", "urn:a", 2)]  # v1 superseded, v1 again stale
+    assert [(x.uri, x.pubstatus) for x in batch.kills] == [("urn:b", "canceled")]  # only the kill of urn:b goes on
+    assert sorted((why, x.uri, x.version) for why, x in batch.dropped) == [
+        ("duplicate", "urn:old", 3), ("stale", "urn:a", 1), ("stale", "urn:old", 2),
+        ("superseded", "urn:a", 1), ("superseded", "urn:b", 1)]
+
+
+def test_the_gate_judges_against_batches_still_in_flight_and_forgets_only_its_own_marks():
+    from pipeline.core import VersionGate
+
+    gate = VersionGate()
+    first = gate.admit([("e1", s("urn:a", 2))], lambda uri: None)
+    second = gate.admit([("e2", s("urn:a", 1)), ("e3", s("urn:a", 3))], lambda uri: None)  # table not yet marked
+    assert [why for why, _ in second.dropped] == ["stale"] and [x.version for _, x in second.pairs] == [3]
+    gate.finished(first)  # urn:a's in-flight mark is the second batch's: kept
+    assert gate.inflight["urn:a"]["version"] == 3
+    gate.finished(second)
+    assert gate.inflight == {}

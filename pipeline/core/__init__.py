@@ -37,7 +37,7 @@ __getattr__, _lazy_names = lazy_exports(__name__, {
     "_records": ("Alert", "Area", "Dateline", "DeadLetter", "EnrichedStory", "Entity", "Event", "EventPlace", "Focus",
                  "FocusItem", "Offsets", "Place", "RECORD_SCHEMAS", "Story", "TextSpan"),
     "_serde": ("dumps", "from_json", "loads", "register_codec", "to_dict"),
-    "_versions": ("Verdict", "is_kill", "judge", "latest_only", "mark"),
+    "_versions": ("GatedBatch", "Verdict", "VersionGate", "is_kill", "judge", "latest_only", "mark"),
     "_deadletter": ("MAX_KEPT_BYTES", "dead_letter"),
     "_render": ("render_alert", "render_dead_letter", "render_enriched"),
     "_filters": ("record_filter",),

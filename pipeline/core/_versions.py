@@ -8,12 +8,13 @@ is a duplicate and is dropped; a newer one supersedes; a newer ``canceled``/``wi
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from ._records import EnrichedStory, Story
 
-__all__ = ["latest_only", "Verdict", "judge", "mark", "is_kill"]
+__all__ = ["latest_only", "Verdict", "judge", "mark", "is_kill", "VersionGate", "GatedBatch"]
 
 
 class Verdict(enum.Enum):
@@ -74,3 +75,52 @@ def judge(previous: Mapping[str, Any] | None, story: Story) -> Verdict:
     if is_kill(story) and previous.get("pubstatus") == "usable":
         return Verdict.SUPERSEDES  # a kill reusing the version number still retracts
     return Verdict.DUPLICATE
+
+
+E = TypeVar("E")  # what carries a story (the agent's Kafka event), passed through untouched
+
+
+@dataclass
+class GatedBatch(Generic[E]):
+    """What the enrich stage does with one batch: ``kills`` to send as they are, ``pairs`` (carrier,
+    story) to enrich, ``dropped`` (why, story) — a duplicate, a stale version, or one superseded in the same
+    batch —, and ``accepted``, the marks this batch holds in flight until it is finished."""
+
+    kills: list[Story] = field(default_factory=list)
+    pairs: list[tuple[E, Story]] = field(default_factory=list)
+    dropped: list[tuple[str, Story]] = field(default_factory=list)
+    accepted: dict[str, dict] = field(default_factory=dict)
+
+
+class VersionGate:
+    """The enrich stage's version bookkeeping, with two batches in flight (pure: the agent passes the
+    table's marks in as ``stored``). A story is judged against the newest mark of its uri — accepted
+    earlier in this batch, held by a batch still in flight, or stored — so versions only go forward
+    across batches; within a batch only the last version per uri goes on (a v1 and its kill: only the
+    kill). :meth:`finished` forgets a finished batch's in-flight marks that no later batch replaced."""
+
+    def __init__(self) -> None:
+        self.inflight: dict[str, dict] = {}
+
+    def admit(self, items: list[tuple[E, Story]], stored: Callable[[str], Mapping[str, Any] | None]) -> GatedBatch[E]:
+        batch: GatedBatch[E] = GatedBatch()
+        taken: list[tuple[E, Story]] = []
+        for carrier, story in items:
+            verdict = judge(batch.accepted.get(story.uri) or self.inflight.get(story.uri) or stored(story.uri), story)
+            if verdict in (Verdict.DUPLICATE, Verdict.STALE):
+                batch.dropped.append((verdict.value, story))
+            else:
+                taken.append((carrier, story))
+                batch.accepted[story.uri] = mark(story)
+        kept, superseded = latest_only([story for _, story in taken])
+        batch.dropped += [("superseded", story) for story in superseded]
+        keep = {id(story) for story in kept}
+        batch.kills = [story for _, story in taken if id(story) in keep and is_kill(story)]
+        batch.pairs = [(c, story) for c, story in taken if id(story) in keep and not is_kill(story)]
+        self.inflight.update(batch.accepted)
+        return batch
+
+    def finished(self, batch: GatedBatch) -> None:
+        for uri, marked in batch.accepted.items():
+            if self.inflight.get(uri) is marked:  # not replaced by a later batch's version
+                del self.inflight[uri]

@@ -33,16 +33,14 @@ from ..core import (
     Alert,
     BrokerError,
     EnrichedStory,
+    GatedBatch,
     ParseError,
     Settings,
     Story,
-    Verdict,
+    VersionGate,
     dead_letter,
     dumps,
     from_json,
-    is_kill,
-    judge,
-    latest_only,
     mark,
     register_codec,
 )
@@ -157,50 +155,33 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
-        inflight: dict[str, dict] = {}  # uri → mark of a version accepted in a batch not yet finished
+        gate = VersionGate()  # versions only go forward, across the batches in flight too
         try:
             async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
                 stats.processed["enrich"] += len(events)
-                batch: list[tuple[EventT, Story]] = []  # accepted versions and kills, in order
-                accepted: dict[str, dict] = {}  # uri → mark of a version already accepted in this batch
-                for event in events:
-                    story = await decoded("enrich", event, Story)
-                    if story is None:
-                        continue
-                    verdict = judge(accepted.get(story.uri) or inflight.get(story.uri)
-                                    or versions.get(story.uri.encode()), story)
-                    if verdict in (Verdict.DUPLICATE, Verdict.STALE):
-                        stats.dropped[verdict.value] += 1
-                        log.info("dropped %s version %s of %s", verdict.value, story.version, story.uri,
-                                 extra={"story_uri": story.uri})
-                    else:
-                        batch.append((event, story))
-                        accepted[story.uri] = mark(story)
-                kept, superseded = latest_only([story for _, story in batch])
-                for story in superseded:  # a later version or a kill of it came in the same batch
-                    stats.dropped["superseded"] += 1
-                    log.info("dropped version %s of %s: superseded in the same batch", story.version, story.uri,
-                             extra={"story_uri": story.uri})
-                keep = {id(story) for story in kept}
-                kills = [story for _, story in batch if id(story) in keep and is_kill(story)]
-                pairs = [(event, story) for event, story in batch if id(story) in keep and not is_kill(story)]
+                items = [(event, story) for event in events
+                         if (story := await decoded("enrich", event, Story)) is not None]
+                batch = gate.admit(items, lambda uri: versions.get(uri.encode()))
+                for why, story in batch.dropped:
+                    stats.dropped[why] += 1
+                    log.info("dropped %s version %s of %s", why, story.version, story.uri, extra={"story_uri": story.uri})
                 for event in events:
                     event.message.incref()  # take_events acks on; the last ack is _finish_enrich's
-                inflight.update(accepted)
+                pairs = batch.pairs
                 work = asyncio.ensure_future(services.nlp.enrich([s for _, s in pairs])) if pairs else None
                 finishing.append(asyncio.ensure_future(_finish_enrich(
-                    finishing[-1] if finishing else None, events, kills, pairs, work, accepted, inflight)))
+                    finishing[-1] if finishing else None, events, batch, work, gate)))
                 while finishing and (len(finishing) >= 2 or finishing[0].done()):
                     await finishing.pop(0)  # raises what a batch's finishing raised
         finally:
             for task in finishing:
                 task.cancel()  # their events are unacked: read again after a restart
 
-    async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], kills: list[Story],
-                             pairs: list[tuple[EventT, Story]], work: asyncio.Future | None,
-                             accepted: dict[str, dict], inflight: dict[str, dict]) -> None:
+    async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], batch: GatedBatch,
+                             work: asyncio.Future | None, gate: VersionGate) -> None:
         """Send one batch's results after the previous batch's, mark the versions, ack the events, and
-        forget the batch's in-flight marks (``accepted``) that no later batch replaced."""
+        let the gate forget the batch's in-flight marks."""
+        kills, pairs = batch.kills, batch.pairs
         if previous is not None:
             await asyncio.wait([previous])
             if previous.cancelled() or previous.exception() is not None:
@@ -232,9 +213,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             stats.aged("enrich", event.message.timestamp)
         for event in events:
             event.ack()
-        for uri, marked in accepted.items():
-            if inflight.get(uri) is marked:  # not replaced by a later batch's version
-                del inflight[uri]
+        gate.finished(batch)
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
     @app.agent(enriched, name="match")
