@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.helpers import free_port
+from tests.helpers import free_port, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -64,13 +64,21 @@ def test_run_demo_prints_alerts_and_dead_letters(tmp_path):
     assert "DEAD LETTER [normalize:no_text]" in out
 
 
-def test_no_orphans_when_run_is_killed(tmp_path):
+def _start_run(tmp_path) -> tuple[subprocess.Popen, dict]:
+    """``wirewatch run`` (no demo) in the background on a fresh data directory, and its environment."""
     env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
     env.pop("WIREWATCH_BROKER", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "--web-port", str(free_port())],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--web-port", str(free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    return proc, env
+
+
+def _all_gone(pids: list[int]) -> None:
+    wait_until(lambda: not any(_alive(p) for p in pids), 30, f"no process left of {pids}", interval=0.1)
+
+
+def test_no_orphans_when_run_is_killed(tmp_path):
+    proc, _ = _start_run(tmp_path)
     try:
         deadline = time.monotonic() + 120
         for line in proc.stdout:
@@ -80,10 +88,7 @@ def test_no_orphans_when_run_is_killed(tmp_path):
         assert len(children) == 3, f"expected the S3 store, broker and worker under {proc.pid}, got {children}"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        deadline = time.monotonic() + 30
-        while any(_alive(c) for c in children) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_alive(c) for c in children), "children outlived their killed parent"
+        _all_gone(children)  # children do not outlive their killed parent
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -100,12 +105,7 @@ def _descendants(pid: int) -> list[int]:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_everything_and_exits_0(tmp_path, sig):
-    env = {**os.environ, "WIREWATCH_SESSION_TIMEOUT": "2", "WIREWATCH_DATA_DIR": str(tmp_path)}
-    env.pop("WIREWATCH_BROKER", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "run", "--web-port", str(free_port())],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
-    )
+    proc, env = _start_run(tmp_path)
     try:
         seen = []
         for line in proc.stdout:
@@ -126,10 +126,7 @@ def test_ctrl_c_stops_everything_and_exits_0(tmp_path, sig):
         rest, _ = proc.communicate(timeout=120)
         assert proc.returncode == 0, "".join(seen) + rest
         assert rest.strip().splitlines()[-1].startswith("· stopping"), rest
-        deadline = time.monotonic() + 30
-        while any(_alive(p) for p in tree) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not any(_alive(p) for p in tree), "a child outlived `wirewatch run`"
+        _all_gone(tree)  # no child outlives `wirewatch run`
         assert not run_file.exists()
     finally:
         if proc.poll() is None:
