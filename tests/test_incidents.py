@@ -68,12 +68,61 @@ def test_state_round_trips_and_old_incidents_are_forgotten():
     assert IncidentBook(book.state()).admit(alert(uri="urn:b"), now=T0 + 8 * 86400).kind == "new"
 
 
-def test_alerts_without_rules_pass_and_near_duplicate_needs_a_type():
-    plain = alert()
-    plain = Alert(**{**plain.asdict(), "rule_id": None})
-    assert IncidentBook().admit(plain, now=T0).kind == "pass"
+def test_alerts_without_rules_are_never_merged_nor_suppressed_and_near_duplicate_needs_a_type():
+    plain = Alert(**{**alert().asdict(), "rule_id": None})
+    twin = Alert(**{**alert(uri="urn:b").asdict(), "rule_id": None})
+    book = IncidentBook()
+    assert book.admit(plain, now=T0, cooldown_minutes=30).kind == "new"
+    assert book.admit(twin, now=T0 + 1, cooldown_minutes=30).kind == "new"  # its own alert, not a duplicate
+    assert book.admit(plain, now=T0 + 2).alert.status == "updated"  # the same lifecycle as a rule's alert
     a = Incident.of(alert(), T0)
     b = Incident.of(alert(uri="urn:x"), T0)
     assert near_duplicate(a, b)
     a.type = None
     assert not near_duplicate(a, b)
+
+
+def ack(base: Alert) -> Alert:
+    """What POST /alerts/{id}/ack sends to the book: the alert's latest state, status acknowledged."""
+    return Alert(**{**base.asdict(), "status": "acknowledged", "created_at": "2026-11-23T19:00:00Z"})
+
+
+def test_updates_go_out_as_updated_and_an_acknowledged_incident_stays_acknowledged():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0).alert
+    assert first.status == "active" and first.updated_at is None
+    newer = Alert(**{**alert().asdict(), "story_version": 2, "created_at": "2026-11-23T18:30:00Z"})
+    update = book.admit(newer, now=T0 + 60)
+    assert (update.kind, update.alert.status, update.alert.updated_at) == ("update", "updated", "2026-11-23T18:30:00Z")
+    acked = book.admit(ack(update.alert), now=T0 + 120)
+    assert (acked.kind, acked.alert.alert_id, acked.alert.status) == ("ack", first.alert_id, "acknowledged")
+    # another wire reports it, then a new version of the first story: both keep it acknowledged
+    other = Alert(**{**alert(uri="urn:b", evidence="A drone hit the Irbil airport, wounding guards.").asdict(),
+                     "created_at": "2026-11-23T20:00:00Z"})
+    duplicate = book.admit(other, now=T0 + 180)
+    assert (duplicate.kind, duplicate.alert.status) == ("duplicate", "acknowledged")
+    assert duplicate.alert.updated_at == "2026-11-23T20:00:00Z" and duplicate.alert.also_reported_by == ["urn:a"]
+    again = book.admit(Alert(**{**newer.asdict(), "story_version": 3}), now=T0 + 240)
+    assert (again.kind, again.alert.status) == ("update", "acknowledged")
+    assert IncidentBook(book.state()).incidents[0].status == "acknowledged"  # the status is part of the state
+
+
+def test_retracted_incidents_refuse_acknowledgements_and_reopen_when_reported_again():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0).alert
+    retraction = book.admit(alert(status="retracted"), now=T0 + 5)
+    assert (retraction.kind, retraction.alert.status) == ("retract", "retracted")
+    late = book.admit(ack(first), now=T0 + 6)  # acknowledged on a worker that had not seen the retraction yet
+    assert late.kind == "drop" and late.alert is None and "retracted" in late.reason
+    assert book.admit(alert(status="retracted"), now=T0 + 7).kind == "drop"  # a replayed retraction
+    reopened = book.admit(alert(), now=T0 + 8)
+    assert (reopened.kind, reopened.alert.alert_id, reopened.alert.status) == ("new", first.alert_id, "active")
+    assert book.admit(ack(reopened.alert), now=T0 + 9).alert.status == "acknowledged"
+    retracted = book.admit(alert(status="retracted"), now=T0 + 10)
+    assert (retracted.kind, retracted.alert.status) == ("retract", "retracted")
+
+
+def test_an_acknowledgement_of_an_alert_the_book_does_not_hold_passes():
+    forgotten = ack(alert(aid="id-old"))
+    decision = IncidentBook().admit(forgotten, now=T0)
+    assert (decision.kind, decision.alert.status) == ("pass", "acknowledged")

@@ -12,7 +12,7 @@ from typing import Any
 import faust
 import orjson
 
-from ..alerting import AlertFilter
+from ..alerting import AlertFilter, book_key
 from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
 from ..events import taxonomy_listing
 from ..kafka import check_topics
@@ -129,9 +129,11 @@ def add_alert_views(app: faust.App, services: Services) -> None:
         return response
 
 
-def add_ack(app: faust.App, settings: Settings, services: Services, alerts: faust.TopicT) -> None:
-    """``POST /alerts/{alert_id}/ack``: the alert, status ``acknowledged``, back on ``wire.alerts``
-    (same id), so every worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
+def add_ack(app: faust.App, settings: Settings, services: Services, candidates: faust.TopicT) -> None:
+    """``POST /alerts/{alert_id}/ack``: an acknowledgement of the alert (its latest state, status
+    ``acknowledged``) to ``wire.alert-candidates``, keyed like the alert's candidates, so that the
+    incident book records it and sends the acknowledged alert to ``wire.alerts`` (same id), where every
+    worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
 
     @app.page("/alerts/{alert_id}/ack")
     class Ack(faust.web.View):
@@ -147,7 +149,7 @@ def add_ack(app: faust.App, settings: Settings, services: Services, alerts: faus
                 return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
             acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
                                                    "created_at": utc_now_iso()}))
-            await alerts.send(key=alert_id.encode(), value=dumps(acked))
+            await candidates.send(key=book_key(acked).encode(), value=dumps(acked))
             return self.json({"acknowledged": alert_id}, status=202)
 
 

@@ -109,6 +109,13 @@ async def test_acknowledge(worker):
 
     acked = wait_until(acknowledged, 20, "the alert listed as acknowledged")
     assert [a["alert_id"] for a in acked] == [alert.alert_id]
+    # a new version of the story updates the alert, which stays acknowledged
+    newer = orjson.dumps({"uri": "urn:test:ack", "version": 2, "language": "en", "headline": "h2",
+                          "body_text": "Rockets hit a base near Irbil on Monday."})
+    seen = await produce_and_collect(s, [newer], [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
+    [update] = [from_json(Alert, v) for _, _, v in seen]
+    assert (update.alert_id, update.status, update.story_version) == (alert.alert_id, "acknowledged", 2)
+    assert update.updated_at is not None
 
 
 async def test_webhook_receives_signed_alerts(worker):
