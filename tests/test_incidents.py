@@ -55,7 +55,7 @@ def test_retraction_waits_until_no_story_reports_the_incident():
     first = book.admit(alert(), now=T0).alert
     book.admit(alert(uri="urn:b", evidence="A drone hit the Irbil airport, wounding guards."), now=T0)
     killed_b = book.admit(alert(uri="urn:b", status="retracted"), now=T0 + 5)
-    assert killed_b.kind == "drop" and killed_b.alert is None
+    assert killed_b.kind == "withdraw" and killed_b.alert.also_reported_by == []  # urn:a still reports it
     killed_a = book.admit(alert(status="retracted"), now=T0 + 6)
     assert killed_a.kind == "retract" and killed_a.alert.alert_id == first.alert_id
 
@@ -126,3 +126,58 @@ def test_an_acknowledgement_of_an_alert_the_book_does_not_hold_passes():
     forgotten = ack(alert(aid="id-old"))
     decision = IncidentBook().admit(forgotten, now=T0)
     assert (decision.kind, decision.alert.status) == ("pass", "acknowledged")
+
+
+B_EVIDENCE = "A drone hit the Irbil airport, wounding guards."
+C_EVIDENCE = "Guards were wounded as a drone struck Irbil airport."
+
+
+def three_reports(book: IncidentBook) -> str:
+    """urn:a, then urn:b and urn:c reporting the same incident; the alert carries urn:c's report."""
+    first = book.admit(alert(), now=T0).alert
+    book.admit(alert(uri="urn:b", evidence=B_EVIDENCE), now=T0 + 1)
+    latest = book.admit(alert(uri="urn:c", evidence=C_EVIDENCE), now=T0 + 2).alert
+    assert (latest.story_uri, latest.also_reported_by) == ("urn:c", ["urn:a", "urn:b"])
+    return first.alert_id
+
+
+def test_a_killed_report_leaves_also_reported_by():
+    book = IncidentBook()
+    aid = three_reports(book)
+    killed = book.admit(alert(uri="urn:b", status="retracted"), now=T0 + 3)
+    assert killed.kind == "withdraw" and killed.alert.alert_id == aid
+    assert (killed.alert.story_uri, killed.alert.also_reported_by) == ("urn:c", ["urn:a"])
+    assert killed.alert.status == "updated" and killed.alert.evidence == C_EVIDENCE
+    again = IncidentBook(book.state())  # the reports survive the state's round trip
+    assert again.admit(alert(uri="urn:a", status="retracted"), now=T0 + 4).alert.also_reported_by == []
+
+
+def test_when_the_alerts_story_is_killed_another_report_becomes_primary():
+    book = IncidentBook()
+    aid = three_reports(book)
+    killed = book.admit(alert(uri="urn:c", status="retracted"), now=T0 + 3)
+    assert killed.kind == "withdraw" and killed.alert.alert_id == aid
+    assert (killed.alert.story_uri, killed.alert.also_reported_by) == ("urn:b", ["urn:a"])
+    assert killed.alert.evidence == B_EVIDENCE and killed.alert.event is not None
+    last = book.admit(alert(uri="urn:b", status="retracted"), now=T0 + 4).alert
+    assert (last.story_uri, last.also_reported_by, last.evidence) == ("urn:a", [], alert().evidence)
+    gone = book.admit(alert(status="retracted"), now=T0 + 5)
+    assert (gone.kind, gone.alert.status) == ("retract", "retracted")
+
+
+def test_a_withdrawal_keeps_an_acknowledged_incident_acknowledged():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0).alert
+    book.admit(alert(uri="urn:b", evidence=B_EVIDENCE), now=T0 + 1)
+    book.admit(ack(first), now=T0 + 2)
+    killed = book.admit(alert(uri="urn:b", status="retracted"), now=T0 + 3)
+    assert (killed.alert.status, killed.alert.story_uri, killed.alert.also_reported_by) == ("acknowledged", "urn:a", [])
+
+
+def test_an_incident_recorded_without_reports_drops_the_withdrawal_as_before():
+    book = IncidentBook()
+    book.admit(alert(), now=T0)
+    book.admit(alert(uri="urn:b", evidence=B_EVIDENCE), now=T0 + 1)
+    old = [{k: v for k, v in item.items() if k not in ("reports", "status", "updated_at")} for item in book.state()]
+    decision = IncidentBook(old).admit(alert(uri="urn:b", status="retracted"), now=T0 + 2)
+    assert decision.kind == "drop" and decision.alert is None

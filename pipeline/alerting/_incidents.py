@@ -13,7 +13,9 @@ decides what reaches ``wire.alerts``:
 - otherwise, within the rule's ``cooldown_minutes`` after its last alert, the candidate is **suppressed**
   (remembered, counted, not sent); after it, a **new** alert;
 - a retraction (a kill, or a new version that no longer reports the event) of a candidate retracts the
-  incident's alert once no story supports it any more;
+  incident's alert once no story supports it any more; while others still do, the alert is sent again
+  without that story in ``also_reported_by`` (and, when the alert carried that story, carrying the
+  latest remaining report instead);
 - an acknowledgement (``POST /alerts/{id}/ack`` sends it here, keyed like the candidates) marks the
   incident acknowledged.
 
@@ -33,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from ..core import Alert
+from ..core import Alert, to_dict
 from ._lifecycle import IllegalTransition, transition
 
 __all__ = ["Decision", "Incident", "IncidentBook", "book_key", "near_duplicate", "signature"]
@@ -78,6 +80,9 @@ class Incident:
     sources: dict[str, str] = field(default_factory=dict)  # candidate alert id → story uri
     status: str = "active"  # the alert's status (see _lifecycle)
     updated_at: str | None = None  # when a report last changed it (the candidate's created_at)
+    #: candidate alert id → that report's alert (of incidents that can merge: those with an event type),
+    #: the latest last: the incident's alert carries the latest report, and another when its story leaves
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, alert: Alert, now: float, suppressed: bool = False) -> "Incident":
@@ -87,7 +92,15 @@ class Incident:
                    place=(str(place.geonameid) if place.geonameid is not None else place.text) if place else None,
                    lat=place.lat if place else None, lon=place.lon if place else None, date=ev.date if ev else None,
                    words=signature(f"{alert.evidence or ''} {alert.headline}"), at=now, severity=alert.severity or 1,
-                   suppressed=suppressed, sources={alert.alert_id: alert.story_uri})
+                   suppressed=suppressed, sources={alert.alert_id: alert.story_uri},
+                   reports={alert.alert_id: _report(alert)} if ev is not None and ev.type else {})
+
+    def remember(self, alert: Alert) -> None:
+        """``alert`` reports the incident: listed among its sources, its report the latest."""
+        self.sources[alert.alert_id] = alert.story_uri
+        if self.type is not None:
+            self.reports.pop(alert.alert_id, None)
+            self.reports[alert.alert_id] = _report(alert)
 
     def step(self, action: str) -> str:
         """Move the incident's status by ``action`` (:class:`IllegalTransition` if it may not)."""
@@ -114,7 +127,7 @@ def near_duplicate(a: Incident, b: Incident) -> bool:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: Literal["new", "update", "duplicate", "suppressed", "retract", "ack", "pass", "drop"]
+    kind: Literal["new", "update", "duplicate", "suppressed", "withdraw", "retract", "ack", "pass", "drop"]
     alert: Alert | None  # what to send to wire.alerts (None: nothing)
     reason: str = ""
 
@@ -147,6 +160,7 @@ class IncidentBook:
             if known.suppressed:
                 return Decision("drop", None, "an update of an incident suppressed by the cooldown")
             known.severity = max(known.severity, alert.severity or 1)
+            known.remember(alert)
             known.step("report")
             known.updated_at = alert.created_at
             return Decision("update", _as(alert, known, _others(known, alert)))
@@ -154,7 +168,7 @@ class IncidentBook:
         twin = None if alert.rule_id is None else next(
             (i for i in reversed(self.incidents) if i.status != "retracted" and near_duplicate(i, candidate)), None)
         if twin is not None:
-            twin.sources[alert.alert_id] = alert.story_uri
+            twin.remember(alert)
             twin.words = sorted(set(twin.words) | set(candidate.words))[:128]
             twin.severity = max(twin.severity, candidate.severity)
             if twin.suppressed:
@@ -177,14 +191,29 @@ class IncidentBook:
         if known.status == "retracted":
             return Decision("drop", None, f"incident {known.alert_id} is retracted already")
         known.sources.pop(alert.alert_id, None)
+        known.reports.pop(alert.alert_id, None)
         if known.sources:
-            return Decision("drop", None, f"other stories still report incident {known.alert_id}")
+            return self._withdraw(alert, known)
         if known.suppressed:
             self.incidents.remove(known)
             return Decision("drop", None, "the incident was suppressed by the cooldown")
         known.step("retract")
         known.sources = {alert.alert_id: alert.story_uri}  # kept (retracted) until forgotten, by its last id
         return Decision("retract", _as(alert, known, []))
+
+    def _withdraw(self, alert: Alert, known: Incident) -> Decision:
+        """A story no longer reports the incident but others do: its alert again, without that story in
+        ``also_reported_by``; when it carried that story, it carries the latest remaining report."""
+        if known.suppressed:
+            return Decision("drop", None, f"other stories still report incident {known.alert_id} (suppressed)")
+        if not known.reports:  # an incident recorded before reports were kept: nothing to rebuild it from
+            return Decision("drop", None, f"other stories still report incident {known.alert_id}")
+        reports = list(known.reports.values())
+        known.severity = max(r.get("severity") or 1 for r in reports)
+        known.step("withdraw")
+        known.updated_at = alert.created_at
+        face = Alert.from_data({**reports[-1], "status": known.status, "created_at": alert.created_at})
+        return Decision("withdraw", _as(face, known, _others(known, face)))
 
     def _acknowledge(self, alert: Alert) -> Decision:
         incident = next((i for i in self.incidents if i.alert_id == alert.alert_id and not i.suppressed), None)
@@ -201,6 +230,14 @@ def book_key(alert: Alert) -> str:
     """The key of ``alert``'s incident book: a rule's candidates (and acknowledgements) share one
     partition, hence one book; alerts without a rule, their region's."""
     return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
+
+
+def _report(alert: Alert) -> dict[str, Any]:
+    """What the book keeps of a report, to send the incident's alert with it later (its state aside)."""
+    data = to_dict(alert)
+    for name in ("status", "created_at", "also_reported_by", "updated_at"):
+        data.pop(name, None)
+    return data
 
 
 def _others(incident: Incident, alert: Alert) -> list[str]:
