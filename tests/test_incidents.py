@@ -181,3 +181,18 @@ def test_an_incident_recorded_without_reports_drops_the_withdrawal_as_before():
     old = [{k: v for k, v in item.items() if k not in ("reports", "status", "updated_at")} for item in book.state()]
     decision = IncidentBook(old).admit(alert(uri="urn:b", status="retracted"), now=T0 + 2)
     assert decision.kind == "drop" and decision.alert is None
+
+
+def test_who_acknowledged_when_and_why_stays_on_the_alert():
+    book = IncidentBook()
+    first = book.admit(alert(), now=T0).alert
+    signed = Alert(**{**ack(first).asdict(), "acknowledged_by": "duty desk", "acknowledged_at": "2026-11-23T19:00:01Z",
+                      "ack_note": "called the stringer"})
+    acked = book.admit(signed, now=T0 + 1).alert
+    assert (acked.acknowledged_by, acked.acknowledged_at, acked.ack_note) == (
+        "duty desk", "2026-11-23T19:00:01Z", "called the stringer")
+    later = IncidentBook(book.state()).admit(alert(uri="urn:b", evidence=B_EVIDENCE), now=T0 + 2).alert
+    assert (later.status, later.acknowledged_by, later.ack_note) == ("acknowledged", "duty desk", "called the stringer")
+    unsigned = book.admit(ack(first), now=T0 + 3).alert  # acknowledged again, without a body
+    assert (unsigned.acknowledged_by, unsigned.acknowledged_at, unsigned.ack_note) == (
+        "anonymous", "2026-11-23T19:00:00Z", None)

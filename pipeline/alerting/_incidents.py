@@ -83,6 +83,9 @@ class Incident:
     #: candidate alert id → that report's alert (of incidents that can merge: those with an event type),
     #: the latest last: the incident's alert carries the latest report, and another when its story leaves
     reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    acknowledged_by: str | None = None  # the last acknowledgement: who, when (UTC ISO), with what note
+    acknowledged_at: str | None = None
+    ack_note: str | None = None
 
     @classmethod
     def of(cls, alert: Alert, now: float, suppressed: bool = False) -> "Incident":
@@ -223,6 +226,9 @@ class IncidentBook:
             incident.step("ack")
         except IllegalTransition as exc:
             return Decision("drop", None, str(exc))
+        incident.acknowledged_by = alert.acknowledged_by or "anonymous"
+        incident.acknowledged_at = alert.acknowledged_at or alert.created_at
+        incident.ack_note = alert.ack_note
         return Decision("ack", _as(alert, incident, _others(incident, alert)))
 
 
@@ -235,7 +241,8 @@ def book_key(alert: Alert) -> str:
 def _report(alert: Alert) -> dict[str, Any]:
     """What the book keeps of a report, to send the incident's alert with it later (its state aside)."""
     data = to_dict(alert)
-    for name in ("status", "created_at", "also_reported_by", "updated_at"):
+    for name in ("status", "created_at", "also_reported_by", "updated_at", "acknowledged_by", "acknowledged_at",
+                 "ack_note"):
         data.pop(name, None)
     return data
 
@@ -249,6 +256,7 @@ def _as(alert: Alert, incident: Incident, others: list[str]) -> Alert:
     report it."""
     data = alert.asdict()
     data.update(alert_id=incident.alert_id, also_reported_by=others, status=incident.status,
-                updated_at=incident.updated_at,
+                updated_at=incident.updated_at, acknowledged_by=incident.acknowledged_by,
+                acknowledged_at=incident.acknowledged_at, ack_note=incident.ack_note,
                 severity=max(incident.severity, alert.severity or 1) if alert.status != "retracted" else alert.severity)
     return Alert(**data)
