@@ -7,14 +7,40 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from pipeline.alerting import Webhook, WebhookError, check_url, deliver, sign
+from pipeline.alerting import Webhook, WebhookError, check_url, deliver, sign, verify_signature
 
 SECRET = "0123456789abcdef-secret"
 
 
-def test_signature_is_hmac_sha256_of_the_body():
+T = 1_800_000_000
+
+
+def test_signature_is_hmac_sha256_of_timestamp_dot_body():
     body = b'{"alert_id": "x"}'
-    assert sign(body, SECRET) == "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    mac = hmac.new(SECRET.encode(), f"{T}.".encode() + body, hashlib.sha256).hexdigest()
+    assert sign(body, SECRET, timestamp=T) == f"t={T},v1={mac}"
+
+
+def test_a_valid_signature_verifies_within_the_window():
+    body = b'{"alert_id": "x", "status": "active"}'
+    header = sign(body, SECRET, timestamp=T)
+    assert verify_signature(SECRET, header, body, now=T)
+    assert verify_signature(SECRET, header, body, now=T + 299)
+    assert verify_signature(SECRET, f"v1=0000,{header}", body, now=T)  # any matching v1 will do
+
+
+def test_a_tampered_body_an_old_timestamp_or_a_wrong_secret_do_not_verify():
+    body = b'{"alert_id": "x", "status": "active"}'
+    header = sign(body, SECRET, timestamp=T)
+    assert not verify_signature(SECRET, header, body.replace(b"active", b"retracted"), now=T)
+    assert not verify_signature(SECRET, header, body, now=T + 301)  # a replay after the window
+    assert not verify_signature(SECRET, header, body, now=T - 301)  # from too far in the future
+    assert verify_signature(SECRET, header, body, tolerance=600, now=T + 301)
+    assert not verify_signature("another-secret-0123456", header, body, now=T)
+    moved = header.replace(f"t={T}", f"t={T + 60}")  # the timestamp is signed too
+    assert not verify_signature(SECRET, moved, body, now=T + 60)
+    for broken in ("", "sha256=abc", f"t={T}", "v1=abc", f"t=soon,v1={header[-64:]}"):
+        assert not verify_signature(SECRET, broken, body, now=T)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/hook", "http://localhost:8080/x", "http://10.1.2.3/",
@@ -58,7 +84,7 @@ async def test_delivery_signs_and_retries_server_errors(receiver):
                                base_delay=0.01, allow_private=True)
     assert status == 200 and len(got) == 3
     headers, received = got[-1]
-    assert received == body and headers["X-Wirewatch-Signature"] == sign(body, SECRET)
+    assert received == body and verify_signature(SECRET, headers["X-Wirewatch-Signature"], received)
     assert headers["X-Wirewatch-Alert-Id"] == "a1"
 
 
@@ -85,3 +111,17 @@ async def test_the_connection_itself_refuses_internal_addresses(receiver):
     async with aiohttp.ClientSession(connector=guarded_connector(allow_private=True)) as session:
         async with session.post(by_name, data=b"{}") as resp:
             assert resp.status == 200
+
+
+def test_the_documented_verification_snippet_agrees_with_the_package():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "regions-and-rules.md").read_text()
+    [snippet] = [block for block in doc.split("```python\n")[1:] if "def verify_signature" in block]
+    namespace: dict = {}
+    exec(snippet.split("```")[0], namespace)  # noqa: S102 — the documentation's own code
+    body = b'{"alert_id": "x"}'
+    header = sign(body, SECRET, timestamp=T)
+    for args in [(SECRET, header, body), (SECRET, header, body + b" "), ("wrong-secret-0123456", header, body)]:
+        for now in (T, T + 301):
+            assert namespace["verify_signature"](*args, now=now) == verify_signature(*args, now=now)

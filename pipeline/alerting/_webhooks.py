@@ -1,8 +1,11 @@
 """Webhook delivery of alerts: signed, retried, and never to internal addresses unless allowed.
 
-The body is the Alert JSON. Header ``X-Wirewatch-Signature: sha256=<hex>`` is the HMAC-SHA256 of the
-body with the rule's secret (receivers compare it in constant time); ``X-Wirewatch-Alert-Id`` and
-``X-Wirewatch-Status`` let them drop repeats (delivery is at-least-once). A 2xx answer is success;
+The body is the Alert JSON. Header ``X-Wirewatch-Signature: t=<unix seconds>,v1=<hex>`` carries when
+the attempt was signed and the HMAC-SHA256, with the rule's secret, of ``"<t>.<body>"``: a receiver
+checks it with :func:`verify_signature` (constant-time comparison, and a replay window: a signature
+older than five minutes is refused), so a captured request cannot be replayed later. Every attempt is
+signed afresh. ``X-Wirewatch-Alert-Id`` and ``X-Wirewatch-Status`` let receivers drop repeats
+(delivery is at-least-once). A 2xx answer is success;
 429/5xx and network errors are retried with exponential backoff; after the last attempt the caller
 dead-letters the alert. URLs whose host resolves to a loopback, private, link-local or reserved
 address are refused (server-side request forgery) unless ``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set.
@@ -19,12 +22,14 @@ import hashlib
 import hmac
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..core import WirewatchError
 
-__all__ = ["Webhook", "WebhookError", "sign", "check_url", "deliver", "guarded_connector", "internal_address"]
+__all__ = ["Webhook", "WebhookError", "sign", "verify_signature", "check_url", "deliver", "guarded_connector",
+           "internal_address"]
 
 
 class WebhookError(WirewatchError):
@@ -37,8 +42,29 @@ class Webhook:
     secret: str
 
 
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """The ``X-Wirewatch-Signature`` value: ``t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">``."""
+    t = int(time.time()) if timestamp is None else int(timestamp)
+    mac = hmac.new(secret.encode(), str(t).encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={mac}"
+
+
+def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300, now: float | None = None) -> bool:
+    """Whether ``header`` (``X-Wirewatch-Signature``) signs ``body`` (the raw request bytes) with
+    ``secret`` within ``tolerance`` seconds of ``now``. Standard library only: copy it as it is."""
+    import hashlib
+    import hmac
+    import time
+
+    fields = [part.split("=", 1) for part in header.split(",") if "=" in part]
+    stamps = [v.strip() for k, v in fields if k.strip() == "t"]
+    macs = [v.strip() for k, v in fields if k.strip() == "v1"]
+    if len(stamps) != 1 or not stamps[0].isdigit() or not macs:
+        return False
+    if abs((time.time() if now is None else now) - int(stamps[0])) > tolerance:
+        return False  # too old (a replay) or from too far in the future
+    expected = hmac.new(secret.encode(), stamps[0].encode() + b"." + body, hashlib.sha256).hexdigest()
+    return any(hmac.compare_digest(expected, mac) for mac in macs)
 
 
 def internal_address(text: str) -> bool:
@@ -96,10 +122,10 @@ async def deliver(session, hook: Webhook, body: bytes, *, alert_id: str, status:
     import aiohttp
 
     await check_url(hook.url, allow_private)
-    headers = {"Content-Type": "application/json", "X-Wirewatch-Signature": sign(body, hook.secret),
-               "X-Wirewatch-Alert-Id": alert_id, "X-Wirewatch-Status": status}
+    headers = {"Content-Type": "application/json", "X-Wirewatch-Alert-Id": alert_id, "X-Wirewatch-Status": status}
     last = ""
     for attempt in range(attempts):
+        headers["X-Wirewatch-Signature"] = sign(body, hook.secret)  # signed afresh: a retry is not stale
         try:
             async with session.post(hook.url, data=body, headers=headers, allow_redirects=False,
                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:

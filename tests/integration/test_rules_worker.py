@@ -128,7 +128,7 @@ async def test_webhook_receives_signed_alerts(worker):
 
     from aiohttp import web
 
-    from pipeline.alerting import sign
+    from pipeline.alerting import verify_signature
 
     got: list[tuple[dict, bytes]] = []
     arrived = asyncio.Event()
@@ -153,4 +153,4 @@ async def test_webhook_receives_signed_alerts(worker):
         await runner.cleanup()
     headers, body = got[0]
     alert = from_json(Alert, body)
-    assert alert.rule_id == "hooked" and headers["X-Wirewatch-Signature"] == sign(body, HOOK_SECRET)
+    assert alert.rule_id == "hooked" and verify_signature(HOOK_SECRET, headers["X-Wirewatch-Signature"], body)
