@@ -125,3 +125,68 @@ def test_the_documented_verification_snippet_agrees_with_the_package():
     for args in [(SECRET, header, body), (SECRET, header, body + b" "), ("wrong-secret-0123456", header, body)]:
         for now in (T, T + 301):
             assert namespace["verify_signature"](*args, now=now) == verify_signature(*args, now=now)
+
+
+class FakeClock:
+    def __init__(self, t: float = T) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def test_the_delivery_log_records_every_attempt_and_the_outcome(receiver):
+    from pipeline.alerting import DeliveryLog
+
+    url, got, answers = receiver
+    answers += [503, 500]  # two failures, then 200
+    log = DeliveryLog(clock=FakeClock())
+    record = log.begin("a1", alert_status="active", rule_id="r")
+    async with aiohttp.ClientSession() as session:
+        await deliver(session, Webhook(url, SECRET), b"{}", alert_id="a1", status="active", base_delay=0.01,
+                      allow_private=True, on_attempt=record.attempt)
+    record.finish()
+    [delivery] = log.get("a1")
+    assert (delivery["outcome"], delivery["alert_status"], delivery["rule_id"]) == ("delivered", "active", "r")
+    assert [(a["attempt"], a["status_code"], a["error"]) for a in delivery["attempts"]] == [
+        (1, 503, None), (2, 500, None), (3, 200, None)]
+    assert [a["next_retry_at"] for a in delivery["attempts"]] == [
+        "2027-01-15T08:00:00.010Z", "2027-01-15T08:00:00.020Z", None]  # after 0.01 s, then 0.02 s
+    assert delivery["attempts"][0]["at"] == delivery["started_at"] == "2027-01-15T08:00:00.000Z"
+
+
+async def test_the_delivery_log_records_refusals_and_network_errors(receiver):
+    from pipeline.alerting import DeliveryLog
+
+    url, got, answers = receiver
+    answers += [400]
+    log = DeliveryLog(clock=FakeClock())
+    refused = log.begin("a2", alert_status="updated", rule_id="r")
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(WebhookError) as exc:
+            await deliver(session, Webhook(url, SECRET), b"{}", alert_id="a2", status="updated", base_delay=0.01,
+                          allow_private=True, on_attempt=refused.attempt)
+        refused.finish(str(exc.value))
+        unreachable = log.begin("a2", alert_status="acknowledged", rule_id="r")
+        closed = url.rsplit(":", 1)[0] + ":1/hook"  # nothing listens on port 1
+        with pytest.raises(WebhookError) as exc:
+            await deliver(session, Webhook(closed, SECRET), b"{}", alert_id="a2", status="acknowledged", attempts=2,
+                          base_delay=0.01, allow_private=True, on_attempt=unreachable.attempt)
+        unreachable.finish(str(exc.value))
+    first, second = log.get("a2")
+    assert first["outcome"] == "failed" and "HTTP 400" in first["error"]
+    assert [(a["status_code"], a["next_retry_at"]) for a in first["attempts"]] == [(400, None)]
+    assert second["outcome"] == "failed" and second["alert_status"] == "acknowledged"
+    assert [a["status_code"] for a in second["attempts"]] == [None, None]
+    assert all(a["error"] for a in second["attempts"]) and second["attempts"][0]["next_retry_at"] is not None
+    assert second["attempts"][1]["next_retry_at"] is None
+
+
+def test_the_delivery_log_keeps_the_last_alerts_only():
+    from pipeline.alerting import DeliveryLog
+
+    log = DeliveryLog(capacity=2, clock=FakeClock())
+    for aid in ("a", "b", "a", "c"):  # a delivered again: it is recent again
+        log.begin(aid, alert_status="active", rule_id=None).finish()
+    assert log.get("b") == [] and len(log.get("a")) == 2 and len(log.get("c")) == 1
+    assert log.get("unknown") == []

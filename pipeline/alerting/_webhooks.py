@@ -11,7 +11,8 @@ dead-letters the alert. URLs whose host resolves to a loopback, private, link-lo
 address are refused (server-side request forgery) unless ``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set.
 The check is made on the very addresses the connection uses (:func:`guarded_connector`: a resolver
 that refuses internal addresses), so a host whose DNS answer changes between a check and the
-connection ("DNS rebinding") cannot reach an internal address either.
+connection ("DNS rebinding") cannot reach an internal address either. :class:`DeliveryLog` keeps the
+attempts of a worker's last alerts in memory (``GET /alerts/{id}/deliveries``).
 """
 
 from __future__ import annotations
@@ -23,13 +24,20 @@ import hmac
 import ipaddress
 import socket
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..core import WirewatchError
 
 __all__ = ["Webhook", "WebhookError", "sign", "verify_signature", "check_url", "deliver", "guarded_connector",
-           "internal_address"]
+           "internal_address", "Delivery", "DeliveryLog"]
+
+#: ``on_attempt(attempt number, HTTP status or None, error or None, seconds until the retry or None)``
+OnAttempt = Callable[[int, "int | None", "str | None", "float | None"], None]
 
 
 class WebhookError(WirewatchError):
@@ -117,8 +125,9 @@ async def check_url(url: str, allow_private: bool = False) -> None:
 
 
 async def deliver(session, hook: Webhook, body: bytes, *, alert_id: str, status: str, attempts: int = 4,
-                  base_delay: float = 0.5, allow_private: bool = False) -> int:
-    """POST ``body`` to the hook; the HTTP status on success, else :class:`WebhookError`."""
+                  base_delay: float = 0.5, allow_private: bool = False, on_attempt: OnAttempt | None = None) -> int:
+    """POST ``body`` to the hook; the HTTP status on success, else :class:`WebhookError`. ``on_attempt``
+    hears of every attempt (for :class:`DeliveryLog`)."""
     import aiohttp
 
     await check_url(hook.url, allow_private)
@@ -129,13 +138,73 @@ async def deliver(session, hook: Webhook, body: bytes, *, alert_id: str, status:
         try:
             async with session.post(hook.url, data=body, headers=headers, allow_redirects=False,
                                     timeout=aiohttp.ClientTimeout(total=10)) as resp:
+                code: int | None = resp.status
                 if 200 <= resp.status < 300:
+                    if on_attempt is not None:
+                        on_attempt(attempt + 1, resp.status, None, None)
                     return resp.status
-                last = f"HTTP {resp.status}"
+                last, error = f"HTTP {resp.status}", None
                 if resp.status != 429 and resp.status < 500:
+                    if on_attempt is not None:
+                        on_attempt(attempt + 1, resp.status, None, None)
                     break  # the receiver refuses it: retrying will not help
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            last = f"{type(exc).__name__}: {exc}"
-        if attempt + 1 < attempts:
-            await asyncio.sleep(base_delay * 2 ** attempt)
+            code, last = None, f"{type(exc).__name__}: {exc}"
+            error = last
+        delay = base_delay * 2 ** attempt if attempt + 1 < attempts else None
+        if on_attempt is not None:
+            on_attempt(attempt + 1, code, error, delay)
+        if delay is not None:
+            await asyncio.sleep(delay)
     raise WebhookError(f"webhook {hook.url} failed after {attempt + 1} attempt(s): {last}")
+
+
+def _iso(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Delivery:
+    """One alert message's webhook delivery: its attempts and how it ended."""
+
+    alert_status: str  # the status of the alert message delivered
+    rule_id: str | None
+    started_at: str
+    outcome: str = "pending"  # pending, delivered, failed
+    error: str | None = None  # why it failed
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
+
+    def attempt(self, number: int, status_code: int | None, error: str | None, retry_in: float | None) -> None:
+        now = self.clock()
+        self.attempts.append({"at": _iso(now), "attempt": number, "status_code": status_code, "error": error,
+                              "next_retry_at": _iso(now + retry_in) if retry_in is not None else None})
+
+    def finish(self, error: str | None = None) -> None:
+        self.outcome, self.error = ("failed", error) if error is not None else ("delivered", None)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("clock")
+        return data
+
+
+class DeliveryLog:
+    """The webhook deliveries of this worker's last ``capacity`` alerts (in memory, not durable)."""
+
+    def __init__(self, capacity: int = 1000, clock: Callable[[], float] = time.time) -> None:
+        self.capacity, self.clock = capacity, clock
+        self._by_alert: OrderedDict[str, list[Delivery]] = OrderedDict()
+
+    def begin(self, alert_id: str, *, alert_status: str, rule_id: str | None) -> Delivery:
+        delivery = Delivery(alert_status=alert_status, rule_id=rule_id, started_at=_iso(self.clock()),
+                            clock=self.clock)
+        self._by_alert.setdefault(alert_id, []).append(delivery)
+        self._by_alert.move_to_end(alert_id)
+        while len(self._by_alert) > self.capacity:
+            self._by_alert.popitem(last=False)
+        return delivery
+
+    def get(self, alert_id: str) -> list[dict[str, Any]]:
+        """The alert's deliveries on this worker, oldest first (empty: none here)."""
+        return [d.as_dict() for d in self._by_alert.get(alert_id, [])]

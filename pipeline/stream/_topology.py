@@ -300,11 +300,14 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 rule = services.matcher.rule(alert.rule_id)
                 if rule is None or rule.webhook is None:
                     continue
+                record = services.deliveries.begin(alert.alert_id, alert_status=alert.status, rule_id=rule.id)
                 try:
                     await deliver(session, rule.webhook, event.value, alert_id=alert.alert_id, status=alert.status,
-                                  allow_private=settings.webhook_allow_private)
+                                  allow_private=settings.webhook_allow_private, on_attempt=record.attempt)
+                    record.finish()
                     stats.produced["webhook"] += 1
                 except WebhookError as exc:
+                    record.finish(str(exc))
                     await reject("deliver", event, "webhook_failed", str(exc))
 
     if services.catalog is not None:

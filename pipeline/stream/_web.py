@@ -93,7 +93,8 @@ def _alert_filter(query: Any) -> AlertFilter:
 
 
 def add_alert_views(app: faust.App, services: Services) -> None:
-    """``GET /alerts`` (recent, filterable) and ``GET /alerts/stream`` (server-sent events)."""
+    """``GET /alerts`` (recent, filterable), ``GET /alerts/stream`` (server-sent events) and
+    ``GET /alerts/{id}/deliveries`` (this worker's webhook attempts)."""
     from aiohttp import web as aioweb
 
     @app.page("/alerts")
@@ -101,6 +102,11 @@ def add_alert_views(app: faust.App, services: Services) -> None:
         limit = request.query.get("limit", "100")
         items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
         return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
+
+    @app.page("/alerts/{alert_id}/deliveries")
+    async def deliveries(web: Any, request: Any, alert_id: str) -> Any:
+        """The webhook deliveries of the alert that this worker made (in memory, its last alerts only)."""
+        return web.json({"alert_id": alert_id, "deliveries": services.deliveries.get(alert_id)})
 
     @app.page("/alerts/stream")
     async def stream(web: Any, request: Any) -> Any:
@@ -285,6 +291,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
+                          "/alerts/{id}/deliveries": "this worker's webhook attempts for an alert",
                           "POST /alerts/{id}/ack": "acknowledge an alert, body {\"by\": …, \"note\": …} or empty "
                                                    "(Authorization: Bearer …)",
                           "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",

@@ -125,6 +125,8 @@ async def test_acknowledge(worker):
 
 async def test_webhook_receives_signed_alerts(worker):
     import asyncio
+    import json
+    import urllib.request
 
     from aiohttp import web
 
@@ -154,3 +156,12 @@ async def test_webhook_receives_signed_alerts(worker):
     headers, body = got[0]
     alert = from_json(Alert, body)
     assert alert.rule_id == "hooked" and verify_signature(HOOK_SECRET, headers["X-Wirewatch-Signature"], body)
+
+    def delivered():  # the log is written once the receiver's answer is read
+        with urllib.request.urlopen(f"{worker.base_url}/alerts/{alert.alert_id}/deliveries", timeout=5) as resp:
+            found = json.loads(resp.read())["deliveries"]
+        return found if found and found[-1]["outcome"] != "pending" else None
+
+    [delivery] = wait_until(delivered, 20, "the delivery in the alert's delivery log")
+    assert (delivery["outcome"], delivery["alert_status"], delivery["rule_id"]) == ("delivered", "active", "hooked")
+    assert [(a["attempt"], a["status_code"], a["next_retry_at"]) for a in delivery["attempts"]] == [(1, 204, None)]
