@@ -13,10 +13,18 @@ decides what reaches ``wire.alerts``:
 - otherwise, within the rule's ``cooldown_minutes`` after its last alert, the candidate is **suppressed**
   (remembered, counted, not sent); after it, a **new** alert;
 - a retraction (a kill, or a new version that no longer reports the event) of a candidate retracts the
-  incident's alert once no story supports it any more.
+  incident's alert once no story supports it any more; while others still do, the alert is sent again
+  without that story in ``also_reported_by`` (and, when the alert carried that story, carrying the
+  latest remaining report instead);
+- an acknowledgement (``POST /alerts/{id}/ack`` sends it here, keyed like the candidates) marks the
+  incident acknowledged.
 
-Alerts without a rule (regions only) pass through unchanged. Incidents are forgotten after 7 days
-(``keep_s``) and a book holds at most 500.
+Each incident carries its alert's status, moved by :func:`~._lifecycle.transition`: the first report
+sends it ``active``, later reports ``updated`` (or still ``acknowledged`` once acknowledged, with
+``updated_at`` saying when), the last retraction ``retracted`` (kept, so that a late acknowledgement
+cannot revive it; a story reporting it again reopens it). Alerts without a rule (regions only) follow
+the same lifecycle, one incident per alert: they are never merged nor suppressed. Incidents are
+forgotten after 7 days (``keep_s``) and a book holds at most 500.
 """
 
 from __future__ import annotations
@@ -27,9 +35,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from ..core import Alert
+from ..core import Alert, to_dict
+from ._lifecycle import IllegalTransition, transition
 
-__all__ = ["Decision", "Incident", "IncidentBook", "near_duplicate", "signature"]
+__all__ = ["Decision", "Incident", "IncidentBook", "book_key", "near_duplicate", "signature"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+", re.UNICODE)
 _STOP = frozenset("""the and for with that this from was were are has have had its their they said says
@@ -69,6 +78,14 @@ class Incident:
     severity: int = 1
     suppressed: bool = False
     sources: dict[str, str] = field(default_factory=dict)  # candidate alert id → story uri
+    status: str = "active"  # the alert's status (see _lifecycle)
+    updated_at: str | None = None  # when a report last changed it (the candidate's created_at)
+    #: candidate alert id → that report's alert (of incidents that can merge: those with an event type),
+    #: the latest last: the incident's alert carries the latest report, and another when its story leaves
+    reports: dict[str, dict[str, Any]] = field(default_factory=dict)
+    acknowledged_by: str | None = None  # the last acknowledgement: who, when (UTC ISO), with what note
+    acknowledged_at: str | None = None
+    ack_note: str | None = None
 
     @classmethod
     def of(cls, alert: Alert, now: float, suppressed: bool = False) -> "Incident":
@@ -78,7 +95,20 @@ class Incident:
                    place=(str(place.geonameid) if place.geonameid is not None else place.text) if place else None,
                    lat=place.lat if place else None, lon=place.lon if place else None, date=ev.date if ev else None,
                    words=signature(f"{alert.evidence or ''} {alert.headline}"), at=now, severity=alert.severity or 1,
-                   suppressed=suppressed, sources={alert.alert_id: alert.story_uri})
+                   suppressed=suppressed, sources={alert.alert_id: alert.story_uri},
+                   reports={alert.alert_id: _report(alert)} if ev is not None and ev.type else {})
+
+    def remember(self, alert: Alert) -> None:
+        """``alert`` reports the incident: listed among its sources, its report the latest."""
+        self.sources[alert.alert_id] = alert.story_uri
+        if self.type is not None:
+            self.reports.pop(alert.alert_id, None)
+            self.reports[alert.alert_id] = _report(alert)
+
+    def step(self, action: str) -> str:
+        """Move the incident's status by ``action`` (:class:`IllegalTransition` if it may not)."""
+        self.status = transition(self.status, action)
+        return self.status
 
 
 def near_duplicate(a: Incident, b: Incident) -> bool:
@@ -100,7 +130,7 @@ def near_duplicate(a: Incident, b: Incident) -> bool:
 
 @dataclass(frozen=True)
 class Decision:
-    kind: Literal["new", "update", "duplicate", "suppressed", "retract", "pass", "drop"]
+    kind: Literal["new", "update", "duplicate", "suppressed", "withdraw", "retract", "ack", "pass", "drop"]
     alert: Alert | None  # what to send to wire.alerts (None: nothing)
     reason: str = ""
 
@@ -119,41 +149,102 @@ class IncidentBook:
         self.incidents = [i for i in self.incidents if now - i.at <= self.keep_s][-self.capacity:]
 
     def admit(self, alert: Alert, *, now: float, cooldown_minutes: float = 0.0) -> Decision:
-        if alert.rule_id is None:
-            return Decision("pass", alert)
+        """What ``alert`` (a candidate, a retraction or an acknowledgement) does to the book, and what to send."""
         self._prune(now)
         known = next((i for i in self.incidents if alert.alert_id in i.sources), None)
+        if alert.status == "acknowledged":
+            return self._acknowledge(alert)
         if alert.status == "retracted":
-            if known is None:
-                return Decision("pass", alert, "retraction of an alert this book never saw")
-            known.sources.pop(alert.alert_id, None)
-            if known.sources:
-                return Decision("drop", None, f"other stories still report incident {known.alert_id}")
+            return self._retract(alert, known)
+        if known is not None and known.status == "retracted":  # reported again: reopened as a new alert
             self.incidents.remove(known)
-            if known.suppressed:
-                return Decision("drop", None, "the incident was suppressed by the cooldown")
-            return Decision("retract", _as(alert, known, []))
+            known = None
         if known is not None:
             if known.suppressed:
                 return Decision("drop", None, "an update of an incident suppressed by the cooldown")
             known.severity = max(known.severity, alert.severity or 1)
+            known.remember(alert)
+            known.step("report")
+            known.updated_at = alert.created_at
             return Decision("update", _as(alert, known, _others(known, alert)))
         candidate = Incident.of(alert, now)
-        twin = next((i for i in reversed(self.incidents) if near_duplicate(i, candidate)), None)
+        twin = None if alert.rule_id is None else next(
+            (i for i in reversed(self.incidents) if i.status != "retracted" and near_duplicate(i, candidate)), None)
         if twin is not None:
-            twin.sources[alert.alert_id] = alert.story_uri
+            twin.remember(alert)
             twin.words = sorted(set(twin.words) | set(candidate.words))[:128]
             twin.severity = max(twin.severity, candidate.severity)
             if twin.suppressed:
                 return Decision("drop", None, "a report of an incident suppressed by the cooldown")
+            twin.step("report")
+            twin.updated_at = alert.created_at
             return Decision("duplicate", _as(alert, twin, _others(twin, alert)))
-        last = max((i.at for i in self.incidents if not i.suppressed), default=None)
-        if cooldown_minutes > 0 and last is not None and now - last < cooldown_minutes * 60:
+        last = max((i.at for i in self.incidents if not i.suppressed and i.status != "retracted"), default=None)
+        if alert.rule_id is not None and cooldown_minutes > 0 and last is not None \
+                and now - last < cooldown_minutes * 60:
             candidate.suppressed = True
             self.incidents.append(candidate)
             return Decision("suppressed", None, f"within the rule's {cooldown_minutes:g}-minute cooldown")
         self.incidents.append(candidate)
-        return Decision("new", alert)
+        return Decision("new", _as(alert, candidate, []))
+
+    def _retract(self, alert: Alert, known: Incident | None) -> Decision:
+        if known is None:
+            return Decision("pass", alert, "retraction of an alert this book never saw")
+        if known.status == "retracted":
+            return Decision("drop", None, f"incident {known.alert_id} is retracted already")
+        known.sources.pop(alert.alert_id, None)
+        known.reports.pop(alert.alert_id, None)
+        if known.sources:
+            return self._withdraw(alert, known)
+        if known.suppressed:
+            self.incidents.remove(known)
+            return Decision("drop", None, "the incident was suppressed by the cooldown")
+        known.step("retract")
+        known.sources = {alert.alert_id: alert.story_uri}  # kept (retracted) until forgotten, by its last id
+        return Decision("retract", _as(alert, known, []))
+
+    def _withdraw(self, alert: Alert, known: Incident) -> Decision:
+        """A story no longer reports the incident but others do: its alert again, without that story in
+        ``also_reported_by``; when it carried that story, it carries the latest remaining report."""
+        if known.suppressed:
+            return Decision("drop", None, f"other stories still report incident {known.alert_id} (suppressed)")
+        if not known.reports:  # an incident recorded before reports were kept: nothing to rebuild it from
+            return Decision("drop", None, f"other stories still report incident {known.alert_id}")
+        reports = list(known.reports.values())
+        known.severity = max(r.get("severity") or 1 for r in reports)
+        known.step("withdraw")
+        known.updated_at = alert.created_at
+        face = Alert.from_data({**reports[-1], "status": known.status, "created_at": alert.created_at})
+        return Decision("withdraw", _as(face, known, _others(known, face)))
+
+    def _acknowledge(self, alert: Alert) -> Decision:
+        incident = next((i for i in self.incidents if i.alert_id == alert.alert_id and not i.suppressed), None)
+        if incident is None:
+            return Decision("pass", alert, "acknowledgement of an alert this book does not hold")
+        try:
+            incident.step("ack")
+        except IllegalTransition as exc:
+            return Decision("drop", None, str(exc))
+        incident.acknowledged_by = alert.acknowledged_by or "anonymous"
+        incident.acknowledged_at = alert.acknowledged_at or alert.created_at
+        incident.ack_note = alert.ack_note
+        return Decision("ack", _as(alert, incident, _others(incident, alert)))
+
+
+def book_key(alert: Alert) -> str:
+    """The key of ``alert``'s incident book: a rule's candidates (and acknowledgements) share one
+    partition, hence one book; alerts without a rule, their region's."""
+    return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
+
+
+def _report(alert: Alert) -> dict[str, Any]:
+    """What the book keeps of a report, to send the incident's alert with it later (its state aside)."""
+    data = to_dict(alert)
+    for name in ("status", "created_at", "also_reported_by", "updated_at", "acknowledged_by", "acknowledged_at",
+                 "ack_note"):
+        data.pop(name, None)
+    return data
 
 
 def _others(incident: Incident, alert: Alert) -> list[str]:
@@ -161,8 +252,11 @@ def _others(incident: Incident, alert: Alert) -> list[str]:
 
 
 def _as(alert: Alert, incident: Incident, others: list[str]) -> Alert:
-    """``alert`` re-addressed to the incident's alert id, listing the other stories that report it."""
+    """``alert`` re-addressed to the incident's alert id, with its status, listing the other stories that
+    report it."""
     data = alert.asdict()
-    data.update(alert_id=incident.alert_id, also_reported_by=others,
+    data.update(alert_id=incident.alert_id, also_reported_by=others, status=incident.status,
+                updated_at=incident.updated_at, acknowledged_by=incident.acknowledged_by,
+                acknowledged_at=incident.acknowledged_at, ack_note=incident.ack_note,
                 severity=max(incident.severity, alert.severity or 1) if alert.status != "retracted" else alert.severity)
     return Alert(**data)

@@ -212,6 +212,12 @@ class Alert(faust.Record, **_OPTIONS):
     evidence: Optional[str] = None
     #: Other stories reporting the same incident (near-duplicates folded into this alert).
     also_reported_by: List[str] = []
+    #: When a later report last changed the alert (an update, also of an acknowledged alert); ``None`` before.
+    updated_at: Optional[str] = None
+    #: Who acknowledged the alert, when (UTC) and with what note (``POST /alerts/{id}/ack``); ``None`` before.
+    acknowledged_by: Optional[str] = None
+    acknowledged_at: Optional[str] = None
+    ack_note: Optional[str] = None
 
 
 class DeadLetter(faust.Record, **_OPTIONS):

@@ -98,7 +98,7 @@ function popupFor(alert) {
     alert.evidence ? el("div", {class: "evidence"}, `“${alert.evidence}”`) : "",
     el("div", {}, "story: ", el("code", {}, `${alert.story_uri} v${alert.story_version}`)),
     el("div", {}, el("a", {href: `/alerts?limit=1000`, target: "_blank"}, "alerts JSON")));
-  if (alert.status === "active") {
+  if (alert.status === "active" || alert.status === "updated") {
     box.append(el("button", {class: "ack", onclick: () => acknowledge(alert.alert_id)}, "Acknowledge"));
   }
   return box;
@@ -128,7 +128,7 @@ function show(alert) {
   if (pos) {
     const marker = L.circleMarker(pos, {radius: 5 + sev * 2, color: "#222", weight: 1,
                                         fillColor: alert.status === "retracted" ? "#999" : COLORS[sev],
-                                        fillOpacity: alert.status === "active" ? 0.9 : 0.4});
+                                        fillOpacity: alert.status === "active" || alert.status === "updated" ? 0.9 : 0.4});
     marker.bindPopup(() => popupFor(alerts.get(alert.alert_id)));
     marker.addTo(map);
     markers.set(alert.alert_id, marker);

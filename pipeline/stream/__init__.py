@@ -15,4 +15,5 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "_metrics": ("Histogram", "render_metrics"),
     "_stats": ("Stats",),
     "_workers": ("WorkerDied", "spawn_worker", "wait_ready"),
+    "_web": ("ack_details",),
 })

@@ -6,7 +6,7 @@ import asyncio
 import time
 from dataclasses import dataclass, field
 
-from ..alerting import AlertFeed, AlertMatcher, Catalog
+from ..alerting import AlertFeed, AlertMatcher, Catalog, DeliveryLog
 from ._nlp_runner import NlpRunner
 from ._stats import Stats
 
@@ -26,5 +26,6 @@ class Services:
     routes: set[str] = field(default_factory=set)  # routed alert topics known to exist
     stats: Stats = field(default_factory=Stats)
     feed: AlertFeed = field(default_factory=AlertFeed)
+    deliveries: DeliveryLog = field(default_factory=DeliveryLog)  # this worker's webhook attempts, per alert
     started_at: float = field(default_factory=time.monotonic)
     ready_at: float | None = None

@@ -28,7 +28,7 @@ import faust
 import orjson
 from faust.types import EventT
 
-from ..alerting import IncidentBook, WebhookError, deliver, guarded_connector
+from ..alerting import IncidentBook, WebhookError, book_key, deliver, guarded_connector
 from ..core import (
     Alert,
     BrokerError,
@@ -229,7 +229,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             current = services.matcher.match(story)
             before = list(alerted.get(story.uri.encode()) or [])
             for alert in current + services.matcher.retract(story, before, current):
-                await send(candidates, "candidates", _book_key(alert), alert)
+                await send(candidates, "candidates", book_key(alert), alert)
             if current or before:
                 alerted[story.uri.encode()] = services.matcher.memo(current)
             stats.took("match", time.perf_counter() - started)
@@ -259,8 +259,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             elif decision.reason:
                 log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
                          extra={"story_uri": alert.story_uri})
-            if alert.rule_id is not None:
-                incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
+            incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
 
     @app.agent(alerts, name="deliver")
     async def deliver_webhooks(stream: faust.StreamT) -> None:
@@ -280,11 +279,14 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 rule = services.matcher.rule(alert.rule_id)
                 if rule is None or rule.webhook is None:
                     continue
+                record = services.deliveries.begin(alert.alert_id, alert_status=alert.status, rule_id=rule.id)
                 try:
                     await deliver(session, rule.webhook, event.value, alert_id=alert.alert_id, status=alert.status,
-                                  allow_private=settings.webhook_allow_private)
+                                  allow_private=settings.webhook_allow_private, on_attempt=record.attempt)
+                    record.finish()
                     stats.produced["webhook"] += 1
                 except WebhookError as exc:
+                    record.finish(str(exc))
                     await reject("deliver", event, "webhook_failed", str(exc))
 
     if services.catalog is not None:
@@ -314,7 +316,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
 
     add_web(app, settings, services)
     add_alert_views(app, services)
-    add_ack(app, settings, services, alerts)
+    add_ack(app, settings, services, candidates)
     add_ingest(app, settings, raw)
     if services.catalog is not None:
         add_catalog_views(app, settings, services, catalog_topics, refused)
@@ -326,10 +328,4 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             log.info("worker ready %.2f s after start", services.ready_at - services.started_at)
 
     return app
-
-
-def _book_key(alert: Alert) -> str:
-    """Candidates of one rule share a partition, hence one incident book."""
-    return f"rule:{alert.rule_id}" if alert.rule_id else f"region:{alert.region_id}"
-
 

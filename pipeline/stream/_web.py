@@ -12,7 +12,7 @@ from typing import Any
 import faust
 import orjson
 
-from ..alerting import AlertFilter
+from ..alerting import AlertFilter, book_key
 from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
 from ..events import taxonomy_listing
 from ..kafka import check_topics
@@ -20,7 +20,7 @@ from ..parsing import parse_raw
 from ._metrics import CONTENT_TYPE, render_metrics
 from ._services import Services
 
-__all__ = ["add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
+__all__ = ["ack_details", "add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
 
 
 #: Readable without a token even when WIREWATCH_READ_TOKEN is set: probes and the map's static page.
@@ -93,7 +93,8 @@ def _alert_filter(query: Any) -> AlertFilter:
 
 
 def add_alert_views(app: faust.App, services: Services) -> None:
-    """``GET /alerts`` (recent, filterable) and ``GET /alerts/stream`` (server-sent events)."""
+    """``GET /alerts`` (recent, filterable), ``GET /alerts/stream`` (server-sent events) and
+    ``GET /alerts/{id}/deliveries`` (this worker's webhook attempts)."""
     from aiohttp import web as aioweb
 
     @app.page("/alerts")
@@ -101,6 +102,11 @@ def add_alert_views(app: faust.App, services: Services) -> None:
         limit = request.query.get("limit", "100")
         items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
         return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
+
+    @app.page("/alerts/{alert_id}/deliveries")
+    async def deliveries(web: Any, request: Any, alert_id: str) -> Any:
+        """The webhook deliveries of the alert that this worker made (in memory, its last alerts only)."""
+        return web.json({"alert_id": alert_id, "deliveries": services.deliveries.get(alert_id)})
 
     @app.page("/alerts/stream")
     async def stream(web: Any, request: Any) -> Any:
@@ -129,9 +135,39 @@ def add_alert_views(app: faust.App, services: Services) -> None:
         return response
 
 
-def add_ack(app: faust.App, settings: Settings, services: Services, alerts: faust.TopicT) -> None:
-    """``POST /alerts/{alert_id}/ack``: the alert, status ``acknowledged``, back on ``wire.alerts``
-    (same id), so every worker, stream and subscriber sees it. Bearer token as for ``/ingest``."""
+#: The longest ``by`` and ``note`` an acknowledgement takes (characters).
+ACK_BY_MAX, ACK_NOTE_MAX = 200, 2000
+
+
+def ack_details(body: bytes, default_by: str = "anonymous") -> tuple[str, str | None]:
+    """``(by, note)`` of an acknowledgement's body: empty, or a JSON object with optional string fields
+    ``by`` and ``note``. :class:`ValueError` says what is wrong."""
+    if not body.strip():
+        return default_by, None
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ValueError('the body is not JSON: send {"by": "…", "note": "…"} (both optional) or nothing') from None
+    if not isinstance(data, dict):
+        raise ValueError('the body must be a JSON object: {"by": "…", "note": "…"} (both optional)')
+    unknown = sorted(set(data) - {"by", "note"})
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(map(repr, unknown))}: an acknowledgement takes 'by' and 'note'")
+    by, note = data.get("by"), data.get("note")
+    for name, value, limit in (("by", by, ACK_BY_MAX), ("note", note, ACK_NOTE_MAX)):
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name!r} must be a string")
+        if value is not None and len(value) > limit:
+            raise ValueError(f"{name!r} is over {limit} characters")
+    return (by.strip() or default_by) if by else default_by, note or None
+
+
+def add_ack(app: faust.App, settings: Settings, services: Services, candidates: faust.TopicT) -> None:
+    """``POST /alerts/{alert_id}/ack``, body empty or ``{"by": "…", "note": "…"}``: an acknowledgement of
+    the alert (its latest state, status ``acknowledged``, who, when and the note) to
+    ``wire.alert-candidates``, keyed like the alert's candidates, so that the incident book records it
+    and sends the acknowledged alert to ``wire.alerts`` (same id), where every worker, stream and
+    subscriber sees it. Bearer token as for ``/ingest``."""
 
     @app.page("/alerts/{alert_id}/ack")
     class Ack(faust.web.View):
@@ -139,16 +175,23 @@ def add_ack(app: faust.App, settings: Settings, services: Services, alerts: faus
             no = refused(self, request, settings.ingest_token, "acknowledging")
             if no is not None:
                 return no
+            body = await request.read()
+            try:
+                by, note = ack_details(body)
+            except ValueError as exc:
+                return self.json({"error": str(exc)}, status=400)
             current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
                            None)
             if current is None:
                 return self.json({"error": f"no recent alert {alert_id!r} on this worker"}, status=404)
             if current.status == "retracted":
                 return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
+            now = utc_now_iso()
             acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
-                                                   "created_at": utc_now_iso()}))
-            await alerts.send(key=alert_id.encode(), value=dumps(acked))
-            return self.json({"acknowledged": alert_id}, status=202)
+                                                   "created_at": now, "acknowledged_by": by,
+                                                   "acknowledged_at": now, "ack_note": note}))
+            await candidates.send(key=book_key(acked).encode(), value=dumps(acked))
+            return self.json({"acknowledged": alert_id, "by": by, "at": now, "note": note}, status=202)
 
 
 _STATIC = Path(__file__).parent.parent / "static"
@@ -248,7 +291,9 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
                           "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
-                          "POST /alerts/{id}/ack": "acknowledge an alert (Authorization: Bearer …)",
+                          "/alerts/{id}/deliveries": "this worker's webhook attempts for an alert",
+                          "POST /alerts/{id}/ack": "acknowledge an alert, body {\"by\": …, \"note\": …} or empty "
+                                                   "(Authorization: Bearer …)",
                           "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",
                           "/rules, /rules/{id}": "GET; PUT a rule object / DELETE (Authorization: Bearer …)"},
             "topics": topics,

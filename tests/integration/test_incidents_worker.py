@@ -20,9 +20,9 @@ pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def story(uri: str, body: str) -> bytes:
-    return orjson.dumps({"uri": uri, "version": 1, "language": "en", "headline": "Drone strike",
-                         "firstcreated": "2026-11-23T18:00:00Z", "body_text": body})
+def story(uri: str, body: str, version: int = 1, pubstatus: str = "usable") -> bytes:
+    return orjson.dumps({"uri": uri, "version": version, "pubstatus": pubstatus, "language": "en",
+                         "headline": "Drone strike", "firstcreated": "2026-11-23T18:00:00Z", "body_text": body})
 
 
 def stats(worker) -> dict:
@@ -69,6 +69,10 @@ def test_near_duplicates_fold_and_cooldown_suppresses_across_a_restart(broker, t
             "urn:wire-d:2", "Officials said a drone struck Irbil airport on Monday; two guards were wounded.")], 1))
         assert third.alert_id == first.alert_id, "after the restart the incident was forgotten"
         assert set(third.also_reported_by) == {"urn:wire-a:1", "urn:wire-b:7"}
+        # wire b kills its story: it leaves the alert, which still carries wire d's report
+        [withdrawn] = asyncio.run(alerts_after(settings, [story("urn:wire-b:7", "Withdrawn.", 2, "canceled")], 1))
+        assert (withdrawn.alert_id, withdrawn.status) == (first.alert_id, "updated")
+        assert (withdrawn.story_uri, withdrawn.also_reported_by) == ("urn:wire-d:2", ["urn:wire-a:1"])
         with urllib.request.urlopen(f"{worker.base_url}/alerts", timeout=5) as resp:  # history survives the restart
             assert first.alert_id in {a["alert_id"] for a in json.loads(resp.read())["alerts"]}
     finally:

@@ -87,8 +87,8 @@ async def test_acknowledge(worker):
     seen = await produce_and_collect(s, [story], [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
     [alert] = [from_json(Alert, v) for _, _, v in seen]
 
-    def post(path, token):
-        req = urllib.request.Request(f"{worker.base_url}{path}", data=b"", method="POST",
+    def post(path, token, body=b""):
+        req = urllib.request.Request(f"{worker.base_url}{path}", data=body, method="POST",
                                      headers={"Authorization": f"Bearer {token}"})
         try:
             with urllib.request.urlopen(req, timeout=5) as resp:
@@ -98,8 +98,10 @@ async def test_acknowledge(worker):
 
     assert post(f"/alerts/{alert.alert_id}/ack", "wrong") == 401
     assert post("/alerts/nosuchalert/ack", "s3cret") == 404
+    assert post(f"/alerts/{alert.alert_id}/ack", "s3cret", b"{not json") == 400
     # 404 until the worker's feed has read the alert
-    status = wait_until(lambda: (code := post(f"/alerts/{alert.alert_id}/ack", "s3cret")) != 404 and code, 20,
+    note = orjson.dumps({"by": "duty desk", "note": "called the stringer"})
+    status = wait_until(lambda: (code := post(f"/alerts/{alert.alert_id}/ack", "s3cret", note)) != 404 and code, 20,
                         "the alert known to the feed")
     assert status == 202
 
@@ -109,14 +111,26 @@ async def test_acknowledge(worker):
 
     acked = wait_until(acknowledged, 20, "the alert listed as acknowledged")
     assert [a["alert_id"] for a in acked] == [alert.alert_id]
+    assert (acked[0]["acknowledged_by"], acked[0]["ack_note"]) == ("duty desk", "called the stringer")
+    assert acked[0]["acknowledged_at"].endswith("Z")
+    # a new version of the story updates the alert, which stays acknowledged
+    newer = orjson.dumps({"uri": "urn:test:ack", "version": 2, "language": "en", "headline": "h2",
+                          "body_text": "Rockets hit a base near Irbil on Monday."})
+    seen = await produce_and_collect(s, [newer], [t.alerts], lambda seen: any(x[0] == t.alerts for x in seen))
+    [update] = [from_json(Alert, v) for _, _, v in seen]
+    assert (update.alert_id, update.status, update.story_version) == (alert.alert_id, "acknowledged", 2)
+    assert update.updated_at is not None and (update.acknowledged_by, update.ack_note) == ("duty desk",
+                                                                                          "called the stringer")
 
 
 async def test_webhook_receives_signed_alerts(worker):
     import asyncio
+    import json
+    import urllib.request
 
     from aiohttp import web
 
-    from pipeline.alerting import sign
+    from pipeline.alerting import verify_signature
 
     got: list[tuple[dict, bytes]] = []
     arrived = asyncio.Event()
@@ -141,4 +155,13 @@ async def test_webhook_receives_signed_alerts(worker):
         await runner.cleanup()
     headers, body = got[0]
     alert = from_json(Alert, body)
-    assert alert.rule_id == "hooked" and headers["X-Wirewatch-Signature"] == sign(body, HOOK_SECRET)
+    assert alert.rule_id == "hooked" and verify_signature(HOOK_SECRET, headers["X-Wirewatch-Signature"], body)
+
+    def delivered():  # the log is written once the receiver's answer is read
+        with urllib.request.urlopen(f"{worker.base_url}/alerts/{alert.alert_id}/deliveries", timeout=5) as resp:
+            found = json.loads(resp.read())["deliveries"]
+        return found if found and found[-1]["outcome"] != "pending" else None
+
+    [delivery] = wait_until(delivered, 20, "the delivery in the alert's delivery log")
+    assert (delivery["outcome"], delivery["alert_status"], delivery["rule_id"]) == ("delivered", "active", "hooked")
+    assert [(a["attempt"], a["status_code"], a["next_retry_at"]) for a in delivery["attempts"]] == [(1, 204, None)]
