@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core import WirewatchError
+from ..core import WirewatchError, backoff_delay
 
 __all__ = ["Webhook", "WebhookError", "sign", "verify_signature", "check_url", "deliver", "guarded_connector",
            "internal_address", "Delivery", "DeliveryLog"]
@@ -151,7 +151,7 @@ async def deliver(session, hook: Webhook, body: bytes, *, alert_id: str, status:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             code, last = None, f"{type(exc).__name__}: {exc}"
             error = last
-        delay = base_delay * 2 ** attempt if attempt + 1 < attempts else None
+        delay = backoff_delay(base_delay, attempt, cap=60.0) if attempt + 1 < attempts else None
         if on_attempt is not None:
             on_attempt(attempt + 1, code, error, delay)
         if delay is not None:

@@ -5,6 +5,7 @@ processes, and the records' terminal form and filters. No Kafka client, no spaCy
 Names whose module needs Faust (the records are ``faust.Record`` classes) are imported on first use.
 """
 
+from ._backoff import Backoff, backoff_delay
 from ._clock import utc_now_iso
 from ._config import CATALOG, STAGES, Settings, TopicNames, settings_to_env
 from ._errors import (
@@ -44,7 +45,7 @@ __getattr__, _lazy_names = lazy_exports(__name__, {
 })
 
 __all__ = [
-    "utc_now_iso", "CATALOG", "STAGES", "Settings", "TopicNames", "settings_to_env",
+    "Backoff", "backoff_delay", "utc_now_iso", "CATALOG", "STAGES", "Settings", "TopicNames", "settings_to_env",
     "BrokerError", "ConfigError", "CorpusError", "GazetteerError", "InputTooLarge", "MalformedInput", "MissingContent",
     "ModelError", "ParseError", "RegionError", "RuleError", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
     "DEAD_LETTER_STAGES", "REASONS", "Reason", "reason",

@@ -19,7 +19,7 @@ from typing import Awaitable, Callable
 
 import aiohttp
 
-from ..core import ConfigError, load_json_state, save_json_state
+from ..core import ConfigError, backoff_delay, load_json_state, save_json_state
 
 __all__ = ["FeedPoller", "FeedState"]
 
@@ -60,7 +60,7 @@ class FeedPoller:
 
     def _fail(self, state: FeedState, why: str, retry_after: float | None = None) -> str:
         state.failures += 1
-        delay = min(self.max_backoff, self.interval * 2 ** min(state.failures, 16))
+        delay = backoff_delay(self.interval, state.failures, self.max_backoff)
         if retry_after is not None:
             delay = max(delay, min(retry_after, self.max_backoff))
         state.next_poll = time.time() + delay

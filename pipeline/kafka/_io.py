@@ -20,7 +20,7 @@ from aiokafka.errors import (
     UnknownTopicOrPartitionError,
 )
 
-from ..core import BrokerError
+from ..core import Backoff, BrokerError
 from ._admin import existing_topics
 
 __all__ = ["MAX_REQUEST_BYTES", "Unsent", "produce", "follow", "read_all", "send_keyed", "sniff_key"]
@@ -93,7 +93,7 @@ async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes |
 
     deadline = time.monotonic() + retry_seconds
     producer: AIOKafkaProducer | None = None
-    sent, delay = 0, 0.5
+    sent, backoff = 0, Backoff(first=0.5, cap=8.0)
     try:
         for index, (key, value) in enumerate(records):
             while True:
@@ -118,12 +118,12 @@ async def send_keyed(bootstrap: str, topic: str, records: Iterable[tuple[bytes |
                             break
                         raise Unsent(sent, f"the broker at {bootstrap} did not take message #{index + 1}: {why}",
                                      index=index, permanent=True) from None
-                    if time.monotonic() + delay > deadline:
+                    if time.monotonic() + backoff.peek() > deadline:
                         raise Unsent(sent, f"the broker at {bootstrap} did not take message #{index + 1} for "
                                            f"{retry_seconds:.0f} s ({type(exc).__name__}: {exc})", index=index) from None
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 8.0)
-            delay, deadline = 0.5, time.monotonic() + retry_seconds
+                    await asyncio.sleep(backoff.next())
+            backoff.reset()
+            deadline = time.monotonic() + retry_seconds
     finally:
         if producer is not None:
             await producer.stop()

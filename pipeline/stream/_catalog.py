@@ -16,7 +16,7 @@ import faust
 import orjson
 
 from ..alerting import Kind, public_rule, region_document, rule_document
-from ..core import BrokerError, RegionError
+from ..core import Backoff, BrokerError, RegionError
 from ..kafka import ensure_topics, follow
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ async def follow_catalog(settings: "Settings", services: "Services") -> None:
     kind_of: dict[str, Kind] = {names.regions: "regions", names.rules: "rules"}
     base = services.catalog
     assert base is not None
-    delay = 1.0
+    backoff = Backoff(first=1.0, cap=30.0)
     while True:
         caught_up = asyncio.Event()
 
@@ -87,16 +87,15 @@ async def follow_catalog(settings: "Settings", services: "Services") -> None:
             # wait) cost the embedded broker ≈ 0.01 of a core per worker
             async for topic, key, value in follow(settings.bootstrap_servers, list(kind_of), from_beginning=True,
                                                   caught_up=caught_up, fetch_max_wait_ms=_CATALOG_FETCH_WAIT_MS):
-                delay = 1.0
+                backoff.reset()
                 problem = base.apply(kind_of[topic], key, value)
                 if problem:
                     log.warning("catalog: %s", problem)
         except BrokerError as exc:
-            log.warning("catalog: %s; replaying in %.0f s", exc, delay)
+            log.warning("catalog: %s; replaying in %.0f s", exc, backoff.peek())
         finally:
             task.cancel()
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 30.0)
+        await asyncio.sleep(backoff.next())
 
 
 #: How long the catalog follower's fetches wait at the broker (ms): regions and rules change rarely.

@@ -31,6 +31,7 @@ from faust.types import EventT
 from ..alerting import IncidentBook, WebhookError, book_key, deliver, guarded_connector
 from ..core import (
     Alert,
+    Backoff,
     BrokerError,
     EnrichedStory,
     GatedBatch,
@@ -298,21 +299,20 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     @app.task
     async def alert_feed() -> None:
         """Every worker's web server sees every alert (all partitions, no consumer group)."""
-        delay = 1.0
+        backoff = Backoff(first=1.0, cap=30.0)
         while True:
             try:
                 # the recent history too, so that a restarted worker's /alerts, stream and map are not empty
                 async for _, _, value in follow(settings.bootstrap_servers, [alerts.get_topic_name()],
                                                 last=services.feed.capacity):
-                    delay = 1.0
+                    backoff.reset()
                     try:
                         await services.feed.publish(from_json(Alert, value))
                     except _DECODE_ERRORS as exc:
                         log.warning("alert feed: skipped a record that is not an Alert: %s", exc)
             except BrokerError as exc:
-                log.warning("alert feed: %s; retrying in %.0f s", exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30.0)
+                log.warning("alert feed: %s; retrying in %.0f s", exc, backoff.peek())
+            await asyncio.sleep(backoff.next())
 
     add_web(app, settings, services)
     add_alert_views(app, services)
