@@ -135,3 +135,12 @@ def test_datelines_in_the_body_with_a_byline_on_the_same_line():
         assert got is not None and (got.text, got.place) == (text, place), body
     assert parse_dateline("By Staff - a note") is None
     assert parse_dateline("Officials said - nothing") is None
+
+
+def test_html_bodies_become_paragraphs_with_one_walker():
+    from pipeline.parsing._html import html_to_text
+
+    assert html_to_text("<p>First &amp; one.</p><p>Second<br>line</p><script>x=1</script><ul><li>a</li></ul>") == \
+        "First & one.\n\nSecond\n\nline\n\na"
+    assert html_to_text("<script>hidden()</script>") == ""
+    assert html_to_text("<div>" * 5000 + "deep" + "</div>" * 5000) == "deep"  # deeper than the parser goes

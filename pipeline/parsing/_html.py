@@ -1,44 +1,29 @@
-"""HTML → plain text, keeping paragraphs (stdlib only; never fetches or expands anything)."""
+"""HTML → plain text, keeping paragraphs: lxml's HTML parser (never fetches or expands anything), then
+the one markup walker the XML formats use too (:func:`._xml.block_text`)."""
 
 from __future__ import annotations
 
+import html as _entities
 import re
-from html.parser import HTMLParser
+
+from lxml import etree, html
+
+from ._xml import block_text
 
 __all__ = ["html_to_text"]
 
-_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre", "section", "article"}
-_SKIP = {"script", "style", "head", "title"}
+_TAG = re.compile(r"<[^>]*>")
+_HIDDEN = re.compile(r"<(script|style|head|title)\b.*?</\1\s*>", re.S | re.I)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _SKIP:
-            self._skip += 1
-        elif tag in _BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Strip markup; paragraphs become blank-line separated; runs of spaces collapse."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts)
-    paragraphs = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in re.split(r"\n\s*\n", text))
-    return "\n\n".join(p.replace("\n ", "\n") for p in paragraphs if p)
+def html_to_text(markup: str) -> str:
+    """Strip markup; block elements become blank-line separated paragraphs; runs of white space collapse.
+    Markup the parser cannot take whole (nested deeper than it goes: a hostile body) still gives its
+    words, as one paragraph."""
+    if not markup or not markup.strip():
+        return ""
+    try:
+        text = block_text(html.fragment_fromstring(markup, create_parent="div"))
+    except (etree.ParserError, ValueError):
+        text = ""
+    return text or " ".join(_entities.unescape(_TAG.sub(" ", _HIDDEN.sub(" ", markup))).split())
