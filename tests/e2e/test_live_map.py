@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.helpers import running_worker
+from tests.helpers import running_worker, wait_until
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -54,16 +54,13 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
     moment ago may be gone: that counts as "not yet"."""
     from selenium.common.exceptions import StaleElementReferenceException
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def settled():
         try:
-            value = condition()
-        except StaleElementReferenceException:
-            value = None
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+            return condition()
+        except StaleElementReferenceException:  # the page redrew the element meanwhile: ask again
+            return None
+
+    return wait_until(settled, timeout, what, interval=0.05)
 
 
 def ingest(worker, body: bytes) -> None:

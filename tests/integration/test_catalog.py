@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -152,18 +151,17 @@ def test_metrics_and_json_logs(worker):
                                  headers={"Authorization": f"Bearer {TOKEN}"})
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.status == 202
-    deadline = time.monotonic() + 30
-    while True:
+    def scrape():
         with urllib.request.urlopen(f"{worker.base_url}/metrics?token=reader-token", timeout=5) as resp:
-            text = resp.read().decode()
-            content_type = resp.headers["Content-Type"]
+            text, content_type = resp.read().decode(), resp.headers["Content-Type"]
         families = {f.name: f for f in text_string_to_metric_families(text)}
         samples = [s for f in families.values() for s in f.samples]
         duplicates = [s.value for s in samples
                       if s.name == "wirewatch_duplicates_dropped_total" and s.labels == {"verdict": "duplicate"}]
-        if duplicates == [1] or time.monotonic() > deadline:
-            break
-        time.sleep(0.3)
+        return (text, content_type, families, samples, duplicates) if duplicates == [1] else None
+
+    text, content_type, families, samples, duplicates = wait_until(scrape, 30, "the duplicate counted in /metrics",
+                                                                   interval=0.3)
     assert content_type == "text/plain; version=0.0.4; charset=utf-8"
     assert duplicates == [1]
     assert {name: families[name].type for name in (

@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.helpers import produce_and_collect, running_worker
+from tests.helpers import produce_and_collect, running_worker, wait_until
 
 pytestmark = pytest.mark.broker
 
@@ -62,8 +61,5 @@ def test_the_nlp_process_dies_with_its_worker(broker, tmp_path):
         [child] = nlp_children(worker.proc.pid)
         worker.proc.send_signal(signal.SIGKILL)
         worker.proc.wait(10)
-        deadline = time.monotonic() + 10
-        while alive(child) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not alive(child), "the NLP process outlived its worker"
+        wait_until(lambda: not alive(child), 10, "the NLP process gone with its worker", interval=0.1)
         worker.stop = lambda: 0  # already gone (running_worker stops it cleanly otherwise)

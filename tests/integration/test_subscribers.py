@@ -8,7 +8,6 @@ import asyncio
 import importlib
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -16,7 +15,7 @@ import pytest
 
 from pipeline.core import Alert, EnrichedStory, Focus, FocusItem, Story, dumps, judge, to_dict
 from pipeline.kafka import ensure_topics, send_keyed
-from tests.helpers import FIXTURE_REGIONS, make_settings
+from tests.helpers import FIXTURE_REGIONS, make_settings, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"
@@ -80,11 +79,7 @@ def check_state(state, prefix: str) -> None:
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} within {timeout} s")
-        time.sleep(0.05)
+    wait_until(condition, timeout, what, interval=0.05)
 
 
 async def run_aiokafka(settings, group: str, expected: int) -> tuple[object, list]:

@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.core import settings_to_env
 from pipeline.kafka import read_all
-from tests.helpers import make_settings, start_worker
+from tests.helpers import make_settings, start_worker, wait_until
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -63,13 +63,11 @@ def test_ingest_and_worker_ride_out_a_broker_outage(own_broker, tmp_path):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()[-2000:]
         assert b"sent 40 message(s)" in err
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        def enriched_keys():
             keys = {k for _, k, v in asyncio.run(read_all(settings.bootstrap_servers, [settings.topics.enriched])) if v}
-            if len(keys) == 40:
-                break
-            time.sleep(1)
-        assert len(keys) == 40, f"{len(keys)} of 40 enriched after the outage; see {worker.log_path}"
+            return len(keys) == 40
+
+        wait_until(enriched_keys, 120, f"all 40 stories enriched after the outage (see {worker.log_path})", interval=1)
     finally:
         os.kill(own_broker.pid, signal.SIGCONT)
         assert worker.stop() == 0, worker.log_path.read_text()[-3000:]
