@@ -136,9 +136,12 @@ class Decision:
 
 
 class IncidentBook:
-    """The recent incidents of one rule. State round-trips through :meth:`state` (JSON-able)."""
+    """The recent incidents of one rule (or of one region without a rule). State round-trips through
+    :meth:`state` (JSON-able). The whole book is one table record, written again at every candidate, and
+    each incident keeps its reports: ``capacity`` keeps that record well under a broker's 1 MB message
+    limit and its rewriting cheap (100 recent incidents per rule is far more than near-duplicates need)."""
 
-    def __init__(self, state: Any = None, *, keep_s: float = 7 * 86400, capacity: int = 500) -> None:
+    def __init__(self, state: Any = None, *, keep_s: float = 7 * 86400, capacity: int = 100) -> None:
         self.incidents = [Incident(**item) for item in (state or [])]
         self.keep_s, self.capacity = keep_s, capacity
 
