@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import time
 import uuid
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Awaitable, Callable, Iterator, TypeVar
 
 from pipeline.core import Settings, terminate
-from pipeline.kafka import follow, produce
+from pipeline.kafka import follow, free_port, produce
 from pipeline.stream import spawn_worker, wait_ready
 
 T = TypeVar("T")
@@ -42,12 +41,6 @@ async def await_until(check: Callable[[], Awaitable[T]], timeout: float, what: s
         if time.monotonic() >= deadline:
             raise AssertionError(f"{what}: not within {timeout:g} s (last: {value!r})")
         await asyncio.sleep(interval)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def produce_and_collect(

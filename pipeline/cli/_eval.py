@@ -23,7 +23,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.path is None:
         raise ConfigError(f"wirewatch eval {args.task} needs a PATH (see wirewatch eval --help)")
     if not args.path.exists():
-        raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml; CASE 2021: "
+        raise ConfigError(f"no such file: {args.path} (GeoWebNews: ../shared/data/geo/geowebnews/GWN.xml; LGL: "
+                          "../shared/data/geo/lgl/lgl-dev.xml; CASE 2021: "
                           "../shared/data/events/case2021-task2/dev.tsv; event locations: "
                           "../shared/data/events/event-location/dev.jsonl)")
     if args.task == "events":
@@ -43,7 +44,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print_json(report.as_dict())
         return 0
     o = report.overall
-    print(f"GeoWebNews: {len(articles)} articles, {o['gold']} gold toponyms with coordinates")
+    print(f"{args.path.name}: {len(articles)} articles, {o['gold']} gold toponyms with coordinates")
     print(f"recognition: recall {o['recall']}, precision {report.precision} ({report.predicted} predicted)")
     print(f"resolution on {o['found']} found: Acc@161 {o.get('acc_at_161')}, exact id {o.get('exact_id')}, "
           f"country {o.get('country_accuracy')}, mean {o.get('mean_error_km')} km, median {o.get('median_error_km')} km, "
@@ -116,16 +117,17 @@ def _eval_stories(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("eval", help="evaluate against a development corpus (geo: GeoWebNews; events: CASE 2021, "
+    p = sub.add_parser("eval", help="evaluate against a development corpus (geo: GeoWebNews or LGL; events: CASE 2021, "
                                     "event locations)",
-                       description="wirewatch eval geo PATH/GWN.xml: toponym recognition recall/precision and, on "
+                       description="wirewatch eval geo PATH/GWN.xml or an LGL XML file (detected): toponym recognition "
+                                   "recall/precision and, on "
                                    "found toponyms, Acc@161km, exact GeoNames id, country accuracy, mean/median error, "
                                    "AUC — overall and by toponym type. wirewatch eval events PATH/dev.tsv: CASE 2021 "
                                    "task 2 event types (weighted/macro F1, per class, confusions). wirewatch eval "
                                    "events PATH/dev.jsonl: accuracy of the place linked to each event verb.")
     p.add_argument("task", choices=["geo", "events", "stories"])
     p.add_argument("path", type=Path, metavar="PATH", nargs="?",
-                   help="GWN.xml, a CASE .tsv, an event-location .jsonl, or a directory of annotated stories "
+                   help="GWN.xml or LGL XML, a CASE .tsv, an event-location .jsonl, or a directory of annotated stories "
                         "(stories; default: the set shipped in pipeline/evaluation/stories)")
     p.add_argument("--limit", type=int, metavar="N", help="evaluate the first N items only (events)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -4,8 +4,9 @@ the tests, with its storage: memory or a local S3 store. No Faust here: the work
 Faust's (:mod:`pipeline.stream`)."""
 
 from ._admin import check_topics, ensure_topics, existing_topics, is_tansu, wait_for_broker
-from ._broker import EMBEDDED_PRODUCER_BATCH_BYTES, STORAGE_CHOICES, EmbeddedBroker, embedded_broker, free_port
+from ._broker import EMBEDDED_PRODUCER_BATCH_BYTES, STORAGE_CHOICES, EmbeddedBroker, embedded_broker
 from ._io import MAX_REQUEST_BYTES, Unsent, follow, produce, read_all, send_keyed, sniff_key
+from ._ports import free_port
 from ._store import LocalS3, s3store_installed
 
 __all__ = ["check_topics", "ensure_topics", "existing_topics", "is_tansu", "wait_for_broker", "EMBEDDED_PRODUCER_BATCH_BYTES",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,9 +16,10 @@ from types import TracebackType
 
 from ..core import BrokerError, spawn, terminate
 from ._admin import wait_for_broker
+from ._ports import free_port
 from ._store import LocalS3
 
-__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "free_port", "STORAGE_CHOICES", "embedded_broker"]
+__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "STORAGE_CHOICES", "embedded_broker"]
 
 #: ``WIREWATCH_STORAGE``: where the embedded broker keeps its data.
 STORAGE_CHOICES = ("s3", "memory")
@@ -27,13 +27,6 @@ STORAGE_CHOICES = ("s3", "memory")
 #: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
 #: batches (see Settings.producer_batch_bytes).
 EMBEDDED_PRODUCER_BATCH_BYTES = 1
-
-
-def free_port(host: str) -> int:
-    """A TCP port free on ``host`` now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class EmbeddedBroker:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -21,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..core import BrokerError, spawn, terminate
+from ._ports import free_port
 
 __all__ = ["LocalS3", "S3STORE_DIR", "s3store_installed"]
 
@@ -55,12 +55,6 @@ def _node() -> str:
         if candidate.is_file():
             return str(candidate)
     raise BrokerError(_NO_NODE)
-
-
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class LocalS3:
@@ -109,7 +103,7 @@ class LocalS3:
         if not s3store_installed():
             raise BrokerError(_NOT_INSTALLED)
         if self.port is None:
-            self.port = _free_port(self.host)
+            self.port = free_port(self.host)
         self.directory.mkdir(parents=True, exist_ok=True)
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -237,49 +237,40 @@ def _token_features(tok: Token, start: int, end: int) -> dict[str, float]:
 
 
 class PlaceChooser:
-    """Scores each candidate place of :func:`candidate_features` and picks the likeliest, or none below
-    ``threshold``. The score is a boosted tree ensemble (``trees``: flat node arrays, as exported by
-    ``python -m pipeline.evaluation._linker_training``) or a logistic model (``weights``); cross-validated
-    numbers in docs/evaluation.md."""
+    """Scores each candidate place of :func:`candidate_features` with a boosted tree ensemble (``trees``:
+    flat node arrays, as exported by ``python -m pipeline.evaluation._linker_training``) and picks the
+    likeliest, or none below ``threshold``; cross-validated numbers in docs/evaluation.md."""
 
-    def __init__(self, threshold: float, weights: list[float] | None = None, trees: dict | None = None) -> None:
+    def __init__(self, threshold: float, trees: dict) -> None:
         import numpy as np
 
-        if (weights is None) == (trees is None):
-            raise ValueError("a place chooser has either weights or trees")
         self.threshold = threshold
-        self.weights = np.asarray(weights, dtype=float) if weights is not None else None
-        self._trees = None
-        if trees is not None:
-            self._trees = {k: np.asarray(trees[k], dtype=float if k in ("threshold", "value") else np.int64)
-                           for k in ("feature", "threshold", "left", "right", "leaf", "value", "roots")}
-            self._baseline = float(trees["baseline"])
-            self._depth = int(trees["max_depth"])
+        self._trees = {k: np.asarray(trees[k], dtype=float if k in ("threshold", "value") else np.int64)
+                       for k in ("feature", "threshold", "left", "right", "leaf", "value", "roots")}
+        self._baseline = float(trees["baseline"])
+        self._depth = int(trees["max_depth"])
 
     @classmethod
     def from_file(cls, path) -> "PlaceChooser":
         import json
 
         data = json.loads(open(path, encoding="utf-8").read())
-        if tuple(data["features"]) != FEATURES:
+        if tuple(data["features"]) != FEATURES or "trees" not in data:
             raise ValueError(f"{path}: trained for other features; retrain the place linker")
-        return cls(float(data["threshold"]), weights=data.get("weights"), trees=data.get("trees"))
+        return cls(float(data["threshold"]), data["trees"])
 
     def probabilities(self, rows: list[list[float]]):
         """One probability per candidate row (a numpy array)."""
         import numpy as np
 
         X = np.asarray(rows, dtype=float).reshape(len(rows), len(FEATURES))
-        if self._trees is None:
-            z = X @ self.weights
-        else:
-            t = self._trees
-            at = np.tile(t["roots"], (len(X), 1))  # every candidate walks every tree at once
-            line = np.arange(len(X))[:, None]
-            for _ in range(self._depth):
-                left = X[line, t["feature"][at]] <= t["threshold"][at]
-                at = np.where(t["leaf"][at] == 1, at, np.where(left, t["left"][at], t["right"][at]))
-            z = self._baseline + t["value"][at].sum(axis=1)
+        t = self._trees
+        at = np.tile(t["roots"], (len(X), 1))  # every candidate walks every tree at once
+        line = np.arange(len(X))[:, None]
+        for _ in range(self._depth):
+            left = X[line, t["feature"][at]] <= t["threshold"][at]
+            at = np.where(t["leaf"][at] == 1, at, np.where(left, t["left"][at], t["right"][at]))
+        z = self._baseline + t["value"][at].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
     def probability(self, row: list[float]) -> float:
