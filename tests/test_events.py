@@ -281,3 +281,33 @@ def test_event_location_records_without_spans_are_skipped_and_bad_lines_named(tm
     path.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"loc.jsonl:2: not JSON"):
         load_event_locations(path)
+
+
+def test_a_sentence_joining_two_events_tells_both(enricher):
+    body = ("GAO, Mali (Test Wire) — Gunmen on motorbikes attacked an army post in Ansongo at dawn on Friday, and "
+            "two hours later a landmine ripped through a minibus on the road near Bourem, killing six passengers, "
+            "officials said.")
+    found = {(e.type, e.place.text if e.place else None) for e in events(enricher, body).events}
+    assert ("armed_clash", "Ansongo") in found
+    assert any(t == "remote_explosive_landmine_ied" for t, _ in found)
+
+
+def test_a_lead_summed_up_and_detailed_below_is_one_event_per_incident(enricher):
+    body = ("SUCRE, Bolivia (Test Wire) — Thousands of miners marched through the capital on Monday to demand lower "
+            "fuel prices, while riot police fired tear gas at a road blockade in the east.\n\n"
+            "In Montero, police fired tear gas and rubber bullets to break up a blockade of the highway by "
+            "sugar-cane cutters, a local radio station reported.")
+    r = events(enricher, body)
+    intervened = [e for e in r.events if e.type == "protest_with_intervention"]
+    assert len(intervened) == 1 and intervened[0].place.text == "Montero"
+    assert any(e.type == "peaceful_protest" for e in r.events)
+
+
+def test_a_fire_the_strike_set_off_and_the_bomber_retold_are_no_new_events(enricher):
+    body = ("ODESA, Ukraine (Test Wire) — A Russian missile hit a grain terminal in Odesa overnight, setting off a fire "
+            "that burned until morning, the regional governor said.\n\n"
+            "Separately, a woman wearing an explosives belt blew herself up at a checkpoint in Izium, police said. "
+            "The woman, who had arrived on foot, walked up to the barrier and detonated the charge.")
+    types = [e.type for e in events(enricher, body).events]
+    assert "man_made_disaster" not in types
+    assert types.count("suicide_bomb") == 1 and "remote_explosive_landmine_ied" not in types

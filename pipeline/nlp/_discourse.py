@@ -12,7 +12,10 @@ new event. Two signals, both grammatical rather than lexical:
 * **elaboration** — the mention refers back to an event already told: its trigger is a definite noun
   phrase ("the grenade", "the two raids"); or it states only an outcome (killed, wounded, died, detained)
   with no perpetrator as subject, or with a definite event noun as subject ("the explosion killed …");
-  or its passive subject is a pronoun ("he was beaten"); or it stands inside a direct quotation
+  or its passive subject is a pronoun ("he was beaten"); or its subject is someone already introduced,
+  a definite individual or band ("the woman … detonated explosives", "the gunmen …"), and an event of
+  the same kind has been told; or it is a fire or collapse the event set off ("…, setting off a fire");
+  or it stands inside a direct quotation
   (threats excepted: those are often quoted). Such a mention is
   folded into the story's previous happening event (which keeps the larger death toll) — unless there
   is none, then it is the story's first telling and stays.
@@ -24,10 +27,10 @@ from typing import Any, Callable, Sequence
 
 from spacy.tokens import Span, Token
 
-from ..events import MODALITY_VERBS, forms, lemma_of
+from ..events import EVENT_TYPES, MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["background", "division", "elaboration", "fold_elaborations", "refine_places"]
+__all__ = ["OUTCOME_FORMS", "background", "division", "elaboration", "fold_elaborations", "merge_retellings", "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
@@ -42,7 +45,16 @@ _PEOPLE = {"man", "woman", "gunman", "militant", "soldier", "police", "attacker"
 
 
 _PEOPLE_FORMS = frozenset(f for w in _PEOPLE for f in forms(w)) | {"men", "women", "police"}
+# People told of as individuals or a band — not institutions ("the army said", "the police arrested"), whose
+# definite article names the institution rather than pointing back at someone already in the story.
+_INDIVIDUALS = frozenset(f for w in ("man", "woman", "boy", "girl", "gunman", "attacker", "assailant", "bomber",
+                                     "shooter", "suspect", "militant", "fighter", "rebel", "insurgent", "raider",
+                                     "kidnapper", "abductor", "mob", "crowd", "driver") for f in forms(w)) | {
+    "men", "women", "gunmen"}
+_CAUSE = {"set", "spark", "cause", "trigger", "start", "ignite", "touch"}  # "…, setting off a fire"
+_FAMILY = {t.id: t.acled_event_type or t.id for t in EVENT_TYPES}
 _OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))
+OUTCOME_FORMS = _OUTCOME_FORMS  # the words that state only a toll or a detention
 _SPAN_FORMS = frozenset(f for w in _SPAN_UNITS for f in forms(w))
 _PLURAL_SPANS = frozenset(w + "s" for w in _SPAN_UNITS)
 
@@ -115,6 +127,12 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children):
         return "definite"
     verb = governor(tok)
+    if type_ == "man_made_disaster" and tok.dep_ == "dobj" and lemma_of(tok.head.lower_) in _CAUSE:
+        return "consequence"  # a fire or collapse the event told set off is part of it, not a disaster of its own
+    actor = verb.head if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children) else verb
+    if any(c.dep_ == "nsubj" and c.lower_ in _INDIVIDUALS and any(d.dep_ == "det" and d.lower_ in _DEFINITE
+                                                                  for d in c.children) for c in actor.children):
+        return "given"  # "the woman … detonated explosives": someone the story has already introduced
     if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
@@ -155,10 +173,12 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
         if kind and told:
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
             vague = [e for e in told if _vague(e.place)]
-            fold = (kind in ("outcome", "anaphora") and (own is None or same) or kind == "quote" and own is None or
+            kin = [e for e in told if _FAMILY.get(e.type, e.type) == _FAMILY.get(event.type, event.type)]
+            fold = (kind in ("outcome", "anaphora", "consequence") and (own is None or same) or
+                    kind == "given" and kin and (own is None or same) or kind == "quote" and own is None or
                     kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
             if fold:
-                into = (same or (vague if own is not None else []) or told)[-1]
+                into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
                 if own is not None and _vague(into.place):
@@ -247,3 +267,60 @@ def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
     if entry is None:
         return set(), None
     return {entry.country_code}, entry.admin1 if entry.feature == "ADM1" else None
+
+
+_NEW_INCIDENT = frozenset({"another", "separately", "separate", "second", "also", "elsewhere", "meanwhile", "other"})
+
+
+def _days_apart(a: str | None, b: str | None) -> int:
+    from datetime import date
+    try:
+        return abs(date.fromisoformat(a[:10]).toordinal() - date.fromisoformat(b[:10]).toordinal()) if a and b else 0
+    except ValueError:
+        return 0
+
+
+def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
+    """Wire stories tell an incident twice: the lead sums it up, the body gives the details. A later
+    mention of the same type, happening, not dated more than a day apart (each by its own words: a
+    mention without a date of its own takes the story's), and not marked as a new incident ("another",
+    "separately", "also", "elsewhere") is the same incident when
+
+    * the earlier mention sits in the lead with only a vague place (none, the dateline, a region or
+      country, a place inferred from the next lines) and the later one names a precise place — the lead
+      takes that place ("teachers marched … while police fired tear gas in the south" · "in Choluteca,
+      police fired tear gas …"); or
+    * the later mention's sentence names the earlier mention's place ("drones hit Kharkiv" · "in
+      Kharkiv, three drones struck the Kyivskyi district"); or
+    * the later mention has no precise place of its own: nothing tells it apart from the one told.
+
+    The earlier mention is kept, with the larger death toll and the higher confidence."""
+    lead_end = text.find("\n\n")
+    lead_end = len(text) if lead_end < 0 else lead_end
+    kept: list = []
+    for event in events:
+        into = None
+        if event.modality in happening:
+            sentence = text[event.sentence[0]:event.sentence[1]]
+            before = sentence[:max(0, event.trigger[1] - event.sentence[0])].lower().split()
+            if not _NEW_INCIDENT.intersection(w.strip(",;:") for w in before):
+                for earlier in kept:
+                    if earlier.type != event.type or earlier.modality not in happening or (
+                            earlier.date_text and event.date_text and _days_apart(earlier.date, event.date) > 1):
+                        continue
+                    vague = earlier.place is None or _vague(earlier.place) or earlier.place.how == "context"
+                    precise = event.place is not None and not _vague(event.place) and event.place.how != "context"
+                    placeless = event.place is None or _vague(event.place) or event.place.how == "context"
+                    if (vague and precise and earlier.sentence[0] < lead_end) or placeless or (
+                            earlier.place is not None and not vague and earlier.place.text in sentence):
+                        into = earlier
+                        break
+        if into is None:
+            kept.append(event)
+            continue
+        if into.place is None or _vague(into.place) or into.place.how == "context":
+            into.place = event.place
+        if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
+            into.fatalities = event.fatalities
+        into.confidence = max(into.confidence, event.confidence)
+    return kept

@@ -46,7 +46,7 @@ from ..events import (
     resolve_date,
     vocabulary,
 )
-from ._discourse import background, division, elaboration, fold_elaborations, refine_places
+from ._discourse import OUTCOME_FORMS, background, division, elaboration, fold_elaborations, merge_retellings, refine_places
 from ._place_link import PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans, stages
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
@@ -188,16 +188,61 @@ class EventTagger:
             if resolved:
                 previous_date = resolved[0]
             fatalities = parse_fatalities(sent.text)
-            candidates = decide(sentence, found[i], subject_kind, salience)
-            if verdicts:
-                candidates = _rerank(candidates, verdicts[i], found[i], self.secondary_min, salience)
-            for cand in candidates:
-                event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
-                                    fatalities, lead=(i == order[0]))
-                events.append(event)
+            groups = self._clause_groups(sent, sent_doc, found[i], verdicts[i]) if verdicts else None
+            if groups is None:  # one clause: the sentence is the unit
+                groups = [(sentence, verdicts.get(i), found[i], None)]
+            for k, (words, verdict, matches, within) in enumerate(groups):
+                candidates = decide(words, matches, subject_kind, salience)
+                if verdict is not None:
+                    candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
+                for cand in candidates:
+                    event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
+                                        fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
+                    events.append(event)
         events = fold_elaborations(events, self._sure)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
-        return events
+        return merge_retellings(doc.text, events)
+
+    def _clause_groups(self, sent: Span, sent_doc: Doc | None, matches: list[tuple[Trigger, int, int]],
+                       verdict: dict[str, float]) -> list[tuple[Sentence, dict[str, float], list, set[int] | None]] | None:
+        """A sentence that joins independent clauses, each with its own subject and a trigger ("fighters
+        attacked a post in A, and hours later a bomb tore through a bus near B"; "teachers marched …
+        while police fired tear gas …"), tells as many events: a clause the classifier reads as an event on
+        its own words is typed on them, with its own triggers and places; the triggers of the other
+        clauses keep the whole sentence's reading (a clause alone can lack the context that makes it an
+        event: "…, and that air defences shot down 58 of them"); a clause that only states a toll is the
+        other clause's outcome. ``None`` when the sentence is one clause or holds triggers in one only."""
+        if sent_doc is None or self.classifier is None or len(matches) < 2:
+            return None
+        owner = clause_owner(sent_doc)
+        if len(set(owner)) < 2:
+            return None
+        by_clause: dict[int, list[tuple[Trigger, int, int]]] = {}
+        for match in matches:
+            by_clause.setdefault(owner[match[1] - sent.start], []).append(match)
+        if len(by_clause) < 2:
+            return None
+        groups: list = []
+        pooled: list[tuple[Trigger, int, int]] = []
+        for head, group in sorted(by_clause.items(), key=lambda kv: min(m[1] for m in kv[1])):
+            if all(sent[m[1] - sent.start].lower_ in OUTCOME_FORMS for m in group):
+                continue  # "…, and three soldiers were killed": the toll of the other clause's event
+            tokens = [j for j, o in enumerate(owner) if o == head]
+            proba = self.classifier.proba("".join(sent_doc[j].text_with_ws for j in tokens).strip())
+            if not _eventful(proba):
+                pooled += group
+                continue
+            words = Sentence([lemma_of(sent[j].lower_) for j in tokens], [sent[j].lower_ for j in tokens])
+            groups.append((words, proba, group, set(tokens)))
+        if len(groups) < 2 and not (groups and pooled):
+            return None
+        if pooled:
+            typed = {max(g[1], key=g[1].__getitem__) for g in groups}
+            rest = {t: (0.0 if t in typed else p) for t, p in verdict.items()}
+            if _eventful(rest) and max(p for t, p in rest.items() if t != NONE) >= self.secondary_min:
+                words = Sentence([lemma_of(t.lower_) for t in sent], [t.lower_ for t in sent])
+                groups.append((words, rest, pooled, None))
+        return groups
 
     def _sure(self, event: EventMention) -> bool:
         """Confident enough to be an event of its own (below: it may still tell more of one)."""
@@ -250,7 +295,7 @@ class EventTagger:
 
     def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None, cand: Candidate,
                resolved: tuple[str, str] | None, story_date: date | None, fatalities: int | None,
-               lead: bool = False) -> EventMention:
+               lead: bool = False, secondary: bool = False, within: set[int] | None = None) -> EventMention:
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in ("asserted", "reported"):
@@ -262,7 +307,7 @@ class EventTagger:
             modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
-        place = self._place(doc, sent, sent_doc, tok)
+        place = self._place(doc, sent, sent_doc, tok, within=within)
         factor = {"asserted": 1.0, "reported": 0.95, "threatened": 0.9}.get(modality, 0.85)
         if place is not None and place.how in ("dateline", "focus"):
             factor *= 0.95
@@ -281,7 +326,7 @@ class EventTagger:
             date_text=resolved[1] if resolved else None,
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
-            if tok is not None and sent_doc is not None and not lead else None,
+            if tok is not None and sent_doc is not None and (secondary or not lead) else None,
         )
 
     def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
@@ -292,8 +337,10 @@ class EventTagger:
         return self._place(doc, sent, sent_doc, self._token(sent, sent_doc, start, end), fallback=False)
 
     def _place(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None,
-               fallback: bool = True) -> EventPlaceRef | None:
+               fallback: bool = True, within: set[int] | None = None) -> EventPlaceRef | None:
         spans = place_spans(doc, sent)
+        if within is not None:  # one clause of several: its own places only
+            spans = [item for item in spans if item[0] - sent.start in within]
         ref = None
         if spans and sent_doc is not None and tok is not None:
             index = by_token(spans, sent.start)
@@ -325,6 +372,32 @@ class EventTagger:
 
 _TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
 _FAMILY = {t.id: t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
+
+
+_CONTRAST_MARKS = frozenset({"while", "whereas"})
+
+
+def clause_owner(sent_doc: Doc) -> list[int]:
+    """For each token of a parsed sentence, the head of the independent clause it belongs to: the root,
+    a verb coordinated with it that has a subject of its own ("…, and a bomb tore through …"), or a
+    contrastive adverbial clause with its own subject ("… while police fired tear gas …"). A verb
+    coordinated without a subject ("attacked the post and killed three") shares its clause."""
+    heads = set()
+    for tok in sent_doc:
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+        if tok.head.i == tok.i:
+            heads.add(tok.i)
+        elif own_subject and tok.pos_ in ("VERB", "AUX") and (
+                tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX") or
+                tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children)):
+            heads.add(tok.i)
+    owner = []
+    for tok in sent_doc:
+        node = tok
+        while node.i not in heads and node.head.i != node.i:
+            node = node.head
+        owner.append(node.i)
+    return owner
 
 
 def _coarse(doc: Doc, kind: str, index: int) -> bool:
