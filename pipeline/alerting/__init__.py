@@ -2,6 +2,7 @@
 
 from ._catalog import Catalog, Kind, region_document, rule_document
 from ._feed import AlertFeed, AlertFilter
+from ._grouping import IncidentFilter, IncidentItem, group_alerts, incident_status, incidents_of, parse_time
 from ._incidents import Decision, Incident, IncidentBook, book_key, near_duplicate, signature
 from ._lifecycle import STATUSES, TRANSITIONS, IllegalTransition, transition
 from ._matcher import AlertMatcher, alert_id, alert_location, evidence_of
@@ -16,4 +17,5 @@ __all__ = ["AlertMatcher", "Region", "Rule", "alert_id", "load_regions", "load_r
            "public_rule", "book_key", "STATUSES", "TRANSITIONS", "IllegalTransition", "transition",
            "Webhook", "WebhookError", "check_url", "deliver", "guarded_connector", "sign",
            "verify_signature", "Delivery", "DeliveryLog", "alert_location", "evidence_of", "BASE",
-           "base_severity", "default_severity", "highest_severity"]
+           "base_severity", "default_severity", "highest_severity", "IncidentFilter", "IncidentItem", "group_alerts",
+           "incident_status", "incidents_of", "parse_time"]
