@@ -18,7 +18,7 @@ from ..events import taxonomy_listing
 from ..kafka import check_topics
 from ..parsing import parse_raw
 from ._metrics import CONTENT_TYPE, render_metrics
-from ._places import MAX_LABELS, largest_places
+from ._places import MAX_LABELS, country_numbers, largest_places
 from ._services import Services
 
 __all__ = ["ack_details", "add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
@@ -284,7 +284,8 @@ def add_ack(app: faust.App, settings: Settings, services: Services, candidates: 
 
 
 _STATIC = Path(__file__).parent.parent / "static"
-_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json"}
+_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json",
+                  ".png": "image/png", ".svg": "image/svg+xml"}
 
 
 def _static_file(web: Any, folder: Path, name: str) -> Any:
@@ -292,7 +293,7 @@ def _static_file(web: Any, folder: Path, name: str) -> Any:
     path = folder / name
     if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
         hint = (" (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)"
-                if "vendor" in folder.name else "")
+                if "vendor" in folder.parts else "")
         return web.json({"error": f"no such file: {name}{hint}"}, status=404)
     return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
                      headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
@@ -371,6 +372,17 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
         return web.json({"places": largest_places(_limit(request.query, 1000)), "max": MAX_LABELS},
                         headers={"Cache-Control": "max-age=86400"})
 
+    @app.page("/countries")
+    async def countries(web: Any, request: Any) -> Any:
+        """The countries' ISO 3166-1 numeric codes by alpha-2 code: how the map finds a region's countries
+        among its country shapes."""
+        return web.json({"countries": country_numbers()}, headers={"Cache-Control": "max-age=86400"})
+
+    @app.page("/static/vendor/images/{name}")
+    async def vendored_image(web: Any, request: Any, name: str) -> Any:
+        """Images a vendored stylesheet names (leaflet-draw's toolbar icons)."""
+        return _static_file(web, _STATIC / "vendor" / "images", name)
+
     @app.page("/taxonomy")
     async def taxonomy(web: Any, request: Any) -> Any:
         """The event types rules name (``types``) with their ACLED categories (``categories``)."""
@@ -392,6 +404,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                           "POST /incidents/{id}/ack": "acknowledge every alert of an incident, body as for an alert "
                                                       "(Authorization: Bearer …)",
                           "/places": "the map's place labels: the largest cities (?limit=)",
+                          "/countries": "ISO 3166-1 numeric codes by alpha-2 code (the map's country shapes)",
                           "/alerts/{id}/deliveries": "this worker's webhook attempts for an alert",
                           "POST /alerts/{id}/ack": "acknowledge an alert, body {\"by\": …, \"note\": …} or empty "
                                                    "(Authorization: Bearer …)",
