@@ -33,11 +33,11 @@ def render_alert(alert: Alert) -> str:
 
 
 def _marked(alert: Alert) -> str:
-    """The evidence sentence with its trigger words in [brackets]."""
+    """The evidence sentence on one line, its trigger words in [brackets]."""
     text, trigger = alert.evidence or "", alert.evidence_trigger
-    if trigger is None or not 0 <= trigger.start < trigger.end <= len(text):
-        return text
-    return f"{text[:trigger.start]}[{text[trigger.start:trigger.end]}]{text[trigger.end:]}"
+    if trigger is not None and 0 <= trigger.start < trigger.end <= len(text):
+        text = f"{text[:trigger.start]}[{text[trigger.start:trigger.end]}]{text[trigger.end:]}"
+    return " ".join(text.split())
 
 
 def render_dead_letter(letter: DeadLetter) -> str:
