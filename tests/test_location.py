@@ -53,3 +53,18 @@ def test_evidence_is_the_triggers_sentence_with_the_trigger_marked():
     outside.trigger = TextSpan(text="vowed", start=79, end=84)  # not in its sentence: no highlight
     assert evidence_of(s, outside) == (s.body[0:66], None)
     assert evidence_of(s, None) == (None, None)
+
+
+def test_the_incident_book_keeps_location_and_trigger_through_updates_and_withdrawals():
+    from pipeline.alerting import IncidentBook
+
+    m = AlertMatcher(REGIONS, parse_rules([{"id": "r", "region": "erbil"}], ["erbil", "syria"]))
+    [first] = m.match(story(event(), uri="urn:t:1"))
+    [second] = m.match(story(event(), uri="urn:t:2"))
+    book = IncidentBook()
+    book.admit(first, now=0)
+    merged = book.admit(second, now=1).alert
+    assert merged.location == first.location and merged.evidence_trigger == first.evidence_trigger
+    [withdrawn] = m.retract(story(uri="urn:t:2"), m.memo([second]))
+    face = book.admit(withdrawn, now=2).alert
+    assert face.status == "updated" and face.location.name == "Erbil" and face.evidence_trigger.text == "drone struck"
