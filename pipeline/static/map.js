@@ -327,7 +327,9 @@ function show(inc) {
   const open = document.querySelector(`.leaflet-popup-content .popup[data-incident-id="${CSS.escape(inc.incident_id)}"]`);
   render(inc);
   const marker = markers.get(inc.incident_id);
-  if (open && marker) focusOn(inc.incident_id);  // an open popup shows the incident's new state
+  if (open && marker) {  // an open popup shows the incident's new state
+    if (cluster.getVisibleParent(marker) === marker) marker.openPopup(); else focusOn(inc.incident_id);
+  }
   updateCount();
 }
 
