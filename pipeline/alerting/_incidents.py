@@ -24,7 +24,7 @@ sends it ``active``, later reports ``updated`` (or still ``acknowledged`` once a
 ``updated_at`` saying when), the last retraction ``retracted`` (kept, so that a late acknowledgement
 cannot revive it; a story reporting it again reopens it). Alerts without a rule (regions only) follow
 the same lifecycle, one incident per alert: they are never merged nor suppressed. Incidents are
-forgotten after 7 days (``keep_s``) and a book holds at most 500.
+forgotten after 7 days (``keep_s``) and a book holds at most 100 (``capacity``).
 """
 
 from __future__ import annotations

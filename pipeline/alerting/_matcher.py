@@ -17,12 +17,13 @@ from typing import Any, Iterable, Sequence
 import shapely
 from shapely.geometry import shape
 
-from ..core import Alert, Area, EnrichedStory, Event, EventPlace, Place, utc_now_iso
+from ..core import Alert, AlertLocation, Area, EnrichedStory, Event, EventPlace, Place, TextSpan, utc_now_iso
 from ..geo import locates
 from ._regions import Region
-from ._rules import Rule, severity
+from ._rules import Rule
+from ._severity import severity
 
-__all__ = ["AlertMatcher", "alert_id"]
+__all__ = ["AlertMatcher", "alert_id", "alert_location", "evidence_of"]
 
 _RETRACTING = {"canceled", "withheld"}
 log = logging.getLogger("wirewatch.alerting")
@@ -153,6 +154,9 @@ class AlertMatcher:
             if i in self._ruled:
                 continue
             region, matched = self.regions[i], places.get(i, {})
+            located = [e for e in story.events if _event_reasons(e, place_hits, area_hits, i)]
+            lead = max(located, key=severity, default=None)  # the first of the most severe events in the region
+            evidence, trigger = evidence_of(story, lead)
             alerts.append(
                 Alert(
                     alert_id=alert_id(region.id, story.uri),
@@ -167,6 +171,10 @@ class AlertMatcher:
                     events=list(story.events),
                     areas=areas.get(i, []),
                     created_at=now,
+                    severity=severity(lead) if lead is not None else max((severity(e) for e in story.events), default=1),
+                    evidence=evidence,
+                    evidence_trigger=trigger,
+                    location=alert_location(story, lead, list(matched.values())),
                 )
             )
         return sorted(alerts, key=lambda a: (a.region_id, a.rule_id or "", a.alert_id))
@@ -194,15 +202,16 @@ class AlertMatcher:
                 held = alerts.get(aid)
                 if held is not None and held.event is not None and held.event.confidence >= event.confidence:
                     continue  # the same event told twice in the story: keep the surer
-                sentence = event.sentence
+                evidence, trigger = evidence_of(story, event)
+                at = [p for p in story.places if event.place and p.start == event.place.start]
                 alerts[aid] = Alert(
                     alert_id=aid, status="active", region_id=region.id, region_name=region.name, story_uri=story.uri,
-                    story_version=story.version, headline=story.headline,
-                    places=[p for p in story.places if event.place and p.start == event.place.start],
+                    story_version=story.version, headline=story.headline, places=at,
                     match_reasons=[f"{event.type}@{event.place.text if event.place else '?'}:{w}" for w in why],
-                    created_at=now, rule_id=rule.id, severity=severity(event), event=event,
-                    evidence=story.body[sentence.start:sentence.end] if sentence else None,
+                    created_at=now, rule_id=rule.id, severity=rule.severity_of(event), event=event,
+                    evidence=evidence, evidence_trigger=trigger,
                     areas=[a for a in story.areas if event.place and a.start == event.place.start],
+                    location=alert_location(story, event, at),
                 )
             if not found and rule.mentions and i in reasons:
                 aid = alert_id(rule.id, story.uri, "mentions")
@@ -210,9 +219,58 @@ class AlertMatcher:
                     alert_id=aid, status="active", region_id=region.id, region_name=region.name, story_uri=story.uri,
                     story_version=story.version, headline=story.headline, places=list(places.get(i, {}).values()),
                     match_reasons=sorted(reasons[i]), created_at=now, rule_id=rule.id,
-                    severity=max((severity(e) for e in story.events), default=1), events=list(story.events),
-                    areas=areas.get(i, []))
+                    severity=rule.severity or max((severity(e) for e in story.events), default=1),
+                    events=list(story.events), areas=areas.get(i, []),
+                    location=alert_location(story, None, list(places.get(i, {}).values())))
         return sorted(alerts.values(), key=lambda a: (a.region_id, a.rule_id or "", a.alert_id))
+
+
+def evidence_of(story: EnrichedStory, event: Event | None) -> tuple[str | None, TextSpan | None]:
+    """The sentence that reports ``event`` and its trigger words within it (offsets into the sentence;
+    ``None`` when the trigger lies outside the sentence)."""
+    sentence = event.sentence if event is not None else None
+    if sentence is None or not 0 <= sentence.start < sentence.end <= len(story.body):
+        return None, None
+    text = story.body[sentence.start:sentence.end]
+    trigger = event.trigger
+    if trigger is None or not sentence.start <= trigger.start < trigger.end <= sentence.end:
+        return text, None
+    start, end = trigger.start - sentence.start, trigger.end - sentence.start
+    return text, TextSpan(text=text[start:end], start=start, end=end)
+
+
+def alert_location(story: EnrichedStory, event: Event | None, fallback: Sequence[Place] = ()) -> AlertLocation | None:
+    """Where to draw an alert: the event's place when it has coordinates (whatever linked it: the
+    trigger's own words, its sentence, the dateline), a point inside the event's area; only when the
+    event has neither, the story's main place — its focus place when it is among ``fallback`` (the
+    places that put the story in the region) or ``fallback`` is empty, else the first of ``fallback``
+    with coordinates."""
+    place = event.place if event is not None else None
+    if place is not None and place.lat is not None and place.lon is not None:
+        return AlertLocation(lat=place.lat, lon=place.lon, name=place.name or place.text, source="event",
+                             how=place.how, geonameid=place.geonameid)
+    if place is not None and place.kind == "area":
+        area = next((a for a in story.areas if (a.start, a.end) == (place.start, place.end)), None) \
+            or next((a for a in story.areas if a.text == place.text), None)
+        point = _inside(area.geometry) if area is not None else None
+        if point is not None:
+            return AlertLocation(lat=point[1], lon=point[0], name=place.text, source="event_area", how=place.how)
+    located = [p for p in (fallback or story.places) if p.lat is not None and p.lon is not None]
+    if not located:
+        return None
+    focus = {f.geonameid for f in story.focus.places[:1] if f.geonameid is not None}
+    main = next((p for p in located if p.geonameid in focus), located[0])
+    return AlertLocation(lat=main.lat, lon=main.lon, name=main.name or main.text, source="story",
+                         geonameid=main.geonameid)
+
+
+def _inside(geometry: dict | None) -> tuple[float, float] | None:
+    """A point inside a GeoJSON geometry (lon, lat), or ``None`` for an unusable one."""
+    try:
+        point = shape(geometry).representative_point()
+    except (ValueError, TypeError, AttributeError, KeyError, shapely.errors.GEOSException):
+        return None
+    return (point.x, point.y) if not point.is_empty else None
 
 
 def _event_reasons(event: Event, place_hits: dict, area_hits: dict, region_index: int) -> list[str]:

@@ -15,12 +15,9 @@ aside: ``["Islamic State", "PKK"]``), confidence ≥ 0.5, no cooldown (``cooldow
 alert, further *new* incidents of the rule within that many minutes are suppressed; reports of the same
 incident still update its alert — see ``_incidents.py``).
 
-Severity (1–5) of an event: its type's base (5 chemical weapon, suicide bomb; 4 air/drone strike,
-shelling, IED, armed clash, attack, territory taken, abduction, sexual violence, grenade, excessive force,
-mob violence; 3 violent demonstration, looting, disasters, threats, disrupted weapons; 2 protest with
-intervention, arrests, group changes, bases, transfers, organised crime, attribution; 1 peaceful
-protest, agreement, diplomacy, election, other), +1 with a stated death, +2 with ten or more, −1 when
-not asserted or reported; kept within 1–5.
+A rule may fix its alerts' ``severity`` (1–5); without it an alert takes its event's default severity
+(``_severity.py``: the type's base, moved by stated deaths and modality). ``min_severity`` compares the
+event's default severity either way.
 """
 
 from __future__ import annotations
@@ -32,35 +29,17 @@ from typing import Any, Iterable
 from ..core import Event, RuleError
 from ..events import CATEGORIES, EVENT_TYPES, TYPE_IDS, closest_names
 from ._regions import ID_PATTERN, require_unique
+from ._severity import severity
 from ._webhooks import Webhook
 
 __all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "read_rules_file", "severity"]
 
-_BASE = {
-    5: {"chemical_weapon", "suicide_bomb"},
-    4: {"air_drone_strike", "shelling_artillery_missile_attack", "remote_explosive_landmine_ied", "armed_clash",
-        "attack", "government_regains_territory", "non_state_actor_overtakes_territory",
-        "abduction_forced_disappearance", "sexual_violence", "grenade", "excessive_force_against_protesters",
-        "mob_violence"},
-    3: {"violent_demonstration", "looting_property_destruction", "natural_disaster", "man_made_disaster", "threaten",
-        "disrupted_weapons_use"},
-    2: {"protest_with_intervention", "arrests", "change_to_group_activity", "headquarters_or_base_established",
-        "non_violent_transfer_of_territory", "organized_crime", "attribution_of_responsibility"},
-}
 #: Every field a rule object may have (schemas/rule.schema.json lists the same).
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
-                         "keywords", "entities", "min_confidence", "webhook", "name", "cooldown_minutes", "route"})
+                         "keywords", "entities", "min_confidence", "webhook", "name", "cooldown_minutes", "route",
+                         "severity"})
 _MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical", "past"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
-
-
-def severity(event: Event) -> int:
-    base = next((level for level, types in _BASE.items() if event.type in types), 1)
-    if event.fatalities:
-        base += 2 if event.fatalities >= 10 else 1
-    if event.modality not in ("asserted", "reported"):
-        base -= 1
-    return max(1, min(5, base))
 
 
 @dataclass(frozen=True)
@@ -78,6 +57,11 @@ class Rule:
     name: str | None = None
     cooldown_minutes: float = 0.0  # after an alert, new incidents within this many minutes are suppressed
     route: bool = False  # also send this rule's alerts to their own topic, <prefix>alerts.<rule id>
+    severity: int | None = None  # the severity of the rule's alerts; None: their event's default severity
+
+    def severity_of(self, event: Event) -> int:
+        """The severity of this rule's alert about ``event``: the rule's own, else the event's default."""
+        return self.severity if self.severity is not None else severity(event)
 
     def wants(self, event: Event) -> bool:
         return ((not self.types or event.type in self.types) and event.modality in self.modalities
@@ -116,6 +100,9 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
     level = obj.get("min_severity", 1)
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         raise RuleError(f"{where}: min_severity must be an integer 1–5")
+    fixed = obj.get("severity")
+    if fixed is not None and (not isinstance(fixed, int) or isinstance(fixed, bool) or not 1 <= fixed <= 5):
+        raise RuleError(f"{where}: severity must be an integer 1–5 (or left out: the event's default severity)")
     conf = obj.get("min_confidence", 0.5)
     if not isinstance(conf, (int, float)) or isinstance(conf, bool) or not 0 <= conf <= 1:
         raise RuleError(f"{where}: min_confidence must be a number 0–1")
@@ -136,7 +123,8 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
                 entities=tuple(e.lower() for e in _strings(obj.get("entities", []), where, "entities")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
-                name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route)
+                name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route,
+                severity=fixed)
 
 
 def _unknown(what: str, bad: list[str], choices: tuple[str, ...], other_field: str, others: tuple[str, ...]) -> str:

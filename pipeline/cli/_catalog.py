@@ -34,6 +34,7 @@ def _describe_rule(doc: dict, region_ids: set[str]) -> str:
         return f"{doc.get('id')}: INACTIVE ({exc})"
     what = ", ".join(sorted(rule.types)) or "every type"
     return (f"{rule.id} → {rule.region}: {what}; severity ≥ {rule.min_severity}; {'/'.join(sorted(rule.modalities))}"
+            f"{f'; alerts at severity {rule.severity}' if rule.severity is not None else ''}"
             f"{'; mentions' if rule.mentions else ''}{'; webhook' if rule.webhook else ''}")
 
 

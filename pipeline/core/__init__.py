@@ -35,8 +35,8 @@ from ._procs import die_with_parent, libc, name_os_thread, spawn, terminate
 from ._runfile import RUN_FILE, RunInfo, pid_alive, read_run_info, remove_run_info, write_run_info
 
 __getattr__, _lazy_names = lazy_exports(__name__, {
-    "_records": ("Alert", "Area", "Dateline", "DeadLetter", "EnrichedStory", "Entity", "Event", "EventPlace", "Focus",
-                 "FocusItem", "Offsets", "Place", "RECORD_SCHEMAS", "Story", "TextSpan"),
+    "_records": ("Alert", "AlertLocation", "Area", "Dateline", "DeadLetter", "EnrichedStory", "Entity", "Event",
+                 "EventPlace", "Focus", "FocusItem", "Offsets", "Place", "RECORD_SCHEMAS", "Story", "TextSpan"),
     "_serde": ("dumps", "from_json", "loads", "register_codec", "to_dict"),
     "_versions": ("GatedBatch", "Verdict", "VersionGate", "is_kill", "judge", "latest_only", "mark"),
     "_deadletter": ("MAX_KEPT_BYTES", "dead_letter"),

@@ -184,6 +184,19 @@ class EnrichedStory(faust.Record, **_OPTIONS):
     areas: List[Area] = []
 
 
+class AlertLocation(faust.Record, **_OPTIONS):
+    """Where an alert is drawn: the event's place (``source`` ``event``; ``how`` says how the event was
+    linked to it), a point of the event's area (``event_area``), or — only when the event has no place
+    with coordinates — the story's main place (``story``)."""
+
+    lat: float
+    lon: float
+    name: Optional[str]
+    source: str
+    how: Optional[str] = None
+    geonameid: Optional[int] = None
+
+
 class Alert(faust.Record, **_OPTIONS):
     """A story matched a region of interest (topic ``wire.alerts``, keyed by ``alert_id``).
 
@@ -218,6 +231,10 @@ class Alert(faust.Record, **_OPTIONS):
     acknowledged_by: Optional[str] = None
     acknowledged_at: Optional[str] = None
     ack_note: Optional[str] = None
+    #: Where to draw the alert (``None``: nowhere known).
+    location: Optional[AlertLocation] = None
+    #: The event's trigger words in ``evidence``: ``start``/``end`` are offsets into the evidence sentence.
+    evidence_trigger: Optional[TextSpan] = None
 
 
 class DeadLetter(faust.Record, **_OPTIONS):

@@ -15,17 +15,29 @@ def _places(places) -> str:
 
 
 def render_alert(alert: Alert) -> str:
-    what = ""
-    if alert.rule_id:
-        event = f" {alert.event.type}@{alert.event.place.text if alert.event.place else '?'}" if alert.event else ""
-        what = f"      rule={alert.rule_id}{event} severity={alert.severity if alert.severity is not None else '-'}\n"
+    event = f" {alert.event.type}@{alert.event.place.text if alert.event.place else '?'}" if alert.event else ""
+    rule = f"rule={alert.rule_id}{event} " if alert.rule_id else ""
+    level = alert.severity if alert.severity is not None else "-"
+    at = alert.location
+    where = f"      at: {at.name or '?'} ({at.lat:.2f}, {at.lon:.2f}; {at.source})\n" if at is not None else ""
+    evidence = f"      evidence: {_marked(alert)}\n" if alert.evidence else ""
     return (
         f"ALERT [{alert.region_id}] {alert.headline!r}\n"
-        + what
-        + f"      status={alert.status} story={alert.story_uri} v{alert.story_version}\n"
+        f"      {rule}severity={level}\n"
+        f"      status={alert.status} story={alert.story_uri} v{alert.story_version}\n"
         f"      places: {_places(alert.places)}\n"
-        f"      why: {'; '.join(alert.match_reasons)}"
+        + where
+        + evidence
+        + f"      why: {'; '.join(alert.match_reasons)}"
     )
+
+
+def _marked(alert: Alert) -> str:
+    """The evidence sentence on one line, its trigger words in [brackets]."""
+    text, trigger = alert.evidence or "", alert.evidence_trigger
+    if trigger is not None and 0 <= trigger.start < trigger.end <= len(text):
+        text = f"{text[:trigger.start]}[{text[trigger.start:trigger.end]}]{text[trigger.end:]}"
+    return " ".join(text.split())
 
 
 def render_dead_letter(letter: DeadLetter) -> str:

@@ -15,5 +15,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "_metrics": ("Histogram", "render_metrics"),
     "_stats": ("Stats",),
     "_workers": ("WorkerDied", "spawn_worker", "wait_ready"),
-    "_web": ("ack_details",),
+    "_web": ("ack_details", "add_ack", "add_alert_views", "add_web"),
+    "_places": ("largest_places",),
 })

