@@ -15,6 +15,10 @@ aside: ``["Islamic State", "PKK"]``), confidence ≥ 0.5, no cooldown (``cooldow
 alert, further *new* incidents of the rule within that many minutes are suppressed; reports of the same
 incident still update its alert — see ``_incidents.py``).
 
+Channels (``_channels.py``), each optional: ``webhook`` (``{"url", "secret"}``, the Alert JSON signed),
+``slack`` (``{"url"}`` of a Slack-compatible incoming webhook, or ``true`` for ``WIREWATCH_SLACK_URL``)
+and ``email`` (``{"to": [addresses]}``, or ``true`` for ``WIREWATCH_SMTP_TO``).
+
 Severity (1–5) of an event: its type's base (5 chemical weapon, suicide bomb; 4 air/drone strike,
 shelling, IED, armed clash, attack, territory taken, abduction, sexual violence, grenade, excessive force,
 mob violence; 3 violent demonstration, looting, disasters, threats, disrupted weapons; 2 protest with
