@@ -8,11 +8,11 @@ signed afresh. ``X-Wirewatch-Alert-Id`` and ``X-Wirewatch-Status`` let receivers
 (delivery is at-least-once). A 2xx answer is success; 429/5xx and network errors are retried with
 exponential backoff (``_channels.send``: the generic webhook is one channel among others); after the
 last attempt the caller dead-letters the alert. URLs whose host resolves to a loopback, private,
-link-local or reserved address are refused (server-side request forgery) unless ``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set.
-The check is made on the very addresses the connection uses (:func:`guarded_connector`: a resolver
-that refuses internal addresses), so a host whose DNS answer changes between a check and the
-connection ("DNS rebinding") cannot reach an internal address either; the Slack channel uses the same
-guards. ``_channels.DeliveryLog`` keeps the attempts of a worker's last alerts in memory
+link-local or reserved address are refused (server-side request forgery) unless
+``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set. The check is made on the very addresses the connection uses
+(:func:`guarded_connector`: a resolver that refuses internal addresses), so a host whose DNS answer
+changes between a check and the connection ("DNS rebinding") cannot reach an internal address either;
+the Slack channel uses the same guards. ``_channels.DeliveryLog`` keeps the attempts of a worker's last alerts in memory
 (``GET /alerts/{id}/deliveries``).
 """
 
