@@ -8,6 +8,8 @@ import asyncio
 import email
 import email.policy
 import json
+import ssl
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -356,6 +358,60 @@ async def test_starttls_is_required_when_asked_for(smtp):
         await send(EmailChannel(replace(server, tls="starttls", username="alerts", password="right-password"),
                                 ("desk@example.org",)), Message.of(make_alert()), base_delay=0.01)
     assert "after 1 attempt" in str(exc.value) and box.logins == [] and box.received == []
+
+
+TLS = Path(__file__).resolve().parent / "fixtures" / "tls"  # a self-signed certificate for localhost and 127.0.0.1, tests only
+
+
+def _server_tls() -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS / "localhost-cert.pem", TLS / "localhost-key.pem")
+    return context
+
+
+@pytest.fixture
+async def smtp_tls():
+    """Two local SMTP servers with the test certificate: one that requires STARTTLS, one that speaks TLS
+    from the first byte."""
+    from aiosmtpd.smtp import SMTP
+
+    box = Mailbox()
+    loop = asyncio.get_running_loop()
+    starttls = await loop.create_server(
+        lambda: SMTP(box, hostname="mail.test", tls_context=_server_tls(), require_starttls=True,
+                     authenticator=box.authenticate, loop=loop), "127.0.0.1", 0)
+    implicit = await loop.create_server(
+        lambda: SMTP(box, hostname="mail.test", authenticator=box.authenticate, loop=loop,
+                     auth_require_tls=False),  # it is TLS, from the first byte: aiosmtpd does not know it
+        "127.0.0.1", 0, ssl=_server_tls())
+    ports = starttls.sockets[0].getsockname()[1], implicit.sockets[0].getsockname()[1]
+    yield SmtpServer(host="127.0.0.1", port=ports[0], tls="starttls", sender="alerts@example.org", timeout=5,
+                     username="alerts", password="right-password"), ports[1], box
+    for server in (starttls, implicit):
+        server.close()
+        await server.wait_closed()
+
+
+async def test_starttls_and_tls_with_a_trusted_certificate(smtp_tls, monkeypatch):
+    from dataclasses import replace
+
+    server, tls_port, box = smtp_tls
+    monkeypatch.setenv("SSL_CERT_FILE", str(TLS / "localhost-cert.pem"))  # trust the test certificate
+    await send(EmailChannel(server, ("desk@example.org",)), Message.of(make_alert()))
+    await send(EmailChannel(replace(server, tls="tls", port=tls_port), ("duty@example.org",)), Message.of(make_alert()))
+    assert [r for _, r, _ in box.received] == [["desk@example.org"], ["duty@example.org"]]
+    assert box.logins == [("alerts", b"right-password")] * 2  # the password only ever went over TLS
+
+
+async def test_a_certificate_that_does_not_verify_is_not_retried(smtp_tls):
+    from dataclasses import replace
+
+    server, tls_port, box = smtp_tls
+    for tried in (server, replace(server, tls="tls", port=tls_port)):
+        with pytest.raises(EmailError, match="after 1 attempt") as exc:
+            await send(EmailChannel(tried, ("desk@example.org",)), Message.of(make_alert()), base_delay=0.01)
+        assert "CERTIFICATE_VERIFY_FAILED" in str(exc.value) or "certificate verify failed" in str(exc.value)
+    assert box.logins == [] and box.received == []
 
 
 async def test_an_unreachable_server_is_retried():
