@@ -129,7 +129,7 @@ def test_any_region_document_is_accepted_or_refused_with_a_reason(feature, props
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.dictionaries(st.sampled_from(["id", "region", "types", "categories", "min_severity", "modalities", "threats",
                                         "mentions", "keywords", "entities", "min_confidence", "cooldown_minutes",
-                                        "webhook", "route", "unknown"]), _json, max_size=6))
+                                        "webhook", "slack", "email", "route", "unknown"]), _json, max_size=6))
 def test_any_rule_document_is_accepted_or_refused_with_a_reason(obj):
     from pipeline.alerting import rule_document
     from pipeline.core import RuleError

@@ -18,6 +18,10 @@ incident still update its alert — see ``_incidents.py``).
 A rule may fix its alerts' ``severity`` (1–5); without it an alert takes its event's default severity
 (``_severity.py``: the type's base, moved by stated deaths and modality). ``min_severity`` compares the
 event's default severity either way.
+
+Channels (``_channels.py``), each optional: ``webhook`` (``{"url", "secret"}``, the Alert JSON signed),
+``slack`` (``{"url"}`` of a Slack-compatible incoming webhook, or ``true`` for ``WIREWATCH_SLACK_URL``)
+and ``email`` (``{"to": [addresses]}``, or ``true`` for ``WIREWATCH_SMTP_TO``).
 """
 
 from __future__ import annotations
@@ -28,16 +32,18 @@ from typing import Any, Iterable
 
 from ..core import Event, RuleError
 from ..events import CATEGORIES, EVENT_TYPES, TYPE_IDS, closest_names
+from ._email import Email, valid_address
 from ._regions import ID_PATTERN, require_unique
 from ._severity import severity
+from ._slack import Slack, masked_url
 from ._webhooks import Webhook
 
 __all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "read_rules_file", "severity"]
 
 #: Every field a rule object may have (schemas/rule.schema.json lists the same).
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
-                         "keywords", "entities", "min_confidence", "webhook", "name", "cooldown_minutes", "route",
-                         "severity"})
+                         "keywords", "entities", "min_confidence", "webhook", "slack", "email", "name",
+                         "cooldown_minutes", "route", "severity"})
 _MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical", "past"}
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
@@ -57,11 +63,18 @@ class Rule:
     name: str | None = None
     cooldown_minutes: float = 0.0  # after an alert, new incidents within this many minutes are suppressed
     route: bool = False  # also send this rule's alerts to their own topic, <prefix>alerts.<rule id>
+    slack: Slack | None = None  # a Slack-compatible incoming webhook (url None: the worker's WIREWATCH_SLACK_URL)
+    email: Email | None = None  # e-mail through the worker's SMTP server (to empty: WIREWATCH_SMTP_TO)
     severity: int | None = None  # the severity of the rule's alerts; None: their event's default severity
 
     def severity_of(self, event: Event) -> int:
         """The severity of this rule's alert about ``event``: the rule's own, else the event's default."""
         return self.severity if self.severity is not None else severity(event)
+
+    @property
+    def delivers(self) -> bool:
+        """Whether the rule's alerts go to some channel (webhook, Slack, e-mail)."""
+        return self.webhook is not None or self.slack is not None or self.email is not None
 
     def wants(self, event: Event) -> bool:
         return ((not self.types or event.type in self.types) and event.modality in self.modalities
@@ -118,13 +131,40 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
                                  and hook["url"].startswith(("http://", "https://"))
                                  and isinstance(hook.get("secret"), str) and len(hook["secret"]) >= 16):
         raise RuleError(f"{where}: webhook must be {{\"url\": \"https://…\", \"secret\": \"…\"}} with a secret of 16+ characters")
+    slack, email = _slack(obj.get("slack"), where), _email(obj.get("email"), where)
     return Rule(id=rid, region=region, types=frozenset(types), min_severity=level, modalities=frozenset(modalities),
                 mentions=bool(obj.get("mentions", False)),
                 keywords=tuple(k.lower() for k in _strings(obj.get("keywords", []), where, "keywords")),
                 entities=tuple(e.lower() for e in _strings(obj.get("entities", []), where, "entities")),
                 min_confidence=float(conf), webhook=Webhook(hook["url"], hook["secret"]) if hook else None,
                 name=str(obj["name"]) if "name" in obj else None, cooldown_minutes=float(cooldown), route=route,
-                severity=fixed)
+                severity=fixed, slack=slack, email=email)
+
+
+def _slack(value: Any, where: str) -> Slack | None:
+    """``"slack": {"url": "https://hooks.slack.com/…"}``, or ``true`` for the worker's WIREWATCH_SLACK_URL."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return Slack()
+    if isinstance(value, dict) and set(value) <= {"url"} and isinstance(value.get("url"), str) \
+            and value["url"].startswith(("http://", "https://")):
+        return Slack(value["url"])
+    raise RuleError(f"{where}: slack must be {{\"url\": \"https://…\"}} (a Slack-compatible incoming webhook), or "
+                    "true for the worker's WIREWATCH_SLACK_URL")
+
+
+def _email(value: Any, where: str) -> Email | None:
+    """``"email": {"to": ["desk@example.org"]}``, or ``true`` for the worker's WIREWATCH_SMTP_TO."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return Email()
+    to = value.get("to") if isinstance(value, dict) and set(value) <= {"to"} else None
+    if isinstance(to, list) and 1 <= len(to) <= 50 and all(valid_address(a) for a in to):
+        return Email(tuple(dict.fromkeys(to)))
+    raise RuleError(f"{where}: email must be {{\"to\": [\"desk@example.org\", …]}} (1–50 addresses), or true for "
+                    "the worker's WIREWATCH_SMTP_TO")
 
 
 def _unknown(what: str, bad: list[str], choices: tuple[str, ...], other_field: str, others: tuple[str, ...]) -> str:
@@ -152,10 +192,12 @@ def parse_rule(obj: Any, region_ids: Iterable[str]) -> Rule:
 
 
 def public_rule(obj: dict[str, Any]) -> dict[str, Any]:
-    """A rule document fit to show: a webhook's secret is masked."""
-    hook = obj.get("webhook")
+    """A rule document fit to show: a webhook's secret is masked, and the path of a Slack URL (its secret)."""
+    hook, slack = obj.get("webhook"), obj.get("slack")
     if isinstance(hook, dict) and "secret" in hook:
-        return {**obj, "webhook": {**hook, "secret": "***"}}
+        obj = {**obj, "webhook": {**hook, "secret": "***"}}
+    if isinstance(slack, dict) and isinstance(slack.get("url"), str):
+        obj = {**obj, "slack": {**slack, "url": masked_url(slack["url"])}}
     return obj
 
 

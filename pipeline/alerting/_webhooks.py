@@ -5,14 +5,15 @@ the attempt was signed and the HMAC-SHA256, with the rule's secret, of ``"<t>.<b
 checks it with :func:`verify_signature` (constant-time comparison, and a replay window: a signature
 older than five minutes is refused), so a captured request cannot be replayed later. Every attempt is
 signed afresh. ``X-Wirewatch-Alert-Id`` and ``X-Wirewatch-Status`` let receivers drop repeats
-(delivery is at-least-once). A 2xx answer is success;
-429/5xx and network errors are retried with exponential backoff; after the last attempt the caller
-dead-letters the alert. URLs whose host resolves to a loopback, private, link-local or reserved
-address are refused (server-side request forgery) unless ``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set.
-The check is made on the very addresses the connection uses (:func:`guarded_connector`: a resolver
-that refuses internal addresses), so a host whose DNS answer changes between a check and the
-connection ("DNS rebinding") cannot reach an internal address either. :class:`DeliveryLog` keeps the
-attempts of a worker's last alerts in memory (``GET /alerts/{id}/deliveries``).
+(delivery is at-least-once). A 2xx answer is success; 429/5xx and network errors are retried with
+exponential backoff (``_channels.send``: the generic webhook is one channel among others); after the
+last attempt the caller dead-letters the alert. URLs whose host resolves to a loopback, private,
+link-local or reserved address are refused (server-side request forgery) unless
+``WIREWATCH_WEBHOOK_ALLOW_PRIVATE`` is set. The check is made on the very addresses the connection uses
+(:func:`guarded_connector`: a resolver that refuses internal addresses), so a host whose DNS answer
+changes between a check and the connection ("DNS rebinding") cannot reach an internal address either;
+the Slack channel uses the same guards. ``_channels.DeliveryLog`` keeps the attempts of a worker's last alerts in memory
+(``GET /alerts/{id}/deliveries``).
 """
 
 from __future__ import annotations
@@ -24,24 +25,19 @@ import hmac
 import ipaddress
 import socket
 import time
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..core import WirewatchError, backoff_delay
+from ._channels import Attempt, Channel, ChannelError, Message, OnAttempt, send
 
-__all__ = ["Webhook", "WebhookError", "sign", "verify_signature", "check_url", "deliver", "guarded_connector",
-           "internal_address", "Delivery", "DeliveryLog"]
-
-#: ``on_attempt(attempt number, HTTP status or None, error or None, seconds until the retry or None)``
-OnAttempt = Callable[[int, "int | None", "str | None", "float | None"], None]
+__all__ = ["Webhook", "WebhookError", "WebhookChannel", "sign", "verify_signature", "check_url", "check_http_url",
+           "deliver", "guarded_connector", "internal_address", "post_once"]
 
 
-class WebhookError(WirewatchError):
+class WebhookError(ChannelError):
     """A webhook URL is not allowed, or delivery failed after every attempt."""
+
+    code = "webhook_failed"
 
 
 @dataclass(frozen=True)
@@ -109,102 +105,89 @@ def guarded_connector(allow_private: bool = False):
 
 async def check_url(url: str, allow_private: bool = False) -> None:
     """Refuse non-HTTP(S) URLs and, unless allowed, hosts resolving to internal addresses."""
+    await check_http_url(url, allow_private, error=WebhookError, label="webhook", shown=url)
+
+
+async def check_http_url(url: str, allow_private: bool, *, error: type[ChannelError], label: str, shown: str) -> None:
+    """:func:`check_url` for any HTTP channel: ``label`` names it and ``shown`` is the URL as errors show
+    it (a Slack URL is its own secret: only its host is shown)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError(f"webhook URL {url!r} must be http(s)://host/…")
+        raise error(f"{label} URL {shown!r} must be http(s)://host/…")
     if allow_private:
         return
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise WebhookError(f"webhook host {parts.hostname!r} does not resolve: {exc}") from None
+        raise error(f"{label} host {parts.hostname!r} does not resolve: {exc}") from None
     for *_, sockaddr in infos:
         if internal_address(sockaddr[0]):
-            raise WebhookError(f"webhook host {parts.hostname!r} resolves to an internal address ({sockaddr[0]}); "
-                               "set WIREWATCH_WEBHOOK_ALLOW_PRIVATE=1 to allow it")
+            raise error(f"{label} host {parts.hostname!r} resolves to an internal address ({sockaddr[0]}); "
+                        "set WIREWATCH_WEBHOOK_ALLOW_PRIVATE=1 to allow it")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """An HTTP ``Retry-After`` in seconds (the date form is not used by the receivers we know)."""
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds < float("inf") else None
+
+
+async def post_once(session, url: str, body: bytes, headers: dict[str, str], *, explain: bool = False,
+                    shown: str | None = None) -> Attempt:
+    """One POST: 2xx is success; 429 and 5xx may pass later; another answer is permanent; a network error
+    or a timeout (10 s) may pass later. ``explain``: the answer's first 200 characters are the attempt's
+    ``error`` and its ``Retry-After`` is honoured. ``shown``: the URL as errors show it."""
+    import aiohttp
+
+    try:
+        async with session.post(url, data=body, headers=headers, allow_redirects=False,
+                                timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            if 200 <= resp.status < 300:
+                return Attempt(ok=True, status_code=resp.status)
+            said = None
+            if explain:
+                said = " ".join((await resp.text(errors="replace"))[:200].split()) or None
+            return Attempt(ok=False, status_code=resp.status, error=said,
+                           permanent=resp.status != 429 and resp.status < 500,
+                           retry_after=_retry_after(resp.headers.get("Retry-After")) if explain else None,
+                           summary=f"HTTP {resp.status}" + (f" {said}" if said else ""))
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        text = f"{type(exc).__name__}: {exc}"
+        if shown is not None:
+            text = text.replace(url, shown)
+        return Attempt(ok=False, error=text, summary=text)
+
+
+class WebhookChannel(Channel):
+    """A rule's generic webhook: the Alert JSON as it is, signed (``X-Wirewatch-Signature``)."""
+
+    name = "webhook"
+    error = WebhookError
+
+    def __init__(self, session, hook: Webhook, *, allow_private: bool = False) -> None:
+        self.session, self.hook, self.allow_private = session, hook, allow_private
+
+    def describe(self) -> str:
+        return f"webhook {self.hook.url}"
+
+    async def check(self) -> None:
+        await check_url(self.hook.url, self.allow_private)
+
+    async def attempt(self, message: Message) -> Attempt:
+        headers = {"Content-Type": "application/json", "X-Wirewatch-Alert-Id": message.alert_id,
+                   "X-Wirewatch-Status": message.status,
+                   "X-Wirewatch-Signature": sign(message.body, self.hook.secret)}  # signed afresh: a retry is not stale
+        return await post_once(self.session, self.hook.url, message.body, headers)
 
 
 async def deliver(session, hook: Webhook, body: bytes, *, alert_id: str, status: str, attempts: int = 4,
                   base_delay: float = 0.5, allow_private: bool = False, on_attempt: OnAttempt | None = None) -> int:
     """POST ``body`` to the hook; the HTTP status on success, else :class:`WebhookError`. ``on_attempt``
     hears of every attempt (for :class:`DeliveryLog`)."""
-    import aiohttp
-
-    await check_url(hook.url, allow_private)
-    headers = {"Content-Type": "application/json", "X-Wirewatch-Alert-Id": alert_id, "X-Wirewatch-Status": status}
-    last = ""
-    for attempt in range(attempts):
-        headers["X-Wirewatch-Signature"] = sign(body, hook.secret)  # signed afresh: a retry is not stale
-        try:
-            async with session.post(hook.url, data=body, headers=headers, allow_redirects=False,
-                                    timeout=aiohttp.ClientTimeout(total=10)) as resp:
-                code: int | None = resp.status
-                if 200 <= resp.status < 300:
-                    if on_attempt is not None:
-                        on_attempt(attempt + 1, resp.status, None, None)
-                    return resp.status
-                last, error = f"HTTP {resp.status}", None
-                if resp.status != 429 and resp.status < 500:
-                    if on_attempt is not None:
-                        on_attempt(attempt + 1, resp.status, None, None)
-                    break  # the receiver refuses it: retrying will not help
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            code, last = None, f"{type(exc).__name__}: {exc}"
-            error = last
-        delay = backoff_delay(base_delay, attempt, cap=60.0) if attempt + 1 < attempts else None
-        if on_attempt is not None:
-            on_attempt(attempt + 1, code, error, delay)
-        if delay is not None:
-            await asyncio.sleep(delay)
-    raise WebhookError(f"webhook {hook.url} failed after {attempt + 1} attempt(s): {last}")
-
-
-def _iso(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-@dataclass
-class Delivery:
-    """One alert message's webhook delivery: its attempts and how it ended."""
-
-    alert_status: str  # the status of the alert message delivered
-    rule_id: str | None
-    started_at: str
-    outcome: str = "pending"  # pending, delivered, failed
-    error: str | None = None  # why it failed
-    attempts: list[dict[str, Any]] = field(default_factory=list)
-    clock: Callable[[], float] = field(default=time.time, repr=False)
-
-    def attempt(self, number: int, status_code: int | None, error: str | None, retry_in: float | None) -> None:
-        now = self.clock()
-        self.attempts.append({"at": _iso(now), "attempt": number, "status_code": status_code, "error": error,
-                              "next_retry_at": _iso(now + retry_in) if retry_in is not None else None})
-
-    def finish(self, error: str | None = None) -> None:
-        self.outcome, self.error = ("failed", error) if error is not None else ("delivered", None)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("clock")
-        return data
-
-
-class DeliveryLog:
-    """The webhook deliveries of this worker's last ``capacity`` alerts (in memory, not durable)."""
-
-    def __init__(self, capacity: int = 1000, clock: Callable[[], float] = time.time) -> None:
-        self.capacity, self.clock = capacity, clock
-        self._by_alert: OrderedDict[str, list[Delivery]] = OrderedDict()
-
-    def begin(self, alert_id: str, *, alert_status: str, rule_id: str | None) -> Delivery:
-        delivery = Delivery(alert_status=alert_status, rule_id=rule_id, started_at=_iso(self.clock()),
-                            clock=self.clock)
-        self._by_alert.setdefault(alert_id, []).append(delivery)
-        self._by_alert.move_to_end(alert_id)
-        while len(self._by_alert) > self.capacity:
-            self._by_alert.popitem(last=False)
-        return delivery
-
-    def get(self, alert_id: str) -> list[dict[str, Any]]:
-        """The alert's deliveries on this worker, oldest first (empty: none here)."""
-        return [d.as_dict() for d in self._by_alert.get(alert_id, [])]
+    done = await send(WebhookChannel(session, hook, allow_private=allow_private),
+                      Message(body=body, alert_id=alert_id, status=status),
+                      attempts=attempts, base_delay=base_delay, on_attempt=on_attempt)
+    return done.status_code or 200

@@ -35,7 +35,8 @@ def _describe_rule(doc: dict, region_ids: set[str]) -> str:
     what = ", ".join(sorted(rule.types)) or "every type"
     return (f"{rule.id} → {rule.region}: {what}; severity ≥ {rule.min_severity}; {'/'.join(sorted(rule.modalities))}"
             f"{f'; alerts at severity {rule.severity}' if rule.severity is not None else ''}"
-            f"{'; mentions' if rule.mentions else ''}{'; webhook' if rule.webhook else ''}")
+            f"{'; mentions' if rule.mentions else ''}{'; webhook' if rule.webhook else ''}"
+            f"{'; slack' if rule.slack else ''}{'; email' if rule.email else ''}")
 
 
 def _live_catalog(settings: Settings):

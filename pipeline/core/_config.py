@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -25,6 +27,9 @@ INTERNAL = ("alert-candidates",)
 TABLES = ("versions", "alerted", "incidents")
 
 _DEFAULT_REGIONS = Path(__file__).parent.parent / "demo" / "regions.geojson"
+
+#: A bare e-mail address (the e-mail channel's own check is the same).
+_ADDRESS = re.compile(r"[^@\s,;<>\"()\[\]\\]+@[^@\s,;<>\"()\[\]\\]+")
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,20 @@ class Settings:
     read_token: str | None = None
     #: Allow webhooks to loopback/private/link-local addresses (tests, internal receivers). Off: refused.
     webhook_allow_private: bool = False
+    #: The Slack-compatible incoming webhook of rules with ``"slack": true`` (a rule may name its own URL).
+    slack_url: str | None = None
+    #: The SMTP server of the e-mail channel; unset: rules asking for e-mail have it dead-lettered.
+    smtp_host: str | None = None
+    #: 0: by ``smtp_tls`` — 587 (starttls), 465 (tls), 25 (none).
+    smtp_port: int = 0
+    #: ``starttls`` (required: no STARTTLS, nothing sent), ``tls`` (TLS from the start) or ``none`` (plain).
+    smtp_tls: str = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    #: The sender, ``alerts@example.org`` or ``wirewatch <alerts@example.org>``.
+    smtp_from: str | None = None
+    #: Comma-separated recipients of rules with ``"email": true`` (a rule may name its own).
+    smtp_to: str | None = None
     log_level: str = "info"
     #: ``text`` (Faust's format) or ``json`` (one object per line, with ``story_uri`` where it applies).
     log_format: str = "text"
@@ -179,6 +198,24 @@ class Settings:
             raise ConfigError("fetch_max_wait_ms (WIREWATCH_FETCH_MAX_WAIT_MS) must be 1–30000")
         if self.session_timeout < 1:
             raise ConfigError("session_timeout must be at least 1 second")
+        self._validate_channels()
+
+    def _validate_channels(self) -> None:
+        if self.slack_url is not None and urlsplit(self.slack_url).scheme not in ("http", "https"):
+            raise ConfigError("slack_url (WIREWATCH_SLACK_URL) must be an http(s):// incoming-webhook URL")
+        if self.smtp_tls not in ("starttls", "tls", "none"):
+            raise ConfigError(f"smtp_tls (WIREWATCH_SMTP_TLS) must be starttls, tls or none, got {self.smtp_tls!r}")
+        if not 0 <= self.smtp_port < 65536:
+            raise ConfigError("smtp_port (WIREWATCH_SMTP_PORT) must be a TCP port number, or 0 for the TLS mode's usual one")
+        if (self.smtp_username is None) != (self.smtp_password is None):
+            raise ConfigError("set both WIREWATCH_SMTP_USERNAME and WIREWATCH_SMTP_PASSWORD, or neither")
+        if self.smtp_host is not None and self.smtp_from is None:
+            raise ConfigError("WIREWATCH_SMTP_HOST is set without WIREWATCH_SMTP_FROM: e-mail needs a sender address")
+        if self.smtp_from is not None and not _ADDRESS.fullmatch(parseaddr(self.smtp_from)[1]):
+            raise ConfigError(f"smtp_from (WIREWATCH_SMTP_FROM) must be an address, got {self.smtp_from!r}")
+        bad = [a for a in (self.smtp_to or "").split(",") if a.strip() and not _ADDRESS.fullmatch(a.strip())]
+        if bad:
+            raise ConfigError(f"smtp_to (WIREWATCH_SMTP_TO) must be comma-separated addresses; not one: {bad[0].strip()!r}")
 
     # -- derived ----------------------------------------------------------------------------
     @property

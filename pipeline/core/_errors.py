@@ -92,6 +92,10 @@ REASONS: dict[str, Reason] = {r.code: r for r in (
            "report it with the original bytes; re-ingest once fixed"),
     Reason("webhook_failed", ("deliver",), "a rule's webhook did not take the alert",
            "check the receiver and its URL (docs/regions-and-rules.md)"),
+    Reason("slack_failed", ("deliver",), "a rule's Slack-compatible incoming webhook did not take the alert",
+           "check the URL (the rule's slack.url or WIREWATCH_SLACK_URL) and the channel it posts to"),
+    Reason("email_failed", ("deliver",), "the SMTP server did not take a rule's alert e-mail, or e-mail is not configured",
+           "check WIREWATCH_SMTP_* and the recipients (the rule's email.to or WIREWATCH_SMTP_TO)"),
 )}
 
 

@@ -2,8 +2,8 @@
 
 ``WIREWATCH_LOG_FORMAT=json``: each line is ``{"ts", "level", "logger", "message"}``, plus ``story_uri``
 when the line is about a story (the agents pass it as ``extra={"story_uri": …}``) and ``exc`` with a
-traceback. Secrets never reach the logs: settings are not logged, tokens and webhook secrets are not
-part of any message.
+traceback. Secrets never reach the logs: settings are not logged, tokens, webhook secrets, Slack URLs
+and the SMTP password are not part of any message.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ Names (all prefixed ``wirewatch_``):
 - ``up`` — 1 while the worker serves;
 - ``messages_processed_total{stage}`` — messages each agent handled (normalize, enrich, match, incidents);
 - ``records_produced_total{stage}`` — records sent, by kind (stories, enriched, candidates, alerts,
-  routed, deadletter, webhook) and incident decisions (``incident_new``, ``incident_duplicate``, …);
+  routed, deadletter), alerts delivered by channel (webhook, slack, email) and incident decisions
+  (``incident_new``, ``incident_duplicate``, …);
 - ``dead_letters_total{stage,reason}``; ``duplicates_dropped_total{verdict}`` (duplicate / stale versions);
 - ``alerts_total{severity,status}`` — alerts sent to ``wire.alerts``;
 - ``stage_seconds{stage}`` — histogram of the work per message in each stage (enrich: per story);

@@ -26,6 +26,6 @@ class Services:
     routes: set[str] = field(default_factory=set)  # routed alert topics known to exist
     stats: Stats = field(default_factory=Stats)
     feed: AlertFeed = field(default_factory=AlertFeed)
-    deliveries: DeliveryLog = field(default_factory=DeliveryLog)  # this worker's webhook attempts, per alert
+    deliveries: DeliveryLog = field(default_factory=DeliveryLog)  # this worker's delivery attempts (every channel), per alert
     started_at: float = field(default_factory=time.monotonic)
     ready_at: float | None = None

@@ -2,7 +2,7 @@
 
     wire.raw ──normalize──▶ wire.stories ──enrich──▶ wire.enriched ──match──▶ wire.alert-candidates
         │                        │                        │                        │ (keyed by rule)
-        │                        │                        │                   incidents ──▶ wire.alerts ──deliver──▶ webhooks
+        │                        │                        │                   incidents ──▶ wire.alerts ──deliver──▶ channels
         └────────────────────────┴────────────────────────┴────────────────────────┴──────▶ wire.deadletter
 
     wire.regions, wire.rules ──(every worker, from the beginning)──▶ the matcher's regions and rules
@@ -28,7 +28,7 @@ import faust
 import orjson
 from faust.types import EventT
 
-from ..alerting import IncidentBook, WebhookError, book_key, deliver, guarded_connector
+from ..alerting import Dispatcher, IncidentBook, Message, book_key, guarded_connector
 from ..core import (
     Alert,
     Backoff,
@@ -263,32 +263,33 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
 
     @app.agent(alerts, name="deliver")
-    async def deliver_webhooks(stream: faust.StreamT) -> None:
-        """Alerts of rules with a webhook, POSTed signed (one worker per partition: once per alert,
-        at least once); after the last attempt the alert goes to the dead letters. The rule is looked
-        up when the alert is delivered, so webhooks added at run time apply at once."""
+    async def deliver_alerts(stream: faust.StreamT) -> None:
+        """Alerts of rules with channels — a webhook (signed), Slack, e-mail — delivered through each at
+        once (one worker per partition: once per alert, at least once); what a channel gives up on goes to
+        the dead letters with its reason. The rule is looked up when the alert is delivered, so channels
+        added at run time apply at once."""
         import aiohttp
 
+        wanted: tuple[Any, bool] = (None, False)  # (the matcher, whether some rule of it has a channel)
         async with aiohttp.ClientSession(connector=guarded_connector(settings.webhook_allow_private)) as session:
+            dispatcher = Dispatcher(session, settings, services.deliveries)
             async for event in stream.events():
-                if not services.matcher.has_webhooks:
-                    continue  # no webhooks configured: nothing to decode
+                if wanted[0] is not services.matcher:
+                    wanted = (services.matcher, any(r.delivers for r in services.matcher.rules))
+                if not wanted[1]:
+                    continue  # no channels configured: nothing to decode
                 try:
                     alert = from_json(Alert, event.value)
                 except _DECODE_ERRORS:
                     continue  # the alert feed logs malformed alerts
                 rule = services.matcher.rule(alert.rule_id)
-                if rule is None or rule.webhook is None:
+                if rule is None or not rule.delivers:
                     continue
-                record = services.deliveries.begin(alert.alert_id, alert_status=alert.status, rule_id=rule.id)
-                try:
-                    await deliver(session, rule.webhook, event.value, alert_id=alert.alert_id, status=alert.status,
-                                  allow_private=settings.webhook_allow_private, on_attempt=record.attempt)
-                    record.finish()
-                    stats.produced["webhook"] += 1
-                except WebhookError as exc:
-                    record.finish(str(exc))
-                    await reject("deliver", event, "webhook_failed", str(exc))
+                for channel, error in await dispatcher.dispatch(rule, Message.of(alert, event.value)):
+                    if error is None:
+                        stats.produced[channel.name] += 1
+                    else:
+                        await reject("deliver", event, error.code, str(error))
 
     if services.catalog is not None:
         @app.task

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline import Alert
 from pipeline.core import from_json
-from tests.helpers import free_port, produce_and_collect, running_worker, wait_until
+from tests.helpers import await_until, free_port, produce_and_collect, running_worker, wait_until
 
 pytestmark = pytest.mark.broker
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -21,14 +21,19 @@ HOOK_SECRET = "integration-test-secret-0123"
 def worker(broker, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rules-worker")
     rules = tmp / "rules.json"
-    hook_port = free_port()
+    hook_port, slack_port, smtp_port = free_port(), free_port(), free_port()
     rules.write_bytes(orjson.dumps([
         {"id": "kurdistan-strikes", "region": "kurdistan", "categories": ["Explosions/Remote violence"]},
         {"id": "hooked", "region": "kurdistan", "keywords": ["webhook-test"],
          "webhook": {"url": f"http://127.0.0.1:{hook_port}/hook", "secret": HOOK_SECRET}},
+        {"id": "chatty", "region": "kurdistan", "keywords": ["channels-test"],
+         "slack": {"url": f"http://127.0.0.1:{slack_port}/services/T0/B0/secret"}, "email": True},
+        {"id": "bounced", "region": "kurdistan", "keywords": ["channels-test"], "email": {"to": ["nobody@example.org"]}},
     ]))
-    with running_worker(broker.url, tmp, rules=rules, ingest_token="s3cret", webhook_allow_private=True) as handle:
-        handle.hook_port = hook_port
+    with running_worker(broker.url, tmp, rules=rules, ingest_token="s3cret", webhook_allow_private=True,
+                        smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_tls="none", smtp_from="alerts@example.org",
+                        smtp_to="desk@example.org") as handle:
+        handle.hook_port, handle.slack_port, handle.smtp_port = hook_port, slack_port, smtp_port
         yield handle
 
 
@@ -165,3 +170,81 @@ async def test_webhook_receives_signed_alerts(worker):
     [delivery] = wait_until(delivered, 20, "the delivery in the alert's delivery log")
     assert (delivery["outcome"], delivery["alert_status"], delivery["rule_id"]) == ("delivered", "active", "hooked")
     assert [(a["attempt"], a["status_code"], a["next_retry_at"]) for a in delivery["attempts"]] == [(1, 204, None)]
+
+
+async def test_slack_and_email_deliver_and_a_refused_email_is_dead_lettered(worker):
+    import asyncio
+    import base64
+    import email
+    import email.policy
+    import json
+    import urllib.request
+
+    from aiohttp import web
+    from aiosmtpd.smtp import SMTP
+
+    from pipeline.core import DeadLetter
+
+    posts: list[tuple[dict, bytes]] = []
+    mails: list[tuple[list[str], bytes]] = []
+    arrived = asyncio.Event()
+
+    async def slack(request):
+        posts.append((dict(request.headers), await request.read()))
+        arrived.set()
+        return web.Response(text="ok")
+
+    class Mailbox:
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "nobody@example.org":
+                return "550 5.1.1 No such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            mails.append((list(envelope.rcpt_tos), envelope.content))
+            return "250 Message accepted for delivery"
+
+    app = web.Application()
+    app.router.add_post("/services/T0/B0/secret", slack)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", worker.slack_port).start()
+    loop = asyncio.get_running_loop()
+    smtp = await loop.create_server(lambda: SMTP(Mailbox(), loop=loop), "127.0.0.1", worker.smtp_port)
+    try:
+        s, t = worker.settings, worker.settings.topics
+        story = orjson.dumps({"uri": "https://news.example.org/channels-test", "version": 1, "language": "en",
+                              "headline": "channels-test: mortars hit Irbil",
+                              "body_text": "Mortars hit a market near Irbil on Monday."})
+        seen = await produce_and_collect(s, [story], [t.alerts, t.deadletter],
+                                         lambda seen: any(x[0] == t.deadletter for x in seen))
+        await asyncio.wait_for(arrived.wait(), 30)
+        await await_until(lambda: asyncio.sleep(0, mails), 30, "the alert e-mail")
+    finally:
+        smtp.close()
+        await runner.cleanup()
+    [letter] = [from_json(DeadLetter, v) for topic, _, v in seen if topic == t.deadletter]
+    bounced = from_json(Alert, base64.b64decode(letter.original_base64))
+    assert (letter.stage, letter.reason, bounced.rule_id) == ("deliver", "email_failed", "bounced")
+    assert "No such user" in letter.message
+    [(headers, body)] = posts
+    payload = json.loads(body)
+    assert payload["blocks"][0]["type"] == "header" and "@Irbil" in payload["blocks"][0]["text"]["text"]
+    assert "<https://news.example.org/channels-test|channels-test: mortars hit Irbil>" in json.dumps(payload)
+    [(recipients, raw)] = mails
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert recipients == ["desk@example.org"] and message["X-Wirewatch-Alert-Id"] == headers["X-Wirewatch-Alert-Id"]
+    assert "channels-test: mortars hit Irbil" in message["Subject"]
+
+    def finished():
+        with urllib.request.urlopen(f"{worker.base_url}/alerts/{headers['X-Wirewatch-Alert-Id']}/deliveries",
+                                    timeout=5) as resp:
+            found = json.loads(resp.read())["deliveries"]
+        return found if len(found) == 2 and all(d["outcome"] != "pending" for d in found) else None
+
+    deliveries = wait_until(finished, 20, "both deliveries in the alert's delivery log")
+    assert sorted((d["channel"], d["outcome"], d["rule_id"]) for d in deliveries) == [
+        ("email", "delivered", "chatty"), ("slack", "delivered", "chatty")]
+    assert all(a["channel"] == d["channel"] for d in deliveries for a in d["attempts"])
+    assert "T0/B0/secret" not in worker.log_path.read_text()  # a Slack URL is a credential
