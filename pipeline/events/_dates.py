@@ -33,7 +33,8 @@ _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an
 _LAST = re.compile(r"\b(last|this|next|past)\s+(week|month|year|night|weekend)\b", re.I)
 _SIMPLE = re.compile(r"\b(yesterday|today|tonight|tomorrow|overnight|this morning|this afternoon|this evening)\b", re.I)
 _AFTER = re.compile(r"\b(?:the\s+)?(day|week|month)\s+(after|before)\b", re.I)
-_YEAR = re.compile(r"\b(?:in\s+)(19\d{2}|20\d{2})\b", re.I)
+_YEAR = re.compile(r"\b(?:in|during|of)\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)?"
+                   r"(19\d{2}|20\d{2})\b", re.I)  # "in 2019", "in the spring of 2024", "the floods of 2022"
 
 
 def parse_story_date(value: str | None) -> date | None:

@@ -7,7 +7,7 @@ new event. Two signals, both grammatical rather than lexical:
 
 * **background** — the event's verb is in the pluperfect, or in the present perfect outside the lead
   (a British-style lead, "a bomb has killed 12", is news), or it carries a durative or anaphoric time
-  adverbial (``since …``; ``over/for/during/throughout`` + years, months, decades; ``that year``,
+  adverbial (``since …``; ``over/for/during/throughout`` + years, months, decades; ``during the year``; ``that year``,
   ``later that month``): the mention becomes ``past``.
 * **elaboration** — the mention refers back to an event already told: its trigger is a definite noun
   phrase ("the grenade", "the two raids"); or it states only an outcome (killed, wounded, died, detained)
@@ -76,8 +76,8 @@ def _time_span(verb: Token) -> bool:
         if child.dep_ == "prep" and child.lower_ in _DURATIVE:  # "over more than a year", "for years"
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and pobj.lower_ in _SPAN_FORMS and (
-                        pobj.lower_ in _PLURAL_SPANS or
-                        any(c.lower_ in _SPAN_MODIFIERS or c.like_num for c in pobj.subtree if c is not pobj)):
+                        pobj.lower_ in _PLURAL_SPANS or child.lower_ in ("during", "throughout") or
+                        any(c.lower_ in _SPAN_MODIFIERS or c.like_num for c in pobj.subtree if c.i != pobj.i)):
                     return True
         if child.dep_ in ("npadvmod", "advmod") and child.lower_ in _SPAN_FORMS and \
                 any(c.lower_ in ("that", "same") for c in child.children):
