@@ -66,6 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except UnicodeDecodeError as exc:  # a reader that did not say which file; the byte tells where
+        print(f"wirewatch: error: an input is not UTF-8 text ({exc.reason} at byte {exc.start}); re-encode it as UTF-8",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file given that cannot be read (a directory, no permission, gone meanwhile)
+        if exc.filename is None:
+            raise
+        print(f"wirewatch: error: {exc.filename}: {exc.strerror or exc}; give a readable file", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -41,9 +41,23 @@ class Snippet:
 
 
 def load_case(path: str | Path) -> list[Snippet]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [Snippet(r["id"], r["EventSnippet"], r["SubType"].strip()) for r in rows if r.get("EventSnippet")]
+    """CASE 2021 task 2 snippets: a UTF-8 TSV with the columns ``id``, ``EventSnippet`` and ``SubType``."""
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            missing = {"id", "EventSnippet", "SubType"} - set(rows.fieldnames or ())
+            if missing:
+                raise ConfigError(f"{path}: not a CASE 2021 task 2 file: its header lacks {', '.join(sorted(missing))} "
+                                  "(give ../shared/data/events/case2021-task2/dev.tsv)")
+            snippets = [Snippet(r["id"], r["EventSnippet"], (r["SubType"] or "").strip())
+                        for r in rows if r.get("EventSnippet")]
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise ConfigError(f"{path}: not a tab-separated file ({exc})") from None
+    if not snippets:
+        raise ConfigError(f"{path}: no snippets (rows with an EventSnippet)")
+    return snippets
 
 
 def predict_label(result: EnrichedStory) -> str | None:
@@ -116,6 +130,13 @@ def load_event_locations(path: str | Path, limit: int | None = None) -> list[Loc
     """Sentences with exactly one event verb (``spans`` labelled ``VERB``) and their ``LOCATION`` spans; a
     record without spans or text has no event to judge and is skipped. A line that is not a JSON object
     is an error that names it."""
+    try:
+        return _event_locations(path, limit)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _event_locations(path: str | Path, limit: int | None) -> list[LocationItem]:
     items = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):

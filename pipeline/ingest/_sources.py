@@ -30,7 +30,10 @@ def expand_paths(raw_paths: list[str]) -> list[Path]:
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                out += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                found = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+                if not found:
+                    raise ConfigError(f"directory {raw} holds no files to send (hidden files are skipped)")
+                out += found
             elif path.is_file():
                 out.append(path)
             else:
