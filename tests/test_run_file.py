@@ -90,3 +90,21 @@ def test_run_file_content_and_removal(env):
     assert path.exists()
     remove_run_info(env)
     assert not path.exists() and read_run_info(env) == (None, None)
+
+
+def test_run_says_when_it_builds_the_gazetteer_index(tmp_path, monkeypatch):
+    import io
+
+    from pipeline.cli import _run
+    from pipeline.geo import Gazetteer
+
+    index = tmp_path / "gazetteer.marshal"
+    built = []
+    monkeypatch.setattr(Gazetteer, "index_path", classmethod(lambda cls, *a, **k: index))
+    monkeypatch.setattr(Gazetteer, "load", classmethod(lambda cls, *a, **k: built.append(1) or index.write_bytes(b"x")))
+    out = io.StringIO()
+    _run._ensure_gazetteer_index(out)
+    assert built == [1] and "building the gazetteer index" in out.getvalue() and "built in" in out.getvalue()
+    out = io.StringIO()
+    _run._ensure_gazetteer_index(out)  # cached: nothing to say, nothing built
+    assert built == [1] and out.getvalue() == ""

