@@ -3,6 +3,8 @@ the bench. No Kafka here."""
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from typing import Iterable, Sequence
 
@@ -22,6 +24,9 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 
 def _is_supported(language: str | None) -> bool:
     return language is None or language.split("-")[0].lower() in SUPPORTED_LANGUAGES
+
+
+_DATELINE_TAIL = re.compile(r"(?:,[^\S\n]*[^\n()—–]{1,40}?)?[^\S\n]*(?:\([^)\n]{1,30}\))?[^\S\n]*(?:—|–|--|-|_|:)[^\S\n]+")
 
 
 def _dateline_at(body: str, text: str) -> int:
@@ -69,9 +74,14 @@ class Enricher:
         doc = self.nlp.make_doc(story.body)
         dateline = story.dateline
         at = _dateline_at(story.body, dateline.text) if dateline else -1
+        end = 0
+        if at >= 0:  # through the rest of the dateline: ", Iraq (AP) — " after a "MOSUL" the metadata gave
+            end = at + len(dateline.text)
+            tail = _DATELINE_TAIL.match(story.body, end)
+            end = tail.end() if tail else end
         doc._.hints = {"dateline_place": dateline.place if dateline else None,
                        "dateline_text": dateline.text if dateline else None,
-                       "dateline_end": at + len(dateline.text) if at >= 0 else 0,
+                       "dateline_end": end,
                        "place_hints": list(story.place_hints),
                        "story_date": story.version_created or story.received_at}
         return doc
