@@ -4,7 +4,6 @@ the bench. No Kafka here."""
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from typing import Iterable, Sequence
 
