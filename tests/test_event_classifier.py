@@ -86,13 +86,16 @@ def test_story_scores_count_false_missed_and_misplaced_events(enricher):
     assert kinds <= {"false_event", "missed", "wrong_place"}
 
 
-def test_the_held_out_stories_are_well_formed():
+@pytest.mark.parametrize(("directory", "count"), [("stories_heldout", 16), ("stories_unseen", 24)])
+def test_the_held_out_stories_are_well_formed(directory, count):
     from pathlib import Path
 
+    from pipeline.events import TYPE_IDS
     from pipeline.evaluation import load_stories
 
-    stories = load_stories(Path(__file__).resolve().parent.parent / "pipeline/evaluation/stories_heldout")
-    assert len(stories) == 16
+    stories = load_stories(Path(__file__).resolve().parent.parent / "pipeline/evaluation" / directory)
+    assert len(stories) == count
     for s in stories:
+        assert all(e.type in TYPE_IDS for e in s.events + s.acceptable), s.name
         for e in s.events + s.acceptable:
             assert e.place is None or e.place in s.story.body, (s.name, e.place)

@@ -23,6 +23,7 @@ priors).
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,10 +119,12 @@ def _vocabulary(feature_rows: Sequence[dict[str, float]], min_df: int) -> tuple[
 
 def _fit(feature_rows, labels, classes, min_df: int, c: float):
     from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
     vocab, idf = _vocabulary(feature_rows, min_df)
     model = LogisticRegression(C=c, max_iter=3000, tol=1e-5)
-    model.fit(_matrix(feature_rows, vocab, idf), [classes.index(y) for y in labels])
+    with threadpool_limits(1):  # one BLAS thread: the same bits whichever process or machine fits it
+        model.fit(_matrix(feature_rows, vocab, idf), [classes.index(y) for y in labels])
     # Classes absent from a fold's training part get no column from scikit-learn: put them back, never chosen.
     coef = np.zeros((len(vocab), len(classes)))
     intercept = np.full(len(classes), -30.0)
@@ -168,12 +171,17 @@ def train(examples: Sequence[Example], *, folds: int = 5, min_df: int = 2, c: fl
     rows = [sentence_features(e.text) for e in examples]
     fold_of = _folds(labels, folds)
     logits = np.zeros((len(examples), len(classes)))
-    for k in range(folds):
-        progress(f"fold {k + 1}/{folds}")
-        train_idx = [i for i, f in enumerate(fold_of) if f != k]
-        test_idx = [i for i, f in enumerate(fold_of) if f == k]
-        model = _fit([rows[i] for i in train_idx], [labels[i] for i in train_idx], classes, min_df, c)
-        for i in test_idx:
+    # The k folds' models and the final one are independent fits: one process per core (each fit is
+    # deterministic, so the result does not depend on how many run at once).
+    from joblib import Parallel, delayed
+
+    jobs = max(1, min(os.cpu_count() or 1, folds + 1))
+    progress(f"{folds} cross-validation folds and the final model, {jobs} at a time")
+    parts = [([rows[i] for i, f in enumerate(fold_of) if f != k], [labels[i] for i, f in enumerate(fold_of) if f != k])
+             for k in range(folds)] + [(rows, labels)]
+    fitted = Parallel(n_jobs=jobs)(delayed(_fit)(x, y, classes, min_df, c) for x, y in parts)
+    for k, model in enumerate(fitted[:folds]):
+        for i in (i for i, f in enumerate(fold_of) if f == k):
             idx, val = _weigh_row(rows[i], model)
             logits[i] = (val @ model.coef[idx] if len(idx) else 0.0) + model.intercept
     gold = np.array([classes.index(y) for y in labels])
@@ -181,8 +189,7 @@ def train(examples: Sequence[Example], *, folds: int = 5, min_df: int = 2, c: fl
     predicted = [classes[j] for j in logits.argmax(axis=1)]
     per_class, weighted, macro, accuracy = score_labels(labels, predicted)
     confusions = Counter((g, p) for g, p in zip(labels, predicted, strict=True) if g != p).most_common(20)
-    progress("final model on the whole corpus")
-    final = _fit(rows, labels, classes, min_df, c)
+    final = fitted[folds]
     final.temperature = temperature
     share = labels.count(NONE) / len(labels)
     if NONE in classes and 0.0 < share < 1.0 and 0.0 < none_prior < 1.0:
