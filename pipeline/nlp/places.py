@@ -148,6 +148,15 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     return out
 
 
+def _demonym_base(text: str) -> str:
+    """The place name an adjective of the "-(i)an" kind is formed on, normalised: "South Ossetians" →
+    "south ossetia", "Sri Lankan" → "sri lanka"; "" for other words ("Iraqi", "Dutch")."""
+    word = _POSSESSIVE.sub("", text.strip())
+    if word.endswith("ans"):
+        word = word[:-1]
+    return normalize_name(word[:-1]) if word.endswith("an") and len(word) > 4 else ""
+
+
 def _all_generic(span: Span) -> bool:
     """Only compass and generic words ("North West", "the Valley", "north west" before "London")."""
     return all(t.lower_ in _GENERIC or t.is_punct for t in span)
@@ -196,7 +205,11 @@ class PlaceResolver:
             if e.label_ == "PERSON" and len(e) > 1:
                 surname_count[e[-1].lower_] += 1
                 firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
-        surnames = set(surname_count)
+        # A surname that is a country's or first-level division's own name ("Rethinking Egypt" tagged PERSON in
+        # a headline) guards only when the story also uses that name alone as a person's ("Jordan said").
+        alone = {e[0].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) == 1}
+        alone |= {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _TITLES}
+        surnames = {s for s in surname_count if s in alone or not self._polity(s)}
 
         def someone_elses_surname(ent: Span, span: Span) -> bool:
             own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
@@ -223,6 +236,9 @@ class PlaceResolver:
                     continue  # a person named like a place
                 if ent.label_ != "PERSON" and ent in people:
                     continue  # "Helen Kunz", tagged LOC
+                if self.gazetteer.demonym(span.text) is not None and not self.gazetteer.candidates(span.text, fold=False)[0]:
+                    demonyms.append(span)  # "Sri Lankan" tagged GPE: a people's adjective, not a fold of a town's name
+                    continue
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
@@ -290,7 +306,15 @@ class PlaceResolver:
         mentions = self._by_proximity(mentions, context, fixed=fixed)
         mentions = self._by_division(mentions, fixed=fixed)
         mentions = _localise(mentions, doc.text)
+        named_as = {}
+        for m in mentions:
+            if m.entry is not None and m.kind == "toponym":
+                named_as.setdefault(normalize_name(_POSSESSIVE.sub("", m.text)), m.entry)
         for span, entry in demonym_entries:
+            # "South Ossetian", "Georgian": the place the story itself names by the adjective's stem, else the
+            # country or division so named
+            base = _demonym_base(span.text)
+            entry = named_as.get(base) or entry or self._polity_entry(base)
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
@@ -400,6 +424,18 @@ class PlaceResolver:
                           or found[0].population >= 1_000_000):  # "British Embassy Tokyo"
                 return found[0], round(found[1] * 0.6, 3)
         return None
+
+    def _polity_entry(self, name: str) -> GeoEntry | None:
+        """The country or first-level division named ``name`` by its own name, or ``None``."""
+        if not name:
+            return None
+        found, _ = self.gazetteer.candidates(name, fold=False)
+        return next((e for e in found if e.feature in ("PCLI", "ADM1") and normalize_name(e.name) == name), None)
+
+    def _polity(self, word: str) -> bool:
+        """Whether ``word`` is, by its own name, a country or a first-level division ("Egypt", "Texas")."""
+        found, _ = self.gazetteer.candidates(word, fold=False)
+        return any(e.feature in ("PCLI", "ADM1") and normalize_name(e.name) == normalize_name(word) for e in found)
 
     def _known(self, span: Span, min_population: int) -> bool:
         """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
