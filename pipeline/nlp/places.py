@@ -38,7 +38,7 @@ from typing import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, normalize_name
+from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, haversine_km, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
@@ -84,6 +84,13 @@ _STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "bl
 # Second-level divisions, named like towns that are often elsewhere.
 _DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
+# The coherence pass (PlaceResolver._coherent): a reading of a town's name gains _COHERENCE for each other
+# name of the story with a reading near it (up to _COHERENCE_MAX); ten times the population is +0.2.
+_COHERENCE = 0.2
+_COHERENCE_MAX = 0.6
+_NEAR_KM, _FAR_KM = 50.0, 400.0
+_PLAUSIBLE = 0.5  # readings scoring this much below a name's best are not weighed (≈ 300 times smaller)
+_READINGS = 12
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|outside|around|to|into|across|towards?)\s+(?:the\s+)?$", re.I)
 # Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
 _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
@@ -146,6 +153,26 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
             m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
         out.append(m)
     return out
+
+
+def _support(entry: GeoEntry, readings: Sequence[GeoEntry], context: set[str]) -> float:
+    """How much one other name of the story, with these readings, speaks for ``entry``: 1 when one of them
+    is a first-level division containing it or a town or county within :data:`_NEAR_KM`, fading to 0 at
+    :data:`_FAR_KM`. A division already in the story's ``context`` has given its bonus in the score."""
+    if entry.lat is None or entry.lon is None:
+        return 0.0
+    best = 0.0
+    for r in readings:
+        if r.geonameid == entry.geonameid:
+            continue
+        if r.feature == "ADM1":
+            if r.country_code == entry.country_code and r.admin1 == entry.admin1 \
+                    and f"{r.country_code}.{r.admin1}" not in context:
+                return 1.0
+        elif r.feature in ("PPL", "ADM2") and r.lat is not None and abs(r.lat - entry.lat) < _FAR_KM / 111.0:
+            d = haversine_km(entry.lat, entry.lon, r.lat, r.lon)
+            best = max(best, min(1.0, (_FAR_KM - d) / (_FAR_KM - _NEAR_KM)))
+    return best
 
 
 def _demonym_base(text: str) -> str:
@@ -304,6 +331,7 @@ class PlaceResolver:
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         fixed = {s.start_char for s, _ in toponyms if s.start in containers}
         mentions = self._by_proximity(mentions, context, fixed=fixed)
+        mentions = self._coherent(mentions, context, fixed=fixed)
         mentions = self._by_division(mentions, fixed=fixed)
         mentions = _localise(mentions, doc.text)
         named_as = {}
@@ -368,6 +396,46 @@ class PlaceResolver:
                 again = self.gazetteer.resolve(name, context, near) if near else None
                 if again is not None and again[0].geonameid != m.entry.geonameid:
                     m = replace(m, entry=again[0], confidence=again[1])
+            out.append(m)
+        return out
+
+    def _coherent(self, mentions: list[PlaceMention], context: set[str], fixed: set[int]) -> list[PlaceMention]:
+        """Same-named towns resolved as a set: each reading of a town's or county's name gains for every other
+        name of the story with a reading near it (a town within :data:`_NEAR_KM`, fading to nothing at
+        :data:`_FAR_KM`, or a first-level division containing it), so "Paris" beside Tyler and Texas is Paris,
+        Texas, and "Columbus", "Norfolk" and "Platte County" together are Nebraska's. A name's readings are
+        those scoring within :data:`_PLAUSIBLE` of its best, and its first-level divisions."""
+        readings: dict[str, list[tuple[float, GeoEntry]]] = {}
+        for m in mentions:
+            if m.entry is None or m.kind != "toponym":
+                continue
+            key = normalize_name(_POSSESSIVE.sub("", m.text))
+            if key in readings:
+                continue
+            scored = self.gazetteer.scored(_POSSESSIVE.sub("", m.text), context)
+            if not scored or all(e.geonameid != m.entry.geonameid for _, e in scored):
+                readings[key] = [(1.0, m.entry)]  # located by another name ("Pike County Sheriff")
+                continue
+            top = scored[0][0]
+            readings[key] = [(sc, e) for sc, e in scored[:_READINGS] if sc >= top - _PLAUSIBLE or (
+                e.feature == "ADM1" and normalize_name(e.name) == key)]
+        if len(readings) < 2:
+            return mentions
+        chosen: dict[str, tuple[GeoEntry, float]] = {}
+        for key, options in readings.items():
+            if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
+                continue
+            others = [[e for _, e in opts] for k, opts in readings.items() if k != key]
+            rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)), e)
+                               for sc, e in options), key=lambda x: x[0], reverse=True)
+            margin = rescored[0][0] - rescored[1][0]
+            chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
+        out = []
+        for m in mentions:
+            key = normalize_name(_POSSESSIVE.sub("", m.text))
+            if m.entry is not None and m.kind == "toponym" and m.start not in fixed and key in chosen \
+                    and m.entry.feature in ("PPL", "ADM2") and chosen[key][0].feature in ("PPL", "ADM2"):
+                m = replace(m, entry=chosen[key][0], confidence=chosen[key][1])
             out.append(m)
         return out
 
