@@ -279,6 +279,7 @@ class PlaceResolver:
                 named_ends.add(span.end)
         toponyms += self._embedded(doc, surnames)
         toponyms += self._untagged(doc, accepted_ends, named_ends)
+        toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
@@ -347,6 +348,41 @@ class PlaceResolver:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _repeated(self, doc: Doc, toponyms: list[tuple[Span, str]], names: set[str]) -> list[tuple[Span, str]]:
+        """One sense per story: a name the story uses as a place, and the gazetteer knows, is a place where it
+        recurs as a whole entity of another label ("Gainesville" tagged PERSON, "Torrington" ORG) or untagged
+        and capitalised — unless it is a name of the story's people or a title precedes it ("Mr. Paris")."""
+        known = {}
+        for span, _ in toponyms:
+            key = normalize_name(span.text)
+            if key and key not in known and span[-1].lower_ not in names and not span.text.isupper() \
+                    and not _all_generic(span) and self.gazetteer.candidates(span.text, fold=False)[0]:
+                known[key] = len(span)
+        if not known:
+            return []
+        taken = set()
+        for span, _ in toponyms:
+            taken.update(range(span.start, span.end))
+        out = []
+        for i, tok in enumerate(doc):
+            if i in taken or not (tok.is_title or tok.is_upper) or tok.is_punct:
+                continue
+            for n in set(known.values()):
+                span = doc[i:i + n]
+                if len(span) != n or normalize_name(span.text) not in known or taken.intersection(range(i, i + n)):
+                    continue
+                ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+                if ent is not None and (ent.start != span.start or ent.end != span.end):
+                    continue  # part of a longer name: "Torrington Fire Department"
+                if ent is None and any(t.pos_ != "PROPN" for t in span):
+                    continue  # "No" in "Yes or No"
+                if i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES:
+                    continue
+                out.append((span, "GPE"))
+                taken.update(range(i, i + n))
+                break
+        return out
 
     def _conjoined(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
         """A country named "X and Y" that the model cut after X ("Trinidad and Tobago", "Bosnia and
