@@ -285,6 +285,7 @@ class PlaceResolver:
         named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
+        context |= self._one_country(s for s, _ in toponyms if s[0].ent_type_ == "GPE")
         hints = doc._.hints or {}
         dateline_end = int(hints.get("dateline_end") or 0)
         for name in [hints.get("dateline_place"), *hints.get("place_hints", ())]:
@@ -528,6 +529,17 @@ class PlaceResolver:
                           or found[0].population >= 1_000_000):  # "British Embassy Tokyo"
                 return found[0], round(found[1] * 0.6, 3)
         return None
+
+    def _one_country(self, spans) -> set[str]:
+        """The countries of the names whose every town, county or division is in one country ("Henry County",
+        "Cuyahoga Falls" are all American): the story is probably there."""
+        out = set()
+        for span in spans:
+            found, _ = self.gazetteer.candidates(span.text, fold=False)
+            if found and not span.text.isupper() and all(e.feature in ("PPL", "ADM1", "ADM2") for e in found) \
+                    and len({e.country_code for e in found}) == 1:
+                out.add(found[0].country_code)
+        return out
 
     def _polity_entry(self, name: str) -> GeoEntry | None:
         """The country or first-level division named ``name`` by its own name, or ``None``."""
