@@ -67,6 +67,7 @@ _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "universit
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
                      "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
+_VERY_SURE = 0.9  # a town this sure puts the story in its country (for the coherence pass)
 _STATE_CODE = re.compile(r",\s*([A-Z]{2})\b(?!\.)")  # "MYRTLE BEACH, SC (WXYZ)" in a dateline's text
 # The last word of a local feature's name ("Royal Street", "City Hall", "Alder Hey Children's Hospital"):
 # one the gazetteer lacks is placed at the town the story names nearest to it.
@@ -173,6 +174,11 @@ def _support(entry: GeoEntry, readings: Sequence[GeoEntry], context: set[str]) -
             d = haversine_km(entry.lat, entry.lon, r.lat, r.lon)
             best = max(best, min(1.0, (_FAR_KM - d) / (_FAR_KM - _NEAR_KM)))
     return best
+
+
+def _same_name(name: str, key: str) -> bool:
+    """Whether a gazetteer name is ``key`` (normalised) up to spelling: "St. Cloud", "Saint Cloud"."""
+    return normalize_name(name) == key or (fold_name(name) or None) == fold_name(key)
 
 
 def _demonym_base(text: str) -> str:
@@ -285,7 +291,7 @@ class PlaceResolver:
         named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
-        context |= self._one_country(s for s, _ in toponyms if s[0].ent_type_ == "GPE")
+        context |= self._one_country((s for s, _ in toponyms if s[0].ent_type_ == "GPE"), context)
         hints = doc._.hints or {}
         dateline_end = int(hints.get("dateline_end") or 0)
         for name in [hints.get("dateline_place"), *hints.get("place_hints", ())]:
@@ -442,6 +448,9 @@ class PlaceResolver:
         :data:`_FAR_KM`, or a first-level division containing it), so "Paris" beside Tyler and Texas is Paris,
         Texas, and "Columbus", "Norfolk" and "Platte County" together are Nebraska's. A name's readings are
         those scoring within :data:`_PLAUSIBLE` of its best, and its first-level divisions."""
+        # the countries of the story's sure towns count as named ("a Dallas hospital": the story is American)
+        context = context | {m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym"
+                             and m.entry.feature == "PPL" and m.confidence >= _VERY_SURE}
         readings: dict[str, list[tuple[float, GeoEntry]]] = {}
         for m in mentions:
             if m.entry is None or m.kind != "toponym":
@@ -451,8 +460,12 @@ class PlaceResolver:
                 continue
             scored = self.gazetteer.scored(_POSSESSIVE.sub("", m.text), context)
             if not scored or all(e.geonameid != m.entry.geonameid for _, e in scored):
-                readings[key] = [(1.0, m.entry)]  # located by another name ("Pike County Sheriff")
-                continue
+                continue  # located by another name ("Pike County Sheriff"): that name speaks for it
+            # towns of that very name, not towns once called so ("Paris" is not Swainsboro); divisions keep their
+            # alternate names ("Cheshire" for Cheshire East)
+            same = {e.geonameid for _, e in scored if e.feature == "PPL" and _same_name(e.name, key)}
+            if same:
+                scored = [(sc, e) for sc, e in scored if e.feature != "PPL" or e.geonameid in same]
             top = scored[0][0]
             readings[key] = [(sc, e) for sc, e in scored[:_READINGS] if sc >= top - _PLAUSIBLE or (
                 e.feature == "ADM1" and normalize_name(e.name) == key)]
@@ -530,16 +543,20 @@ class PlaceResolver:
                 return found[0], round(found[1] * 0.6, 3)
         return None
 
-    def _one_country(self, spans) -> set[str]:
+    def _one_country(self, spans, context: set[str]) -> set[str]:
         """The countries of the names whose every town, county or division is in one country ("Henry County",
-        "Cuyahoga Falls" are all American): the story is probably there."""
-        out = set()
+        "Cuyahoga Falls" are all American): the story is probably there. Beside the countries of ``context``, a
+        country needs two such names."""
+        names: dict[str, set[str]] = {}
         for span in spans:
             found, _ = self.gazetteer.candidates(span.text, fold=False)
             if found and not span.text.isupper() and all(e.feature in ("PPL", "ADM1", "ADM2") for e in found) \
                     and len({e.country_code for e in found}) == 1:
-                out.add(found[0].country_code)
-        return out
+                names.setdefault(found[0].country_code, set()).add(normalize_name(span.text))
+        # beside a country the story names, two such names at least: one may be a place the gazetteer lacks
+        # ("Yorkshire" is only American there) in a story naming the UK
+        least = 2 if any(len(c) == 2 for c in context) else 1
+        return {cc for cc, n in names.items() if len(n) >= least}
 
     def _polity_entry(self, name: str) -> GeoEntry | None:
         """The country or first-level division named ``name`` by its own name, or ``None``."""
