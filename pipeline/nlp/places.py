@@ -85,6 +85,9 @@ _STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "bl
 # Second-level divisions, named like towns that are often elsewhere.
 _DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
+# Compass words before a place inside an organisation's name ("Northeast Georgia Medical Center")
+_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
+            "southern", "eastern", "western", "central", "upper", "lower", "greater", "metro"}
 # The coherence pass (PlaceResolver._coherent): a reading of a town's name gains _COHERENCE for each other
 # name of the story with a reading near it (up to _COHERENCE_MAX); ten times the population is +0.2.
 _COHERENCE = 0.2
@@ -283,7 +286,9 @@ class PlaceResolver:
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
-        toponyms += self._embedded(doc, surnames)
+        embedded, adjectives = self._embedded(doc, surnames, {normalize_name(s.text) for s, _ in toponyms})
+        toponyms += embedded
+        demonyms += adjectives
         toponyms += self._untagged(doc, accepted_ends, named_ends)
         toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
@@ -579,20 +584,38 @@ class PlaceResolver:
             return True  # "Pike County" leading "Pike County Sheriff", however small the county
         return bool(found) and (found[0].feature not in ("PPL", "ADM2") or found[0].population >= min_population)
 
-    def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
-        """Places leading an organisation's or facility's name: "U.S. Army", "Kenya Airways"."""
-        out = []
+    def _embedded(self, doc: Doc, surnames: set[str], story: set[str]) -> tuple[list[tuple[Span, str]], list[Span]]:
+        """Places inside an organisation's or facility's name: leading it ("U.S. Army", "Kenya Airways"), after
+        compass words ("Northeast Georgia Medical Center") or after "of" ("University of Georgia"), when the
+        gazetteer knows them well or the story names them as places elsewhere ("Litchfield Superior Court"
+        beside "in Litchfield"); and a people's adjective leading it ("American Legion"), a demonym."""
+        out: list[tuple[Span, str]] = []
+        adjectives: list[Span] = []
+
+        def place(head: Span) -> bool:
+            return (head[0].is_title or head[0].is_upper) and not head[0].is_stop and head[-1].lower_ not in surnames \
+                and (self._known(head, 100_000) or (normalize_name(head.text) in story and not _all_generic(head)
+                                                    and bool(self.gazetteer.candidates(head.text, fold=False)[0])))
+
         for ent in doc.ents:
             if ent.label_ not in self.embedding_labels or len(ent) < 2:
                 continue
             span = self._trim(ent)
-            for n in (3, 2, 1):
-                head = span[:n]
-                if len(head) < len(span) and (head[0].is_title or head[0].is_upper) and self._known(head, 100_000) \
-                        and head[-1].lower_ not in surnames:
-                    out.append((head, "GPE"))
-                    break
-        return out
+            if self.gazetteer.demonym(span[0].text) is not None and not self.gazetteer.candidates(
+                    span[0].text, fold=False)[0]:
+                adjectives.append(span[:1])
+                continue
+            starts = [0]
+            while starts[-1] < len(span) - 1 and span[starts[-1]].lower_ in _COMPASS:
+                starts.append(starts[-1] + 1)  # "Northeast Georgia Medical Center"
+            starts = starts[-1:] + [k + 1 for k in range(len(span) - 1) if span[k].lower_ == "of"]
+            for at in starts:
+                for n in (3, 2, 1):
+                    head = span[at:at + n]
+                    if len(head) == n and (at > 0 or len(head) < len(span)) and place(head):
+                        out.append((head, "GPE"))
+                        break
+        return out, adjectives
 
     def _rescued(self, span: Span, accepted_ends: set[int], named_ends: set[int]) -> bool:
         """A mislabelled entity is a place when named as one ("the towns of X", "X province") or, after a
