@@ -344,7 +344,8 @@ class PlaceResolver:
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         fixed = {s.start_char for s, _ in toponyms if s.start in containers}
         mentions = self._by_proximity(mentions, context, fixed=fixed)
-        mentions = self._coherent(mentions, context, fixed=fixed)
+        mentions = self._coherent(mentions, context, fixed=fixed,
+                                  peoples=[e.country_code for _, e in demonym_entries if e is not None])
         mentions = self._by_division(mentions, fixed=fixed)
         mentions = _localise(mentions, doc.text)
         named_as = {}
@@ -447,7 +448,8 @@ class PlaceResolver:
             out.append(m)
         return out
 
-    def _coherent(self, mentions: list[PlaceMention], context: set[str], fixed: set[int]) -> list[PlaceMention]:
+    def _coherent(self, mentions: list[PlaceMention], context: set[str], fixed: set[int],
+                  peoples: Sequence[str] = ()) -> list[PlaceMention]:
         """Same-named towns resolved as a set: each reading of a town's or county's name gains for every other
         name of the story with a reading near it (a town within :data:`_NEAR_KM`, fading to nothing at
         :data:`_FAR_KM`, or a first-level division containing it), so "Paris" beside Tyler and Texas is Paris,
@@ -485,11 +487,27 @@ class PlaceResolver:
                                for sc, e in options), key=lambda x: x[0], reverse=True)
             margin = rescored[0][0] - rescored[1][0]
             chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
+        # A country named like a town of the story's own country ("Palestine", "Lebanon" in a Texas or Ohio
+        # story) is the town when no other name of the story lies in that country (and no adjective names its
+        # people) while the town has a neighbour among the story's places as resolved.
+        abroad = set(peoples) | {e.country_code for opts in readings.values() for _, e in opts if e.feature != "PCLI"}
+        for key, options in readings.items():
+            country = options[0][1]
+            if country.feature != "PCLI" or country.country_code in abroad or key in chosen:
+                continue
+            towns = [e for _, e in self.gazetteer.scored(key, context)
+                     if e.feature == "PPL" and normalize_name(e.name) == key and e.country_code in context]
+            # the other names as now resolved, not all their readings (a "Washington" is near every town)
+            others = [[chosen[k][0] if k in chosen else opts[0][1]] for k, opts in readings.items() if k != key]
+            backed = [(sum(_support(t, o, context) for o in others), t) for t in towns[:_READINGS]]
+            backed = [(b, t) for b, t in backed if b >= 1.0]
+            if backed:
+                chosen[key] = max(backed, key=lambda x: x[0])[1], 0.6
         out = []
         for m in mentions:
             key = normalize_name(_POSSESSIVE.sub("", m.text))
             if m.entry is not None and m.kind == "toponym" and m.start not in fixed and key in chosen \
-                    and m.entry.feature in ("PPL", "ADM2") and chosen[key][0].feature in ("PPL", "ADM2"):
+                    and m.entry.feature in ("PPL", "ADM2", "PCLI") and chosen[key][0].feature in ("PPL", "ADM2"):
                 m = replace(m, entry=chosen[key][0], confidence=chosen[key][1])
             out.append(m)
         return out
