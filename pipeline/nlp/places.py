@@ -133,8 +133,9 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     towns = [m for m in named if m.confidence >= _SURE] or named
     if not towns:
         return mentions
-    # the story's own country (most named) first: a local feature is seldom beside a town abroad
-    counts = Counter(m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym")
+    # the story's own country (the most names) first: a local feature is seldom beside a town abroad
+    counts = Counter(cc for _, cc in {(normalize_name(m.text), m.entry.country_code) for m in mentions
+                                      if m.entry is not None and m.kind == "toponym"})  # by names, not repeats
     home = counts.most_common(1)[0][0]
     towns = [m for m in towns if m.entry.country_code == home] or towns
     out = []
