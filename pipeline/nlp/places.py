@@ -101,6 +101,9 @@ _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate",
               "states", "commonwealth", "america", "europe", "africa", "asia", "ocean", "sea", "gulf", "peninsula",
               "delta", "desert", "mountains", "region"}
 _POSSESSIVE = re.compile(r"\s*['’]s$")
+# A dateline opening a sentence inside the text: "CITY —", "CITY, State (AP) -"
+_BODY_DATELINE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3})"
+                            r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s*(?:\([^)]{1,20}\)\s*)?(?:—|–|--|-)\s")
 # Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
 # alone; the model must tag them.
 _GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
@@ -291,6 +294,7 @@ class PlaceResolver:
         toponyms += embedded
         demonyms += adjectives
         toponyms += self._untagged(doc, accepted_ends, named_ends)
+        toponyms += self._datelines(doc, toponyms)
         toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
@@ -362,6 +366,19 @@ class PlaceResolver:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _datelines(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """A dateline inside the text, after a headline ("… blaze. TORRINGTON — A fire …"): a capitalised
+        name the gazetteer knows, opening a sentence and followed by a dash, is a place."""
+        taken = {i for span, _ in toponyms for i in range(span.start, span.end)}
+        out = []
+        for match in _BODY_DATELINE.finditer(doc.text):
+            span = doc.char_span(*match.span(1), alignment_mode="contract")
+            if span is None or taken.intersection(range(span.start, span.end)) or _all_generic(span):
+                continue
+            if self.gazetteer.candidates(span.text.title(), fold=False)[0]:
+                out.append((span, "GPE"))
+        return out
 
     def _repeated(self, doc: Doc, toponyms: list[tuple[Span, str]], names: set[str]) -> list[tuple[Span, str]]:
         """One sense per story: a name the story uses as a place, and the gazetteer knows, is a place where it
