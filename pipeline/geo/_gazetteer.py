@@ -197,6 +197,8 @@ class Gazetteer:
     def candidates(self, mention: str, *, fold: bool = True) -> tuple[list[GeoEntry], bool]:
         """Entries named ``mention``, most likely first, and whether they came from the folded key."""
         abbrev = self._abbrevs.get(mention.strip())
+        if abbrev is None and ". " in mention:
+            abbrev = self._abbrevs.get(mention.strip().replace(". ", "."))  # "W. Va." is written for "W.Va." too
         if abbrev is not None:
             return [self._entries[abbrev]], False
         compact = mention.replace(".", "").strip()
