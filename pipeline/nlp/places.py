@@ -184,7 +184,7 @@ def _support(entry: GeoEntry, readings: Sequence[GeoEntry], context: set[str]) -
 
 
 def _same_name(name: str, key: str) -> bool:
-    """Whether a gazetteer name is ``key`` (normalised) up to spelling: "St. Cloud", "Saint Cloud"."""
+    """Whether a gazetteer name is ``key`` (normalised) up to the transliteration fold: "Al Mayādīn", "Mayadeen"."""
     return normalize_name(name) == key or (fold_name(name) or None) == fold_name(key)
 
 
