@@ -542,6 +542,8 @@ class PlaceResolver:
         for m in mentions:
             if m.entry is not None and m.entry.feature in ("PPL", "PCLI") and m.start not in fixed:
                 name = _POSSESSIVE.sub("", m.text)
+                if m.entry.feature == "PCLI" and not self.gazetteer.candidates(name, fold=False)[0]:
+                    name = m.entry.name  # "Northeast Georgia", located by its tail: as "Georgia" is
                 named = normalize_name(name)
                 divisions = {d for text, d in sure if text != named}
                 if f"{m.entry.country_code}.{m.entry.admin1}" not in divisions:
