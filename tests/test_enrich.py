@@ -285,3 +285,42 @@ def test_a_dateline_known_from_metadata_is_not_a_later_mention(enricher):
     [result] = enricher.enrich([story])
     [event] = result.events
     assert (event.type, event.trigger.text) == ("shelling_artillery_missile_attack", "Artillery")
+
+
+def _places(enricher, body):
+    [r] = enricher.enrich([story(body)])
+    return [(p.text, p.name, p.country_code, p.admin1, p.kind) for p in r.places]
+
+
+def test_same_named_towns_resolve_as_a_coherent_set(enricher):
+    got = _places(enricher, "Firefighters from Paris, Puryear and Henry County put out a barn fire on Tuesday. "
+                            "The Paris fire chief thanked the Puryear volunteers.")
+    paris = {(cc, a1) for text, _, cc, a1, _ in got if text == "Paris"}
+    assert paris == {("US", "TN")}, got
+
+
+def test_a_country_named_like_a_town_of_the_story_is_the_town(enricher):
+    got = _places(enricher, "Deputies from Palestine, Elkhart and Grapeland searched Anderson County roads in Texas. "
+                            "The driver was taken to a hospital in Palestine.")
+    assert {(cc, a1) for text, _, cc, a1, _ in got if text == "Palestine"} == {("US", "TX")}, got
+
+
+def test_a_dateline_after_a_headline_is_a_place(enricher):
+    got = _places(enricher, "Blaze destroys barn. TORRINGTON — A fire destroyed a barn on Tuesday, officials said.")
+    assert any(text == "TORRINGTON" and cc == "US" for text, _, cc, _, _ in got), got
+
+
+def test_places_inside_organisations_names(enricher):
+    got = _places(enricher, "She studies at the University of Georgia and volunteers for the American Legion "
+                            "near Atlanta.")
+    assert ("Georgia", "Georgia", "US", "GA", "toponym") in got, got
+    assert any(text == "American" and kind == "demonym" and cc == "US" for text, _, cc, _, kind in got), got
+
+
+def test_adjectives_formed_on_a_place_the_story_names():
+    from pipeline.nlp.places import _demonym_base, _same_name
+
+    assert _demonym_base("South Ossetians") == "south ossetia"
+    assert _demonym_base("Sri Lankan") == "sri lanka"
+    assert _demonym_base("Iraqi") == ""
+    assert _same_name("Al Mayādīn", "mayadeen") and not _same_name("Swainsboro", "paris")

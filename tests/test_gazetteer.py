@@ -208,3 +208,8 @@ def test_second_level_divisions_carry_geonames_ids(gazetteer):
     assert gazetteer.resolve("Durham")[0].feature == "PPL"  # a county named like a town inside it: the town
     assert gazetteer.resolve("Norfolk")[0].admin1 == "VA"  # a county ranks like a far smaller town …
     assert gazetteer.resolve("Norfolk", {"GB"})[0].feature == "ADM2"  # … unless the story is in its country
+
+
+def test_an_ap_abbreviation_written_with_a_space(gazetteer):
+    entry, _ = gazetteer.resolve("W. Va.")
+    assert (entry.country_code, entry.admin1, entry.feature) == ("US", "WV", "ADM1")

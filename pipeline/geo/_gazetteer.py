@@ -201,6 +201,8 @@ class Gazetteer:
     def candidates(self, mention: str, *, fold: bool = True) -> tuple[list[GeoEntry], bool]:
         """Entries named ``mention``, most likely first, and whether they came from the folded key."""
         abbrev = self._abbrevs.get(mention.strip())
+        if abbrev is None and ". " in mention:
+            abbrev = self._abbrevs.get(mention.strip().replace(". ", "."))  # "W. Va." is written for "W.Va." too
         if abbrev is not None:
             return [self._entries[abbrev]], False
         compact = mention.replace(".", "").strip()
@@ -232,11 +234,26 @@ class Gazetteer:
         (``context``: "US", "US.MD") and the positions of its other, surer places (``near``), with a
         confidence. A country's context alone does not outweigh a far bigger namesake (a US story's
         "Damascus" is Syria's); the division's does (a Maryland story's is Maryland's)."""
+        scored, folded = self._scored(mention, context, near)
+        if not scored:
+            return None
+        best_score, best = scored[0]
+        margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
+        confidence = min(0.95, 0.55 + margin) * (0.8 if folded else 1.0)
+        return best, round(max(0.05, confidence), 3)
+
+    def scored(self, mention: str, context: Iterable[str] = ()) -> list[tuple[float, GeoEntry]]:
+        """Every candidate for ``mention`` with the score :meth:`resolve` gives it without nearby places,
+        best first."""
+        return self._scored(mention, context, ())[0]
+
+    def _scored(self, mention: str, context: Iterable[str],
+                near: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, GeoEntry]], bool]:
         found, folded = self.candidates(mention)
         if folded:  # a transliteration fold only meets romanised names: "Ghouta" is not Gotha, Germany
             found = [e for e in found if e.is_area or e.country_code in self._romanised]
         if not found:
-            return None
+            return [], folded
         countries = set(context)
         demoted = _named_after_town(found)
         key = normalize_name(mention) if any("." in c for c in countries) else ""  # only a division's bonus needs it
@@ -251,10 +268,7 @@ class Gazetteer:
         scored = sorted(((e.prior() + (_IN_COUNTRY if e.country_code in countries else 0.0) + in_division(e)
                           - (_DEMOTION if k in demoted else 0.0) + _proximity(e, near), e)
                          for k, e in enumerate(found[:200])), key=lambda x: x[0], reverse=True)
-        best_score, best = scored[0]
-        margin = best_score - scored[1][0] if len(scored) > 1 else 1.0
-        confidence = min(0.95, 0.55 + margin) * (0.8 if folded else 1.0)
-        return best, round(max(0.05, confidence), 3)
+        return scored, folded
 
     # -- building and caching ---------------------------------------------------------------
     @classmethod

@@ -38,7 +38,7 @@ from typing import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, normalize_name
+from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, haversine_km, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
 
@@ -67,6 +67,7 @@ _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "universit
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
                      "governorate", "citadel", "station"}
 _SURE = 0.8  # confidence above which a place anchors the others
+_VERY_SURE = 0.9  # a town this sure puts the story in its country (for the coherence pass)
 _STATE_CODE = re.compile(r",\s*([A-Z]{2})\b(?!\.)")  # "MYRTLE BEACH, SC (WXYZ)" in a dateline's text
 # The last word of a local feature's name ("Royal Street", "City Hall", "Alder Hey Children's Hospital"):
 # one the gazetteer lacks is placed at the town the story names nearest to it.
@@ -84,12 +85,25 @@ _STREET_NOUNS = {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "bl
 # Second-level divisions, named like towns that are often elsewhere.
 _DIVISION_NOUNS = {"county", "parish", "borough", "township", "municipality"}
 _LOCAL_DISCOUNT = 0.5
+# Compass words before a place inside an organisation's name ("Northeast Georgia Medical Center")
+_COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "northern",
+            "southern", "eastern", "western", "central", "upper", "lower", "greater", "metro"}
+# The coherence pass (PlaceResolver._coherent): a reading of a town's name gains _COHERENCE for each other
+# name of the story with a reading near it (up to _COHERENCE_MAX); ten times the population is +0.2.
+_COHERENCE = 0.2
+_COHERENCE_MAX = 0.6
+_NEAR_KM, _FAR_KM = 50.0, 400.0
+_PLAUSIBLE = 0.5  # readings scoring this much below a name's best are not weighed (≈ 300 times smaller)
+_READINGS = 12
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|outside|around|to|into|across|towards?)\s+(?:the\s+)?$", re.I)
 # Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
 _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
               "states", "commonwealth", "america", "europe", "africa", "asia", "ocean", "sea", "gulf", "peninsula",
               "delta", "desert", "mountains", "region"}
 _POSSESSIVE = re.compile(r"\s*['’]s$")
+# A dateline opening a sentence inside the text: "CITY —", "CITY, State (AP) -"
+_BODY_DATELINE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))([A-Z][A-Z'.]+(?:[ -][A-Z][A-Z'.]+){0,3})"
+                            r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?\s*(?:\([^)]{1,20}\)\s*)?(?:—|–|--|-)\s")
 # Divisions named only by these ("Central", "North West", "Capital") are never *found* from the gazetteer
 # alone; the model must tag them.
 _GENERIC = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
@@ -122,8 +136,9 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     towns = [m for m in named if m.confidence >= _SURE] or named
     if not towns:
         return mentions
-    # the story's own country (most named) first: a local feature is seldom beside a town abroad
-    counts = Counter(m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym")
+    # the story's own country (the most names) first: a local feature is seldom beside a town abroad
+    counts = Counter(cc for _, cc in {(normalize_name(m.text), m.entry.country_code) for m in mentions
+                                      if m.entry is not None and m.kind == "toponym"})  # by names, not repeats
     home = counts.most_common(1)[0][0]
     towns = [m for m in towns if m.entry.country_code == home] or towns
     out = []
@@ -146,6 +161,40 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
             m = replace(m, entry=anchor.entry, confidence=round(anchor.confidence * _LOCAL_DISCOUNT, 3), kind="local")
         out.append(m)
     return out
+
+
+def _support(entry: GeoEntry, readings: Sequence[GeoEntry], context: set[str]) -> float:
+    """How much one other name of the story, with these readings, speaks for ``entry``: 1 when one of them
+    is a first-level division containing it or a town or county within :data:`_NEAR_KM`, fading to 0 at
+    :data:`_FAR_KM`. A division already in the story's ``context`` has given its bonus in the score."""
+    if entry.lat is None or entry.lon is None:
+        return 0.0
+    best = 0.0
+    for r in readings:
+        if r.geonameid == entry.geonameid:
+            continue
+        if r.feature == "ADM1":
+            if r.country_code == entry.country_code and r.admin1 == entry.admin1 \
+                    and f"{r.country_code}.{r.admin1}" not in context:
+                return 1.0
+        elif r.feature in ("PPL", "ADM2") and r.lat is not None and abs(r.lat - entry.lat) < _FAR_KM / 111.0:
+            d = haversine_km(entry.lat, entry.lon, r.lat, r.lon)
+            best = max(best, min(1.0, (_FAR_KM - d) / (_FAR_KM - _NEAR_KM)))
+    return best
+
+
+def _same_name(name: str, key: str) -> bool:
+    """Whether a gazetteer name is ``key`` (normalised) up to the transliteration fold: "Al Mayādīn", "Mayadeen"."""
+    return normalize_name(name) == key or (fold_name(name) or None) == fold_name(key)
+
+
+def _demonym_base(text: str) -> str:
+    """The place name an adjective of the "-(i)an" kind is formed on, normalised: "South Ossetians" →
+    "south ossetia", "Sri Lankan" → "sri lanka"; "" for other words ("Iraqi", "Dutch")."""
+    word = _POSSESSIVE.sub("", text.strip())
+    if word.endswith("ans"):
+        word = word[:-1]
+    return normalize_name(word[:-1]) if word.endswith("an") and len(word) > 4 else ""
 
 
 def _all_generic(span: Span) -> bool:
@@ -196,7 +245,11 @@ class PlaceResolver:
             if e.label_ == "PERSON" and len(e) > 1:
                 surname_count[e[-1].lower_] += 1
                 firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
-        surnames = set(surname_count)
+        # A surname that is a country's or first-level division's own name ("Rethinking Egypt" tagged PERSON in
+        # a headline) guards only when the story also uses that name alone as a person's ("Jordan said").
+        alone = {e[0].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) == 1}
+        alone |= {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _TITLES}
+        surnames = {s for s in surname_count if s in alone or not self._polity(s)}
 
         def someone_elses_surname(ent: Span, span: Span) -> bool:
             own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
@@ -223,6 +276,9 @@ class PlaceResolver:
                     continue  # a person named like a place
                 if ent.label_ != "PERSON" and ent in people:
                     continue  # "Helen Kunz", tagged LOC
+                if self.gazetteer.demonym(span.text) is not None and not self.gazetteer.candidates(span.text, fold=False)[0]:
+                    demonyms.append(span)  # "Sri Lankan" tagged GPE: a people's adjective, not a fold of a town's name
+                    continue
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
@@ -234,13 +290,18 @@ class PlaceResolver:
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
-        toponyms += self._embedded(doc, surnames)
+        embedded, adjectives = self._embedded(doc, surnames, {normalize_name(s.text) for s, _ in toponyms})
+        toponyms += embedded
+        demonyms += adjectives
         toponyms += self._untagged(doc, accepted_ends, named_ends)
+        toponyms += self._datelines(doc, toponyms)
+        toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
         named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
+        context |= self._one_country((s for s, _ in toponyms if s[0].ent_type_ == "GPE"), context)
         hints = doc._.hints or {}
         dateline_end = int(hints.get("dateline_end") or 0)
         for name in [hints.get("dateline_place"), *hints.get("place_hints", ())]:
@@ -288,13 +349,71 @@ class PlaceResolver:
             mentions.append(PlaceMention(span.text, span.start_char, span.end_char, label, entry, confidence, role=role))
         fixed = {s.start_char for s, _ in toponyms if s.start in containers}
         mentions = self._by_proximity(mentions, context, fixed=fixed)
+        mentions = self._coherent(mentions, context, fixed=fixed,
+                                  peoples=[e.country_code for _, e in demonym_entries if e is not None])
         mentions = self._by_division(mentions, fixed=fixed)
         mentions = _localise(mentions, doc.text)
+        named_as = {}
+        for m in mentions:
+            if m.entry is not None and m.kind == "toponym":
+                named_as.setdefault(normalize_name(_POSSESSIVE.sub("", m.text)), m.entry)
         for span, entry in demonym_entries:
+            # "South Ossetian", "Georgian": the place the story itself names by the adjective's stem, else the
+            # country or division so named
+            base = _demonym_base(span.text)
+            entry = named_as.get(base) or entry or self._polity_entry(base)
             if entry is not None:
                 mentions.append(PlaceMention(span.text, span.start_char, span.end_char, "NORP", entry, 0.9, "demonym"))
         doc._.places = sorted(mentions, key=lambda m: m.start)
         return doc
+
+    def _datelines(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """A dateline inside the text, after a headline ("… blaze. TORRINGTON — A fire …"): a capitalised
+        name the gazetteer knows, opening a sentence and followed by a dash, is a place."""
+        taken = {i for span, _ in toponyms for i in range(span.start, span.end)}
+        out = []
+        for match in _BODY_DATELINE.finditer(doc.text):
+            span = doc.char_span(*match.span(1), alignment_mode="contract")
+            if span is None or taken.intersection(range(span.start, span.end)) or _all_generic(span):
+                continue
+            if self.gazetteer.candidates(span.text.title(), fold=False)[0]:
+                out.append((span, "GPE"))
+        return out
+
+    def _repeated(self, doc: Doc, toponyms: list[tuple[Span, str]], names: set[str]) -> list[tuple[Span, str]]:
+        """One sense per story: a name the story uses as a place, and the gazetteer knows, is a place where it
+        recurs as a whole entity of another label ("Gainesville" tagged PERSON, "Torrington" ORG) or untagged
+        and capitalised — unless it is a name of the story's people or a title precedes it ("Mr. Paris")."""
+        known = {}
+        for span, _ in toponyms:
+            key = normalize_name(span.text)
+            if key and key not in known and span[-1].lower_ not in names and not span.text.isupper() \
+                    and not _all_generic(span) and self.gazetteer.candidates(span.text, fold=False)[0]:
+                known[key] = len(span)
+        if not known:
+            return []
+        taken = set()
+        for span, _ in toponyms:
+            taken.update(range(span.start, span.end))
+        out = []
+        for i, tok in enumerate(doc):
+            if i in taken or not (tok.is_title or tok.is_upper) or tok.is_punct:
+                continue
+            for n in set(known.values()):
+                span = doc[i:i + n]
+                if len(span) != n or normalize_name(span.text) not in known or taken.intersection(range(i, i + n)):
+                    continue
+                ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+                if ent is not None and (ent.start != span.start or ent.end != span.end):
+                    continue  # part of a longer name: "Torrington Fire Department"
+                if ent is None and any(t.pos_ != "PROPN" for t in span):
+                    continue  # "No" in "Yes or No"
+                if i > 0 and doc[i - 1].lower_.rstrip(".") in _TITLES:
+                    continue
+                out.append((span, "GPE"))
+                taken.update(range(i, i + n))
+                break
+        return out
 
     def _conjoined(self, doc: Doc, toponyms: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
         """A country named "X and Y" that the model cut after X ("Trinidad and Tobago", "Bosnia and
@@ -347,6 +466,70 @@ class PlaceResolver:
             out.append(m)
         return out
 
+    def _coherent(self, mentions: list[PlaceMention], context: set[str], fixed: set[int],
+                  peoples: Sequence[str] = ()) -> list[PlaceMention]:
+        """Same-named towns resolved as a set: each reading of a town's or county's name gains for every other
+        name of the story with a reading near it (a town within :data:`_NEAR_KM`, fading to nothing at
+        :data:`_FAR_KM`, or a first-level division containing it), so "Paris" beside Tyler and Texas is Paris,
+        Texas, and "Columbus", "Norfolk" and "Platte County" together are Nebraska's. A name's readings are
+        those scoring within :data:`_PLAUSIBLE` of its best, and its first-level divisions."""
+        # the countries of the story's sure towns count as named ("a Dallas hospital": the story is American)
+        context = context | {m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym"
+                             and m.entry.feature == "PPL" and m.confidence >= _VERY_SURE}
+        readings: dict[str, list[tuple[float, GeoEntry]]] = {}
+        for m in mentions:
+            if m.entry is None or m.kind != "toponym":
+                continue
+            key = normalize_name(_POSSESSIVE.sub("", m.text))
+            if key in readings:
+                continue
+            scored = self.gazetteer.scored(_POSSESSIVE.sub("", m.text), context)
+            if not scored or all(e.geonameid != m.entry.geonameid for _, e in scored):
+                continue  # located by another name ("Pike County Sheriff"): that name speaks for it
+            # towns of that very name, not towns once called so ("Paris" is not Swainsboro); divisions keep their
+            # alternate names ("Cheshire" for Cheshire East)
+            same = {e.geonameid for _, e in scored if e.feature == "PPL" and _same_name(e.name, key)}
+            if same:
+                scored = [(sc, e) for sc, e in scored if e.feature != "PPL" or e.geonameid in same]
+            top = scored[0][0]
+            readings[key] = [(sc, e) for sc, e in scored[:_READINGS] if sc >= top - _PLAUSIBLE or (
+                e.feature == "ADM1" and normalize_name(e.name) == key)]
+        if len(readings) < 2:
+            return mentions
+        chosen: dict[str, tuple[GeoEntry, float]] = {}
+        for key, options in readings.items():
+            if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
+                continue
+            others = [[e for _, e in opts] for k, opts in readings.items() if k != key]
+            rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)), e)
+                               for sc, e in options), key=lambda x: x[0], reverse=True)
+            margin = rescored[0][0] - rescored[1][0]
+            chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
+        # A country named like a town of the story's own country ("Palestine", "Lebanon" in a Texas or Ohio
+        # story) is the town when no other name of the story lies in that country (and no adjective names its
+        # people) while the town has a neighbour among the story's places as resolved.
+        abroad = set(peoples) | {e.country_code for opts in readings.values() for _, e in opts if e.feature != "PCLI"}
+        for key, options in readings.items():
+            country = options[0][1]
+            if country.feature != "PCLI" or country.country_code in abroad or key in chosen:
+                continue
+            towns = [e for _, e in self.gazetteer.scored(key, context)
+                     if e.feature == "PPL" and normalize_name(e.name) == key and e.country_code in context]
+            # the other names as now resolved, not all their readings (a "Washington" is near every town)
+            others = [[chosen[k][0] if k in chosen else opts[0][1]] for k, opts in readings.items() if k != key]
+            backed = [(sum(_support(t, o, context) for o in others), t) for t in towns[:_READINGS]]
+            backed = [(b, t) for b, t in backed if b >= 1.0]
+            if backed:
+                chosen[key] = max(backed, key=lambda x: x[0])[1], 0.6
+        out = []
+        for m in mentions:
+            key = normalize_name(_POSSESSIVE.sub("", m.text))
+            if m.entry is not None and m.kind == "toponym" and m.start not in fixed and key in chosen \
+                    and m.entry.feature in ("PPL", "ADM2", "PCLI") and chosen[key][0].feature in ("PPL", "ADM2"):
+                m = replace(m, entry=chosen[key][0], confidence=chosen[key][1])
+            out.append(m)
+        return out
+
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
         story's other sure towns lie in it and none in the place's own division: "Washington" beside Seattle and
@@ -359,6 +542,8 @@ class PlaceResolver:
         for m in mentions:
             if m.entry is not None and m.entry.feature in ("PPL", "PCLI") and m.start not in fixed:
                 name = _POSSESSIVE.sub("", m.text)
+                if m.entry.feature == "PCLI" and not self.gazetteer.candidates(name, fold=False)[0]:
+                    name = m.entry.name  # "Northeast Georgia", located by its tail: as "Georgia" is
                 named = normalize_name(name)
                 divisions = {d for text, d in sure if text != named}
                 if f"{m.entry.country_code}.{m.entry.admin1}" not in divisions:
@@ -401,6 +586,33 @@ class PlaceResolver:
                 return found[0], round(found[1] * 0.6, 3)
         return None
 
+    def _one_country(self, spans, context: set[str]) -> set[str]:
+        """The countries of the names whose every town, county or division is in one country ("Henry County",
+        "Cuyahoga Falls" are all American): the story is probably there. Beside the countries of ``context``, a
+        country needs two such names."""
+        names: dict[str, set[str]] = {}
+        for span in spans:
+            found, _ = self.gazetteer.candidates(span.text, fold=False)
+            if found and not span.text.isupper() and all(e.feature in ("PPL", "ADM1", "ADM2") for e in found) \
+                    and len({e.country_code for e in found}) == 1:
+                names.setdefault(found[0].country_code, set()).add(normalize_name(span.text))
+        # beside a country the story names, two such names at least: one may be a place the gazetteer lacks
+        # ("Yorkshire" is only American there) in a story naming the UK
+        least = 2 if any(len(c) == 2 for c in context) else 1
+        return {cc for cc, n in names.items() if len(n) >= least}
+
+    def _polity_entry(self, name: str) -> GeoEntry | None:
+        """The country or first-level division named ``name`` by its own name, or ``None``."""
+        if not name:
+            return None
+        found, _ = self.gazetteer.candidates(name, fold=False)
+        return next((e for e in found if e.feature in ("PCLI", "ADM1") and normalize_name(e.name) == name), None)
+
+    def _polity(self, word: str) -> bool:
+        """Whether ``word`` is, by its own name, a country or a first-level division ("Egypt", "Texas")."""
+        found, _ = self.gazetteer.candidates(word, fold=False)
+        return any(e.feature in ("PCLI", "ADM1") and normalize_name(e.name) == normalize_name(word) for e in found)
+
     def _known(self, span: Span, min_population: int) -> bool:
         """An exact (unfolded) gazetteer match: a country, continent, state, or a place this big."""
         if _all_generic(span):
@@ -410,20 +622,38 @@ class PlaceResolver:
             return True  # "Pike County" leading "Pike County Sheriff", however small the county
         return bool(found) and (found[0].feature not in ("PPL", "ADM2") or found[0].population >= min_population)
 
-    def _embedded(self, doc: Doc, surnames: set[str]) -> list[tuple[Span, str]]:
-        """Places leading an organisation's or facility's name: "U.S. Army", "Kenya Airways"."""
-        out = []
+    def _embedded(self, doc: Doc, surnames: set[str], story: set[str]) -> tuple[list[tuple[Span, str]], list[Span]]:
+        """Places inside an organisation's or facility's name: leading it ("U.S. Army", "Kenya Airways"), after
+        compass words ("Northeast Georgia Medical Center") or after "of" ("University of Georgia"), when the
+        gazetteer knows them well or the story names them as places elsewhere ("Litchfield Superior Court"
+        beside "in Litchfield"); and a people's adjective leading it ("American Legion"), a demonym."""
+        out: list[tuple[Span, str]] = []
+        adjectives: list[Span] = []
+
+        def place(head: Span) -> bool:
+            return (head[0].is_title or head[0].is_upper) and not head[0].is_stop and head[-1].lower_ not in surnames \
+                and (self._known(head, 100_000) or (normalize_name(head.text) in story and not _all_generic(head)
+                                                    and bool(self.gazetteer.candidates(head.text, fold=False)[0])))
+
         for ent in doc.ents:
             if ent.label_ not in self.embedding_labels or len(ent) < 2:
                 continue
             span = self._trim(ent)
-            for n in (3, 2, 1):
-                head = span[:n]
-                if len(head) < len(span) and (head[0].is_title or head[0].is_upper) and self._known(head, 100_000) \
-                        and head[-1].lower_ not in surnames:
-                    out.append((head, "GPE"))
-                    break
-        return out
+            if self.gazetteer.demonym(span[0].text) is not None and not self.gazetteer.candidates(
+                    span[0].text, fold=False)[0]:
+                adjectives.append(span[:1])
+                continue
+            starts = [0]
+            while starts[-1] < len(span) - 1 and span[starts[-1]].lower_ in _COMPASS:
+                starts.append(starts[-1] + 1)  # "Northeast Georgia Medical Center"
+            starts = starts[-1:] + [k + 1 for k in range(len(span) - 1) if span[k].lower_ == "of"]
+            for at in starts:
+                for n in (3, 2, 1):
+                    head = span[at:at + n]
+                    if len(head) == n and (at > 0 or len(head) < len(span)) and place(head):
+                        out.append((head, "GPE"))
+                        break
+        return out, adjectives
 
     def _rescued(self, span: Span, accepted_ends: set[int], named_ends: set[int]) -> bool:
         """A mislabelled entity is a place when named as one ("the towns of X", "X province") or, after a
