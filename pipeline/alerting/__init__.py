@@ -1,5 +1,6 @@
 """Regions of interest, alert rules and alert matching: plain Python + shapely, no Kafka."""
 
+from ._alerted import AlertedGate, MatchPlan
 from ._catalog import Catalog, Kind, region_document, rule_document
 from ._feed import AlertFeed, AlertFilter
 from ._incidents import Decision, Incident, IncidentBook, book_key, near_duplicate, signature
@@ -14,4 +15,4 @@ __all__ = ["AlertMatcher", "Region", "Rule", "alert_id", "load_regions", "load_r
            "Incident", "IncidentBook", "near_duplicate", "signature", "parse_region", "RULE_FIELDS", "parse_rule",
            "public_rule", "book_key", "STATUSES", "TRANSITIONS", "IllegalTransition", "transition",
            "Webhook", "WebhookError", "check_url", "deliver", "guarded_connector", "sign",
-           "verify_signature", "Delivery", "DeliveryLog"]
+           "verify_signature", "Delivery", "DeliveryLog", "AlertedGate", "MatchPlan"]
