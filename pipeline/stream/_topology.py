@@ -332,7 +332,10 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     @app.timer(interval=settings.state_sweep_seconds)
     async def sweep_state() -> None:
         """Forget table entries past the retention window: deletes (tombstones on the changelogs) of the keys
-        this worker owns. No await between a check and its delete: an entry written since is never deleted."""
+        this worker owns. No await between a check and its delete: an entry written since is never deleted.
+        Each sweep also sets the tables' sizes as gauges (``table_entries_<table>``: keys held, standbys included)."""
+        for name, table in (("versions", versions), ("alerted", alerted), ("incidents", incidents)):
+            stats.gauges[f"table_entries_{name}"] = len(table)
         if retention.window_s <= 0:
             return
         now = time.time()

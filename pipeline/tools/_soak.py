@@ -9,9 +9,11 @@ covering the world makes every story alert: the enrich stage's ``versions``, the
 with the next step's stories).
 
 Every ``--every`` stories, once they are all enriched, it prints: stories sent, the worker's RSS (VmRSS)
-and peak (VmHWM), the records on the table changelogs, and the **restart recovery time** — the worker
-stopped (SIGTERM), started again, and a new story sent at once: process start → that story on
-``wire.enriched`` (process start, table recovery from the changelogs, rebalance, one story through).
+and peak (VmHWM), the entries its tables hold (``table_entries_*`` of ``/stats``, set at each sweep), the
+records on the table changelogs, and — every ``--restart-every`` steps (default 1; 0: never) — the
+**restart recovery time**: the worker stopped (SIGTERM), started again, and a new story sent at once:
+process start → that story on ``wire.enriched`` (process start, table recovery from the changelogs,
+rebalance, one story through). The RSS of a step after a restart includes what the recovery allocated.
 
 Run it with a short retention window (``--retention-minutes``, default 2, and ``--sweep-seconds``, 15) to
 see the tables forget: RSS stays flat while stories keep coming. ``--retention-minutes 0`` keeps
@@ -92,6 +94,13 @@ def _rss_kb(pid: int) -> tuple[int, int]:
     return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
 
 
+def _gauges(url: str) -> dict:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return orjson.loads(resp.read()).get("gauges", {})
+
+
 async def _total(bootstrap: str, topics: list[str]) -> int:
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -146,9 +155,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"soak: {args.stories:,} stories in steps of {args.every:,}, {args.kills:.0%} killed; retention "
               f"{args.retention_minutes:g} min, sweep every {args.sweep_seconds:g} s; worker pid {proc.pid}; "
               f"NLP-free stand-in", flush=True)
-        print("| stories | s | stories/s | RSS MB | peak RSS MB | changelog records | restart → story through (s) |",
-              flush=True)
-        print("|---|---|---|---|---|---|---|", flush=True)
+        print("| stories | s | stories/s | RSS MB | peak RSS MB | table entries (versions / alerted / incidents) "
+              "| changelog records | restart → story through (s) |", flush=True)
+        print("|---|---|---|---|---|---|---|---|", flush=True)
         sent = enriched_expected = 0
         began = time.monotonic()
         step = 0
@@ -175,6 +184,13 @@ def run(args: argparse.Namespace) -> int:
             elapsed = time.monotonic() - began
             rss, peak = _rss_kb(proc.pid)
             changelog = await _total(bootstrap, settings.changelog_topics)
+            await asyncio.sleep(args.sweep_seconds)  # one sweep: the gauges are current
+            gauges = await asyncio.to_thread(_gauges, f"http://{settings.web_host}:{settings.web_port}/stats")
+            entries = " / ".join(f"{gauges.get(f'table_entries_{n}', 0):,.0f}" for n in ("versions", "alerted", "incidents"))
+            if not args.restart_every or step % args.restart_every:
+                print(f"| {sent:,} | {elapsed:.0f} | {sent / elapsed:.0f} | {rss / 1024:.0f} | {peak / 1024:.0f} | "
+                      f"{entries} | {changelog:,} | – |", flush=True)
+                continue
             # restart: stop, start, and one new story through
             terminate(proc, timeout=30)
             t0 = time.monotonic()
@@ -189,7 +205,7 @@ def run(args: argparse.Namespace) -> int:
                 await asyncio.sleep(0.2)
             recovery = time.monotonic() - t0
             print(f"| {sent:,} | {elapsed:.0f} | {sent / elapsed:.0f} | {rss / 1024:.0f} | {peak / 1024:.0f} | "
-                  f"{changelog:,} | {recovery:.1f} |", flush=True)
+                  f"{entries} | {changelog:,} | {recovery:.1f} |", flush=True)
 
     try:
         asyncio.run(go())
@@ -215,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="the tables' retention window, minutes (default 2; 0: for ever)")
     p.add_argument("--sweep-seconds", dest="sweep_seconds", type=float, default=15.0,
                    help="seconds between the worker's expiry sweeps (default 15)")
+    p.add_argument("--restart-every", dest="restart_every", type=int, default=1, metavar="STEPS",
+                   help="restart the worker (and time its recovery) every STEPS measurements (default 1; 0: never)")
     p.add_argument("--workdir", default=os.environ.get("WIREWATCH_DATA_DIR", ".wirewatch") + "/soak")
     return run(p.parse_args(argv))
 
