@@ -239,67 +239,87 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     # Each story's entry in `alerted` (its version and its alerts) is written pending (and acknowledged)
     # before its candidates are sent, final after they are acknowledged; an older version than the entry's,
     # or its version again once final, is skipped (alerting/_alerted.py): a replay after a crash never makes
-    # a retracted alert of a killed story active again.
+    # a retracted alert of a killed story active again. Stories are taken in batches, so that a batch
+    # waits for the broker twice (its pending entries, then its candidates), not each story.
     alerted_gate = AlertedGate(retention)
 
     @app.agent(enriched, name="match")
     async def match(stream: faust.StreamT) -> None:
         if services.catalog is not None:
             await services.catalog_ready.wait()  # no story is matched against a half-read catalog
-        async for event in stream.events():
-            stats.processed["match"] += 1
-            story = await decoded("match", event, EnrichedStory)
-            if story is None:
-                continue
-            started = time.perf_counter()
-            now, key = time.time(), story.uri.encode()
-            plan = alerted_gate.plan(alerted.get(key), story, now)
-            if plan.skip:
-                stats.dropped[f"match_{plan.verdict.value}"] += 1
-                log.info("match: skipped %s version %s of %s", plan.verdict.value, story.version, story.uri,
-                         extra={"story_uri": story.uri})
-                continue
-            current = services.matcher.match(story)
-            memo = services.matcher.memo(current)
-            out = current + services.matcher.retract(story, plan.before, current)
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            stats.processed["match"] += len(events)
+            started, now = time.perf_counter(), time.time()
+            entries: dict[bytes, Any] = {}  # the batch's entries as it leaves them (final), by story key
+            pending: dict[bytes, dict] = {}  # to write and have acknowledged before any candidate is sent
+            out: list[Alert] = []
+            for event in events:
+                story = await decoded("match", event, EnrichedStory)
+                if story is None:
+                    continue
+                key = story.uri.encode()
+                plan = alerted_gate.plan(entries[key] if key in entries else alerted.get(key), story, now)
+                if plan.skip:
+                    stats.dropped[f"match_{plan.verdict.value}"] += 1
+                    log.info("match: skipped %s version %s of %s", plan.verdict.value, story.version, story.uri,
+                             extra={"story_uri": story.uri})
+                    continue
+                current = services.matcher.match(story)
+                memo = services.matcher.memo(current)
+                emitted = current + services.matcher.retract(story, plan.before, current)
+                if emitted:
+                    out += emitted
+                    earlier = pending[key]["alerts"] if key in pending else []
+                    pending[key] = alerted_gate.pending(story, [*earlier, *plan.before], memo, now)
+                if emitted or plan.known:
+                    entries[key] = alerted_gate.final(story, memo, now)
+                stats.aged("match", event.message.timestamp)
+            if pending:
+                await asyncio.gather(*[write_through(alerted, key, entry) for key, entry in pending.items()])
             if out:
-                await write_through(alerted, key, alerted_gate.pending(story, plan.before, memo, now))
                 await asyncio.gather(*[await send(candidates, "candidates", book_key(alert), alert) for alert in out])
-            if out or plan.known:
-                alerted[key] = alerted_gate.final(story, memo, now)
-            stats.took("match", time.perf_counter() - started)
-            stats.aged("match", event.message.timestamp)
+            for key, entry in entries.items():  # after the candidates are acknowledged
+                alerted[key] = entry
+            stats.took("match", time.perf_counter() - started, len(events))
 
     # -- candidate alerts → wire.alerts: one alert per incident, per-rule cooldown -----------------
+    # In batches: a batch's alerts are acknowledged before its books are written, each with the offset of
+    # the last candidate it applied (a candidate read again after a crash is skipped).
     @app.agent(candidates, name="incidents")
     async def incident_book(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            stats.processed["incidents"] += 1
-            alert = await decoded("incidents", event, Alert)
-            if alert is None:
-                continue
-            key = (event.key or b"")
-            rule = services.matcher.rule(alert.rule_id)
-            book = IncidentBook(incidents.get(key), keep_s=incident_keep_s)
-            if book.replayed(event.message.offset):  # applied before a crash: its alert is out already
-                stats.dropped["incidents_replayed"] += 1
-                continue
-            decision = book.admit(alert, now=time.time(), cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
-            stats.produced[f"incident_{decision.kind}"] += 1
-            if decision.alert is not None:
-                sent = [await send(alerts, "alerts", decision.alert.alert_id, decision.alert)]
-                stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
-                stats.aged("alert", event.message.timestamp)
-                route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
-                if route is not None and route in services.routes:  # created when the rule arrived
-                    routed = routes.get(route) or routes.setdefault(route, topic(route))
-                    sent.append(await send(routed, "routed", decision.alert.alert_id, decision.alert))
-                await asyncio.gather(*sent)  # acknowledged before the book says the candidate is applied
-            elif decision.reason:
-                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
-                         extra={"story_uri": alert.story_uri})
-            book.applied_at(event.message.offset)
-            incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            books: dict[bytes, IncidentBook] = {}
+            sent: list[asyncio.Future] = []
+            for event in events:
+                stats.processed["incidents"] += 1
+                alert = await decoded("incidents", event, Alert)
+                if alert is None:
+                    continue
+                key = (event.key or b"")
+                rule = services.matcher.rule(alert.rule_id)
+                book = books.get(key) or books.setdefault(key, IncidentBook(incidents.get(key), keep_s=incident_keep_s))
+                if book.replayed(event.message.offset):  # applied before a crash: its alert is out already
+                    stats.dropped["incidents_replayed"] += 1
+                    continue
+                decision = book.admit(alert, now=time.time(),
+                                      cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
+                stats.produced[f"incident_{decision.kind}"] += 1
+                if decision.alert is not None:
+                    sent.append(await send(alerts, "alerts", decision.alert.alert_id, decision.alert))
+                    stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
+                    stats.aged("alert", event.message.timestamp)
+                    route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
+                    if route is not None and route in services.routes:  # created when the rule arrived
+                        routed = routes.get(route) or routes.setdefault(route, topic(route))
+                        sent.append(await send(routed, "routed", decision.alert.alert_id, decision.alert))
+                elif decision.reason:
+                    log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
+                             extra={"story_uri": alert.story_uri})
+                book.applied_at(event.message.offset)
+            if sent:
+                await asyncio.gather(*sent)  # acknowledged before a book says its candidates are applied
+            for key, book in books.items():  # after the sends: a crash in between re-sends, never loses
+                incidents[key] = book.state()
 
     @app.agent(alerts, name="deliver")
     async def deliver_webhooks(stream: faust.StreamT) -> None:
