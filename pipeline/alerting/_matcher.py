@@ -52,8 +52,6 @@ class AlertMatcher:
         self.regions = list(regions)
         self.rules = list(rules) if rules else []
         self._rules_by_id = {r.id: r for r in self.rules}
-        #: Some rule has a webhook (the deliver agent decodes alerts only then).
-        self.has_webhooks = any(r.webhook is not None for r in self.rules)
         self._region_index = {r.id: i for i, r in enumerate(self.regions)}
         #: Regions (indexes) whose alerts their rules decide.
         self._ruled = {self._region_index[r.region] for r in self.rules if r.region in self._region_index}

@@ -405,7 +405,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                                                       "(Authorization: Bearer …)",
                           "/places": "the map's place labels: the largest cities (?limit=)",
                           "/countries": "ISO 3166-1 numeric codes by alpha-2 code (the map's country shapes)",
-                          "/alerts/{id}/deliveries": "this worker's webhook attempts for an alert",
+                          "/alerts/{id}/deliveries": "this worker's delivery attempts for an alert, per channel",
                           "POST /alerts/{id}/ack": "acknowledge an alert, body {\"by\": …, \"note\": …} or empty "
                                                    "(Authorization: Bearer …)",
                           "/regions, /regions/{id}": "GET; PUT a GeoJSON Feature / DELETE (Authorization: Bearer …)",
