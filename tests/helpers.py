@@ -6,10 +6,10 @@ import asyncio
 import subprocess
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable, Iterator, TypeVar
+from typing import AsyncIterator, Awaitable, Callable, Iterator, TypeVar
 
 from pipeline.core import Settings, terminate
 from pipeline.kafka import follow, free_port, produce
@@ -168,3 +168,20 @@ def running_worker(broker_url: str, tmp: Path, regions: Path = FIXTURE_REGIONS, 
     finally:
         code = handle.stop()
     assert code == 0, handle.log_path.read_text()[-3000:]
+
+
+@asynccontextmanager
+async def http_receiver(path: str, handler: Callable) -> AsyncIterator[str]:
+    """A local HTTP server answering POSTs to ``path`` with ``handler``; yields the URL to post to."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_post(path, handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}{path}"
+    finally:
+        await runner.cleanup()

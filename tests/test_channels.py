@@ -33,6 +33,7 @@ from pipeline.alerting import (
     slack_payload,
 )
 from pipeline.core import REASONS, Alert, ConfigError, Event, EventPlace, Offsets, RuleError, Settings, dead_letter
+from tests.helpers import http_receiver
 
 T = 1_800_000_000
 
@@ -162,15 +163,8 @@ async def chat():
         text = {200: "ok", 404: "no_service", 429: "rate_limited", 500: "internal_error"}.get(status, "invalid_payload")
         return web.Response(status=status, text=text, headers={"Retry-After": str(retry_after)} if retry_after else {})
 
-    app = web.Application()
-    app.router.add_post("/services/T0/B0/secretpath", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/services/T0/B0/secretpath", got, answers
-    await runner.cleanup()
+    async with http_receiver("/services/T0/B0/secretpath", hook) as url:
+        yield url, got, answers
 
 
 async def test_slack_receives_the_payload_and_rate_limits_are_retried(chat):

@@ -8,6 +8,7 @@ import pytest
 from aiohttp import web
 
 from pipeline.alerting import Webhook, WebhookError, check_url, deliver, sign, verify_signature
+from tests.helpers import http_receiver
 
 SECRET = "0123456789abcdef-secret"
 
@@ -64,15 +65,8 @@ async def receiver():
         got.append((dict(request.headers), await request.read()))
         return web.Response(status=answers.pop(0) if answers else 200)
 
-    app = web.Application()
-    app.router.add_post("/hook", hook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/hook", got, answers
-    await runner.cleanup()
+    async with http_receiver("/hook", hook) as url:
+        yield url, got, answers
 
 
 async def test_delivery_signs_and_retries_server_errors(receiver):
