@@ -90,8 +90,8 @@ def test_story_scores_count_false_missed_and_misplaced_events(enricher):
 def test_the_held_out_stories_are_well_formed(directory, count):
     from pathlib import Path
 
-    from pipeline.events import TYPE_IDS
     from pipeline.evaluation import load_stories
+    from pipeline.events import TYPE_IDS
 
     stories = load_stories(Path(__file__).resolve().parent.parent / "pipeline/evaluation" / directory)
     assert len(stories) == count

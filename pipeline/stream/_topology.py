@@ -54,6 +54,10 @@ from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, ref
 
 __all__ = ["create_app"]
 
+
+class _AbandonedBatch(RuntimeError):
+    """A batch not sent because an earlier one failed: its events stay unacked."""
+
 log = logging.getLogger("wirewatch")
 
 _DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
@@ -188,7 +192,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
             if previous.cancelled() or previous.exception() is not None:
                 if work is not None:
                     work.cancel()
-                return  # the agent raises the earlier batch's failure; these events stay unacked
+                # Fail too, never return: a later batch must not ack its events past these unacked ones
+                # (the consumer commits the acked offsets it has, gaps or not, and these would be lost).
+                raise _AbandonedBatch("an earlier batch failed; its events and these are read again after a restart")
         started = time.perf_counter()
         for story in kills:  # a kill needs no NLP: it retracts downstream
             await send(enriched, "enriched", story.uri, services.nlp.kill(story))
