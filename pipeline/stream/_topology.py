@@ -193,7 +193,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 if work is not None:
                     work.cancel()
                 # Fail too, never return: a later batch must not ack its events past these unacked ones
-                # (the consumer commits the acked offsets it has, gaps or not, and these would be lost).
+                # (Faust commits past a gap at a partition's head while nothing is committed there yet).
                 raise _AbandonedBatch("an earlier batch failed; its events and these are read again after a restart")
         started = time.perf_counter()
         for story in kills:  # a kill needs no NLP: it retracts downstream
