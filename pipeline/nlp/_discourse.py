@@ -23,6 +23,7 @@ new event. Two signals, both grammatical rather than lexical:
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Sequence
 
 from spacy.tokens import Span, Token
@@ -30,7 +31,8 @@ from spacy.tokens import Span, Token
 from ..events import EVENT_TYPES, MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["OUTCOME_FORMS", "background", "division", "elaboration", "fold_elaborations", "merge_retellings", "refine_places"]
+__all__ = ["OUTCOME_FORMS", "background", "division", "elaboration", "family", "fold_elaborations", "merge_retellings",
+           "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
@@ -53,8 +55,13 @@ _INDIVIDUALS = frozenset(f for w in ("man", "woman", "boy", "girl", "gunman", "a
     "men", "women", "gunmen"}
 _CAUSE = {"set", "spark", "cause", "trigger", "start", "ignite", "touch"}  # "…, setting off a fire"
 _FAMILY = {t.id: t.acled_event_type or t.id for t in EVENT_TYPES}
-_OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))
-OUTCOME_FORMS = _OUTCOME_FORMS  # the words that state only a toll or a detention
+
+
+def family(event_type: str) -> str:
+    """The ACLED event type an event type belongs to (a type outside ACLED, ``none`` included: itself)."""
+    return _FAMILY.get(event_type, event_type)
+
+OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))  # the words that state only a toll or a detention
 _SPAN_FORMS = frozenset(f for w in _SPAN_UNITS for f in forms(w))
 _PLURAL_SPANS = frozenset(w + "s" for w in _SPAN_UNITS)
 
@@ -136,7 +143,7 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
-    if tok.lower_ in _OUTCOME_FORMS or verb.lower_ in _OUTCOME_FORMS:
+    if tok.lower_ in OUTCOME_FORMS or verb.lower_ in OUTCOME_FORMS:
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects:
             return "outcome"
@@ -173,7 +180,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
         if kind and told:
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
             vague = [e for e in told if _vague(e.place)]
-            kin = [e for e in told if _FAMILY.get(e.type, e.type) == _FAMILY.get(event.type, event.type)]
+            kin = [e for e in told if family(e.type) == family(event.type)]
             fold = (kind in ("outcome", "anaphora", "consequence") and (own is None or same) or
                     kind == "given" and kin and (own is None or same) or kind == "quote" and own is None or
                     kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
@@ -273,11 +280,16 @@ _NEW_INCIDENT = frozenset({"another", "separately", "separate", "second", "also"
 
 
 def _days_apart(a: str | None, b: str | None) -> int:
-    from datetime import date
     try:
         return abs(date.fromisoformat(a[:10]).toordinal() - date.fromisoformat(b[:10]).toordinal()) if a and b else 0
     except ValueError:
         return 0
+
+
+def _loose(place) -> bool:
+    """No precise place: none, the dateline or focus, a region, country or division, or one inferred from
+    the next lines."""
+    return _vague(place) or place.how == "context"
 
 
 def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
@@ -308,17 +320,16 @@ def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("a
                     if earlier.type != event.type or earlier.modality not in happening or (
                             earlier.date_text and event.date_text and _days_apart(earlier.date, event.date) > 1):
                         continue
-                    vague = earlier.place is None or _vague(earlier.place) or earlier.place.how == "context"
-                    precise = event.place is not None and not _vague(event.place) and event.place.how != "context"
-                    placeless = event.place is None or _vague(event.place) or event.place.how == "context"
-                    if (vague and precise and earlier.sentence[0] < lead_end) or placeless or (
-                            earlier.place is not None and not vague and earlier.place.text in sentence):
+                    # a later mention with no precise place retells; one with a precise place retells a lead
+                    # told with none, or an earlier mention whose place its sentence names
+                    if _loose(event.place) or (earlier.sentence[0] < lead_end if _loose(earlier.place)
+                                               else earlier.place.text in sentence):
                         into = earlier
                         break
         if into is None:
             kept.append(event)
             continue
-        if into.place is None or _vague(into.place) or into.place.how == "context":
+        if _loose(into.place):
             into.place = event.place
         if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
             into.fatalities = event.fatalities

@@ -26,7 +26,6 @@ from spacy.tokens import Doc, Span, Token
 
 from ..events import (
     CUES,
-    EVENT_TYPES,
     MODALITY_VERBS,
     NONE,
     TRIGGERS,
@@ -46,7 +45,16 @@ from ..events import (
     resolve_date,
     vocabulary,
 )
-from ._discourse import OUTCOME_FORMS, background, division, elaboration, fold_elaborations, merge_retellings, refine_places
+from ._discourse import (
+    OUTCOME_FORMS,
+    background,
+    division,
+    elaboration,
+    family,
+    fold_elaborations,
+    merge_retellings,
+    refine_places,
+)
 from ._place_link import PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans, stages
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
@@ -371,7 +379,6 @@ class EventTagger:
 
 
 _TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
-_FAMILY = {t.id: t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
 
 _CONTRAST_MARKS = frozenset({"while", "whereas"})
@@ -440,7 +447,7 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
         held = by_type.get(type_)
         trigger, start, end = (held.trigger, held.start, held.end) if held else strongest
         if rank == 0:  # sure of the kind of event, less of its sub-type: "missiles slammed into …, while air
-            p = sum(q for t, q in proba.items() if _FAMILY.get(t, t) == _FAMILY.get(type_, type_))  # defences …"
+            p = sum(q for t, q in proba.items() if family(t) == family(type_))  # defences …"
         out.append(Candidate(type_, round(min(0.99, p + salience.get(start, 0.0)), 3), trigger, start, end))
     out += [c for c in candidates if c.type not in proba]
     return out
