@@ -50,3 +50,13 @@ def test_only_the_stopped_partition_is_sought():
 def test_patience_must_be_positive():
     with pytest.raises(ValueError):
         StallWatch(patience=0)
+
+
+def test_a_commit_waits_for_a_hole_at_the_head_of_the_acknowledged_offsets():
+    from pipeline.stream.faust_compat import commit_waits
+
+    assert not commit_waits(31, committed=31) and commit_waits(32, committed=31)  # next to process: 31
+    # nothing committed yet: the hole counts from the partition's first offset — a worker handed a
+    # never-committed partition's records from its middle must not commit past those before them
+    assert not commit_waits(0, committed=None) and commit_waits(21, committed=None)
+    assert not commit_waits(500, committed=None, log_start=500)  # retention deleted the head

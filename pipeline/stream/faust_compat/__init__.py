@@ -31,7 +31,7 @@ FAUST_VERSION = "0.15.3"
 __getattr__, _lazy_names = lazy_exports(__name__, {
     "_fetch": ("use_fetch_max_wait",),
     "_recovery": ("SafeTableManager",),
-    "_stall": ("PartitionView", "StallWatch", "guard_offsets", "watch_stalls"),
+    "_stall": ("PartitionView", "StallWatch", "commit_waits", "guard_offsets", "watch_stalls"),
 })
 
 __all__ = ["FAUST_VERSION", "apply", "check_version", "streamed_topics", *_lazy_names]

@@ -13,7 +13,10 @@ Two changes to Faust's consumer keep such records from being committed past (:fu
 the stream topics only — they are not compacted and wirewatch writes no transactions, so an offset is
 never legitimately missing from them): a jump in the offsets delivered is not booked as a compacted-
 topic gap (Faust books it, and commits past the records in it), and nothing is committed while the
-lowest acknowledged offset lies above the committed one (Faust lets a hole of one record through).
+lowest acknowledged offset lies above the next one to process — the committed offset, or the log's start
+while nothing is committed yet (Faust lets a hole of one record through, and checks nothing at all on a
+partition without a commit: a worker that took over such a partition and was handed records from its
+middle committed past all those before them).
 The partition then stops instead of losing them, and the watch reads them again. Records that
 retention deleted before they were processed are logged as an error and passed over.
 
@@ -31,7 +34,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Hashable, Mapping
 
-__all__ = ["PartitionView", "StallWatch", "watch_stalls", "guard_offsets"]
+__all__ = ["PartitionView", "StallWatch", "commit_waits", "watch_stalls", "guard_offsets"]
 
 log = logging.getLogger("wirewatch.stall")
 
@@ -41,6 +44,13 @@ class PartitionView:
     committed: int | None  # the next offset to process, as committed
     read: int | None  # the last offset read from the broker
     end: int | None  # the partition's end offset (highwater), as last fetched
+
+
+def commit_waits(lowest_acked: int, committed: int | None, log_start: int = 0) -> bool:
+    """Whether a stream partition's commit must wait: its lowest acknowledged offset lies above the next
+    offset to process — ``committed``, or ``log_start`` (the partition's first offset) while nothing is
+    committed. The records in between were never acknowledged: committing past them would lose them."""
+    return lowest_acked > (committed if committed is not None else log_start)
 
 
 class StallWatch:
@@ -103,6 +113,8 @@ def watch_stalls(app: Any, topics: set[str], *, interval: float, patience: int =
             earliest = (await consumer.earliest_offsets(tp)).get(tp)
             if view.committed is None:  # never committed: from the beginning (auto_offset_reset=earliest)
                 start = earliest if earliest is not None else 0
+                if start > 0:  # the log starts later (retention): the commit's guard counts from there
+                    consumer._committed_offset[tp] = start
             else:
                 start = view.committed
             if earliest is not None and earliest > start:  # retention deleted them: nothing to read again
@@ -132,9 +144,9 @@ def guard_offsets(app: Any, topics: set[str]) -> None:
                         "stall watch reads them again)", tp.topic, tp.partition, offset_from, offset_to - 1)
 
         def _new_offset(self, tp: Any) -> int | None:
-            acked, committed = self._acked[tp], self._committed_offset[tp]
-            if tp.topic in topics and acked and committed is not None and min(acked) > committed:
-                return None  # a hole at the head: wait for it
+            acked = self._acked[tp]
+            if tp.topic in topics and acked and commit_waits(min(acked), self._committed_offset[tp]):
+                return None  # a hole at the head: wait for it (the stall watch reads it again)
             return super()._new_offset(tp)
 
     app.transport.Consumer = Consumer
