@@ -33,7 +33,16 @@ def test_round_trip_through_environment():
     ({"WIREWATCH_PARTITIONS": "many"}, "WIREWATCH_PARTITIONS"),
     ({"WIREWATCH_PARTITIONS": "0"}, "at least 1"),
     ({"WIREWATCH_WEB_PORT": "70000"}, "port"),
+    ({"WIREWATCH_STATE_RETENTION_DAYS": "-1"}, "WIREWATCH_STATE_RETENTION_DAYS"),
+    ({"WIREWATCH_STATE_SWEEP_SECONDS": "0"}, "WIREWATCH_STATE_SWEEP_SECONDS"),
 ])
 def test_bad_settings_say_what_to_fix(env, match):
     with pytest.raises(ConfigError, match=match):
         Settings.from_env(environ=env)
+
+
+def test_state_retention_defaults_to_30_days_and_is_read_from_the_environment():
+    assert Settings.from_env(environ={}).state_retention_s == 30 * 86400
+    s = Settings.from_env(environ={"WIREWATCH_STATE_RETENTION_DAYS": "2.5", "WIREWATCH_STATE_SWEEP_SECONDS": "60"})
+    assert s.state_retention_days == 2.5 and s.state_retention_s == 2.5 * 86400 and s.state_sweep_seconds == 60
+    assert Settings.from_env(environ={"WIREWATCH_STATE_RETENTION_DAYS": "0"}).state_retention_s == 0  # for ever

@@ -143,3 +143,19 @@ def test_stall_watch_internals():
     timer = inspect.signature(faust.App.timer).parameters
     assert list(timer)[:2] == ["self", "interval"] and "name" in timer
     assert "rebalancing" in vars(faust.App) or hasattr(faust.App, "rebalancing")
+
+
+def test_table_write_through_internals():
+    """_tables.py: the changelog send whose future Table.on_key_set drops, the store it sets, and what tells
+    a worker which keys it owns."""
+    from faust.assignor.partition_assignor import PartitionAssignor
+    from faust.tables.base import Collection
+    from faust.tables.table import Table
+    from faust.transport.drivers.aiokafka import Producer
+
+    assert params(Collection.send_changelog)[:4] == ["self", "partition", "key", "value"]
+    assert params(Collection.partition_for_key) == ["self", "key"]
+    assert "send_changelog(self.partition_for_key(key), key, value)" in inspect.getsource(Table.on_key_set)
+    assert isinstance(Collection.changelog_topic_name, property)
+    assert params(Producer.key_partition) == ["self", "topic", "key"]
+    assert params(PartitionAssignor.assigned_actives) == ["self"]

@@ -68,6 +68,15 @@ def test_state_round_trips_and_old_incidents_are_forgotten():
     assert IncidentBook(book.state()).admit(alert(uri="urn:b"), now=T0 + 8 * 86400).kind == "new"
 
 
+def test_the_sweep_forgets_incidents_of_a_book_no_candidate_touches():
+    book = IncidentBook(keep_s=86400)
+    book.admit(alert(), now=T0)
+    book.admit(alert(uri="urn:b", type_="armed_clash"), now=T0 + 12 * 3600)
+    assert not book.expire(T0 + 3600)  # nothing past the window yet
+    assert book.expire(T0 + 30 * 3600) and [i.type for i in book.incidents] == ["armed_clash"]
+    assert book.expire(T0 + 40 * 3600) and book.incidents == []  # empty: the worker deletes the book
+
+
 def test_alerts_without_rules_are_never_merged_nor_suppressed_and_near_duplicate_needs_a_type():
     plain = Alert(**{**alert().asdict(), "rule_id": None})
     twin = Alert(**{**alert(uri="urn:b").asdict(), "rule_id": None})
@@ -178,7 +187,7 @@ def test_an_incident_recorded_without_reports_drops_the_withdrawal_as_before():
     book = IncidentBook()
     book.admit(alert(), now=T0)
     book.admit(alert(uri="urn:b", evidence=B_EVIDENCE), now=T0 + 1)
-    old = [{k: v for k, v in item.items() if k not in ("reports", "status", "updated_at")} for item in book.state()]
+    old = [{k: v for k, v in item.items() if k not in ("reports", "status", "updated_at")} for item in book.state()["incidents"]]
     decision = IncidentBook(old).admit(alert(uri="urn:b", status="retracted"), now=T0 + 2)
     assert decision.kind == "drop" and decision.alert is None
 
@@ -196,3 +205,18 @@ def test_who_acknowledged_when_and_why_stays_on_the_alert():
     unsigned = book.admit(ack(first), now=T0 + 3).alert  # acknowledged again, without a body
     assert (unsigned.acknowledged_by, unsigned.acknowledged_at, unsigned.ack_note) == (
         "anonymous", "2026-11-23T19:00:00Z", None)
+
+
+def test_a_candidate_read_again_after_a_crash_cannot_reopen_a_retracted_incident():
+    """The incidents worker applied an alert (offset 10) and its retraction (11) and wrote the book, then
+    died before committing: the new owner reads both again with the book recovered. Both are skipped, so
+    the retracted alert is not sent active again; a later candidate (12) is applied."""
+    book = IncidentBook()
+    for offset, status in ((10, "active"), (11, "retracted")):
+        assert not book.replayed(offset)
+        book.admit(alert(status=status), now=T0 + offset)
+        book.applied_at(offset)
+    again = IncidentBook(book.state())
+    assert again.replayed(10) and again.replayed(11) and not again.replayed(12)
+    assert again.incidents[0].status == "retracted"
+    assert not IncidentBook([]).replayed(0)  # a bare list (an older worker's book) knows no offset

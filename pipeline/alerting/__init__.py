@@ -1,6 +1,7 @@
 """Regions of interest, alert rules, alert matching and the alert channels (webhook, Slack, e-mail):
 plain Python + shapely, no Kafka."""
 
+from ._alerted import AlertedGate, MatchPlan
 from ._catalog import Catalog, Kind, region_document, rule_document
 from ._channels import Attempt, Channel, ChannelError, Delivery, DeliveryLog, Message, send
 from ._dispatch import Dispatcher
@@ -25,4 +26,4 @@ __all__ = ["AlertMatcher", "Region", "Rule", "alert_id", "load_regions", "load_r
            "base_severity", "default_severity", "highest_severity", "IncidentFilter", "IncidentItem", "group_alerts",
            "incident_status", "incidents_of", "parse_time", "Attempt", "Channel", "ChannelError", "Message", "send",
            "Dispatcher", "WebhookChannel", "Slack", "SlackChannel", "SlackError", "slack_payload", "Email",
-           "EmailChannel", "EmailError", "SmtpServer", "email_message"]
+           "EmailChannel", "EmailError", "SmtpServer", "email_message", "AlertedGate", "MatchPlan"]

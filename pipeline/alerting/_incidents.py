@@ -24,7 +24,9 @@ sends it ``active``, later reports ``updated`` (or still ``acknowledged`` once a
 ``updated_at`` saying when), the last retraction ``retracted`` (kept, so that a late acknowledgement
 cannot revive it; a story reporting it again reopens it). Alerts without a rule (regions only) follow
 the same lifecycle, one incident per alert: they are never merged nor suppressed. Incidents are
-forgotten after 7 days (``keep_s``) and a book holds at most 100 (``capacity``).
+forgotten after 7 days (``keep_s``; the state retention window if shorter) — when a candidate meets the
+book, and at the worker's periodic sweep (:meth:`IncidentBook.expire`), which deletes a book left empty —
+and a book holds at most 100 (``capacity``).
 """
 
 from __future__ import annotations
@@ -142,14 +144,36 @@ class IncidentBook:
     limit and its rewriting cheap (100 recent incidents per rule is far more than near-duplicates need)."""
 
     def __init__(self, state: Any = None, *, keep_s: float = 7 * 86400, capacity: int = 100) -> None:
-        self.incidents = [Incident(**item) for item in (state or [])]
+        if isinstance(state, dict):  # {"incidents": […], "applied": offset}; a bare list from older workers
+            items, self.applied = state.get("incidents") or [], state.get("applied")
+        else:
+            items, self.applied = state or [], None
+        self.incidents = [Incident(**item) for item in items]
         self.keep_s, self.capacity = keep_s, capacity
 
-    def state(self) -> list[dict[str, Any]]:
-        return [asdict(i) for i in self.incidents]
+    def state(self) -> dict[str, Any]:
+        return {"incidents": [asdict(i) for i in self.incidents], "applied": self.applied}
+
+    def replayed(self, offset: int) -> bool:
+        """Whether the candidate at ``offset`` (of the book's candidates partition: a book's candidates share
+        one) was applied already — read again after a crash, with the book recovered ahead of the committed
+        offset. Its effect is in the book, and its alert was acknowledged by the broker before the book was
+        written (the agent's order), so it is skipped: replaying it could reopen an incident retracted since."""
+        return self.applied is not None and offset <= self.applied
+
+    def applied_at(self, offset: int) -> None:
+        """The candidate at ``offset`` is applied (written with the book, after its alert is acknowledged)."""
+        self.applied = offset if self.applied is None else max(self.applied, offset)
 
     def _prune(self, now: float) -> None:
         self.incidents = [i for i in self.incidents if now - i.at <= self.keep_s][-self.capacity:]
+
+    def expire(self, now: float) -> bool:
+        """Forget the incidents past ``keep_s`` (the expiry timer's sweep, for books no candidate touches);
+        whether any was forgotten. A book left empty is deleted from the table."""
+        held = len(self.incidents)
+        self._prune(now)
+        return len(self.incidents) != held
 
     def admit(self, alert: Alert, *, now: float, cooldown_minutes: float = 0.0) -> Decision:
         """What ``alert`` (a candidate, a retraction or an acknowledgement) does to the book, and what to send."""

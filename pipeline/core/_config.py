@@ -90,6 +90,13 @@ class Settings:
     #: offset. 0: off.
     stall_check: float = 5.0
     max_message_bytes: int = 1_048_576
+    #: How many days the workers' tables (``versions``, ``alerted``, ``incidents``) remember a story after its
+    #: entry was last written (processing time). Wire services correct and kill stories within days; a
+    #: story sent again after the window is new (enriched and alerted again), a kill after it retracts
+    #: nothing. 0: remember for ever (the tables grow with every story). See docs/reliability.md.
+    state_retention_days: float = 30.0
+    #: Seconds between a worker's sweeps of its tables for entries past the retention window.
+    state_sweep_seconds: float = 3600.0
     #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
     #: a wrong end offset when a record batch holds several records, which breaks table recovery and
     #: seeking to the end; with it, wirewatch sets 1 (one record per batch).
@@ -196,6 +203,10 @@ class Settings:
             raise ConfigError(f"log_format (WIREWATCH_LOG_FORMAT) must be text or json, got {self.log_format!r}")
         if not 1 <= self.fetch_max_wait_ms <= 30000:
             raise ConfigError("fetch_max_wait_ms (WIREWATCH_FETCH_MAX_WAIT_MS) must be 1–30000")
+        if self.state_retention_days < 0:
+            raise ConfigError("state_retention_days (WIREWATCH_STATE_RETENTION_DAYS) must be 0 (for ever) or more")
+        if self.state_sweep_seconds <= 0:
+            raise ConfigError("state_sweep_seconds (WIREWATCH_STATE_SWEEP_SECONDS) must be a positive number of seconds")
         if self.session_timeout < 1:
             raise ConfigError("session_timeout must be at least 1 second")
         self._validate_channels()
@@ -218,6 +229,11 @@ class Settings:
             raise ConfigError(f"smtp_to (WIREWATCH_SMTP_TO) must be comma-separated addresses; not one: {bad[0].strip()!r}")
 
     # -- derived ----------------------------------------------------------------------------
+    @property
+    def state_retention_s(self) -> float:
+        """The retention window in seconds (0: for ever)."""
+        return self.state_retention_days * 86400.0
+
     @property
     def topics(self) -> TopicNames:
         names = {s: f"{self.topic_prefix}{s}" for s in STAGES + CATALOG}

@@ -28,7 +28,7 @@ import faust
 import orjson
 from faust.types import EventT
 
-from ..alerting import Dispatcher, IncidentBook, Message, book_key, guarded_connector
+from ..alerting import AlertedGate, Dispatcher, IncidentBook, Message, book_key, guarded_connector
 from ..core import (
     Alert,
     Backoff,
@@ -36,13 +36,13 @@ from ..core import (
     EnrichedStory,
     GatedBatch,
     ParseError,
+    Retention,
     Settings,
     Story,
     VersionGate,
     dead_letter,
     dumps,
     from_json,
-    mark,
     register_codec,
 )
 from ..kafka import follow
@@ -51,6 +51,7 @@ from . import faust_compat
 from ._catalog import add_catalog_views, follow_catalog
 from ._services import Services
 from ._web import add_ack, add_alert_views, add_ingest, add_web, read_guard, refused
+from .faust_compat import owns, write_through
 
 __all__ = ["create_app"]
 
@@ -110,10 +111,15 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     incidents = app.Table("incidents", default=None, partitions=settings.partitions, use_partitioner=True,
                           key_type=bytes)
     stats = services.stats
+    # Entries are dated (processing time) and forgotten after the retention window (docs/reliability.md)
+    retention = Retention(settings.state_retention_s)
+    incident_keep_s = min(7 * 86400.0, retention.window_s) if retention.window_s > 0 else 7 * 86400.0
 
-    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record | bytes) -> None:
-        await t.send(key=key.encode(), value=record if isinstance(record, bytes) else dumps(record))
+    async def send(t: faust.TopicT, stage: str, key: str, record: faust.Record | bytes) -> asyncio.Future:
+        """Send a record; the returned future resolves when the broker has acknowledged it."""
+        fut = await t.send(key=key.encode(), value=record if isinstance(record, bytes) else dumps(record))
         stats.produced[stage] += 1
+        return fut
 
     async def reject(stage: str, event: EventT, reason: str, message: str, format_guess: str | None = None) -> None:
         msg = event.message
@@ -157,16 +163,20 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     # gathers, decodes and submits the next, so the NLP does not wait for the loop between batches.
     # A batch's events stay unacked (one more reference) until its results are sent and its versions
     # marked, and batches finish in order: a crash replays, never loses, and never reorders a story.
+    # A batch's marks are written pending (and acknowledged) before any of its output is sent, final after
+    # the output is acknowledged: after a crash the recovered table knows every version that may be out.
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
-        gate = VersionGate()  # versions only go forward, across the batches in flight too
+        gate = VersionGate(retention)  # versions only go forward, across the batches in flight too
         try:
             async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
                 stats.processed["enrich"] += len(events)
                 items = [(event, story) for event in events
                          if (story := await decoded("enrich", event, Story)) is not None]
-                batch = gate.admit(items, lambda uri: versions.get(uri.encode()))
+                batch = gate.admit(items, lambda uri: versions.get(uri.encode()), time.time())
+                marked = [write_through(versions, uri.encode(), m) for uri, m in batch.pending.items()]
+                durable = asyncio.gather(*marked) if marked else None
                 for why, story in batch.dropped:
                     stats.dropped[why] += 1
                     log.info("dropped %s version %s of %s", why, story.version, story.uri, extra={"story_uri": story.uri})
@@ -175,7 +185,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 pairs = batch.pairs
                 work = asyncio.ensure_future(services.nlp.enrich([s for _, s in pairs])) if pairs else None
                 finishing.append(asyncio.ensure_future(_finish_enrich(
-                    finishing[-1] if finishing else None, events, batch, work, gate)))
+                    finishing[-1] if finishing else None, events, batch, work, gate, durable)))
                 while finishing and (len(finishing) >= 2 or finishing[0].done()):
                     await finishing.pop(0)  # raises what a batch's finishing raised
         finally:
@@ -183,22 +193,29 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                 task.cancel()  # their events are unacked: read again after a restart
 
     async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], batch: GatedBatch,
-                             work: asyncio.Future | None, gate: VersionGate) -> None:
-        """Send one batch's results after the previous batch's, mark the versions, ack the events, and
-        let the gate forget the batch's in-flight marks."""
+                             work: asyncio.Future | None, gate: VersionGate, durable: asyncio.Future | None) -> None:
+        """Send one batch's results after the previous batch's — once its pending marks are acknowledged —,
+        write the final marks once the results are acknowledged, ack the events, and let the gate forget
+        the batch's in-flight marks."""
         kills, pairs = batch.kills, batch.pairs
         if previous is not None:
             await asyncio.wait([previous])
             if previous.cancelled() or previous.exception() is not None:
                 if work is not None:
                     work.cancel()
+                if durable is not None:
+                    durable.cancel()
                 # Fail too, never return: a later batch must not ack its events past these unacked ones
                 # (Faust commits past a gap at a partition's head while nothing is committed there yet).
                 raise _AbandonedBatch("an earlier batch failed; its events and these are read again after a restart")
+        if durable is not None:
+            await durable  # the pending marks are on the changelog before any of the batch's output is out
         started = time.perf_counter()
+        out: list[asyncio.Future] = []
+        sent: list[str] = []
         for story in kills:  # a kill needs no NLP: it retracts downstream
-            await send(enriched, "enriched", story.uri, services.nlp.kill(story))
-            versions[story.uri.encode()] = mark(story)
+            out.append(await send(enriched, "enriched", story.uri, services.nlp.kill(story)))
+            sent.append(story.uri)
         results: list[tuple[Story, bytes]] = []
         if work is not None:
             try:
@@ -211,62 +228,104 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                     except Exception as exc:  # noqa: BLE001 — one story's failure must not stop the stream
                         await reject("enrich", event, "enrich_failed", f"{type(exc).__name__}: {exc}")
             stats.took("enrich", time.perf_counter() - started, len(pairs))
-        for story, value in results:  # (a dead-lettered story has no result and no mark)
-            await send(enriched, "enriched", story.uri, value)
-            # after the send: a crash before it replays, never loses. (The enriched story carries its
-            # story's version fields, so the story's mark is the result's.)
-            versions[story.uri.encode()] = mark(story)
+        for story, value in results:  # (a dead-lettered story has no result and keeps its pending mark)
+            out.append(await send(enriched, "enriched", story.uri, value))
+            sent.append(story.uri)
+        if out:
+            await asyncio.gather(*out)  # acknowledged: only now may a final mark say so
+        # (The enriched story carries its story's version fields, so the story's mark is the result's.)
+        for uri, marked in gate.finished(batch, sent).items():
+            versions[uri.encode()] = marked
         for event, _ in pairs:
             stats.aged("enrich", event.message.timestamp)
         for event in events:
             event.ack()
-        gate.finished(batch)
 
     # -- EnrichedStory → Alerts ---------------------------------------------------------------
+    # Each story's entry in `alerted` (its version and its alerts) is written pending (and acknowledged)
+    # before its candidates are sent, final after they are acknowledged; an older version than the entry's,
+    # or its version again once final, is skipped (alerting/_alerted.py): a replay after a crash never makes
+    # a retracted alert of a killed story active again. Stories are taken in batches, so that a batch
+    # waits for the broker twice (its pending entries, then its candidates), not each story.
+    alerted_gate = AlertedGate(retention)
+
     @app.agent(enriched, name="match")
     async def match(stream: faust.StreamT) -> None:
         if services.catalog is not None:
             await services.catalog_ready.wait()  # no story is matched against a half-read catalog
-        async for event in stream.events():
-            stats.processed["match"] += 1
-            story = await decoded("match", event, EnrichedStory)
-            if story is None:
-                continue
-            started = time.perf_counter()
-            current = services.matcher.match(story)
-            before = list(alerted.get(story.uri.encode()) or [])
-            for alert in current + services.matcher.retract(story, before, current):
-                await send(candidates, "candidates", book_key(alert), alert)
-            if current or before:
-                alerted[story.uri.encode()] = services.matcher.memo(current)
-            stats.took("match", time.perf_counter() - started)
-            stats.aged("match", event.message.timestamp)
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            stats.processed["match"] += len(events)
+            started, now = time.perf_counter(), time.time()
+            entries: dict[bytes, Any] = {}  # the batch's entries as it leaves them (final), by story key
+            pending: dict[bytes, dict] = {}  # to write and have acknowledged before any candidate is sent
+            out: list[Alert] = []
+            for event in events:
+                story = await decoded("match", event, EnrichedStory)
+                if story is None:
+                    continue
+                key = story.uri.encode()
+                plan = alerted_gate.plan(entries[key] if key in entries else alerted.get(key), story, now)
+                if plan.skip:
+                    stats.dropped[f"match_{plan.verdict.value}"] += 1
+                    log.info("match: skipped %s version %s of %s", plan.verdict.value, story.version, story.uri,
+                             extra={"story_uri": story.uri})
+                    continue
+                current = services.matcher.match(story)
+                memo = services.matcher.memo(current)
+                emitted = current + services.matcher.retract(story, plan.before, current)
+                if emitted:
+                    out += emitted
+                    earlier = pending[key]["alerts"] if key in pending else []
+                    pending[key] = alerted_gate.pending(story, [*earlier, *plan.before], memo, now)
+                if emitted or plan.known:
+                    entries[key] = alerted_gate.final(story, memo, now)
+                stats.aged("match", event.message.timestamp)
+            if pending:
+                await asyncio.gather(*[write_through(alerted, key, entry) for key, entry in pending.items()])
+            if out:
+                await asyncio.gather(*[await send(candidates, "candidates", book_key(alert), alert) for alert in out])
+            for key, entry in entries.items():  # after the candidates are acknowledged
+                alerted[key] = entry
+            stats.took("match", time.perf_counter() - started, len(events))
 
     # -- candidate alerts → wire.alerts: one alert per incident, per-rule cooldown -----------------
+    # In batches: a batch's alerts are acknowledged before its books are written, each with the offset of
+    # the last candidate it applied (a candidate read again after a crash is skipped).
     @app.agent(candidates, name="incidents")
     async def incident_book(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            stats.processed["incidents"] += 1
-            alert = await decoded("incidents", event, Alert)
-            if alert is None:
-                continue
-            key = (event.key or b"")
-            rule = services.matcher.rule(alert.rule_id)
-            book = IncidentBook(incidents.get(key))
-            decision = book.admit(alert, now=time.time(), cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
-            stats.produced[f"incident_{decision.kind}"] += 1
-            if decision.alert is not None:
-                await send(alerts, "alerts", decision.alert.alert_id, decision.alert)
-                stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
-                stats.aged("alert", event.message.timestamp)
-                route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
-                if route is not None and route in services.routes:  # created when the rule arrived
-                    routed = routes.get(route) or routes.setdefault(route, topic(route))
-                    await send(routed, "routed", decision.alert.alert_id, decision.alert)
-            elif decision.reason:
-                log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
-                         extra={"story_uri": alert.story_uri})
-            incidents[key] = book.state()  # after the send: a crash in between re-sends, never loses
+        async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+            books: dict[bytes, IncidentBook] = {}
+            sent: list[asyncio.Future] = []
+            for event in events:
+                stats.processed["incidents"] += 1
+                alert = await decoded("incidents", event, Alert)
+                if alert is None:
+                    continue
+                key = (event.key or b"")
+                rule = services.matcher.rule(alert.rule_id)
+                book = books.get(key) or books.setdefault(key, IncidentBook(incidents.get(key), keep_s=incident_keep_s))
+                if book.replayed(event.message.offset):  # applied before a crash: its alert is out already
+                    stats.dropped["incidents_replayed"] += 1
+                    continue
+                decision = book.admit(alert, now=time.time(),
+                                      cooldown_minutes=rule.cooldown_minutes if rule else 0.0)
+                stats.produced[f"incident_{decision.kind}"] += 1
+                if decision.alert is not None:
+                    sent.append(await send(alerts, "alerts", decision.alert.alert_id, decision.alert))
+                    stats.alerts[decision.alert.severity or 0, decision.alert.status] += 1
+                    stats.aged("alert", event.message.timestamp)
+                    route = f"{names.alerts}.{rule.id}" if rule is not None and rule.route else None
+                    if route is not None and route in services.routes:  # created when the rule arrived
+                        routed = routes.get(route) or routes.setdefault(route, topic(route))
+                        sent.append(await send(routed, "routed", decision.alert.alert_id, decision.alert))
+                elif decision.reason:
+                    log.info("alert %s of rule %s not sent: %s", alert.alert_id, alert.rule_id, decision.reason,
+                             extra={"story_uri": alert.story_uri})
+                book.applied_at(event.message.offset)
+            if sent:
+                await asyncio.gather(*sent)  # acknowledged before a book says its candidates are applied
+            for key, book in books.items():  # after the sends: a crash in between re-sends, never loses
+                incidents[key] = book.state()
 
     @app.agent(alerts, name="deliver")
     async def deliver_alerts(stream: faust.StreamT) -> None:
@@ -296,6 +355,38 @@ def create_app(settings: Settings, services: Services) -> faust.App:
                         stats.produced[channel.name] += 1
                     else:
                         await reject("deliver", event, error.code, str(error))
+
+    @app.timer(interval=settings.state_sweep_seconds)
+    async def sweep_state() -> None:
+        """Forget table entries past the retention window: deletes (tombstones on the changelogs) of the keys
+        this worker owns. No await between a check and its delete: an entry written since is never deleted.
+        Each sweep also sets the tables' sizes as gauges (``table_entries_<table>``: keys held, standbys included)."""
+        for name, table in (("versions", versions), ("alerted", alerted), ("incidents", incidents)):
+            stats.gauges[f"table_entries_{name}"] = len(table)
+        if retention.window_s <= 0:
+            return
+        now = time.time()
+        forgotten = 0
+        for table, date in ((versions, None), (alerted, alerted_gate.dated)):
+            gone, dated = retention.expired(list(table.items()), now, date)
+            for key in gone:
+                if owns(app, table, key):
+                    del table[key]
+                    forgotten += 1
+            for key, entry in dated.items():
+                if owns(app, table, key):
+                    table[key] = entry
+        for key, state in list(incidents.items()):
+            book = IncidentBook(state, keep_s=incident_keep_s)
+            if owns(app, incidents, key) and book.expire(now):
+                forgotten += 1
+                if book.incidents:  # (an empty book's offset only mattered in the seconds after a crash)
+                    incidents[key] = book.state()
+                else:
+                    del incidents[key]
+        if forgotten:
+            stats.produced["state_expired"] += forgotten
+            log.info("state sweep: forgot %d entries older than %g days", forgotten, settings.state_retention_days)
 
     if services.catalog is not None:
         @app.task

@@ -160,11 +160,9 @@ def test_versions_and_kills_stay_in_order_through_kills_and_scaling(broker, tmp_
     assert rec.sent_stories == 600 and rec.sent_versions > 0 and rec.sent_kills > 0
     assert not rec.missing and not rec.missing_dead_letters and not rec.conflicting_alert_ids, rec.summary()
     assert rec.as_dict()["accounted"] == rec.as_dict()["in"]
-    if rec.backwards or rec.kills_not_final:
-        # A known defect (docs/reliability.md, "Order after a SIGKILL"): a worker SIGKILLed after sending a
-        # story's latest version but before its `versions` mark reached the changelog leaves the mark
-        # out; the new owner replays from the committed offset, and an older version in a batch of its
-        # own is enriched again after the newer one (seen: "v3 kill v1 v3 kill").
-        pytest.xfail(f"order after a SIGKILL: backwards {rec.backwards}, kills not final {rec.kills_not_final}")
+    # A SIGKILLed worker's marks are on the changelog before its output (pending marks, docs/reliability.md,
+    # "Kill finality across crashes"): the new owner's replays of older versions are stale (once seen
+    # before the fix: "v3 kill v1 v3 kill").
+    assert not rec.backwards and not rec.kills_not_final, (rec.backwards, rec.kills_not_final)
     assert not rec.alerts_left_active, rec.alerts_left_active
     assert rec.ok, rec.summary()

@@ -7,7 +7,9 @@ docstring says why and what it touches; ``docs/faust-adjustments.md`` sums them 
 - ``_fetch.py``: the worker's consumer fetches with ``fetch_max_wait_ms`` from the settings;
 - ``_recovery.py``: table recovery seeks the stream partitions while no record can flow;
 - ``_stall.py``: offset jumps on the stream topics are not committed past, and a stalled partition is
-  sought back to its committed offset (the stall watch).
+  sought back to its committed offset (the stall watch);
+- ``_tables.py``: a table write whose changelog record can be awaited, and which keys a worker owns
+  (for the expiry timers).
 
 :func:`apply` installs all of them on a new app (the topology calls it right after creating the app);
 it first checks that the installed faust-streaming is :data:`FAUST_VERSION`, the version they were
@@ -32,6 +34,7 @@ __getattr__, _lazy_names = lazy_exports(__name__, {
     "_fetch": ("use_fetch_max_wait",),
     "_recovery": ("SafeTableManager",),
     "_stall": ("PartitionView", "StallWatch", "commit_waits", "guard_offsets", "watch_stalls"),
+    "_tables": ("owns", "write_through"),
 })
 
 __all__ = ["FAUST_VERSION", "apply", "check_version", "streamed_topics", *_lazy_names]
