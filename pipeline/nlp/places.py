@@ -298,7 +298,7 @@ class PlaceResolver:
         toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
-        named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
+        named = [e for e in (self._naming(s.text) or self._naming_head(s) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         context |= self._one_country((s for s, _ in toponyms if s[0].ent_type_ == "GPE"), context)
@@ -727,6 +727,16 @@ class PlaceResolver:
                     named_ends.add(span.end)
             i = j
         return out
+
+    def _naming_head(self, span: Span) -> GeoEntry | None:
+        """The second-level division a longer name starts with ("Rapides Parish Fire District", "Pike County
+        Sheriff's Office"), when it is the only one so named: its country and division are the story's
+        context, as the division's own name would make them (see :meth:`_naming`)."""
+        for k in range(1, len(span) - 1):
+            if span[k].lower_ in _DIVISION_NOUNS:
+                found = self._naming(span[:k + 1].text)
+                return found if found is not None and found.feature == "ADM2" else None
+        return None
 
     def _naming(self, text: str) -> GeoEntry | None:
         """The country or first-level division ``text`` names (its likeliest entry), or the second-level
