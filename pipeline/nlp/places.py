@@ -474,8 +474,11 @@ class PlaceResolver:
         Texas, and "Columbus", "Norfolk" and "Platte County" together are Nebraska's. A name's readings are
         those scoring within :data:`_PLAUSIBLE` of its best, and its first-level divisions."""
         # the countries of the story's sure towns count as named ("a Dallas hospital": the story is American)
+        # and so do those of its counties, however many countries have one so named ("Henderson County" is
+        # American wherever it is)
         context = context | {m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym"
-                             and m.entry.feature == "PPL" and m.confidence >= _VERY_SURE}
+                             and (m.entry.feature == "PPL" and m.confidence >= _VERY_SURE
+                                  or m.entry.feature == "ADM2" and m.confidence >= 0.5)}
         readings: dict[str, list[tuple[float, GeoEntry]]] = {}
         for m in mentions:
             if m.entry is None or m.kind != "toponym":
