@@ -500,14 +500,19 @@ class PlaceResolver:
         if len(readings) < 2:
             return mentions
         chosen: dict[str, tuple[GeoEntry, float]] = {}
-        for key, options in readings.items():
-            if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
-                continue
-            others = [[e for _, e in opts] for k, opts in readings.items() if k != key]
-            rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)), e)
-                               for sc, e in options), key=lambda x: x[0], reverse=True)
-            margin = rescored[0][0] - rescored[1][0]
-            chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
+        # Twice: first each other name speaks through all its readings, then through the one it was given
+        # (a "Henderson County" of Texas speaks for Athens, Texas, not for an Athens near another state's)
+        for settled in (False, True):
+            given = dict(chosen)
+            for key, options in readings.items():
+                if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
+                    continue
+                others = [[given[k][0]] if settled and k in given else [e for _, e in opts]
+                          for k, opts in readings.items() if k != key]
+                rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)),
+                                    e) for sc, e in options), key=lambda x: x[0], reverse=True)
+                margin = rescored[0][0] - rescored[1][0]
+                chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
         # A country named like a town of the story's own country ("Palestine", "Lebanon" in a Texas or Ohio
         # story) is the town when no other name of the story lies in that country (and no adjective names its
         # people) while the town has a neighbour among the story's places as resolved.
