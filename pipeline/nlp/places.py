@@ -540,10 +540,12 @@ class PlaceResolver:
 
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
-        story's other sure towns lie in it and none in the place's own division: "Washington" beside Seattle and
-        Tacoma is the state, not the capital; "Georgia" beside Atlanta the state, not the country."""
+        story's other sure towns or counties lie in it and none in the place's own division: "Washington" beside
+        Seattle and Tacoma is the state, not the capital; "Georgia" beside Atlanta or Clayton County the state,
+        not the country."""
         sure = [(normalize_name(m.text), f"{m.entry.country_code}.{m.entry.admin1}") for m in mentions
-                if m.entry is not None and m.entry.feature == "PPL" and m.confidence >= _SURE and m.entry.admin1]
+                if m.entry is not None and m.entry.feature in ("PPL", "ADM2") and m.confidence >= _SURE
+                and m.entry.admin1]
         if not sure:
             return mentions
         out = []
