@@ -137,8 +137,9 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     if not towns:
         return mentions
     # the story's own country (the most names) first: a local feature is seldom beside a town abroad
-    counts = Counter(cc for _, cc in {(normalize_name(m.text), m.entry.country_code) for m in mentions
-                                      if m.entry is not None and m.kind == "toponym"})  # by names, not repeats
+    # by names, not repeats; a tie goes to the country named first (in text order, not a set's hash order)
+    counts = Counter(cc for _, cc in dict.fromkeys((normalize_name(m.text), m.entry.country_code) for m in mentions
+                                                   if m.entry is not None and m.kind == "toponym"))
     home = counts.most_common(1)[0][0]
     towns = [m for m in towns if m.entry.country_code == home] or towns
     out = []
