@@ -53,6 +53,8 @@ _COORD = {"and", "or", ","}
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "general", "col", "colonel", "sen",
            "senator", "rep", "gov", "governor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh",
            "pope", "saint", "st", "coach", "captain", "capt", "lt", "sgt", "prof", "professor", "rev", "father"}
+# Titles of office and address, not those that lead place names too ("St. Paul", "Prince George", "King William")
+_OFFICES = _TITLES - {"saint", "st", "king", "queen", "prince", "princess", "pope", "father"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
@@ -269,11 +271,16 @@ class PlaceResolver:
         demonyms: list[Span] = []
         accepted_ends: set[int] = set()
         named_ends: set[int] = set()  # ends of places named by a place noun ("the village of X")
+        # names a title precedes somewhere in the story ("President Saakashvili"), unless a country's or a
+        # state's own name: people too
+        titled = {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _OFFICES and t.nbor().is_title}
+        titled = {w for w in titled if not self._polity(w)}
         for ent in doc.ents:
             span = self._trim(ent)
             if ent.label_ in self.labels:
-                if len(span) == 1 and (span[0].lower_ in surnames or span[0].lower_ in given and not self._known(
-                        span, 100_000)):
+                core = span[:-1] if len(span) == 2 and span[-1].lower_ in ("'s", "’s") else span  # "Pawlenty's"
+                if len(core) == 1 and (core[0].lower_ in surnames or core[0].lower_ in titled or (
+                        core[0].lower_ in given and not self._known(core, 100_000))):
                     continue  # a person named like a place
                 if ent.label_ != "PERSON" and ent in people:
                     continue  # "Helen Kunz", tagged LOC
