@@ -53,6 +53,7 @@ _COORD = {"and", "or", ","}
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "general", "col", "colonel", "sen",
            "senator", "rep", "gov", "governor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh",
            "pope", "saint", "st", "coach", "captain", "capt", "lt", "sgt", "prof", "professor", "rev", "father"}
+_STRAY_POPULATION = 5_000  # see PlaceResolver._strays
 # Titles of office and address, not those that lead place names too ("St. Paul", "Prince George", "King William")
 _OFFICES = _TITLES - {"saint", "st", "king", "queen", "prince", "princess", "pope", "father"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -360,6 +361,7 @@ class PlaceResolver:
         mentions = self._coherent(mentions, context, fixed=fixed,
                                   peoples=[e.country_code for _, e in demonym_entries if e is not None])
         mentions = self._by_division(mentions, fixed=fixed)
+        mentions = self._strays(mentions, context)
         mentions = _localise(mentions, doc.text)
         named_as = {}
         for m in mentions:
@@ -545,6 +547,21 @@ class PlaceResolver:
                 m = replace(m, entry=chosen[key][0], confidence=chosen[key][1])
             out.append(m)
         return out
+
+    @staticmethod
+    def _strays(mentions: list[PlaceMention], context: set[str]) -> list[PlaceMention]:
+        """A name met only as a village (fewer than :data:`_STRAY_POPULATION` people) in a country the story
+        neither names nor places anything else in, while it names others, is not a place: a word or a name
+        that a hamlet abroad shares ("Titan" in a Texas story)."""
+        named = {c for c in context if len(c) == 2}
+        if not named:
+            return mentions
+        by_country = Counter(cc for _, cc in dict.fromkeys((normalize_name(m.text), m.entry.country_code)
+                                                           for m in mentions if m.entry is not None))
+        return [m for m in mentions if not (
+            m.kind == "toponym" and m.role != "dateline" and m.entry is not None and m.entry.feature == "PPL"
+            and m.entry.population < _STRAY_POPULATION and m.entry.country_code not in named
+            and by_country[m.entry.country_code] == 1)]
 
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
