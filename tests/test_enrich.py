@@ -353,6 +353,13 @@ def test_a_name_after_a_title_is_a_person_wherever_it_is_tagged_a_place(enricher
 
 
 def test_a_hamlet_abroad_sharing_a_word_is_not_a_place(enricher):
-    # the model tags the given name GPE; a Mexican village of that name is no place of an Ohio story
-    got = _places(enricher, "Volunteers in Dayton, Ohio, thanked Tanya for the meals she cooked all week.")
-    assert [text for text, *_ in got] == ["Dayton", "Ohio"], got
+    # labels set by hand: the model tags a given name GPE now and then; an Italian village of that name (about
+    # 3,000 people) is no place of an Ohio story, while a village of the story's own country stays
+    from spacy.tokens import Span
+
+    text = "Volunteers in Dayton, Ohio, thanked Marta for the meals she cooked all week."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}
+    doc.ents = [Span(doc, at[w], at[w] + 1, label="GPE") for w in ("Dayton", "Ohio", "Marta")]
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    assert [p.text for p in doc._.places] == ["Dayton", "Ohio"]
