@@ -363,3 +363,15 @@ def test_a_hamlet_abroad_sharing_a_word_is_not_a_place(enricher):
     doc.ents = [Span(doc, at[w], at[w] + 1, label="GPE") for w in ("Dayton", "Ohio", "Marta")]
     doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
     assert [p.text for p in doc._.places] == ["Dayton", "Ohio"]
+
+
+def test_a_possessive_of_a_name_located_by_its_tail(enricher):
+    from spacy.tokens import Span
+
+    text = "Crews said Northern Nevada's reservoirs were full after the storms."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}
+    doc.ents = [Span(doc, at["Northern"], at["Nevada"] + 2, label="LOC")]  # "Northern Nevada's"
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    [place] = doc._.places
+    assert (place.entry.country_code, place.entry.admin1, place.entry.feature) == ("US", "NV", "ADM1")

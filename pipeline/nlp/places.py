@@ -341,9 +341,10 @@ class PlaceResolver:
                 else span.text
             container = containers.get(span.start)
             name = _POSSESSIVE.sub("", name)
+            core = span[:-1] if len(span) > 1 and span[-1].lower_ in ("'s", "’s") else span  # "Southern X's"
             resolved = (self.gazetteer.resolve_within(name, container) if container else None) \
-                or self.gazetteer.resolve(name, context) or self._resolve_head(span, context) \
-                or self._resolve_tail(span, context)
+                or self.gazetteer.resolve(name, context) or self._resolve_head(core, context) \
+                or self._resolve_tail(core, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
                     and entry.population < self.loc_min_population \
