@@ -324,3 +324,54 @@ def test_adjectives_formed_on_a_place_the_story_names():
     assert _demonym_base("Sri Lankan") == "sri lanka"
     assert _demonym_base("Iraqi") == ""
     assert _same_name("Al Mayādīn", "mayadeen") and not _same_name("Swainsboro", "paris")
+
+
+def test_a_county_leading_a_longer_name_puts_the_story_in_its_state(enricher):
+    # Tangipahoa Parish is Louisiana's only: its fire district says which Hammond (Indiana's is bigger)
+    got = _places(enricher, "Firefighters from the Tangipahoa Parish Fire District were called to a warehouse "
+                            "blaze in Hammond on Sunday. Hammond police closed two streets.")
+    assert {(cc, a1) for text, _, cc, a1, _ in got if text == "Hammond"} == {("US", "LA")}, got
+
+
+def test_a_town_and_its_county_settle_on_each_other(enricher):
+    # Marion and Williamson County are each named in several states; together they are Illinois'
+    got = _places(enricher, "Deputies from Marion and Williamson County searched the lake shore on Friday. "
+                            "The Marion mayor thanked the volunteers.")
+    assert {(text, cc, a1) for text, _, cc, a1, _ in got} == {("Marion", "US", "IL"), ("Williamson County", "US", "IL")}
+
+
+def test_a_name_after_a_title_is_a_person_wherever_it_is_tagged_a_place(enricher):
+    from spacy.tokens import Span
+
+    text = "Gov. Lindqvist toured Dayton on Monday. Lindqvist's aides said the levee held."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}  # last occurrence of each word
+    doc.ents = [Span(doc, at["Dayton"], at["Dayton"] + 1, label="GPE"),
+                Span(doc, at["Lindqvist"], at["Lindqvist"] + 2, label="GPE")]  # "Lindqvist's"
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    assert [p.text for p in doc._.places] == ["Dayton"]
+
+
+def test_a_hamlet_abroad_sharing_a_word_is_not_a_place(enricher):
+    # labels set by hand: the model tags a given name GPE now and then; an Italian village of that name (about
+    # 3,000 people) is no place of an Ohio story, while a village of the story's own country stays
+    from spacy.tokens import Span
+
+    text = "Volunteers in Dayton, Ohio, thanked Marta for the meals she cooked all week."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}
+    doc.ents = [Span(doc, at[w], at[w] + 1, label="GPE") for w in ("Dayton", "Ohio", "Marta")]
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    assert [p.text for p in doc._.places] == ["Dayton", "Ohio"]
+
+
+def test_a_possessive_of_a_name_located_by_its_tail(enricher):
+    from spacy.tokens import Span
+
+    text = "Crews said Northern Nevada's reservoirs were full after the storms."
+    doc = enricher.nlp.make_doc(text)
+    at = {t.text: t.i for t in doc}
+    doc.ents = [Span(doc, at["Northern"], at["Nevada"] + 2, label="LOC")]  # "Northern Nevada's"
+    doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+    [place] = doc._.places
+    assert (place.entry.country_code, place.entry.admin1, place.entry.feature) == ("US", "NV", "ADM1")

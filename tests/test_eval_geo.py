@@ -32,8 +32,8 @@ def test_eval_geo_on_geowebnews(shared_data, tmp_path):
 def test_eval_geo_reads_lgl_too(shared_data, tmp_path):
     report, _ = _eval(shared_data / "geo" / "lgl" / "lgl-dev.xml", tmp_path)
     assert report["gold"] > 2000
-    assert report["recall"] >= 0.86 and report["precision"] >= 0.74 and report["acc_at_161"] >= 0.82
-    assert report["exact_id"] >= 0.80
+    assert report["recall"] >= 0.86 and report["precision"] >= 0.75 and report["acc_at_161"] >= 0.84
+    assert report["exact_id"] >= 0.82
 
 
 def test_a_file_that_is_neither_format_is_refused_with_a_reason(tmp_path):

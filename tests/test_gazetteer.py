@@ -213,3 +213,10 @@ def test_second_level_divisions_carry_geonames_ids(gazetteer):
 def test_an_ap_abbreviation_written_with_a_space(gazetteer):
     entry, _ = gazetteer.resolve("W. Va.")
     assert (entry.country_code, entry.admin1, entry.feature) == ("US", "WV", "ADM1")
+
+
+def test_an_ap_abbreviation_whose_last_dot_closes_the_sentence(gazetteer):
+    # "… in Charleston, W.Va." at a sentence's end is tokenised "W.Va" + "."
+    for mention, state in (("W.Va", "WV"), ("N.Y", "NY"), ("W. Va", "WV")):
+        entry, _ = gazetteer.resolve(mention)
+        assert (entry.country_code, entry.admin1, entry.feature) == ("US", state, "ADM1"), mention

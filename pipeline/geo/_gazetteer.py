@@ -203,6 +203,9 @@ class Gazetteer:
         abbrev = self._abbrevs.get(mention.strip())
         if abbrev is None and ". " in mention:
             abbrev = self._abbrevs.get(mention.strip().replace(". ", "."))  # "W. Va." is written for "W.Va." too
+        if abbrev is None and "." in mention and not mention.endswith("."):
+            # "in Charleston, W.Va." closing a sentence: its last dot is the sentence's ("W.Va", "N.Y")
+            abbrev = self._abbrevs.get(mention.strip().replace(". ", ".") + ".")
         if abbrev is not None:
             return [self._entries[abbrev]], False
         compact = mention.replace(".", "").strip()

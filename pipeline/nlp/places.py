@@ -53,6 +53,9 @@ _COORD = {"and", "or", ","}
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "general", "col", "colonel", "sen",
            "senator", "rep", "gov", "governor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh",
            "pope", "saint", "st", "coach", "captain", "capt", "lt", "sgt", "prof", "professor", "rev", "father"}
+_STRAY_POPULATION = 5_000  # see PlaceResolver._strays
+# Titles of office and address, not those that lead place names too ("St. Paul", "Prince George", "King William")
+_OFFICES = _TITLES - {"saint", "st", "king", "queen", "prince", "princess", "pope", "father"}
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
@@ -137,8 +140,9 @@ def _localise(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     if not towns:
         return mentions
     # the story's own country (the most names) first: a local feature is seldom beside a town abroad
-    counts = Counter(cc for _, cc in {(normalize_name(m.text), m.entry.country_code) for m in mentions
-                                      if m.entry is not None and m.kind == "toponym"})  # by names, not repeats
+    # by names, not repeats; a tie goes to the country named first (in text order, not a set's hash order)
+    counts = Counter(cc for _, cc in dict.fromkeys((normalize_name(m.text), m.entry.country_code) for m in mentions
+                                                   if m.entry is not None and m.kind == "toponym"))
     home = counts.most_common(1)[0][0]
     towns = [m for m in towns if m.entry.country_code == home] or towns
     out = []
@@ -268,11 +272,16 @@ class PlaceResolver:
         demonyms: list[Span] = []
         accepted_ends: set[int] = set()
         named_ends: set[int] = set()  # ends of places named by a place noun ("the village of X")
+        # names a title precedes somewhere in the story ("President Saakashvili"), unless a country's or a
+        # state's own name: people too
+        titled = {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _OFFICES and t.nbor().is_title}
+        titled = {w for w in titled if not self._polity(w)}
         for ent in doc.ents:
             span = self._trim(ent)
             if ent.label_ in self.labels:
-                if len(span) == 1 and (span[0].lower_ in surnames or span[0].lower_ in given and not self._known(
-                        span, 100_000)):
+                core = span[:-1] if len(span) == 2 and span[-1].lower_ in ("'s", "’s") else span  # "Pawlenty's"
+                if len(core) == 1 and (core[0].lower_ in surnames or core[0].lower_ in titled or (
+                        core[0].lower_ in given and not self._known(core, 100_000))):
                     continue  # a person named like a place
                 if ent.label_ != "PERSON" and ent in people:
                     continue  # "Helen Kunz", tagged LOC
@@ -298,7 +307,7 @@ class PlaceResolver:
         toponyms += self._repeated(doc, toponyms, surnames | given)
         toponyms = self._conjoined(doc, toponyms)
         demonym_entries = [(s, self.gazetteer.demonym(s.text)) for s in demonyms]
-        named = [e for e in (self._naming(s.text) for s, _ in toponyms) if e is not None]
+        named = [e for e in (self._naming(s.text) or self._naming_head(s) for s, _ in toponyms) if e is not None]
         context = {e.country_code for e in named} | {f"{e.country_code}.{e.admin1}" for e in named if e.admin1}
         context |= {e.country_code for _, e in demonym_entries if e is not None}
         context |= self._one_country((s for s, _ in toponyms if s[0].ent_type_ == "GPE"), context)
@@ -332,9 +341,10 @@ class PlaceResolver:
                 else span.text
             container = containers.get(span.start)
             name = _POSSESSIVE.sub("", name)
+            core = span[:-1] if len(span) > 1 and span[-1].lower_ in ("'s", "’s") else span  # "Southern X's"
             resolved = (self.gazetteer.resolve_within(name, container) if container else None) \
-                or self.gazetteer.resolve(name, context) or self._resolve_head(span, context) \
-                or self._resolve_tail(span, context)
+                or self.gazetteer.resolve(name, context) or self._resolve_head(core, context) \
+                or self._resolve_tail(core, context)
             entry, confidence = resolved if resolved else (None, 0.0)
             if label == "LOC" and entry is not None and entry.feature in ("PPL", "ADM1") \
                     and entry.population < self.loc_min_population \
@@ -352,6 +362,7 @@ class PlaceResolver:
         mentions = self._coherent(mentions, context, fixed=fixed,
                                   peoples=[e.country_code for _, e in demonym_entries if e is not None])
         mentions = self._by_division(mentions, fixed=fixed)
+        mentions = self._strays(mentions, context)
         mentions = _localise(mentions, doc.text)
         named_as = {}
         for m in mentions:
@@ -474,8 +485,11 @@ class PlaceResolver:
         Texas, and "Columbus", "Norfolk" and "Platte County" together are Nebraska's. A name's readings are
         those scoring within :data:`_PLAUSIBLE` of its best, and its first-level divisions."""
         # the countries of the story's sure towns count as named ("a Dallas hospital": the story is American)
+        # and so do those of its counties, however many countries have one so named ("Henderson County" is
+        # American wherever it is)
         context = context | {m.entry.country_code for m in mentions if m.entry is not None and m.kind == "toponym"
-                             and m.entry.feature == "PPL" and m.confidence >= _VERY_SURE}
+                             and (m.entry.feature == "PPL" and m.confidence >= _VERY_SURE
+                                  or m.entry.feature == "ADM2" and m.confidence >= 0.5)}
         readings: dict[str, list[tuple[float, GeoEntry]]] = {}
         for m in mentions:
             if m.entry is None or m.kind != "toponym":
@@ -497,14 +511,19 @@ class PlaceResolver:
         if len(readings) < 2:
             return mentions
         chosen: dict[str, tuple[GeoEntry, float]] = {}
-        for key, options in readings.items():
-            if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
-                continue
-            others = [[e for _, e in opts] for k, opts in readings.items() if k != key]
-            rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)), e)
-                               for sc, e in options), key=lambda x: x[0], reverse=True)
-            margin = rescored[0][0] - rescored[1][0]
-            chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
+        # Twice: first each other name speaks through all its readings, then through the one it was given
+        # (a "Henderson County" of Texas speaks for Athens, Texas, not for an Athens near another state's)
+        for settled in (False, True):
+            given = dict(chosen)
+            for key, options in readings.items():
+                if len(options) < 2 or not any(e.feature in ("PPL", "ADM2") for _, e in options):
+                    continue
+                others = [[given[k][0]] if settled and k in given else [e for _, e in opts]
+                          for k, opts in readings.items() if k != key]
+                rescored = sorted(((sc + min(_COHERENCE_MAX, _COHERENCE * sum(_support(e, o, context) for o in others)),
+                                    e) for sc, e in options), key=lambda x: x[0], reverse=True)
+                margin = rescored[0][0] - rescored[1][0]
+                chosen[key] = rescored[0][1], round(min(0.95, 0.55 + margin), 3)
         # A country named like a town of the story's own country ("Palestine", "Lebanon" in a Texas or Ohio
         # story) is the town when no other name of the story lies in that country (and no adjective names its
         # people) while the town has a neighbour among the story's places as resolved.
@@ -530,12 +549,29 @@ class PlaceResolver:
             out.append(m)
         return out
 
+    @staticmethod
+    def _strays(mentions: list[PlaceMention], context: set[str]) -> list[PlaceMention]:
+        """A name met only as a village (fewer than :data:`_STRAY_POPULATION` people) in a country the story
+        neither names nor places anything else in, while it names others, is not a place: a word or a name
+        that a hamlet abroad shares ("Titan" in a Texas story)."""
+        named = {c for c in context if len(c) == 2}
+        if not named:
+            return mentions
+        by_country = Counter(cc for _, cc in dict.fromkeys((normalize_name(m.text), m.entry.country_code)
+                                                           for m in mentions if m.entry is not None))
+        return [m for m in mentions if not (
+            m.kind == "toponym" and m.role != "dateline" and m.entry is not None and m.entry.feature == "PPL"
+            and m.entry.population < _STRAY_POPULATION and m.entry.country_code not in named
+            and by_country[m.entry.country_code] == 1)]
+
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
-        story's other sure towns lie in it and none in the place's own division: "Washington" beside Seattle and
-        Tacoma is the state, not the capital; "Georgia" beside Atlanta the state, not the country."""
+        story's other sure towns or counties lie in it and none in the place's own division: "Washington" beside
+        Seattle and Tacoma is the state, not the capital; "Georgia" beside Atlanta or Clayton County the state,
+        not the country."""
         sure = [(normalize_name(m.text), f"{m.entry.country_code}.{m.entry.admin1}") for m in mentions
-                if m.entry is not None and m.entry.feature == "PPL" and m.confidence >= _SURE and m.entry.admin1]
+                if m.entry is not None and m.entry.feature in ("PPL", "ADM2") and m.confidence >= _SURE
+                and m.entry.admin1]
         if not sure:
             return mentions
         out = []
@@ -727,6 +763,16 @@ class PlaceResolver:
                     named_ends.add(span.end)
             i = j
         return out
+
+    def _naming_head(self, span: Span) -> GeoEntry | None:
+        """The second-level division a longer name starts with ("Rapides Parish Fire District", "Pike County
+        Sheriff's Office"), when it is the only one so named: its country and division are the story's
+        context, as the division's own name would make them (see :meth:`_naming`)."""
+        for k in range(1, len(span) - 1):
+            if span[k].lower_ in _DIVISION_NOUNS:
+                found = self._naming(span[:k + 1].text)
+                return found if found is not None and found.feature == "ADM2" else None
+        return None
 
     def _naming(self, text: str) -> GeoEntry | None:
         """The country or first-level division ``text`` names (its likeliest entry), or the second-level
