@@ -46,3 +46,10 @@ def test_state_retention_defaults_to_30_days_and_is_read_from_the_environment():
     s = Settings.from_env(environ={"WIREWATCH_STATE_RETENTION_DAYS": "2.5", "WIREWATCH_STATE_SWEEP_SECONDS": "60"})
     assert s.state_retention_days == 2.5 and s.state_retention_s == 2.5 * 86400 and s.state_sweep_seconds == 60
     assert Settings.from_env(environ={"WIREWATCH_STATE_RETENTION_DAYS": "0"}).state_retention_s == 0  # for ever
+
+
+def test_table_store_is_rocksdb_by_default_and_checked():
+    assert Settings.from_env(environ={}).table_store == "rocksdb"
+    assert Settings.from_env(environ={"WIREWATCH_TABLE_STORE": "memory"}).table_store == "memory"
+    with pytest.raises(ConfigError, match="WIREWATCH_TABLE_STORE"):
+        Settings.from_env(environ={"WIREWATCH_TABLE_STORE": "disk"})

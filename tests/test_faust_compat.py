@@ -159,3 +159,39 @@ def test_table_write_through_internals():
     assert isinstance(Collection.changelog_topic_name, property)
     assert params(Producer.key_partition) == ["self", "topic", "key"]
     assert params(PartitionAssignor.assigned_actives) == ["self"]
+
+
+# -- _store.py: the RocksDB store keyed to each key's partition ---------------------------------------
+def test_rocksdb_store_internals():
+    from faust.stores import STORES
+    from faust.stores.rocksdb import Store
+
+    from pipeline.stream.faust_compat import _store
+
+    assert params(Store._set) == ["self", "key", "value"]
+    assert params(Store._db_for_partition) == ["self", "partition"]
+    assert assigned_in(Store, "_key_index")
+    # Faust's own _set takes the partition from the current event; ours from the key (no event needed)
+    assert "current_event()" in inspect.getsource(Store._set)
+    _store.register()
+    assert STORES.by_url(f"{_store.SCHEME}://") is _store.PartitionedRocksDBStore
+
+
+def test_rocksdb_store_puts_a_key_in_its_own_partition(tmp_path):
+    """Outside any event (a batch's marks, the retention sweep), a key goes to the database of the partition
+    its changelog record goes to."""
+    from pipeline.stream.faust_compat._store import PartitionedRocksDBStore
+
+    store = PartitionedRocksDBStore.__new__(PartitionedRocksDBStore)  # only what _set touches
+    store._key_index, store._dbs = {}, {}
+    written: dict[int, dict] = {}
+
+    class DB(dict):
+        def put(self, key, value):
+            self[key] = value
+
+    store._partition_for = lambda key: {b"a": 1, b"b": 3}[key]
+    store._db_for_partition = lambda p: written.setdefault(p, DB())
+    store._set(b"a", b"1")
+    store._set(b"b", b"2")
+    assert written == {1: {b"a": b"1"}, 3: {b"b": b"2"}} and store._key_index == {b"a": 1, b"b": 3}

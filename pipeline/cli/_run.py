@@ -175,6 +175,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = make_settings(args)
     if args.memory:
         settings = dataclasses.replace(settings, storage="memory")
+    if settings.broker is None and settings.storage == "memory":  # nothing survives the broker: nor the tables
+        settings = dataclasses.replace(settings, table_store="memory")
     if args.demo and settings.rules is None and settings.regions.resolve() == DEMO_REGIONS.resolve():
         # the demo's two rules narrow two of its four regions; the other two alert on every story
         settings = dataclasses.replace(settings, rules=DEMO_RULES)

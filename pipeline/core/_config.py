@@ -95,6 +95,11 @@ class Settings:
     #: story sent again after the window is new (enriched and alerted again), a kill after it retracts
     #: nothing. 0: remember for ever (the tables grow with every story). See docs/reliability.md.
     state_retention_days: float = 30.0
+    #: Where a worker keeps its tables: ``rocksdb`` — on disk under ``<data_dir>/faust/worker-<web_port>``, with
+    #: the changelog offset they reflect, so a restarted worker reads only the changelogs' tail (recovery does
+    #: not grow with the feed's age on a broker that does not compact, as the embedded one) — or ``memory``
+    #: (rebuilt from the changelogs at every start).
+    table_store: str = "rocksdb"
     #: Seconds between a worker's sweeps of its tables for entries past the retention window.
     state_sweep_seconds: float = 3600.0
     #: Producer batch size in bytes. Kafka: keep the default. The embedded broker (Tansu 0.6.0) reports
@@ -203,6 +208,8 @@ class Settings:
             raise ConfigError(f"log_format (WIREWATCH_LOG_FORMAT) must be text or json, got {self.log_format!r}")
         if not 1 <= self.fetch_max_wait_ms <= 30000:
             raise ConfigError("fetch_max_wait_ms (WIREWATCH_FETCH_MAX_WAIT_MS) must be 1–30000")
+        if self.table_store not in ("rocksdb", "memory"):
+            raise ConfigError(f"table_store (WIREWATCH_TABLE_STORE) must be rocksdb or memory, got {self.table_store!r}")
         if self.state_retention_days < 0:
             raise ConfigError("state_retention_days (WIREWATCH_STATE_RETENTION_DAYS) must be 0 (for ever) or more")
         if self.state_sweep_seconds <= 0:

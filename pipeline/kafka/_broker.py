@@ -55,7 +55,8 @@ class EmbeddedBroker:
         """What a person starting it should know about its data."""
         if self.store is None:
             return "MEMORY ONLY: all topics are lost when it stops"
-        return f"data kept in {self.store.directory} across restarts (delete it, stopped, to start empty)"
+        return (f"data kept in {self.store.directory} across restarts (delete it and the workers' tables, "
+                f"{self.store.directory.parent / 'faust'}, stopped, to start empty)")
 
     @property
     def url(self) -> str:

@@ -66,10 +66,13 @@ _DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
 
 def create_app(settings: Settings, services: Services) -> faust.App:
     register_codec()
+    tables_dir = settings.data_dir / "faust" / f"worker-{settings.web_port}"  # a worker's own tables
+    tables_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=settings.faust_broker,
-        store="memory://",
+        # the tables on disk, each key in its own partition's database (faust_compat/_store.py), or in memory
+        store="wirewatch-rocksdb://" if settings.table_store == "rocksdb" else "memory://",
         topic_replication_factor=settings.replication,
         topic_partitions=settings.partitions,
         topic_allow_declare=False,  # topics are created explicitly (`wirewatch topics create`)
@@ -81,7 +84,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         web_bind=settings.web_host,
         web_port=settings.web_port,
         web_transport=f"tcp://{settings.web_host}:{settings.web_port}",
-        datadir=str(settings.data_dir / "faust"),
+        datadir=str(tables_dir),
         producer_acks=-1,
         producer_max_batch_size=settings.producer_batch_bytes,
         key_serializer="raw",

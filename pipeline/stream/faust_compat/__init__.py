@@ -9,7 +9,9 @@ docstring says why and what it touches; ``docs/faust-adjustments.md`` sums them 
 - ``_stall.py``: offset jumps on the stream topics are not committed past, and a stalled partition is
   sought back to its committed offset (the stall watch);
 - ``_tables.py``: a table write whose changelog record can be awaited, and which keys a worker owns
-  (for the expiry timers).
+  (for the expiry timers);
+- ``_store.py``: the RocksDB table store keeping each key in its own partition's database, whatever event
+  is current (registered as ``wirewatch-rocksdb://``).
 
 :func:`apply` installs all of them on a new app (the topology calls it right after creating the app);
 it first checks that the installed faust-streaming is :data:`FAUST_VERSION`, the version they were
@@ -33,6 +35,7 @@ FAUST_VERSION = "0.15.3"
 __getattr__, _lazy_names = lazy_exports(__name__, {
     "_fetch": ("use_fetch_max_wait",),
     "_recovery": ("SafeTableManager",),
+    "_store": ("PartitionedRocksDBStore",),
     "_stall": ("PartitionView", "StallWatch", "commit_waits", "guard_offsets", "watch_stalls"),
     "_tables": ("owns", "write_through"),
 })
@@ -72,6 +75,9 @@ def apply(app: Any, settings: Settings) -> None:
     from ._fetch import use_fetch_max_wait
     from ._recovery import SafeTableManager
     from ._stall import guard_offsets, watch_stalls
+    from ._store import register
+
+    register()  # the wirewatch-rocksdb:// table store
 
     if "tables" in vars(app):
         raise WirewatchError("faust_compat.apply() must run before the app declares its tables")
