@@ -188,7 +188,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                 into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
-                if own is not None and _vague(into.place):
+                if own is not None and _vague(into.place) and not _vague(event.place):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
                 if sure(event):
                     promoted.add(id(into))
@@ -292,6 +292,15 @@ def _loose(place) -> bool:
     return _vague(place) or place.how == "context"
 
 
+def _precision(place) -> int:
+    """How precisely a mention's place is known: 0 none, the dateline or focus, a region, country or
+    division; 1 inferred from the next lines, or only named somewhere in the mention's sentence; 2 attached
+    to the mention's own words."""
+    if _vague(place):
+        return 0
+    return 2 if place.how == "attached" else 1
+
+
 def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
     """Wire stories tell an incident twice: the lead sums it up, the body gives the details. A later
     mention of the same type, happening, not dated more than a day apart (each by its own words: a
@@ -329,8 +338,8 @@ def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("a
         if into is None:
             kept.append(event)
             continue
-        if _loose(into.place):
-            into.place = event.place
+        if _loose(into.place) and _precision(event.place) > _precision(into.place):
+            into.place = event.place  # a retelling hands over its place only when it knows it more precisely
         if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
             into.fatalities = event.fatalities
         into.confidence = max(into.confidence, event.confidence)
