@@ -407,12 +407,37 @@ def clause_owner(sent_doc: Doc) -> list[int]:
     return owner
 
 
+# Nouns that name a region or a first-order division: "the central Sagaing region", "the region of Dagestan",
+# "Kachin state" tell that the name is a region, whatever place of that name the gazetteer knows.
+_REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
+                           "oblast", "county"})
+
+
 def _coarse(doc: Doc, kind: str, index: int) -> bool:
+    """An area, or a place that is a country, a division or a region — by the gazetteer, or by the words
+    around its name (``_REGION_NOUNS``): a finer place may follow."""
     if kind == "area":
         return True
     places = doc._.places or []
-    entry = places[index].entry if kind == "toponym" and 0 <= index < len(places) else None
-    return entry is not None and division(entry)
+    place = places[index] if kind == "toponym" and 0 <= index < len(places) else None
+    if place is None:
+        return False
+    if place.entry is not None and division(place.entry):
+        return True
+    return _named_region(doc, place.start, place.end)
+
+
+def _named_region(doc: Doc, start: int, end: int) -> bool:
+    """The name is told as a region: "X region", "X province" (the noun in the name or right after it), or
+    "the region of X"."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    if span[-1].lower_ in _REGION_NOUNS:
+        return True
+    if span.end < len(doc) and doc[span.end].lower_ in _REGION_NOUNS:
+        return True
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in _REGION_NOUNS
 
 
 def _eventful(proba: dict[str, float]) -> bool:
