@@ -55,7 +55,18 @@ from ._discourse import (
     merge_retellings,
     refine_places,
 )
-from ._place_link import PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans, stages
+from ._place_link import (
+    PlaceChooser,
+    by_token,
+    candidate_features,
+    default_chooser,
+    first_place,
+    governor,
+    narrower,
+    narrowest,
+    place_spans,
+    stages,
+)
 
 __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
 
@@ -361,6 +372,8 @@ class EventTagger:
                 chosen = self.chooser.choose(spans, rows)
                 if chosen is None and fallback:  # a story's event happened somewhere: its sentence's likeliest
                     chosen = self.chooser.choose(spans, rows, threshold=0.0)  # place beats the dateline
+                if chosen is not None:  # "in the village of X, in Y": the event is at X
+                    chosen = spans[narrowest(spans.index(chosen), narrower(spans, doc.text))]
                 how = reached[spans.index(chosen)] if chosen is not None else "none"
                 ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
