@@ -23,6 +23,7 @@ new event. Two signals, both grammatical rather than lexical:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Callable, Sequence
 
@@ -224,8 +225,10 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     area, a country, a division or the dateline takes the first finer place named from its sentence to
     the end of the next paragraph that lies within it (same country; same first-order division when the
     event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
-    preposition ("in Ohn Taw Gyi village"). ``make_ref(place, index)`` turns one of ``doc._.places`` into
-    the event's place reference."""
+    preposition ("in Ohn Taw Gyi village"). An event that names no place in its own sentence (placed at the
+    dateline or nowhere) first takes the place an earlier sentence of its paragraph opens with ("In San Juan
+    de Lurigancho, a crowd set buses ablaze … Others threw stones …"). ``make_ref(place, index)`` turns one
+    of ``doc._.places`` into the event's place reference."""
     places = list(doc._.places or [])
     areas = list(doc._.areas or [])
     text = None
@@ -235,6 +238,11 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
             continue
         countries, admin1 = _scope(ref, places, areas)
         text = text if text is not None else doc.text
+        if ref is None or ref.how in ("dateline", "focus"):  # no place in its own sentence
+            framed = _frame(text, places, event.sentence[0], countries)
+            if framed is not None:
+                event.place = make_ref(places[framed], framed)
+                continue
         end = _paragraph_after(text, event.sentence[1])
         for i, p in enumerate(places):
             if not event.sentence[0] <= p.start < end or p.role == "dateline":
@@ -254,6 +262,29 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
 
 
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
+
+
+_FRAME = re.compile(r"(?:\n|[.!?][\"”’]?\s+)(?:In|At)\s+(?:the\s+)?$")
+
+
+def _frame(text: str, places: list, sentence_start: int, countries: set[str]) -> int | None:
+    """The place an earlier sentence of the same paragraph opens with ("In San Juan de Lurigancho, a
+    crowd …"): it sets the scene for the paragraph's next sentences, which name no place of their own.
+    The last such place (within the event's countries when it is resolved), or ``None``."""
+    paragraph = text.rfind("\n\n", 0, sentence_start)
+    paragraph = 0 if paragraph < 0 else paragraph + 2
+    found = None
+    for i, p in enumerate(places):
+        if not paragraph <= p.start < sentence_start or p.role == "dateline" or p.kind not in ("toponym", "local"):
+            continue
+        opens = max(paragraph, p.start - 16)
+        if not _FRAME.search(("\n" if opens == paragraph else "") + text[opens:p.start]):
+            continue
+        entry = p.entry
+        if entry is not None and (countries and entry.country_code not in countries or division(entry)):
+            continue
+        found = i
+    return found
 
 
 def _after_preposition(text: str, start: int) -> bool:
