@@ -225,7 +225,9 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     area, a country, a division or the dateline takes the first finer place named from its sentence to
     the end of the next paragraph that lies within it (same country; same first-order division when the
     event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
-    preposition ("in Ohn Taw Gyi village"). An event that names no place in its own sentence (placed at the
+    preposition ("in Ohn Taw Gyi village") — in the event's own sentence, so is a name the gazetteer put in
+    a country the story names nowhere else ("homes in the hill district of Bajura", resolved in Romania in a
+    story about Nepal). An event that names no place in its own sentence (placed at the
     dateline or nowhere) first takes the place an earlier sentence of its paragraph opens with ("In San Juan
     de Lurigancho, a crowd set buses ablaze … Others threw stones …"). ``make_ref(place, index)`` turns one
     of ``doc._.places`` into the event's place reference."""
@@ -248,6 +250,10 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
             if not event.sentence[0] <= p.start < end or p.role == "dateline":
                 continue
             entry = p.entry
+            if entry is not None and countries and entry.country_code not in countries and \
+                    p.start < event.sentence[1] and _stray(p, places, areas):
+                entry = None  # named in the event's own sentence, resolved to a country the story names nowhere
+                # else ("flattening homes in the hill district of Bajura", Bajura in Romania): a doubtful resolution
             if entry is not None:
                 if division(entry) or entry.feature.startswith(("CONT", "TERR")) or entry.is_area:
                     continue
@@ -264,6 +270,15 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
 
 
+def _stray(place: Any, places: list, areas: list) -> bool:
+    """The gazetteer put the name in a country that no other place or area of the story lies in."""
+    code = place.entry.country_code
+    if not code:
+        return False
+    name = place.text.lower()
+    others = {q.entry.country_code for q in places if q.entry is not None and q.text.lower() != name}
+    others |= {c for a in areas for c in a.country_codes}
+    return code not in others
 _FRAME = re.compile(r"(?:\n|[.!?][\"”’]?\s+)(?:In|At)\s+(?:the\s+)?$")
 
 
