@@ -26,9 +26,11 @@ WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.js
 def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool, list[int]]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
     rules' choice (-1: none), whether the item has a gold location at all, and per candidate the place it
-    locates ("X, in Y": :func:`~pipeline.nlp._place_link.narrower`), which the tagger takes instead."""
+    locates ("X, in Y": :func:`~pipeline.nlp._place_link.narrower`), which the tagger takes instead. The
+    candidates are those of the trigger's own clause when it names any (:func:`~pipeline.nlp.events.own_clause`)."""
     from ..nlp import by_token, candidate_features, first_place, place_spans, stages
     from ..nlp._place_link import narrower
+    from ..nlp.events import own_clause
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -40,6 +42,8 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
             [sent_doc] = tagger._parse([sent])
             tok = tagger._token(sent, sent_doc, span.start, span.end)
             places = place_spans(doc, sent)
+            if places and tok is not None and sent_doc is not None:  # the trigger's own clause's, as the tagger
+                places = own_clause(places, sent_doc, tok, sent.start)
             if places and tok is not None:
                 found_by_stage = list(stages(tok, by_token(places, sent.start)))
                 chosen = first_place(found_by_stage, False)

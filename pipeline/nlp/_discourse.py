@@ -227,10 +227,11 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
     preposition ("in Ohn Taw Gyi village") — in the event's own sentence, so is a name the gazetteer put in
     a country the story names nowhere else ("homes in the hill district of Bajura", resolved in Romania in a
-    story about Nepal). An event that names no place in its own sentence (placed at the
-    dateline or nowhere) first takes the place an earlier sentence of its paragraph opens with ("In San Juan
-    de Lurigancho, a crowd set buses ablaze … Others threw stones …"). ``make_ref(place, index)`` turns one
-    of ``doc._.places`` into the event's place reference."""
+    story about Nepal); the places of another independent clause of its sentence are another event's. An
+    event that names no place in its own sentence (placed at the dateline or nowhere) first takes the place
+    an earlier sentence of its paragraph opens with ("In San Juan de Lurigancho, a crowd set buses ablaze …
+    Others threw stones …"). ``make_ref(place, index)`` turns one of ``doc._.places`` into the event's
+    place reference."""
     places = list(doc._.places or [])
     areas = list(doc._.areas or [])
     text = None
@@ -246,9 +247,12 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 event.place = make_ref(places[framed], framed)
                 continue
         end = _paragraph_after(text, event.sentence[1])
+        foreign = getattr(event, "foreign", ())
         for i, p in enumerate(places):
-            if not event.sentence[0] <= p.start < end or p.role == "dateline":
-                continue
+            if not event.sentence[0] <= p.start < end or p.role == "dateline" or p.start in foreign:
+                continue  # nor a place of another clause of its sentence: another event's
+            if ref is not None and p.start == ref.start:
+                continue  # the vague place itself ("the Magway region")
             entry = p.entry
             if entry is not None and countries and entry.country_code not in countries and \
                     p.start < event.sentence[1] and _stray(p, places, areas):
