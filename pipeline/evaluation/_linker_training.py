@@ -26,11 +26,10 @@ WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.js
 def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool, list[int]]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
     rules' choice (-1: none), whether the item has a gold location at all, and per candidate the place it
-    locates ("X, in Y": :func:`~pipeline.nlp._place_link.narrower`), which the tagger takes instead. The
+    locates ("X, in Y": :func:`~pipeline.nlp.events.narrower`), which the tagger takes instead. The
     candidates are those of the trigger's own clause when it names any (:func:`~pipeline.nlp.events.own_clause`)."""
     from ..nlp import by_token, candidate_features, first_place, place_spans, stages
-    from ..nlp._place_link import narrower
-    from ..nlp.events import own_clause
+    from ..nlp.events import narrower, own_clause
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -111,7 +110,7 @@ def fit(data) -> tuple[dict, float]:
 
 def _choice(p: np.ndarray, t: float, inner: list[int] | None = None) -> int:
     """The tagger's choice: the likeliest candidate if it reaches ``t``, then the place it locates, if any."""
-    from ..nlp._place_link import narrowest
+    from ..nlp.events import narrowest
 
     if not len(p):
         return -1

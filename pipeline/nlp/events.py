@@ -68,7 +68,7 @@ from ._place_link import (
     stages,
 )
 
-__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", "own_clause"]
+__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", "narrower", "narrowest", "own_clause"]
 
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
