@@ -311,3 +311,53 @@ def test_a_fire_the_strike_set_off_and_the_bomber_retold_are_no_new_events(enric
     types = [e.type for e in events(enricher, body).events]
     assert "man_made_disaster" not in types
     assert types.count("suicide_bomb") == 1 and "remote_explosive_landmine_ied" not in types
+
+
+def test_a_place_located_in_a_broader_one_is_the_finer_one():
+    from pipeline.nlp._place_link import narrower, narrowest
+
+    text = "Gunmen shot six men in the village of Kubwa, in the Tarka area, near Wukari, on Sunday."
+
+    def item(name):
+        at = text.index(name)
+        return (0, 0, "toponym", 0, name, at, at + len(name), 0.0, True)
+
+    items = [item("Kubwa"), item("Tarka"), item("Wukari")]
+    inner = narrower(items, text)
+    assert inner == [-1, 0, -1]  # "Kubwa, in the Tarka area"; "…, near Wukari" locates nothing
+    assert narrowest(1, inner) == 0 and narrowest(2, inner) == 2
+
+
+def test_a_place_told_as_a_region_is_refined_by_the_village_named_next(enricher):
+    body = ("YANGON, Myanmar (Test Wire) — Military jets bombed a village in the central Magway region on Tuesday, "
+            "killing at least eight people, residents said.\n\n"
+            "Two bombs fell on a school in the village of Pauk, a teacher said.")
+    r = events(enricher, body, dateline=Dateline(text="YANGON, Myanmar (Test Wire)", place="Yangon"))
+    strikes = [e for e in r.events if e.type == "air_drone_strike" and e.modality != "past"]
+    assert strikes and strikes[0].place is not None and strikes[0].place.text == "Pauk", \
+        [(e.type, e.place) for e in strikes]
+
+
+def test_an_event_takes_no_place_from_another_clause_of_its_sentence(enricher):
+    body = ("BUNIA, Congo (Test Wire) — Militiamen hacked to death 11 villagers in a raid on a village in Ituri "
+            "province, local officials said Monday, while troops and rebels clashed for a third day around the town "
+            "of Sake.")
+    r = events(enricher, body, dateline=Dateline(text="BUNIA, Congo (Test Wire)", place="Bunia"))
+    attacks = [e for e in r.events if e.type == "attack"]
+    assert attacks and all(e.place is None or e.place.text != "Sake" for e in attacks), \
+        [(e.type, e.place) for e in attacks]
+
+
+def test_a_paragraph_opening_with_a_place_sets_the_scene_for_its_next_sentences():
+    from types import SimpleNamespace
+
+    from pipeline.nlp._discourse import _frame
+
+    text = ("Drivers marched in the capital on Monday.\n\n"
+            "In Villa Nueva, a crowd stopped buses near Ocotal and burned two. Others threw stones at police.")
+    places = [SimpleNamespace(start=text.index(n), role="mentioned", kind="toponym", entry=None)
+              for n in ("Villa Nueva", "Ocotal")]
+    later = text.index("Others")
+    assert _frame(text, places, later, set()) == 0  # the opening "In X," — not a place named further on
+    assert _frame(text, places, text.index("In Villa"), set()) is None  # nor for its own sentence
+    assert _frame(text, places, 0, set()) is None

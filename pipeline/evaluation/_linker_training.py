@@ -23,21 +23,26 @@ __all__ = ["collect", "fit", "cross_validate", "export_trees"]
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.json"
 
 
-def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool]]:
+def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool, list[int]]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
-    rules' choice (-1: none), and whether the item has a gold location at all."""
+    rules' choice (-1: none), whether the item has a gold location at all, and per candidate the place it
+    locates ("X, in Y": :func:`~pipeline.nlp.events.narrower`), which the tagger takes instead. The
+    candidates are those of the trigger's own clause when it names any (:func:`~pipeline.nlp.events.own_clause`)."""
     from ..nlp import by_token, candidate_features, first_place, place_spans, stages
+    from ..nlp.events import narrower, own_clause
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
     for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=64), strict=True):
         span = doc.char_span(item.verb[0], item.verb[1], alignment_mode="expand")
-        rows, labels, rule = np.zeros((0, 0)), np.zeros(0), -1
+        rows, labels, rule, inner = np.zeros((0, 0)), np.zeros(0), -1, []
         if span is not None and len(span):
             sent = doc[span.start].sent
             [sent_doc] = tagger._parse([sent])
             tok = tagger._token(sent, sent_doc, span.start, span.end)
             places = place_spans(doc, sent)
+            if places and tok is not None and sent_doc is not None:  # the trigger's own clause's, as the tagger
+                places = own_clause(places, sent_doc, tok, sent.start)
             if places and tok is not None:
                 found_by_stage = list(stages(tok, by_token(places, sent.start)))
                 chosen = first_place(found_by_stage, False)
@@ -45,7 +50,8 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
                 rows = np.array(candidate_features(tok, found_by_stage, places, rule_item, sent.start)[0])
                 labels = np.array([float(any(p[5] < e and s < p[6] for s, e in item.locations)) for p in places])
                 rule = next((k for k, p in enumerate(places) if p is rule_item), -1)
-        out.append((rows, labels, rule, bool(item.locations)))
+                inner = narrower(places, doc.text)
+        out.append((rows, labels, rule, bool(item.locations), inner))
     return out
 
 
@@ -93,20 +99,25 @@ def fit(data) -> tuple[dict, float]:
 
     trees = export_trees(_boosted(*_rows(data)))
     chooser = PlaceChooser(0.5, trees=trees)
-    scored = [(chooser.probabilities(r) if len(r) else np.zeros(0), lab, g) for r, lab, _, g in data]
+    scored = [(chooser.probabilities(r) if len(r) else np.zeros(0), lab, g, inner) for r, lab, _, g, inner in data]
     best_t, best_acc = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 37):
-        acc = float(np.mean([_right(_choice(p, t), lab, g) for p, lab, g in scored]))
+        acc = float(np.mean([_right(_choice(p, t, inner), lab, g) for p, lab, g, inner in scored]))
         if acc > best_acc:
             best_t, best_acc = float(t), acc
     return trees, best_t
 
 
-def _choice(p: np.ndarray, t: float) -> int:
+def _choice(p: np.ndarray, t: float, inner: list[int] | None = None) -> int:
+    """The tagger's choice: the likeliest candidate if it reaches ``t``, then the place it locates, if any."""
+    from ..nlp.events import narrowest
+
     if not len(p):
         return -1
     k = int(np.argmax(p))
-    return k if p[k] >= t else -1
+    if p[k] < t:
+        return -1
+    return narrowest(k, inner) if inner else k
 
 
 def _right(choice: int, labels: np.ndarray, has_gold: bool) -> bool:
@@ -124,9 +135,9 @@ def cross_validate(data, folds: int = 5) -> dict:
         trees, t = fit(train)
         chooser = PlaceChooser(t, trees=trees)
         for i in sorted(test):
-            rows, labels, rule, gold = data[i]
+            rows, labels, rule, gold, inner = data[i]
             p = chooser.probabilities(rows) if len(rows) else np.zeros(0)
-            model.append(_right(_choice(p, t), labels, gold))
+            model.append(_right(_choice(p, t, inner), labels, gold))
             rules.append(_right(rule, labels, gold))
     return {"folds": folds, "items": len(data), "model_accuracy": round(float(np.mean(model)), 3),
             "rules_accuracy": round(float(np.mean(rules)), 3)}

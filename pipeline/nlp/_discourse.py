@@ -23,6 +23,7 @@ new event. Two signals, both grammatical rather than lexical:
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Callable, Sequence
 
@@ -188,7 +189,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                 into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
-                if own is not None and _vague(into.place):
+                if own is not None and _vague(into.place) and not _vague(event.place):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
                 if sure(event):
                     promoted.add(id(into))
@@ -224,8 +225,13 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
     area, a country, a division or the dateline takes the first finer place named from its sentence to
     the end of the next paragraph that lies within it (same country; same first-order division when the
     event's place is one) and is not the dateline; a name the gazetteer lacks only after a locative
-    preposition ("in Ohn Taw Gyi village"). ``make_ref(place, index)`` turns one of ``doc._.places`` into
-    the event's place reference."""
+    preposition ("in Ohn Taw Gyi village") — in the event's own sentence, so is a name the gazetteer put in
+    a country the story names nowhere else ("homes in the hill district of Bajura", resolved in Romania in a
+    story about Nepal); the places of another independent clause of its sentence are another event's. An
+    event that names no place in its own sentence (placed at the dateline or nowhere) first takes the place
+    an earlier sentence of its paragraph opens with ("In San Juan de Lurigancho, a crowd set buses ablaze …
+    Others threw stones …"). ``make_ref(place, index)`` turns one of ``doc._.places`` into the event's
+    place reference."""
     places = list(doc._.places or [])
     areas = list(doc._.areas or [])
     text = None
@@ -235,11 +241,23 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
             continue
         countries, admin1 = _scope(ref, places, areas)
         text = text if text is not None else doc.text
-        end = _paragraph_after(text, event.sentence[1])
-        for i, p in enumerate(places):
-            if not event.sentence[0] <= p.start < end or p.role == "dateline":
+        if ref is None or ref.how in ("dateline", "focus"):  # no place in its own sentence
+            framed = _frame(text, places, event.sentence[0], countries)
+            if framed is not None:
+                event.place = make_ref(places[framed], framed)
                 continue
+        end = _paragraph_after(text, event.sentence[1])
+        foreign = getattr(event, "foreign", ())
+        for i, p in enumerate(places):
+            if not event.sentence[0] <= p.start < end or p.role == "dateline" or p.start in foreign:
+                continue  # nor a place of another clause of its sentence: another event's
+            if ref is not None and p.start == ref.start:
+                continue  # the vague place itself ("the Magway region")
             entry = p.entry
+            if entry is not None and countries and entry.country_code not in countries and \
+                    p.start < event.sentence[1] and _stray(p, places, areas):
+                entry = None  # named in the event's own sentence, resolved to a country the story names nowhere
+                # else ("flattening homes in the hill district of Bajura", Bajura in Romania): a doubtful resolution
             if entry is not None:
                 if division(entry) or entry.feature.startswith(("CONT", "TERR")) or entry.is_area:
                     continue
@@ -254,6 +272,38 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
 
 
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
+
+
+def _stray(place: Any, places: list, areas: list) -> bool:
+    """The gazetteer put the name in a country that no other place or area of the story lies in."""
+    code = place.entry.country_code
+    if not code:
+        return False
+    name = place.text.lower()
+    others = {q.entry.country_code for q in places if q.entry is not None and q.text.lower() != name}
+    others |= {c for a in areas for c in a.country_codes}
+    return code not in others
+_FRAME = re.compile(r"(?:\n|[.!?][\"”’]?\s+)(?:In|At)\s+(?:the\s+)?$")
+
+
+def _frame(text: str, places: list, sentence_start: int, countries: set[str]) -> int | None:
+    """The place an earlier sentence of the same paragraph opens with ("In San Juan de Lurigancho, a
+    crowd …"): it sets the scene for the paragraph's next sentences, which name no place of their own.
+    The last such place (within the event's countries when it is resolved), or ``None``."""
+    paragraph = text.rfind("\n\n", 0, sentence_start)
+    paragraph = 0 if paragraph < 0 else paragraph + 2
+    found = None
+    for i, p in enumerate(places):
+        if not paragraph <= p.start < sentence_start or p.role == "dateline" or p.kind not in ("toponym", "local"):
+            continue
+        opens = max(paragraph, p.start - 16)
+        if not _FRAME.search(("\n" if opens == paragraph else "") + text[opens:p.start]):
+            continue
+        entry = p.entry
+        if entry is not None and (countries and entry.country_code not in countries or division(entry)):
+            continue
+        found = i
+    return found
 
 
 def _after_preposition(text: str, start: int) -> bool:
@@ -290,6 +340,15 @@ def _loose(place) -> bool:
     """No precise place: none, the dateline or focus, a region, country or division, or one inferred from
     the next lines."""
     return _vague(place) or place.how == "context"
+
+
+def _precision(place) -> int:
+    """How precisely a mention's place is known: 0 none, the dateline or focus, a region, country or
+    division; 1 inferred from the next lines, or only named somewhere in the mention's sentence; 2 attached
+    to the mention's own words."""
+    if _vague(place):
+        return 0
+    return 2 if place.how == "attached" else 1
 
 
 def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
@@ -329,8 +388,8 @@ def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("a
         if into is None:
             kept.append(event)
             continue
-        if _loose(into.place):
-            into.place = event.place
+        if _loose(into.place) and _precision(event.place) > _precision(into.place):
+            into.place = event.place  # a retelling hands over its place only when it knows it more precisely
         if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
             into.fatalities = event.fatalities
         into.confidence = max(into.confidence, event.confidence)

@@ -9,12 +9,13 @@ verb it depends on; else, optionally, any place so attached in the sentence.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc, Span, Token
 
 __all__ = ["place_spans", "by_token", "governor", "stages", "first_place", "candidate_features", "FEATURES", "PlaceChooser",
-           "default_chooser"]
+           "default_chooser", "narrower", "narrowest"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
               "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
@@ -167,6 +168,32 @@ def first_place(found_by_stage: Iterable[tuple[str, list[tuple]]], sentence_fall
         if best is not None:
             return ("sentence" if stage == "sentence" else "attached"), best
     return None
+
+
+_WITHIN = re.compile(r"\s*,\s*(?:in|inside|within)\s+(?:the\s+)?")
+
+
+def narrower(items: list[tuple], text: str) -> list[int]:
+    """For each place of :func:`place_spans`, the index of the place it locates in the construction
+    "X, in Y" ("the village of Sokoura, in the Bandiagara area"; "Moirang, in Bishnupur district"): X lies
+    within Y, so an event placed at Y is at X. -1 where there is none."""
+    out = []
+    for item in items:
+        inner = -1
+        for j, other in enumerate(items):
+            if other[6] <= item[5] and _WITHIN.fullmatch(text, other[6], item[5]) and other[2] == "toponym":
+                inner = j
+        out.append(inner)
+    return out
+
+
+def narrowest(k: int, inner: list[int]) -> int:
+    """Follow :func:`narrower` from candidate ``k`` to the finest place ("X, in Y, in Z" → X)."""
+    seen = set()
+    while k >= 0 and inner[k] >= 0 and k not in seen:
+        seen.add(k)
+        k = inner[k]
+    return k
 
 
 # -- the learned chooser ---------------------------------------------------------------------------

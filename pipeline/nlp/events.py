@@ -55,9 +55,20 @@ from ._discourse import (
     merge_retellings,
     refine_places,
 )
-from ._place_link import PlaceChooser, by_token, candidate_features, default_chooser, first_place, governor, place_spans, stages
+from ._place_link import (
+    PlaceChooser,
+    by_token,
+    candidate_features,
+    default_chooser,
+    first_place,
+    governor,
+    narrower,
+    narrowest,
+    place_spans,
+    stages,
+)
 
-__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger"]
+__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", "narrower", "narrowest", "own_clause"]
 
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
@@ -91,6 +102,7 @@ class EventMention:
     date_text: str | None = None
     fatalities: int | None = None
     elaborates: str | None = None  # why it tells more of an event already told (folded into it), else None
+    foreign: frozenset[int] = frozenset()  # character offsets of the words of its sentence's other clauses
 
 
 class EventTagger:
@@ -335,6 +347,7 @@ class EventTagger:
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
             if tok is not None and sent_doc is not None and (secondary or not lead) else None,
+            foreign=_foreign(sent, sent_doc, tok),
         )
 
     def place_of(self, doc: Doc, start: int, end: int) -> EventPlaceRef | None:
@@ -349,6 +362,8 @@ class EventTagger:
         spans = place_spans(doc, sent)
         if within is not None:  # one clause of several: its own places only
             spans = [item for item in spans if item[0] - sent.start in within]
+        elif sent_doc is not None and tok is not None:
+            spans = own_clause(spans, sent_doc, tok, sent.start)
         ref = None
         if spans and sent_doc is not None and tok is not None:
             index = by_token(spans, sent.start)
@@ -361,6 +376,8 @@ class EventTagger:
                 chosen = self.chooser.choose(spans, rows)
                 if chosen is None and fallback:  # a story's event happened somewhere: its sentence's likeliest
                     chosen = self.chooser.choose(spans, rows, threshold=0.0)  # place beats the dateline
+                if chosen is not None:  # "in the village of X, in Y": the event is at X
+                    chosen = spans[narrowest(spans.index(chosen), narrower(spans, doc.text))]
                 how = reached[spans.index(chosen)] if chosen is not None else "none"
                 ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
@@ -407,12 +424,59 @@ def clause_owner(sent_doc: Doc) -> list[int]:
     return owner
 
 
+# Nouns that name a region or a first-order division: "the central Sagaing region", "the region of Dagestan",
+# "Kachin state" tell that the name is a region, whatever place of that name the gazetteer knows.
+_REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
+                           "oblast", "county"})
+
+
+def _foreign(sent: Span, sent_doc: Doc | None, tok: Token | None) -> frozenset[int]:
+    """The character offsets (in the story) of the words of the sentence's other independent clauses."""
+    if sent_doc is None or tok is None:
+        return frozenset()
+    owner = clause_owner(sent_doc)
+    if len(set(owner)) < 2:
+        return frozenset()
+    return frozenset(sent.start_char + t.idx for t in sent_doc if owner[t.i] != owner[tok.i])
+
+
+def own_clause(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -> list[tuple]:
+    """The places (of :func:`place_spans`) in the independent clause of the trigger ``tok`` (see
+    :func:`clause_owner`), when that clause names any: "rebels killed 14 in a raid in North Kivu province,
+    while further south M23 fought around Kitshanga" — Kitshanga is the other clause's."""
+    owner = clause_owner(sent_doc)
+    if len(set(owner)) < 2:
+        return spans
+    mine = [item for item in spans if 0 <= item[0] - sent_start < len(owner) and
+            owner[item[0] - sent_start] == owner[tok.i]]
+    return mine or spans
+
+
 def _coarse(doc: Doc, kind: str, index: int) -> bool:
+    """An area, or a place that is a country, a division or a region — by the gazetteer, or by the words
+    around its name (``_REGION_NOUNS``): a finer place may follow."""
     if kind == "area":
         return True
     places = doc._.places or []
-    entry = places[index].entry if kind == "toponym" and 0 <= index < len(places) else None
-    return entry is not None and division(entry)
+    place = places[index] if kind == "toponym" and 0 <= index < len(places) else None
+    if place is None:
+        return False
+    if place.entry is not None and division(place.entry):
+        return True
+    return _named_region(doc, place.start, place.end)
+
+
+def _named_region(doc: Doc, start: int, end: int) -> bool:
+    """The name is told as a region: "X region", "X province" (the noun in the name or right after it), or
+    "the region of X"."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    if span[-1].lower_ in _REGION_NOUNS:
+        return True
+    if span.end < len(doc) and doc[span.end].lower_ in _REGION_NOUNS:
+        return True
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in _REGION_NOUNS
 
 
 def _eventful(proba: dict[str, float]) -> bool:
