@@ -375,3 +375,17 @@ def test_a_possessive_of_a_name_located_by_its_tail(enricher):
     doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
     [place] = doc._.places
     assert (place.entry.country_code, place.entry.admin1, place.entry.feature) == ("US", "NV", "ADM1")
+
+
+def test_a_hamlet_abroad_led_by_a_place_word_stays_a_place(enricher):
+    # the same name after "the village of" or "near" is a place of the story (one the gazetteer may lack),
+    # not a word a hamlet abroad shares
+    from spacy.tokens import Span
+
+    for lead in ("the village of", "near"):
+        text = f"Volunteers from Dayton, Ohio, set up a clinic {lead} Marta after the storm."
+        doc = enricher.nlp.make_doc(text)
+        at = {t.text: t.i for t in doc}
+        doc.ents = [Span(doc, at[w], at[w] + 1, label="GPE") for w in ("Dayton", "Ohio", "Marta")]
+        doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
+        assert "Marta" in [p.text for p in doc._.places], lead

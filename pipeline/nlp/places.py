@@ -99,6 +99,9 @@ _NEAR_KM, _FAR_KM = 50.0, 400.0
 _PLAUSIBLE = 0.5  # readings scoring this much below a name's best are not weighed (≈ 300 times smaller)
 _READINGS = 12
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|near|from|outside|around|to|into|across|towards?)\s+(?:the\s+)?$", re.I)
+# "the village of X", "the district of X": a place noun before "of" says X is a place
+_PLACE_NOUN_OF = re.compile(r"\b(?:village|town|city|hamlet|settlement|district|province|region|county|parish|"
+                            r"municipality|neighbou?rhood|suburb|port|area|camp)\s+of\s+$", re.I)
 # Words of polities and macro-regions: a name with one is not a locality ("Soviet Union", "Latin America").
 _NOT_LOCAL = {"union", "republic", "kingdom", "empire", "federation", "emirate", "emirates", "caliphate", "state",
               "states", "commonwealth", "america", "europe", "africa", "asia", "ocean", "sea", "gulf", "peninsula",
@@ -362,7 +365,7 @@ class PlaceResolver:
         mentions = self._coherent(mentions, context, fixed=fixed,
                                   peoples=[e.country_code for _, e in demonym_entries if e is not None])
         mentions = self._by_division(mentions, fixed=fixed)
-        mentions = self._strays(mentions, context)
+        mentions = self._strays(mentions, context, doc.text)
         mentions = _localise(mentions, doc.text)
         named_as = {}
         for m in mentions:
@@ -550,10 +553,12 @@ class PlaceResolver:
         return out
 
     @staticmethod
-    def _strays(mentions: list[PlaceMention], context: set[str]) -> list[PlaceMention]:
+    def _strays(mentions: list[PlaceMention], context: set[str], text: str) -> list[PlaceMention]:
         """A name met only as a village (fewer than :data:`_STRAY_POPULATION` people) in a country the story
         neither names nor places anything else in, while it names others, is not a place: a word or a name
-        that a hamlet abroad shares ("Titan" in a Texas story)."""
+        that a hamlet abroad shares ("Titan" in a Texas story) — unless a place preposition or a place noun
+        leads it ("in X", "near X", "the village of X"): then it is a place, if not that village (one the
+        gazetteer lacks shares its name)."""
         named = {c for c in context if len(c) == 2}
         if not named:
             return mentions
@@ -562,7 +567,9 @@ class PlaceResolver:
         return [m for m in mentions if not (
             m.kind == "toponym" and m.role != "dateline" and m.entry is not None and m.entry.feature == "PPL"
             and m.entry.population < _STRAY_POPULATION and m.entry.country_code not in named
-            and by_country[m.entry.country_code] == 1)]
+            and by_country[m.entry.country_code] == 1
+            and _PLACE_PREPOSITION.search(text, max(0, m.start - 16), m.start) is None
+            and _PLACE_NOUN_OF.search(text, max(0, m.start - 24), m.start) is None)]
 
     def _by_division(self, mentions: list[PlaceMention], fixed: set[int]) -> list[PlaceMention]:
         """A name shared by a first-level division and a place elsewhere means the division when the
