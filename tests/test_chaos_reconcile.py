@@ -72,3 +72,13 @@ def test_backwards_kill_not_final_and_alert_left_active_fail(monkeypatch, tmp_pa
 def test_a_missing_latest_version_is_missing_not_superseded(monkeypatch, tmp_path):
     rec = reconcile(monkeypatch, tmp_path, {"a": [1, 2]}, set(), [_story("a", 1)])
     assert rec.missing == ["a v2"] and rec.superseded == 0 and not rec.ok
+
+
+def test_a_pause_is_the_longest_silence_of_the_enriched_topic_after_a_hand_over():
+    from pipeline.tools._chaos import _pauses
+
+    times = [0.0, 1.0, 2.0, 3.0, 10.0, 11.0, 12.0, 20.0, 40.0]  # stories enriched (s): silences 3→10, 12→20, 20→40
+    assert _pauses(times, [(2.5, "kill 1")]) == [("kill 1", 8.0)]  # 12→20 starts within the 15 s after it
+    assert _pauses(times, [(6.0, "scale-out 2")]) == [("scale-out 2", 20.0)]  # 20→40 starts before 6 + 15
+    assert _pauses([0.0, 3.0, 10.0, 11.0], [(5.0, "restart 1")]) == [("restart 1", 5.0)]  # counted from it on
+    assert _pauses([0.0, 0.5, 1.0], [(0.6, "scale-in 2")]) == [("scale-in 2", 0.4)]

@@ -50,6 +50,25 @@ __all__ = ["ChaosRun", "Reconciliation", "soak"]
 _LISTS = ("missing", "conflicting_alert_ids", "backwards", "kills_not_final", "alerts_left_active")
 
 
+def _epoch(stamp: str | None) -> float | None:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() if stamp else None
+    except ValueError:
+        return None
+
+
+def _pauses(times: list[float], moments: list[tuple[float, str]], window: float = 15.0) -> list[tuple[str, float]]:
+    """Per hand-over, the longest gap between consecutive ``times`` (sorted) that overlaps ``window`` seconds
+    after it (0 when stories kept coming at once)."""
+    out = []
+    for at, what in moments:
+        gaps = [b - max(a, at) for a, b in zip(times, times[1:], strict=False) if b > at and a < at + window]
+        out.append((what, round(max(gaps, default=0.0), 2)))
+    return out
+
+
 def _killed(record: dict) -> bool:
     return record.get("pubstatus") in ("canceled", "withheld")
 
@@ -80,6 +99,11 @@ class Reconciliation:
     kills: int = 0  # workers SIGKILLed
     scale_outs: int = 0  # workers added
     scale_ins: int = 0  # workers stopped (SIGTERM)
+    # hand-overs: each worker start's spawn → /ready seconds, in order; and per kill, restart, scale-out or
+    # scale-in, the longest silence of wire.enriched (no story enriched, by enriched_at) overlapping the 15 s
+    # after it — the stories keep coming all along, so a silence is a pause of the pipeline
+    ready_seconds: list[float] = field(default_factory=list)
+    pauses: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def order_ok(self) -> bool:
@@ -112,7 +136,14 @@ class Reconciliation:
                 f"order: {len(self.backwards)} backwards, {len(self.kills_not_final)} kills not final; alerts: "
                 f"{self.alert_records} records, {self.alert_ids} ids, {len(self.conflicting_alert_ids)} conflicting, "
                 f"{len(self.alerts_left_active)} left active; workers: {self.kills} kill(s), "
-                f"{self.scale_outs} scale-out(s), {self.scale_ins} scale-in(s) → {verdict}")
+                f"{self.scale_outs} scale-out(s), {self.scale_ins} scale-in(s){self.handovers()} → {verdict}")
+
+    def handovers(self) -> str:
+        if not self.ready_seconds and not self.pauses:
+            return ""
+        ready = ", ".join(f"{s:.1f}" for s in self.ready_seconds)
+        pauses = ", ".join(f"{what} {s:.1f}" for what, s in self.pauses)
+        return f"; ready after spawn (s): {ready}; longest pause after (s): {pauses or 'none'}"
 
 
 class ChaosRun:
@@ -128,6 +159,8 @@ class ChaosRun:
         self.n_workers, self.say, self.worker_module = workers, say, worker_module
         self.procs: dict[int, subprocess.Popen] = {}
         self.ports: dict[int, int] = {}
+        self.ready_s: list[float] = []  # each start's spawn → /ready
+        self.moments: list[tuple[float, str]] = []  # (epoch seconds, "kill 1" …) of each hand-over
         self.sent: dict[str, list[int]] = {}  # uri → the versions sent, in order
         self.killed: set[str] = set()  # uris sent a kill (their last version)
         self.versions = 0  # second versions sent
@@ -156,13 +189,17 @@ class ChaosRun:
 
         port = self.ports.setdefault(k, free_port("127.0.0.1"))
         log_path = self.settings.data_dir / f"worker-{k}.log"
+        started, restart = time.monotonic(), k in self.ports and any(what.endswith(f" {k}") for _, what in self.moments)
+        self.moments.append((time.time(), f"{'restart' if restart else 'start'} {k}"))
         proc = self.procs[k] = spawn_worker(self.settings.with_(web_port=port), log_path, self.worker_module)
         await asyncio.to_thread(wait_ready, f"http://{self.settings.web_host}:{port}/ready", proc, 180.0, log_path)
+        self.ready_s.append(round(time.monotonic() - started, 2))
 
     def kill(self, k: int) -> None:
         proc = self.procs.pop(k)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        self.moments.append((time.time(), f"kill {k}"))
         self.kills += 1
         self.say(f"  killed worker {k} (SIGKILL)")
 
@@ -170,6 +207,7 @@ class ChaosRun:
         """Start one more worker (the group rebalances); returns its number."""
         k = max(self.procs, default=-1) + 1
         await self.start_worker(k)
+        self.moments = [(t, f"scale-out {k}" if what == f"start {k}" else what) for t, what in self.moments]
         self.scale_outs += 1
         self.say(f"  scaled out: worker {k} started ({len(self.procs)} running)")
         return k
@@ -177,6 +215,7 @@ class ChaosRun:
     def scale_in(self, k: int | None = None) -> int:
         """Stop worker ``k`` (the newest by default) as an operator would: SIGTERM, then wait."""
         k = max(self.procs) if k is None else k
+        self.moments.append((time.time(), f"scale-in {k}"))
         code = terminate(self.procs.pop(k), timeout=30)
         self.scale_ins += 1
         self.say(f"  scaled in: worker {k} stopped (exit {code}, {len(self.procs)} running)")
@@ -336,6 +375,10 @@ class ChaosRun:
                 enriched[item["uri"], item["version"]] = enriched.get((item["uri"], item["version"]), 0) + 1
                 history.setdefault(item["uri"], []).append(item)
         rec.enriched_records = sum(enriched.values())
+        rec.ready_seconds = list(self.ready_s)
+        rec.pauses = _pauses(sorted(_epoch(item.get("enriched_at")) for records in history.values() for item in records
+                                    if _epoch(item.get("enriched_at")) is not None),
+                             [(t, what) for t, what in self.moments if not what.startswith("start ")])
         rec.enriched_distinct = len(enriched)
         for uri, versions in self.sent.items():
             latest = max((v for v in versions if (uri, v) in enriched), default=0)
