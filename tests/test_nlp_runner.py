@@ -74,3 +74,22 @@ def test_a_model_that_does_not_load_is_reported_as_itself():
 
     with pytest.raises(ModelError, match="cannot load spaCy model 'no_such_model'"):
         ProcessRunner("no_such_model")
+
+
+def test_a_runner_that_does_not_wait_is_ready_once_its_child_has_loaded():
+    """``wait=False`` (the worker's: it joins its group while the child loads): not loaded at first, then
+    ``ready()`` returns with the model's name and load times; a model that cannot load raises there."""
+    from pipeline.core import ModelError
+
+    runner = ProcessRunner(Settings().model, batch_size=8, wait=False)
+    try:
+        assert not runner.loaded
+        asyncio.run(runner.ready())
+        assert runner.loaded and runner.model_name
+        assert set(runner.load_seconds) == {"gazetteer_load_seconds", "model_load_seconds"}
+        assert len(asyncio.run(runner.enrich(stories()[:1]))) == 1
+    finally:
+        runner.close()
+    broken = ProcessRunner("no_such_model", wait=False)
+    with pytest.raises(ModelError, match="cannot load spaCy model 'no_such_model'"):
+        asyncio.run(broken.ready())

@@ -59,9 +59,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
         t1 = time.perf_counter()
         nlp = make_runner("thread", settings.model, settings.batch_size)
         load = dict(gazetteer_load_seconds=t1 - t0, model_load_seconds=time.perf_counter() - t1)
-    else:  # the child process loads the gazetteer and the model; this one needs neither
-        nlp = make_runner("process", settings.model, settings.batch_size)
-        load = dict(nlp.load_seconds, nlp_process_start_seconds=time.perf_counter() - t0)
+    else:  # the child process loads the gazetteer and the model while this one joins the group
+        nlp = make_runner("process", settings.model, settings.batch_size, wait=False)
+        load = {}  # the enrich agent adds the load times once the child is ready
     services = Services(nlp=nlp, matcher=matcher, catalog=catalog)
     services.stats.gauges.update(load)
     asyncio.set_event_loop(asyncio.new_event_loop())  # Faust runs its own loop; asyncio.run() closed ours

@@ -1,8 +1,14 @@
 """Story → EnrichedStory: the one enrichment path (spaCy pipeline, gazetteer, event tagging) used by the
 enrich agent, ``wirewatch enrich`` (broker-free, :func:`enrich_stream`), the evaluations and the bench.
-No Kafka here. Importing this package imports spaCy."""
+No Kafka here. Its names load on first use: :class:`Enricher` and the rest import spaCy, :func:`killed` (the
+record a kill becomes) does not."""
 
-from ._enricher import SUPPORTED_LANGUAGES, Enricher
-from ._offline import Failure, enrich_stream, read_messages
+from ..core import lazy_exports
 
-__all__ = ["SUPPORTED_LANGUAGES", "Enricher", "Failure", "enrich_stream", "read_messages"]
+__getattr__, _lazy_names = lazy_exports(__name__, {
+    "_enricher": ("SUPPORTED_LANGUAGES", "Enricher"),
+    "_kill": ("killed",),
+    "_offline": ("Failure", "enrich_stream", "read_messages"),
+})
+
+__all__ = [*_lazy_names]

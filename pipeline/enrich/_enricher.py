@@ -10,9 +10,11 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..core import Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan, utc_now_iso
+from ..core import Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan
 from ..events import event_type, merge_events
 from ..nlp import DEFAULT_MODEL, build_nlp
+from ._kill import common_fields as _common
+from ._kill import killed
 
 __all__ = ["Enricher", "SUPPORTED_LANGUAGES"]
 
@@ -123,8 +125,7 @@ class Enricher:
     def killed(story: Story, model_name: str) -> EnrichedStory:
         """The downstream form of a kill: no analysis (no model needed), tagged ``kill``; later stages
         retract."""
-        return EnrichedStory(**_common(story, model_name), entities=[], places=[], events=[], focus=Focus(),
-                             tags=["kill"])
+        return killed(story, model_name)
 
     def _passthrough(self, story: Story) -> EnrichedStory:
         return EnrichedStory(
@@ -217,18 +218,3 @@ def _focus(places: Iterable[Place]) -> Focus:
     )
 
 
-def _common(story: Story, model_name: str) -> dict:
-    """The fields an EnrichedStory takes over from its Story."""
-    return dict(
-        uri=story.uri,
-        version=story.version,
-        version_created=story.version_created,
-        pubstatus=story.pubstatus,
-        headline=story.headline,
-        body=story.body,
-        language=story.language,
-        provider=story.provider,
-        source_format=story.source_format,
-        enriched_at=utc_now_iso(),
-        model=model_name,
-    )

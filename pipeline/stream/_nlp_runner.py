@@ -16,12 +16,15 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..core import EnrichedStory, Story, WirewatchError, die_with_parent, dumps, from_json, libc, name_os_thread
-from ..enrich import Enricher
+from ..enrich import killed
+
+if TYPE_CHECKING:
+    from ..enrich import Enricher
 
 __all__ = ["NlpRunner", "ThreadRunner", "ProcessRunner", "NlpProcessDied", "make_runner"]
 
@@ -37,12 +40,20 @@ class NlpRunner:
     model_name: str
     load_seconds: dict[str, float]  # gazetteer_load_seconds, model_load_seconds
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is loaded (``/ready`` waits for it)."""
+        return True
+
+    async def ready(self) -> None:
+        """Return once the model is loaded; raise what the load raised."""
+
     async def enrich(self, stories: Sequence[Story]) -> list[bytes]:
         raise NotImplementedError
 
     def kill(self, story: Story) -> EnrichedStory:
         """The downstream form of a kill (no NLP needed)."""
-        return Enricher.killed(story, self.model_name)
+        return killed(story, self.model_name)
 
     def close(self) -> None:
         raise NotImplementedError
@@ -103,6 +114,7 @@ _LOAD_SECONDS: dict[str, float] = {}
 def _child_enricher(model: str) -> Enricher:
     global _CHILD
     if _CHILD is None:
+        from ..enrich import Enricher
         from ..geo import default_gazetteer
 
         t0 = time.perf_counter()
@@ -126,20 +138,41 @@ class ProcessRunner(NlpRunner):
     is inherited). The child loads the gazetteer and the model once (a load error is raised here, as
     itself); if the child dies, the next call starts a new one and the batch fails with
     :class:`NlpProcessDied` (the worker retries the batch's stories one by one, so a story that kills
-    the NLP is dead-lettered and the others go through)."""
+    the NLP is dead-lettered and the others go through).
 
-    def __init__(self, model: str, batch_size: int = 32) -> None:
+    With ``wait=False`` the constructor returns while the child loads: the worker joins its group and
+    recovers its tables meanwhile (a restart's two slowest steps side by side instead of one after the
+    other), and :meth:`ready` — awaited before the first batch — returns once the load is done or raises
+    its error."""
+
+    def __init__(self, model: str, batch_size: int = 32, *, wait: bool = True) -> None:
         self.model, self.batch_size = model, batch_size
+        self.model_name, self.load_seconds = model, {}
         self._pool = self._start()
+        self._loading: Future | None = self._pool.submit(_child_loaded, model)
+        if wait:
+            self._loaded(self._loading)
+
+    def _loaded(self, loading: Future) -> None:
         try:
-            self.model_name, self.load_seconds = self._pool.submit(_child_loaded, model).result()
+            self.model_name, self.load_seconds = loading.result()
         except BrokenProcessPool as exc:
             self._pool.shutdown(wait=False, cancel_futures=True)
-            raise NlpProcessDied(f"the NLP process exited while loading model {model!r}; its error is in "
+            raise NlpProcessDied(f"the NLP process exited while loading model {self.model!r}; its error is in "
                                  "this worker's log") from exc
         except Exception:  # the load's own error (a ModelError …): no process left behind, then raise it
             self._pool.shutdown(wait=False, cancel_futures=True)
             raise
+        self._loading = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._loading is None
+
+    async def ready(self) -> None:
+        if self._loading is not None:
+            await asyncio.wait([asyncio.wrap_future(self._loading)])
+            self._loaded(self._loading)
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
@@ -162,8 +195,11 @@ class ProcessRunner(NlpRunner):
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def make_runner(kind: str, model: str, batch_size: int) -> NlpRunner:
-    """``process`` or ``thread`` (see the module docstring)."""
+def make_runner(kind: str, model: str, batch_size: int, *, wait: bool = True) -> NlpRunner:
+    """``process`` or ``thread`` (see the module docstring); ``wait=False``: a process runner still loading
+    (see :class:`ProcessRunner`)."""
     if kind == "process":
-        return ProcessRunner(model, batch_size)
+        return ProcessRunner(model, batch_size, wait=wait)
+    from ..enrich import Enricher
+
     return ThreadRunner(Enricher.load(model), batch_size)

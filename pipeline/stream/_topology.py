@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from typing import Any
 
@@ -170,6 +171,7 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     # the output is acknowledged: after a crash the recovered table knows every version that may be out.
     @app.agent(stories, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
+        await _nlp_ready()
         finishing: list[asyncio.Future] = []  # the batches in flight, oldest first
         gate = VersionGate(retention)  # versions only go forward, across the batches in flight too
         try:
@@ -194,6 +196,22 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         finally:
             for task in finishing:
                 task.cancel()  # their events are unacked: read again after a restart
+
+    async def _nlp_ready() -> None:
+        """Wait for the NLP (a worker loads it while it joins its group); a model that cannot load stops
+        the worker with its error, as it did before the join."""
+        started = time.perf_counter()
+        try:
+            await services.nlp.ready()
+        except Exception as exc:  # noqa: BLE001 — ModelError, NlpProcessDied: the worker cannot enrich
+            log.critical("the NLP could not load: %s", exc)
+            os._exit(1)  # nothing is consumed without it; Faust's own stop would restart the agent
+        if services.nlp.load_seconds:
+            waited = time.perf_counter() - started
+            stats.gauges.update(services.nlp.load_seconds, nlp_wait_seconds=waited)
+            log.info("NLP ready: gazetteer %.1f s + model %.1f s, loaded while the worker started; the first batch "
+                     "waited %.1f s more for it", services.nlp.load_seconds.get("gazetteer_load_seconds", 0.0),
+                     services.nlp.load_seconds.get("model_load_seconds", 0.0), waited)
 
     async def _finish_enrich(previous: asyncio.Future | None, events: list[EventT], batch: GatedBatch,
                              work: asyncio.Future | None, gate: VersionGate, durable: asyncio.Future | None) -> None:

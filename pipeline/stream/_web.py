@@ -318,7 +318,7 @@ def add_web(app: faust.App, settings: Settings, services: Services) -> None:
                 state.update(topics_ok=False, error=str(exc))
             state["checked"] = now
         checks = {
-            "model_loaded": services.nlp is not None,
+            "model_loaded": services.nlp is not None and services.nlp.loaded,
             "broker_reachable_topics_present": state["topics_ok"],
             "partitions_assigned": services.ready_at is not None,
         }

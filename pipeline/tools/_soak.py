@@ -76,7 +76,7 @@ def _worker() -> None:
 
     from .. import stream
 
-    def make_runner(kind: str, model: str, batch_size: int):  # the worker's call, answered by the stand-in
+    def make_runner(kind: str, model: str, batch_size: int, **_: object):  # the worker's call, answered by the stand-in
         return _stand_in_runner()
 
     stream.make_runner = make_runner  # what `wirewatch worker` imports from the package
