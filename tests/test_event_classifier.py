@@ -1,6 +1,8 @@
 """The learned event-type classifier: corpus loading and its errors, deterministic training, the shipped
 model's round trip, and the story evaluation's scoring — on data written for these tests."""
 
+import math
+
 import orjson
 import pytest
 
@@ -44,6 +46,22 @@ def test_training_is_deterministic_and_the_model_round_trips(corpus_dir, tmp_pat
     assert abs(sum(p.values()) - 1.0) < 1e-6 and max(p, key=p.get) == "shelling_artillery_missile_attack"
     label, prob = loaded.best_type("The home side won the derby.")
     assert label != NONE and 0.0 < prob < 1.0  # closed set: an event type even for a quiet text
+
+
+def test_the_residual_type_other_is_corrected_to_its_prior_and_the_shift_round_trips(tmp_path):
+    other = [("The junta dissolved parliament and suspended the constitution.", "other"),
+             ("Hundreds of inmates escaped after the prison's walls were breached.", "other")]
+    (tmp_path / "tiny.jsonl").write_bytes(b"\n".join(orjson.dumps({"text": t, "label": y}) for t, y in TINY + other))
+    examples = load_corpus(tmp_path)
+    model, _ = train(examples, folds=2, other_prior=0.01)
+    share = 2 / sum(e.label != NONE for e in examples)
+    assert model.other_shift == pytest.approx(math.log(0.01 / 0.99) - math.log(share / (1 - share)), abs=1e-4)
+    text = "The junta dissolved parliament on Monday."
+    corrected = model.proba(text)["other"]
+    model.save(tmp_path / "m.npz")
+    assert EventClassifier.load(tmp_path / "m.npz").other_shift == model.other_shift
+    model.other_shift = 0.0
+    assert corrected < model.proba(text)["other"]
 
 
 @pytest.mark.parametrize("line, message", [

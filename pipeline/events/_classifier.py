@@ -34,6 +34,7 @@ from ._rules import Sentence, decide
 __all__ = ["EventClassifier", "sentence_features", "rule_candidates", "NONE", "DEFAULT_MODEL_PATH", "default_classifier"]
 
 NONE = "none"
+OTHER = "other"  # the residual event type (a development that fits no other type)
 DEFAULT_MODEL_PATH = Path(__file__).with_name("event_classifier.npz")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"[a-z][a-z'’]*")
@@ -148,6 +149,7 @@ class EventClassifier:
     intercept: np.ndarray
     temperature: float = 1.0  # calibration: logits are divided by it
     none_shift: float = 0.0  # prior correction: added to the calibrated log-odds of ``none`` (see _training)
+    other_shift: float = 0.0  # prior correction: added to the calibrated log-odds of ``other`` (see _training)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         return _weigh(sentence_features(text), self.vocab, self.idf)
@@ -161,6 +163,8 @@ class EventClassifier:
         z = self.logits(text) / self.temperature
         if self.none_shift and NONE in self.labels:
             z[self.labels.index(NONE)] += self.none_shift
+        if self.other_shift and OTHER in self.labels:
+            z[self.labels.index(OTHER)] += self.other_shift
         z = np.exp(z - z.max())
         p = z / z.sum()
         return {label: float(p[i]) for i, label in enumerate(self.labels)}
@@ -203,7 +207,8 @@ class EventClassifier:
         keys = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(path, labels=np.array(self.labels), vocab=np.array(keys), idf=self.idf.astype(np.float32),
                             coef=self.coef.astype(np.float16), intercept=self.intercept,
-                            temperature=np.array([self.temperature]), none_shift=np.array([self.none_shift]))
+                            temperature=np.array([self.temperature]), none_shift=np.array([self.none_shift]),
+                            other_shift=np.array([self.other_shift]))
 
     @classmethod
     def load(cls, path: str | Path) -> "EventClassifier":
@@ -212,7 +217,8 @@ class EventClassifier:
             return cls(tuple(str(x) for x in data["labels"]), {k: i for i, k in enumerate(keys)},
                        data["idf"].astype(np.float64), data["coef"].astype(np.float32),
                        data["intercept"].astype(np.float64), float(data["temperature"][0]),
-                       float(data["none_shift"][0]) if "none_shift" in data else 0.0)
+                       float(data["none_shift"][0]) if "none_shift" in data else 0.0,
+                       float(data["other_shift"][0]) if "other_shift" in data else 0.0)
 
 
 @lru_cache(maxsize=1)
