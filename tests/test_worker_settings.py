@@ -1,4 +1,5 @@
-"""A worker sets what its broker needs: one record per producer batch on Tansu (no broker needed)."""
+"""A worker sets what its broker needs: one record per producer batch and a shorter session timeout on
+Tansu (no broker needed)."""
 
 import pytest
 
@@ -21,3 +22,14 @@ def test_an_explicit_batch_size_on_tansu_is_refused_with_the_fix(monkeypatch):
         fit_to_broker(Settings(producer_batch_bytes=16384), tansu=True)
     monkeypatch.setenv("WIREWATCH_PRODUCER_BATCH_BYTES", "1")
     assert fit_to_broker(Settings(producer_batch_bytes=1), tansu=True).producer_batch_bytes == 1
+
+
+def test_on_tansu_a_worker_takes_the_shorter_session_timeout_unless_one_is_set(monkeypatch):
+    monkeypatch.delenv("WIREWATCH_SESSION_TIMEOUT", raising=False)
+    monkeypatch.setenv("WIREWATCH_PRODUCER_BATCH_BYTES", "1")
+    settings = Settings(producer_batch_bytes=1)
+    assert settings.session_timeout == 6.0
+    assert fit_to_broker(settings, tansu=True).session_timeout == 2.0  # Tansu joins after half of it
+    assert fit_to_broker(settings, tansu=False).session_timeout == 6.0
+    monkeypatch.setenv("WIREWATCH_SESSION_TIMEOUT", "5")
+    assert fit_to_broker(Settings(producer_batch_bytes=1, session_timeout=5.0), tansu=True).session_timeout == 5.0

@@ -16,10 +16,15 @@ __all__ = ["add_parser", "cmd_worker", "fit_to_broker"]
 def fit_to_broker(settings: Settings, tansu: bool) -> Settings:
     """What the broker needs: on Tansu (the embedded broker) one record per producer batch (its end
     offsets are wrong for batches of several records), set unless WIREWATCH_PRODUCER_BATCH_BYTES says
-    otherwise, and refused when it does."""
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES
+    otherwise, and refused when it does; and the embedded broker's shorter session timeout
+    (:data:`~pipeline.kafka.EMBEDDED_SESSION_TIMEOUT`) unless WIREWATCH_SESSION_TIMEOUT is set."""
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EMBEDDED_SESSION_TIMEOUT
 
-    if not tansu or settings.producer_batch_bytes == EMBEDDED_PRODUCER_BATCH_BYTES:
+    if not tansu:
+        return settings
+    if "WIREWATCH_SESSION_TIMEOUT" not in os.environ and settings.session_timeout != EMBEDDED_SESSION_TIMEOUT:
+        settings = settings.with_(session_timeout=EMBEDDED_SESSION_TIMEOUT)
+    if settings.producer_batch_bytes == EMBEDDED_PRODUCER_BATCH_BYTES:
         return settings
     if "WIREWATCH_PRODUCER_BATCH_BYTES" in os.environ:
         raise ConfigError(

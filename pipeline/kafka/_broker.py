@@ -19,7 +19,7 @@ from ._admin import wait_for_broker
 from ._ports import free_port
 from ._store import LocalS3
 
-__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EmbeddedBroker", "STORAGE_CHOICES", "embedded_broker"]
+__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EMBEDDED_SESSION_TIMEOUT", "EmbeddedBroker", "STORAGE_CHOICES", "embedded_broker"]
 
 #: ``WIREWATCH_STORAGE``: where the embedded broker keeps its data.
 STORAGE_CHOICES = ("s3", "memory")
@@ -27,6 +27,13 @@ STORAGE_CHOICES = ("s3", "memory")
 #: One record per batch on the embedded broker: Tansu 0.6.0 miscounts end offsets of multi-record
 #: batches (see Settings.producer_batch_bytes).
 EMBEDDED_PRODUCER_BATCH_BYTES = 1
+
+#: Consumer-group session timeout on the embedded broker, unless WIREWATCH_SESSION_TIMEOUT says otherwise.
+#: Tansu 0.6.0 answers a JoinGroup only after half the session timeout, so every start and every
+#: rebalance waits that long: 1 s here against 3 s with the general default (6 s). Heartbeats go every
+#: sixth of it; the workers' event loops never block that long (the NLP runs in its own process), and a
+#: worker that misses it anyway is only expelled and rejoins (a pause, nothing lost).
+EMBEDDED_SESSION_TIMEOUT = 2.0
 
 
 class EmbeddedBroker:

@@ -119,7 +119,14 @@ async def _total(bootstrap: str, topics: list[str]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ..core import Settings, terminate
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, ensure_topics, free_port, send_keyed
+    from ..kafka import (
+        EMBEDDED_PRODUCER_BATCH_BYTES,
+        EMBEDDED_SESSION_TIMEOUT,
+        EmbeddedBroker,
+        ensure_topics,
+        free_port,
+        send_keyed,
+    )
     from ..stream import spawn_worker, wait_ready
     from ._storygen import generate_stories
 
@@ -131,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     broker = None
     if settings.broker is None:
         broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
-        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES)
+        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
+                                  session_timeout=EMBEDDED_SESSION_TIMEOUT)
     tag = workdir.name
     settings = settings.with_(topic_prefix=f"soak{tag}.", app_id=f"wirewatch-soak-{tag}", data_dir=workdir,
                               regions=regions, web_port=free_port("127.0.0.1"),

@@ -17,6 +17,10 @@ sought, and lets the drain loop leave the record it was delivering (its callback
 stop; the read offset it then sets is overwritten by the seek). Nothing is delivered until the seek is
 done and the queues are cleared; then the flow resumes from the committed offsets. This is the order
 Faust itself uses when it has no table to recover (``Recovery._resume_streams``, faust-streaming#217).
+
+Faust's table manager also sleeps one second when it starts, to let tables be added late; wirewatch's
+tables are all defined with the topology, before the app starts (a late one raises), so the manager
+starts at once: a second less for every worker start.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ class _SeekStoppedRecovery(Recovery):
 
 class SafeTableManager(TableManager):
     """Faust's table manager with :class:`_SeekStoppedRecovery` (pass as ``faust.App(TableManager=…)``)."""
+
+    async def on_start(self) -> None:
+        # Faust's: ``await self.sleep(1.0)`` first, then the same two steps. The tables are all registered
+        # with the topology, before the app starts (``add`` refuses one once the tables are finalized).
+        if not self.should_stop:
+            await self._update_channels()
+            await self.recovery.start()
 
     @property
     def recovery(self) -> Recovery:
