@@ -1,5 +1,7 @@
 """Tools around the pipeline, not on its data path: the benchmarks (``wirewatch bench``), the soak test
-that kills workers and reconciles the topics (``wirewatch chaos``), synthetic wire stories for both,
+that kills workers and reconciles the topics (``wirewatch chaos``), the NLP-free soak of the tables
+(``python -m pipeline.tools._soak``), a probe of how a broker's fetch cost grows with a partition
+(``python -m pipeline.tools._fetchcost``), synthetic wire stories for the first two,
 and the build-time vendoring of the map's front-end files and the gazetteer's country points
 (``python pipeline/tools/_vendor.py``, stdlib only; or ``python -m pipeline.tools._vendor``).
 
