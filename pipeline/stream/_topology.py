@@ -63,6 +63,9 @@ class _AbandonedBatch(RuntimeError):
 log = logging.getLogger("wirewatch")
 
 _DECODE_ERRORS = (orjson.JSONDecodeError, TypeError, ValueError, KeyError)
+#: Deletes of one sweep between two waits for the producer (a few hundred milliseconds of tombstones on the
+#: embedded broker, one record per request).
+_SWEEP_CHUNK = 500
 
 
 def create_app(settings: Settings, services: Services) -> faust.App:
@@ -381,6 +384,9 @@ def create_app(settings: Settings, services: Services) -> faust.App:
     async def sweep_state() -> None:
         """Forget table entries past the retention window: deletes (tombstones on the changelogs) of the keys
         this worker owns. No await between a check and its delete: an entry written since is never deleted.
+        The deletes go in chunks of ``_SWEEP_CHUNK``, each checked again and followed by a wait for the
+        producer's buffer to ebb, so that a large sweep (the first after a long stop) neither holds the
+        event loop nor queues thousands of tombstones ahead of the stories' records.
         Each sweep also sets the tables' sizes as gauges (``table_entries_<table>``: keys held, standbys included)."""
         for name, table in (("versions", versions), ("alerted", alerted), ("incidents", incidents)):
             stats.gauges[f"table_entries_{name}"] = len(table)
@@ -390,13 +396,17 @@ def create_app(settings: Settings, services: Services) -> faust.App:
         forgotten = 0
         for table, date in ((versions, None), (alerted, alerted_gate.dated)):
             gone, dated = retention.expired(list(table.items()), now, date)
-            for key in gone:
-                if owns(app, table, key):
-                    del table[key]
-                    forgotten += 1
-            for key, entry in dated.items():
+            for key, entry in dated.items():  # before any await: nothing has changed them since the read
                 if owns(app, table, key):
                     table[key] = entry
+            for k, key in enumerate(gone):
+                if k and not k % _SWEEP_CHUNK:
+                    await app.producer.buffer.wait_until_ebb()
+                    await asyncio.sleep(0)
+                # checked again: after an await the entry may be fresh, or its partition gone
+                if owns(app, table, key) and retention.is_expired(table.get(key), now):
+                    del table[key]
+                    forgotten += 1
         for key, state in list(incidents.items()):
             book = IncidentBook(state, keep_s=incident_keep_s)
             if owns(app, incidents, key) and book.expire(now):

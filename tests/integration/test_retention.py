@@ -42,3 +42,30 @@ async def test_entries_past_the_window_are_deleted_and_the_story_is_new_again(br
         assert [orjson.loads(v)["version"] for topic, _, v in again if topic == t.enriched] == [1]  # new, not dropped
     finally:
         assert worker.stop() == 0
+
+
+async def test_a_sweep_larger_than_its_chunks_deletes_every_entry(broker, tmp_path):
+    # 1,100 stories enriched within the first sweep's 15 s, past the 3 s window by then: that sweep deletes
+    # them in three chunks (of 500), waiting for the producer between
+    settings = make_settings(broker.url, tmp_path, FIXTURES / "regions.geojson", state_retention_days=3 / 86400,
+                             state_sweep_seconds=15.0)
+    await ensure_topics(settings.bootstrap_servers, settings.all_topics, partitions=2, replication=1)
+    stories = [orjson.dumps({"uri": f"urn:test:sweep:{i}", "version": 1, "body_text": f"Item {i}."})
+               for i in range(1100)]
+    loop = asyncio.get_running_loop()
+    worker = await loop.run_in_executor(None, start_worker, settings)
+    try:
+        await produce_and_collect(settings, stories, [settings.topics.enriched], lambda seen: len(seen) >= 1100,
+                                  timeout=300)
+        versions = settings.changelog_topics[0]
+
+        async def all_deleted() -> bool:
+            last: dict[bytes, bytes | None] = {}
+            async for _, key, value in follow(settings.bootstrap_servers, [versions], from_beginning=True,
+                                              idle_timeout=1):
+                last[key] = value
+            return len(last) == 1100 and all(value is None for value in last.values())
+
+        await await_until(all_deleted, 120, "all 1,100 versions entries deleted (tombstones)", interval=2.0)
+    finally:
+        assert worker.stop() == 0
