@@ -78,6 +78,17 @@ def test_threat_hypothesis_denial_and_election(enricher):
     assert "air_drone_strike" not in r.tags  # hypothetical: not summarised as happening
 
 
+def test_rehearsals_and_words_in_scare_quotes_are_not_events_that_happened(enricher):
+    rehearsal = by_type(events(enricher, "Soldiers in Cahul rehearsed an air strike on a mock militant camp, "
+                                         "dropping inert bombs from two helicopters."))
+    assert rehearsal["air_drone_strike"].modality == "hypothetical"
+    quoted = by_type(events(enricher, 'Militiamen "attacked" the checkpoint near Cahul with paintball guns as '
+                                      "cadets defended it on Sunday."))
+    assert quoted["armed_clash"].modality == "hypothetical"
+    real = by_type(events(enricher, "Militiamen attacked the checkpoint near Cahul with rifles on Sunday."))
+    assert real["armed_clash"].modality == "asserted"
+
+
 def test_fatalities_and_suicide_bomb(enricher):
     e = by_type(events(enricher, "An attacker wearing a suicide vest detonated it at a checkpoint in Mosul, killing 12 soldiers."))
     assert e["suicide_bomb"].fatalities == 12 and e["suicide_bomb"].place.name == "Mosul"

@@ -5,7 +5,7 @@ from ._classifier import DEFAULT_MODEL_PATH, NONE, EventClassifier, default_clas
 from ._dates import ended_before, parse_story_date, resolve_date
 from ._fatalities import parse_fatalities
 from ._forms import forms, lemma_of, register
-from ._lexicon import CUES, MODALITY_VERBS, TRIGGERS, Trigger, vocabulary
+from ._lexicon import CUES, MODALITY_VERBS, NOT_REAL_MODIFIERS, NOT_REAL_VERBS, TRIGGERS, Trigger, vocabulary
 from ._merge import merge_events
 from ._rules import Candidate, Sentence, actor_kind, decide
 from ._scores import score_labels
@@ -26,5 +26,6 @@ __all__ = ["CATEGORIES", "EVENT_TYPES", "TYPE_IDS", "EventType", "closest_names"
            "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",
            "rule_candidates", "sentence_features", "NONE", "DEFAULT_MODEL_PATH",
            "CORPUS_DIR", "TrainingReport", "load_corpus", "train", "forms", "lemma_of", "register", "CUES",
-           "MODALITY_VERBS", "TRIGGERS", "Trigger", "vocabulary", "merge_events", "Candidate", "Sentence", "actor_kind",
+           "MODALITY_VERBS", "NOT_REAL_MODIFIERS", "NOT_REAL_VERBS", "TRIGGERS", "Trigger", "vocabulary", "merge_events",
+           "Candidate", "Sentence", "actor_kind",
            "decide"]

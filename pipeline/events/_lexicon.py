@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MODALITY_VERBS", "Trigger", "TRIGGERS", "CUES", "vocabulary"]
+__all__ = ["MODALITY_VERBS", "NOT_REAL_MODIFIERS", "NOT_REAL_VERBS", "Trigger", "TRIGGERS", "CUES", "vocabulary"]
 
 CUES: dict[str, frozenset[str]] = {k: frozenset(v.split("|")) for k, v in {
     "aircraft": "plane|warplane|jet|aircraft|drone|helicopter|air force|bomber|gunship|uav|fighter jet|airstrike|"
@@ -245,6 +245,13 @@ MODALITY_VERBS: dict[str, frozenset[str]] = {
     "reported": frozenset({"say", "report", "claim", "allege", "tell", "state", "announce", "confirm", "accord", "add",
                            "write"}),
 }
+
+#: A rehearsal, a simulation or a fiction: verbs whose object does not happen (lemmas, matched in all
+#: their forms; not in :func:`vocabulary`, which the classifier's features read), and modifiers that make
+#: what they modify, and the trigger under it, one: "staged a mock rescue from a collapsed block".
+NOT_REAL_VERBS: frozenset[str] = frozenset({"simulate", "rehearse", "imagine", "pretend", "dramatize", "dramatise"})
+NOT_REAL_MODIFIERS: frozenset[str] = frozenset({"mock", "simulated", "fictional", "fictitious", "imaginary",
+                                                "hypothetical"})
 
 
 def vocabulary() -> set[str]:

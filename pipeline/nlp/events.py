@@ -28,6 +28,8 @@ from ..events import (
     CUES,
     MODALITY_VERBS,
     NONE,
+    NOT_REAL_MODIFIERS,
+    NOT_REAL_VERBS,
     TRIGGERS,
     Candidate,
     EventClassifier,
@@ -517,8 +519,37 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
     return out
 
 
+_OPEN_QUOTES, _CLOSE_QUOTES = frozenset({'"', "“", "'", "‘"}), frozenset({'"', "”", "'", "’"})
+# their inflections, matched as written: registered, they would change the lemmas the classifier reads
+_NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb))
+
+
+def _not_real(tok: Token, verb: Token) -> bool:
+    """A rehearsal or a fiction: the trigger alone in quotation marks ("a 'collapsed' block": the word
+    mentioned, not used), or under a mock or simulated thing or a verb of simulating — on its way up to the
+    verb it depends on, or at most two heads above that."""
+    doc = tok.doc
+    if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
+        return True
+    node, above = tok, -1 if tok.i != verb.i else 0
+    for _ in range(12):
+        if node.lower_ in _NOT_REAL_FORMS or any(
+                c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children):
+            return True
+        if node.i == verb.i:
+            above = 0
+        elif above >= 0:
+            above += 1
+        if above >= 2 or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
 def _modality(tok: Token) -> str:
     verb = governor(tok)
+    if _not_real(tok, verb):
+        return "hypothetical"
     for node in {tok, verb}:
         for child in node.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
