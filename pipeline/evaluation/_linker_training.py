@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 from ._events import LocationItem, load_event_locations
 
-__all__ = ["collect", "fit", "cross_validate", "export_trees"]
+__all__ = ["collect", "fit", "cross_validate", "export_trees", "text_folds"]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.json"
 
@@ -124,13 +125,22 @@ def _right(choice: int, labels: np.ndarray, has_gold: bool) -> bool:
     return labels[choice] > 0 if choice >= 0 else not has_gold
 
 
-def cross_validate(data, folds: int = 5) -> dict:
+def text_folds(texts: list[str], folds: int = 5) -> list[int]:
+    """Each item's fold, by its text: the data repeat sentences (8,604 distinct texts among 9,684 items),
+    and a sentence seen in training would flatter the test. Stable across runs (CRC-32, not ``hash``)."""
+    return [zlib.crc32(text.encode()) % folds for text in texts]
+
+
+def cross_validate(data, folds: int = 5, fold_of: list[int] | None = None) -> dict:
+    """Accuracy of the chooser and of the rules alone, each item tested by the model of the other folds;
+    ``fold_of`` gives each item's fold (default: every ``folds``-th item)."""
     from ..nlp import PlaceChooser
 
     model, rules = [], []
     idx = np.arange(len(data))
+    fold_of = fold_of if fold_of is not None else [i % folds for i in range(len(data))]
     for k in range(folds):
-        test = set(idx[k::folds].tolist())
+        test = {i for i in idx.tolist() if fold_of[i] == k}
         train = [d for i, d in enumerate(data) if i not in test]
         trees, t = fit(train)
         chooser = PlaceChooser(t, trees=trees)
@@ -154,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     items = load_event_locations(args.path, limit=args.limit)
     nlp = build_nlp(events_config={"place_model": ""})  # the candidates and their features; no chooser needed
     data = collect(nlp, items)
-    report = cross_validate(data)
+    report = cross_validate(data, fold_of=text_folds([i.text for i in items]))
     print(json.dumps(report))
     if not args.dry_run:
         from ..nlp import FEATURES
