@@ -25,3 +25,13 @@ def test_the_shipped_chooser_loads_and_abstains_below_its_threshold():
     assert chooser.choose([], []) is None
     row = [0.0] * len(FEATURES)
     assert 0.0 <= chooser.probability(row) <= 1.0
+
+
+def test_folds_go_by_text_so_a_repeated_sentence_is_never_on_both_sides():
+    from pipeline.evaluation._linker_training import text_folds
+
+    texts = [f"Sentence {i % 40}." for i in range(200)]  # each text five times
+    folds = text_folds(texts)
+    assert folds == text_folds(texts)  # stable across runs
+    assert all(len({f for t, f in zip(texts, folds, strict=True) if t == text}) == 1 for text in set(texts))
+    assert set(folds) <= set(range(5)) and len(set(folds)) > 1
