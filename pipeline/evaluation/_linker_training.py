@@ -137,10 +137,9 @@ def cross_validate(data, folds: int = 5, fold_of: list[int] | None = None) -> di
     from ..nlp import PlaceChooser
 
     model, rules = [], []
-    idx = np.arange(len(data))
     fold_of = fold_of if fold_of is not None else [i % folds for i in range(len(data))]
     for k in range(folds):
-        test = {i for i in idx.tolist() if fold_of[i] == k}
+        test = {i for i, fold in enumerate(fold_of) if fold == k}
         train = [d for i, d in enumerate(data) if i not in test]
         trees, t = fit(train)
         chooser = PlaceChooser(t, trees=trees)

@@ -531,19 +531,14 @@ def _not_real(tok: Token, verb: Token) -> bool:
     doc = tok.doc
     if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
         return True
-    node, above = tok, -1 if tok.i != verb.i else 0
-    for _ in range(12):
-        if node.lower_ in _NOT_REAL_FORMS or any(
-                c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children):
-            return True
-        if node.i == verb.i:
-            above = 0
-        elif above >= 0:
-            above += 1
-        if above >= 2 or node.head is node:
-            return False
-        node = node.head
-    return False
+    path = [tok]  # the trigger up to its verb (an ancestor: see governor), then two heads more at most
+    while path[-1].i != verb.i and path[-1].head is not path[-1]:
+        path.append(path[-1].head)
+    for _ in range(2):
+        if path[-1].head is not path[-1]:
+            path.append(path[-1].head)
+    return any(node.lower_ in _NOT_REAL_FORMS or any(
+        c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children) for node in path)
 
 
 def _modality(tok: Token) -> str:
