@@ -33,3 +33,13 @@ def test_on_tansu_a_worker_takes_the_shorter_session_timeout_unless_one_is_set(m
     assert fit_to_broker(settings, tansu=False).session_timeout == 6.0
     monkeypatch.setenv("WIREWATCH_SESSION_TIMEOUT", "5")
     assert fit_to_broker(Settings(producer_batch_bytes=1, session_timeout=5.0), tansu=True).session_timeout == 5.0
+
+
+def test_the_tools_and_run_take_the_embedded_settings_from_one_place(monkeypatch):
+    from pipeline.kafka import for_embedded
+
+    monkeypatch.delenv("WIREWATCH_SESSION_TIMEOUT", raising=False)
+    fitted = for_embedded(Settings(), "kafka://127.0.0.1:9")
+    assert (fitted.broker, fitted.producer_batch_bytes, fitted.session_timeout) == ("kafka://127.0.0.1:9", 1, 2.0)
+    monkeypatch.setenv("WIREWATCH_SESSION_TIMEOUT", "1.5")  # an operator's choice is kept
+    assert for_embedded(Settings(session_timeout=1.5), "kafka://127.0.0.1:9").session_timeout == 1.5

@@ -118,9 +118,8 @@ def _ensure_gazetteer_index(out: TextIO) -> None:
 
 def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdout) -> int:
     from ..core import BrokerError, remove_run_info, terminate, write_run_info
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EmbeddedBroker, embedded_broker, ensure_topics
+    from ..kafka import EmbeddedBroker, embedded_broker, ensure_topics, for_embedded
     from ..stream import spawn_worker, wait_ready
-    from ._worker import fit_to_broker
 
     t0 = time.monotonic()
     data_dir = settings.data_dir
@@ -132,8 +131,7 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
     try:
         if settings.broker is None:
             broker = embedded_broker(settings.storage, data_dir).start()
-            settings = fit_to_broker(settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES),
-                                     tansu=True)
+            settings = for_embedded(settings, broker.url)
             _say(out, f"· embedded broker (Tansu) at {broker.url} — {broker.storage_banner()};\n"
                       "  set WIREWATCH_BROKER=kafka://host:port to use a real Kafka cluster")
         created = asyncio.run(

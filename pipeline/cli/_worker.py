@@ -18,12 +18,11 @@ def fit_to_broker(settings: Settings, tansu: bool) -> Settings:
     offsets are wrong for batches of several records), set unless WIREWATCH_PRODUCER_BATCH_BYTES says
     otherwise, and refused when it does; and the embedded broker's shorter session timeout
     (:data:`~pipeline.kafka.EMBEDDED_SESSION_TIMEOUT`) unless WIREWATCH_SESSION_TIMEOUT is set."""
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EMBEDDED_SESSION_TIMEOUT
+    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, embedded_session_timeout
 
     if not tansu:
         return settings
-    if "WIREWATCH_SESSION_TIMEOUT" not in os.environ and settings.session_timeout != EMBEDDED_SESSION_TIMEOUT:
-        settings = settings.with_(session_timeout=EMBEDDED_SESSION_TIMEOUT)
+    settings = settings.with_(session_timeout=embedded_session_timeout(settings.session_timeout))
     if settings.producer_batch_bytes == EMBEDDED_PRODUCER_BATCH_BYTES:
         return settings
     if "WIREWATCH_PRODUCER_BATCH_BYTES" in os.environ:

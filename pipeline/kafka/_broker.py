@@ -14,12 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
-from ..core import BrokerError, spawn, terminate
+from ..core import BrokerError, Settings, spawn, terminate
 from ._admin import wait_for_broker
 from ._ports import free_port
 from ._store import LocalS3
 
-__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EMBEDDED_SESSION_TIMEOUT", "EmbeddedBroker", "STORAGE_CHOICES", "embedded_broker"]
+__all__ = ["EMBEDDED_PRODUCER_BATCH_BYTES", "EMBEDDED_SESSION_TIMEOUT", "EmbeddedBroker", "STORAGE_CHOICES", "embedded_broker",
+           "embedded_session_timeout", "for_embedded"]
 
 #: ``WIREWATCH_STORAGE``: where the embedded broker keeps its data.
 STORAGE_CHOICES = ("s3", "memory")
@@ -34,6 +35,19 @@ EMBEDDED_PRODUCER_BATCH_BYTES = 1
 #: sixth of it; the workers' event loops never block that long (the NLP runs in its own process), and a
 #: worker that misses it anyway is only expelled and rejoins (a pause, nothing lost).
 EMBEDDED_SESSION_TIMEOUT = 2.0
+
+
+def embedded_session_timeout(configured: float) -> float:
+    """The session timeout for the embedded broker: ``configured`` when WIREWATCH_SESSION_TIMEOUT says so,
+    else :data:`EMBEDDED_SESSION_TIMEOUT`."""
+    return configured if "WIREWATCH_SESSION_TIMEOUT" in os.environ else EMBEDDED_SESSION_TIMEOUT
+
+
+def for_embedded(settings: Settings, url: str) -> Settings:
+    """``settings`` for clients of the embedded broker at ``url``: one record per producer batch and the
+    embedded session timeout (:func:`embedded_session_timeout`)."""
+    return settings.with_(broker=url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
+                          session_timeout=embedded_session_timeout(settings.session_timeout))
 
 
 class EmbeddedBroker:

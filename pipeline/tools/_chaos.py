@@ -434,13 +434,12 @@ def soak(settings: Settings, workdir: Path, *, minutes: float, workers: int = 2,
     restarting it; ``scale`` times, spread over the run, send ``backlog_seconds`` worth of stories at once
     and start one more worker while they wait on the raw topic, and later, behind another such burst, stop
     one (SIGTERM); then drain and reconcile."""
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EMBEDDED_SESSION_TIMEOUT, EmbeddedBroker
+    from ..kafka import EmbeddedBroker, for_embedded
 
     broker = None
     if settings.broker is None:
         broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
-        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
-                                  session_timeout=EMBEDDED_SESSION_TIMEOUT)
+        settings = for_embedded(settings, broker.url)
     run = ChaosRun(settings, workdir, workers=workers, say=say)
     # second versions and kills up to ≈ 2 s behind what they follow (into the next sends, other batches)
     mix = dict(versions=versions, kills=kills, within=max(4, int(2 * rate)), carry=True)

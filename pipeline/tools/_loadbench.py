@@ -336,7 +336,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     """Run (a), (b), latency, (c); return the report (see the module docstring)."""
     from ..enrich import Enricher
     from ..geo import default_gazetteer
-    from ..kafka import EMBEDDED_PRODUCER_BATCH_BYTES, EMBEDDED_SESSION_TIMEOUT, embedded_broker
+    from ..kafka import embedded_broker, for_embedded
 
     workdir.mkdir(parents=True, exist_ok=True)
     report: dict = {"stories": len(stories), "words_per_story": round(sum(len(s.body.split()) for s in stories)
@@ -368,8 +368,7 @@ def run_bench(stories: list[BenchStory], settings: Settings, options: BenchOptio
     if settings.broker is None:
         shutil.rmtree(workdir / "s3", ignore_errors=True)  # each run starts empty, as in memory
         broker = embedded_broker(settings.storage, workdir).start()
-        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
-                                  session_timeout=EMBEDDED_SESSION_TIMEOUT)
+        settings = for_embedded(settings, broker.url)
         broker_pid = broker.pid
         report["broker_storage"] = settings.storage
         say(f"embedded broker at {broker.url} ({broker.storage})")

@@ -120,10 +120,9 @@ async def _total(bootstrap: str, topics: list[str]) -> int:
 def run(args: argparse.Namespace) -> int:
     from ..core import Settings, terminate
     from ..kafka import (
-        EMBEDDED_PRODUCER_BATCH_BYTES,
-        EMBEDDED_SESSION_TIMEOUT,
         EmbeddedBroker,
         ensure_topics,
+        for_embedded,
         free_port,
         send_keyed,
     )
@@ -138,8 +137,7 @@ def run(args: argparse.Namespace) -> int:
     broker = None
     if settings.broker is None:
         broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
-        settings = settings.with_(broker=broker.url, producer_batch_bytes=EMBEDDED_PRODUCER_BATCH_BYTES,
-                                  session_timeout=EMBEDDED_SESSION_TIMEOUT)
+        settings = for_embedded(settings, broker.url)
     tag = workdir.name
     settings = settings.with_(topic_prefix=f"soak{tag}.", app_id=f"wirewatch-soak-{tag}", data_dir=workdir,
                               regions=regions, web_port=free_port("127.0.0.1"),
