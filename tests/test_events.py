@@ -372,3 +372,24 @@ def test_a_paragraph_opening_with_a_place_sets_the_scene_for_its_next_sentences(
     assert _frame(text, places, later, set()) == 0  # the opening "In X," — not a place named further on
     assert _frame(text, places, text.index("In Villa"), set()) is None  # nor for its own sentence
     assert _frame(text, places, 0, set()) is None
+
+
+def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):
+    # "Friday prayers" is no date: the attack is dated by its year, years before the story, so background
+    r = events(enricher, "A school opened in Kafr Saad on Thursday. Gunmen opened fire on worshippers at Friday "
+                         "prayers in the village mosque on March 3, 2016, killing 41 people.")
+    assert all(e.modality == "past" for e in r.events if e.type == "attack"), [(e.type, e.modality) for e in r.events]
+    assert by_type(events(enricher, "Gunmen killed four farmers near Dogo on Friday morning, police said."))[
+        "attack"].date == "2026-11-20"  # a part of the day keeps its weekday a date
+
+
+def test_a_vow_of_revenge_after_an_event_is_a_threat(enricher):
+    r = events(enricher, "A drone strike on a car near Talwara killed two men on Tuesday, officials said. The "
+                         "Red Hand Brigade said the men were its fighters and vowed to avenge their deaths.")
+    assert {"air_drone_strike", "threaten"} <= set(by_type(r)), [(e.type, e.confidence) for e in r.events]
+
+
+def test_a_vehicle_running_over_a_mine_is_no_background_phrase(enricher):
+    r = events(enricher, "A truck carrying cattle traders ran over a landmine outside Bouar on Monday, killing "
+                         "three people, a local official said.")
+    assert "remote_explosive_landmine_ied" in by_type(r), [(e.type, e.confidence) for e in r.events]

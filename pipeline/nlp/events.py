@@ -75,6 +75,15 @@ __all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", 
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
 _BACKGROUND = {"after", "following", "since", "amid", "over", "despite", "before"}
+# verbs of motion: "over" after them is the path taken ("the bus ran over a landmine"), not a cause
+_MOTION = frozenset({f for w in ("run", "drive", "step", "roll", "ride", "walk", "pass", "travel", "go", "move", "cross",
+                                  "fly") for f in forms(w)} | {"ran", "rode", "ridden", "flew", "flown"})
+
+
+def _path(prep: Token) -> bool:
+    return prep.lower_ == "over" and prep.head.pos_ == "VERB" and prep.head.lower_ in _MOTION
+
+
 _THREAT, _DENY, _PLAN, _REPORT = (MODALITY_VERBS[m] for m in ("threatened", "denied", "planned", "reported"))
 _HYPO_AUX = {"may", "might", "could", "would", "should"}
 
@@ -206,7 +215,7 @@ class EventTagger:
             heads = {(start, end): self._token(sent, sent_doc, start, end) for _, start, end in found[i]}
             subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
             salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
-            resolved = resolve_date(sent.text, story_date, previous_date) if story_date else None
+            resolved = resolve_date(_date_text(sent, sent_doc), story_date, previous_date) if story_date else None
             if resolved:
                 previous_date = resolved[0]
             fatalities = parse_fatalities(sent.text)
@@ -295,7 +304,7 @@ class EventTagger:
         if governor(tok).dep_ == "ROOT":
             bonus += 0.05
         for anc in tok.ancestors:
-            if anc.dep_ == "prep" and anc.lower_ in _BACKGROUND:
+            if anc.dep_ == "prep" and anc.lower_ in _BACKGROUND and not _path(anc):
                 return bonus - 0.25
             if anc.dep_ == "pobj" and anc.lower_ == "response":
                 return bonus - 0.25
@@ -330,7 +339,10 @@ class EventTagger:
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok, within=within)
-        factor = {"asserted": 1.0, "reported": 0.95, "threatened": 0.9}.get(modality, 0.85)
+        # a threat of harm is hedged news of that harm; a `threaten` event is the threat itself, which someone
+        # voiced: as sure as anything reported
+        factor = 0.95 if cand.type == "threaten" and modality == "threatened" else \
+            {"asserted": 1.0, "reported": 0.95, "threatened": 0.9}.get(modality, 0.85)
         if place is not None and place.how in ("dateline", "focus"):
             factor *= 0.95
         violent = cand.type not in ("agreement", "diplomatic_event", "election", "threaten", "natural_disaster",
@@ -479,6 +491,24 @@ def _named_region(doc: Doc, start: int, end: int) -> bool:
     if span.end < len(doc) and doc[span.end].lower_ in _REGION_NOUNS:
         return True
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in _REGION_NOUNS
+
+
+_WEEKDAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "midday", "midnight", "dawn", "dusk"})
+
+
+def _date_text(sent: Span, sent_doc: Doc | None) -> str:
+    """The sentence's text for date resolution: a weekday that modifies a noun other than a part of the day
+    names a kind of thing, not a day ("Friday prayers", "the Sunday market"; "Monday morning" stays a date),
+    so it is blanked out."""
+    text = sent.text
+    if sent_doc is None:
+        return text
+    for tok in sent_doc:
+        if tok.lower_ in _WEEKDAY_WORDS and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") \
+                and tok.head.lower_ not in _DAY_PARTS and tok.head.lower_ not in _WEEKDAY_WORDS:
+            text = text[:tok.idx] + " " * len(tok.text) + text[tok.idx + len(tok.text):]
+    return text
 
 
 def _eventful(proba: dict[str, float]) -> bool:
