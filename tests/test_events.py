@@ -393,3 +393,34 @@ def test_a_vehicle_running_over_a_mine_is_no_background_phrase(enricher):
     r = events(enricher, "A truck carrying cattle traders ran over a landmine outside Bouar on Monday, killing "
                          "three people, a local official said.")
     assert "remote_explosive_landmine_ied" in by_type(r), [(e.type, e.confidence) for e in r.events]
+
+
+def test_an_apposition_saying_what_a_place_is_locates_the_event_at_it():
+    from pipeline.nlp.events import narrower, narrowest
+
+    text = "Rebels were driven out of Baoro, a town near the border with Cameroon, and from Nana, a village in Ouham."
+
+    def item(name):
+        at = text.index(name)
+        return (0, 0, "toponym", 0, name, at, at + len(name), 0.0, True)
+
+    items = [item("Baoro"), item("Cameroon"), item("Nana"), item("Ouham")]
+    inner = narrower(items, text)
+    assert narrowest(1, inner) == 0 and narrowest(3, inner) == 2
+    assert narrowest(2, inner) == 2  # "Cameroon, and from Nana": no apposition across the clause
+
+
+def test_a_name_apposed_to_a_place_noun_is_a_place_and_civilians_leaving_is_no_handover(enricher):
+    r = events(enricher, "Suspected jihadists killed at least five civilians in a night raid on Quitunda, a fishing "
+                         "village in Palma district, residents said.")
+    assert by_type(r)["attack"].place.text == "Quitunda", [(e.type, e.place) for e in r.events]
+    r = events(enricher, "Residents said dozens of families had left the camps around Kalemie since Saturday.")
+    assert "non_violent_transfer_of_territory" not in by_type(r)
+    r = events(enricher, "Government troops left the town of Bama on Monday and rebels moved in without a fight.")
+    assert "non_violent_transfer_of_territory" in by_type(r)
+
+
+def test_a_quadcopter_is_a_drone(enricher):
+    r = events(enricher, "Three people were killed when explosives were dropped from a quadcopter on a house in "
+                         "Datta Khel, police said.")
+    assert "air_drone_strike" in by_type(r), [(e.type, e.confidence) for e in r.events]

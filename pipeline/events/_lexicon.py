@@ -14,7 +14,7 @@ __all__ = ["MODALITY_VERBS", "NOT_REAL_MODIFIERS", "NOT_REAL_VERBS", "Trigger", 
 
 CUES: dict[str, frozenset[str]] = {k: frozenset(v.split("|")) for k, v in {
     "aircraft": "plane|warplane|jet|aircraft|drone|helicopter|air force|bomber|gunship|uav|fighter jet|airstrike|"
-                "air strike|coalition aircraft|aerial|f-16|sukhoi|mig",
+                "air strike|coalition aircraft|aerial|f-16|sukhoi|mig|quadcopter|multicopter|unmanned aerial vehicle",
     "protest": "protest|protester|protestor|demonstration|demonstrator|rally|march|marcher|sit-in|picket|agitation|"
                "agitator|strike|striker|demonstrate|picketer|dharna|gherao|bandh|hartal",
     "force_on_protest": "open fire|fire on|fire at|shoot|shot|kill|live ammunition|live round|live bullet|beat|"

@@ -170,7 +170,11 @@ def first_place(found_by_stage: Iterable[tuple[str, list[tuple]]], sentence_fall
     return None
 
 
-_WITHIN = re.compile(r"\s*,\s*(?:in|inside|within)\s+(?:the\s+)?")
+_WITHIN = re.compile(r"\s*,\s*(?:in|inside|within)\s+(?:the\s+)?"
+                     # an apposition that tells what X is and where: "Mucojo, a fishing village in Macomia
+                     # district", "Ngaoundaye, a town near the borders with Chad"
+                     r"|\s*,\s*(?:a|an|the)\s+[^,.;:()\"]{0,50}?\b(?:in|of|near|outside|inside|within|on|along|off|"
+                     r"close to)\s+[^,.;:()\"]{0,40}")
 
 
 def narrower(items: list[tuple], text: str) -> list[int]:

@@ -227,6 +227,8 @@ class EventTagger:
                 if verdict is not None:
                     candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
                 for cand in candidates:
+                    if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
+                        continue  # "families had left the camps": people fleeing, not territory changing hands
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                         fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
                     events.append(event)
@@ -410,6 +412,22 @@ class EventTagger:
 
 
 _TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
+_TERRITORY_CHANGE = _TERRITORY | {"non_violent_transfer_of_territory"}
+
+
+def _civilians_act(tok: Token | None) -> bool:
+    """The trigger's verb has civilians as its subject ("dozens of families had left the camps"): armed
+    forces and groups take, hold and hand over territory; civilians who leave a place flee it."""
+    if tok is None:
+        return False
+    for child in governor(tok).children:
+        if child.dep_ == "nsubj":  # with what a quantity counts: "dozens of families"
+            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
+                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
+            words = f" {' '.join(lemma_of(t.lower_) for t in tokens)} "
+            if actor_kind(words.strip()) is None and any(f" {c} " in words for c in CUES["civilian"]):
+                return True
+    return False
 
 
 _CONTRAST_MARKS = frozenset({"while", "whereas"})

@@ -65,6 +65,22 @@ _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighbo
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
                 "area", "valley", "oasis", "enclave", "quarter"}
+def _apposed_place_noun(span: Span) -> bool:
+    """Followed by an apposition that says it is a place: "Ngaoundaye, a town near …", "Mucojo, a fishing
+    village in …", "Kalia, the main town of …" (a place noun heads the indefinite or definite phrase after the
+    comma, within three words)."""
+    doc, end = span.doc, span.end
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 1].lower_ not in ("a", "an", "the"):
+        return False
+    for tok in doc[end + 2:min(len(doc), end + 5)]:
+        head = tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ not in ("NOUN", "PROPN")  # "a city councillor": no
+        if _singular(tok.lower_) in _PLACE_NOUNS and head:
+            return True
+        if tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP"):
+            return False
+    return False
+
+
 # A city's name before these is the city ("Irbil airport", "Mosul dam"), whatever label the model gave it.
 _FACILITIES_AFTER = {"airport", "airbase", "base", "dam", "refinery", "university", "prison", "hospital", "stadium",
                      "port", "harbour", "harbor", "checkpoint", "crossing", "bridge", "highway", "oilfield",
@@ -745,6 +761,8 @@ class PlaceResolver:
         coordinated with such a name: a place even when the gazetteer does not know it."""
         doc, at = span.doc, span.start
         if at >= 2 and doc[at - 1].lower_ == "of" and _singular(doc[at - 2].lower_) in _PLACE_NOUNS:
+            return True
+        if _apposed_place_noun(span):
             return True
         return at >= 1 and doc[at - 1].lower_ in _COORD and (at - 1) in named_ends
 
