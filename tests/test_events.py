@@ -424,3 +424,21 @@ def test_a_quadcopter_is_a_drone(enricher):
     r = events(enricher, "Three people were killed when explosives were dropped from a quadcopter on a house in "
                          "Datta Khel, police said.")
     assert "air_drone_strike" in by_type(r), [(e.type, e.confidence) for e in r.events]
+
+
+@pytest.mark.parametrize("sentence, threat", [
+    ("In a video message, a commander of the Kivu Lions warned that the group would attack every army post in "
+     "Masisi if the offensive went on.", True),
+    ("It warned that it would go on targeting convoys on the Bunia road.", True),
+    ("Analysts warned that militants would attack polling stations.", False),  # someone else's forecast
+    ("The ministry warned that prices would hit record highs.", False),  # no harm to anyone
+])
+def test_an_actor_warning_it_will_harm_a_target_is_a_threat(enricher, sentence, threat):
+    r = events(enricher, sentence)
+    assert ("threaten" in by_type(r)) == threat, [(e.type, e.modality, e.confidence) for e in r.events]
+
+
+def test_a_verb_coordinated_with_a_denial_is_not_denied(enricher):
+    r = events(enricher, "A rebel spokesman rejected the accusation and warned that the group would attack every "
+                         "position of the army in Walikale.")
+    assert by_type(r)["threaten"].modality == "threatened"

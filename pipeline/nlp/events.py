@@ -196,12 +196,15 @@ class EventTagger:
                     match = self._untriggered(sent, verdicts[i])
                     if match is not None:
                         found[i] = [match]
+        vows = self._vows(sents, verdicts)
+        for i, match in vows.items():
+            found.setdefault(i, []).append(match)
         sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         if self.classifier is None:  # only sentences whose triggers have the cues they need go on to the parser
             order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
         else:  # the classifier judges every sentence with a trigger: an event of some type, or none
             verdicts.update({i: self.classifier.proba(sents[i].text) for i in sorted(found) if i not in verdicts})
-            order = [i for i in sorted(found) if _eventful(verdicts[i]) or any(
+            order = [i for i in sorted(found) if _eventful(verdicts[i]) or i in vows or any(
                 c.type not in verdicts[i] for c in decide(sentences[i], found[i], {}))]  # the election tag
         if not order:
             return []
@@ -226,6 +229,9 @@ class EventTagger:
                 candidates = decide(words, matches, subject_kind, salience)
                 if verdict is not None:
                     candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
+                if i in vows and vows[i] in matches and all(c.type != "threaten" for c in candidates):
+                    trigger, start, end = vows[i]  # the grammar tells a threat the words alone do not
+                    candidates.append(Candidate("threaten", trigger.weight, trigger, start, end))
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
                         continue  # "families had left the camps": people fleeing, not territory changing hands
@@ -276,6 +282,28 @@ class EventTagger:
                 words = Sentence([lemma_of(t.lower_) for t in sent], [t.lower_ for t in sent])
                 groups.append((words, rest, pooled, None))
         return groups
+
+    def _vows(self, sents: list[Span], verdicts: dict[int, dict[str, float]]) -> dict[int, tuple[Trigger, int, int]]:
+        """Sentences where an actor warns, vows or threatens that it will harm someone ("It warned that it
+        would go on attacking …", "the commander vowed to wipe out …"), told by their grammar
+        (:func:`vowed_harm`): the threat, whatever the sentence's words lean to — unless the classifier all
+        but rules it out (``_VOW_MIN``: a coach vowing his side will attack)."""
+        maybe = [i for i, s in enumerate(sents) if not _VOW_WORDS.isdisjoint(t.lower_ for t in s)
+                 and not _FUTURE.isdisjoint(t.lower_ for t in s)]
+        if not maybe:
+            return {}
+        out = {}
+        for i, sent_doc in zip(maybe, self._parse([sents[i] for i in maybe]), strict=True):
+            at = vowed_harm(sent_doc) if sent_doc is not None else None
+            if at is None:
+                continue
+            if self.classifier is not None:
+                verdicts.setdefault(i, self.classifier.proba(sents[i].text))
+                if verdicts[i].get("threaten", 0.0) < _VOW_MIN:
+                    continue
+            tok = sents[i][at]
+            out[i] = (Trigger("threaten", tok.lower_, 0.9), tok.i, tok.i + 1)
+        return out
 
     def _sure(self, event: EventMention) -> bool:
         """Confident enough to be an event of its own (below: it may still tell more of one)."""
@@ -529,6 +557,65 @@ def _date_text(sent: Span, sent_doc: Doc | None) -> str:
     return text
 
 
+_VOW_WORDS = frozenset(f for w in ("warn", "vow", "pledge", "swear", "threaten", "promise") for f in forms(w)) | {
+    "swore", "sworn"}
+_FUTURE = frozenset({"will", "would", "'ll", "shall", "to"})
+_HARM = frozenset(f for w in ("attack", "kill", "strike", "target", "bomb", "destroy", "punish", "hit", "shell",
+                              "burn", "eliminate", "execute", "behead", "neutralise", "neutralize", "wipe", "crush",
+                              "storm", "fight", "shoot") for f in forms(w)) | {"struck", "shot", "fought"}
+_VOICES = frozenset({"spokesman", "spokeswoman", "spokesperson", "commander", "leader", "chief", "statement",
+                     "message", "video", "audio", "letter", "communique"})
+_OWN_SIDE = frozenset({"group", "movement", "fighters", "forces", "force", "militia", "army", "organisation",
+                       "organization", "brigade", "brigades", "men", "troops", "fighter", "rebels", "wing"})
+_VOW_MIN = 0.1
+
+
+def vowed_harm(sent_doc: Doc) -> int | None:
+    """The index of a verb of warning, vowing or threatening whose complement has its own side harm a target:
+    "X vowed to attack Y" (the complement's subject is X), "X warned that it/they/its fighters/the group would
+    attack Y" (a pronoun or a possessive of X, or — when X speaks for a group: a spokesman, a statement — the
+    group named by its kind). A forecast by someone else ("analysts warned that militants would attack") or a
+    harm without a target is not one."""
+    for tok in sent_doc:
+        if tok.lower_ not in _VOW_WORDS or tok.pos_ != "VERB":
+            continue
+        voice = any(t.lower_ in _VOICES for t in sent_doc[:tok.i])  # who speaks: "a 3R spokesman … warned"
+        for comp in tok.children:
+            if comp.dep_ not in ("ccomp", "xcomp"):
+                continue
+            for verb in _harm_verbs(comp):
+                if verb.lower_ not in _HARM or not _targeted(verb):
+                    continue
+                future = any(c.lower_ in _FUTURE for c in [*verb.children, *comp.children])
+                if comp.dep_ == "xcomp" and future:
+                    return tok.i  # "vowed to attack …": the speaker's own harm
+                subject = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+                if future and subject is not None and _own_side(subject, voice):
+                    return tok.i
+    return None
+
+
+def _harm_verbs(comp: Token) -> list[Token]:
+    """The complement's verb and the verbs it chains to ("would go on attacking", "to try to kill")."""
+    out, frontier = [comp], [comp]
+    for _ in range(3):
+        frontier = [c for t in frontier for c in t.children if c.dep_ in ("xcomp", "conj", "prep", "pcomp")]
+        out += [t for t in frontier if t.pos_ == "VERB"]
+    return out
+
+
+def _targeted(verb: Token) -> bool:
+    return any(c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in ("on", "against", "at") for c in verb.children)
+
+
+def _own_side(subject: Token, voice: bool) -> bool:
+    if subject.lower_ in ("it", "they", "we", "he", "she", "i"):
+        return True
+    if any(c.dep_ == "poss" and c.lower_ in ("its", "their", "our", "his", "her", "my") for c in subject.children):
+        return True
+    return voice and subject.lower_ in _OWN_SIDE and any(c.lower_ == "the" for c in subject.children)
+
+
 def _eventful(proba: dict[str, float]) -> bool:
     """The classifier puts a sentence's most likely reading on an event type, not on ``none``."""
     return max(proba, key=proba.__getitem__) != NONE
@@ -580,10 +667,10 @@ def _not_real(tok: Token, verb: Token) -> bool:
     if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
         return True
     path = [tok]  # the trigger up to its verb (an ancestor: see governor), then two heads more at most
-    while path[-1].i != verb.i and path[-1].head is not path[-1]:
+    while path[-1].i != verb.i and path[-1].head.i != path[-1].i:
         path.append(path[-1].head)
     for _ in range(2):
-        if path[-1].head is not path[-1]:
+        if path[-1].head.i != path[-1].i:
             path.append(path[-1].head)
     return any(node.lower_ in _NOT_REAL_FORMS or any(
         c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children) for node in path)
@@ -608,10 +695,13 @@ def _modality(tok: Token) -> str:
                 return "hypothetical"
     node = verb
     for _ in range(4):
-        if node.head is node:
+        if node.head.i == node.i:  # the root (spaCy makes a new Token object at every access: no `is`)
             break
+        sibling = node.dep_ == "conj"  # "rejected the claim and warned …": coordinated, not governed by it
         node = node.head
         lemma = lemma_of(node.lower_)
+        if sibling and (lemma in _DENY or lemma in _THREAT or lemma in _PLAN):
+            continue
         if lemma in _DENY:
             return "denied"
         if lemma in _THREAT:
