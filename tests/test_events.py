@@ -442,3 +442,12 @@ def test_a_verb_coordinated_with_a_denial_is_not_denied(enricher):
     r = events(enricher, "A rebel spokesman rejected the accusation and warned that the group would attack every "
                          "position of the army in Walikale.")
     assert by_type(r)["threaten"].modality == "threatened"
+
+
+def test_damage_told_without_its_doer_after_a_violent_event_is_part_of_it(enricher):
+    r = events(enricher, "Gunmen ambushed an army patrol near Menaka on Monday, the ministry said. Four soldiers "
+                         "were wounded and a truck was destroyed.")
+    assert "looting_property_destruction" not in by_type(r), [(e.type, e.trigger.text) for e in r.events]
+    r = events(enricher, "Police arrested 30 people in Kasese on Monday. Dozens of shops were looted overnight in the "
+                         "town's market, traders said.")  # after an arrest: damage of its own
+    assert "looting_property_destruction" in by_type(r), [(e.type, e.trigger.text) for e in r.events]

@@ -15,6 +15,7 @@ new event. Two signals, both grammatical rather than lexical:
   or its passive subject is a pronoun ("he was beaten"); or its subject is someone already introduced,
   a definite individual or band ("the woman … detonated explosives", "the gunmen …"), and an event of
   the same kind has been told; or it is a fire or collapse the event set off ("…, setting off a fire");
+  or it tells damage in the passive with no doer ("two vehicles were destroyed"), after a violent event;
   or it stands inside a direct quotation
   (threats excepted: those are often quoted). Such a mention is
   folded into the story's previous happening event (which keeps the larger death toll) — unless there
@@ -56,13 +57,17 @@ _INDIVIDUALS = frozenset(f for w in ("man", "woman", "boy", "girl", "gunman", "a
     "men", "women", "gunmen"}
 _CAUSE = {"set", "spark", "cause", "trigger", "start", "ignite", "touch"}  # "…, setting off a fire"
 _FAMILY = {t.id: t.acled_event_type or t.id for t in EVENT_TYPES}
+_VIOLENT_FAMILIES = {_FAMILY[t] for t in ("armed_clash", "air_drone_strike", "attack", "violent_demonstration")}
 
 
 def family(event_type: str) -> str:
     """The ACLED event type an event type belongs to (a type outside ACLED, ``none`` included: itself)."""
     return _FAMILY.get(event_type, event_type)
 
+
 OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))  # the words that state only a toll or a detention
+_DAMAGE_FORMS = frozenset(f for w in ("destroy", "damage", "burn", "torch", "raze", "loot", "wreck", "flatten",
+                                       "gut", "ransack", "set") for f in forms(w)) | {"burnt"}
 _SPAN_FORMS = frozenset(f for w in _SPAN_UNITS for f in forms(w))
 _PLURAL_SPANS = frozenset(w + "s" for w in _SPAN_UNITS)
 
@@ -144,6 +149,9 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
+    if verb.lower_ in _DAMAGE_FORMS and any(c.dep_ == "nsubjpass" for c in verb.children) and \
+            not any(c.dep_ == "agent" for c in verb.children):
+        return "damage"  # "two vehicles were destroyed": what the violence told did, by no one named
     if tok.lower_ in OUTCOME_FORMS or verb.lower_ in OUTCOME_FORMS:
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects:
@@ -168,8 +176,10 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
     narration reports.
 
     ``events``: mentions in story order, each with ``type``, ``modality``, ``fatalities``, ``place``
-    (``text``, ``how``, ``coarse``) and ``elaborates``. An outcome or an anaphoric subject folds unless
-    it names a place of its own that no earlier event has; a quotation folds unless it names a place of
+    (``text``, ``how``, ``coarse``) and ``elaborates``. Damage told without its doer folds into the last
+    violent event told (a battle, an explosion, violence against civilians, a riot) unless it names a
+    place of its own that no earlier event has. An outcome or an anaphoric subject folds unless it names
+    a place of its own that no earlier event has; a quotation folds unless it names a place of
     its own; a definite noun phrase folds when it names no new place, repeats an earlier event's type or
     can make an earlier event's vague place precise."""
     kept: list = []  # (event, sure)
@@ -182,11 +192,14 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
             vague = [e for e in told if _vague(e.place)]
             kin = [e for e in told if family(e.type) == family(event.type)]
+            violent = [e for e in told if family(e.type) in _VIOLENT_FAMILIES]
             fold = (kind in ("outcome", "anaphora", "consequence") and (own is None or same) or
+                    kind == "damage" and violent and (own is None or same) or
                     kind == "given" and kin and (own is None or same) or kind == "quote" and own is None or
                     kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
             if fold:
-                into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or told)[-1]
+                into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or
+                        (violent if kind == "damage" else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
                 if own is not None and _vague(into.place) and not _vague(event.place):
