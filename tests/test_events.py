@@ -451,3 +451,10 @@ def test_damage_told_without_its_doer_after_a_violent_event_is_part_of_it(enrich
     r = events(enricher, "Police arrested 30 people in Kasese on Monday. Dozens of shops were looted overnight in the "
                          "town's market, traders said.")  # after an arrest: damage of its own
     assert "looting_property_destruction" in by_type(r), [(e.type, e.trigger.text) for e in r.events]
+
+
+def test_an_existential_no_negates_the_event_noun_it_governs(enricher):
+    r = events(enricher, "A bomb killed five people at a bus stop in Bannu on Monday. There was no immediate claim of "
+                         "responsibility for the attack.")
+    claims = [e for e in r.events if e.type == "attribution_of_responsibility"]
+    assert all(e.modality == "negated" for e in claims), [(e.type, e.modality) for e in r.events]

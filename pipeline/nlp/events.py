@@ -680,6 +680,12 @@ def _modality(tok: Token) -> str:
     verb = governor(tok)
     if _not_real(tok, verb):
         return "hypothetical"
+    path = [tok]  # the trigger up to its verb: "there was no claim of responsibility" is negated on "claim"
+    while path[-1].i != verb.i and path[-1].head.i != path[-1].i and len(path) < 6:
+        path.append(path[-1].head)
+    if any(c.dep_ == "det" and c.lower_ == "no" for node in path[1:-1] if node.pos_ in ("NOUN", "PROPN")
+           for c in node.children):
+        return "negated"
     for node in {tok, verb}:
         for child in node.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
