@@ -126,7 +126,8 @@ def test_fatalities(text, expected):
 @pytest.mark.parametrize("text, expected", [
     ("on Monday", "2026-11-23"), ("on Sunday", "2026-11-22"), ("last Monday", "2026-11-16"),
     ("June 27", "2026-06-27"), ("on 27 June 2025", "2025-06-27"), ("mid-April", "2026-04"),
-    ("last month", "2026-10"), ("yesterday", "2026-11-22"), ("two days ago", "2026-11-21"),
+    ("last month", "2026-10"), ("over the past month", "2026-11-23"), ("yesterday", "2026-11-22"),
+    ("two days ago", "2026-11-21"),
     ("the day after", "2026-11-21"), ("Dec. 30", "2025-12-30"), ("no date here", None),
 ])
 def test_dates_resolve_against_the_story_date(text, expected):
@@ -458,3 +459,28 @@ def test_an_existential_no_negates_the_event_noun_it_governs(enricher):
                          "responsibility for the attack.")
     claims = [e for e in r.events if e.type == "attribution_of_responsibility"]
     assert all(e.modality == "negated" for e in claims), [(e.type, e.modality) for e in r.events]
+
+
+@pytest.mark.parametrize("body", [
+    # a gerund subject in the present perfect, outside the lead
+    "An aircraft bombed a cattle market in Waat on Monday, killing seven people. Fighting between the army and "
+    "a local militia has driven thousands from their homes across the state.",
+    # a main clause in the pluperfect sets the scene, whatever word the sentence was read by
+    "Police shot dead two marchers in Gagnoa on Tuesday, witnesses said. Thousands had set out from the market "
+    "singing to protest against the exclusion of candidates from the election.",
+])
+def test_scene_setting_sentences_are_no_new_events(enricher, body):
+    r = events(enricher, body)
+    second = body.index(". ") + 2
+    assert all(e.modality not in ("asserted", "reported") for e in r.events if e.sentence.start >= second), \
+        [(e.type, e.modality, e.sentence) for e in r.events]
+
+
+def test_a_device_retold_as_it_and_a_recent_span_are_not_background(enricher):
+    r = events(enricher, "A man threw a grenade into a bar in Kamenge on Saturday, police said. It went off "
+                         "beside a stall selling maize, wounding four people.")
+    happening = [e for e in r.events if e.modality in ("asserted", "reported")]
+    assert len(happening) == 1, [(e.type, e.trigger.text) for e in r.events]
+    r = events(enricher, "Leaders said miners near Homoxi had sexually abused three young women over the past "
+                         "month, luring them to camps with offers of food.")
+    assert by_type(r)["sexual_violence"].modality == "reported"

@@ -141,6 +141,9 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
             add(m, f"{story.year - n:04d}")
     for m in _LAST.finditer(text):
         which, unit = m.group(1).lower(), m.group(2).lower()
+        if which == "past" and unit in ("week", "month", "year"):
+            add(m, story.isoformat())  # "over the past month": the span up to the story, not last month
+            continue
         step = {"last": -1, "past": -1, "this": 0, "next": 1}[which]
         if unit in ("night", "weekend"):
             add(m, (story - timedelta(days=1 if unit == "night" else (story.weekday() + 2) % 7 or 7)).isoformat()

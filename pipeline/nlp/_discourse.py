@@ -66,6 +66,9 @@ def family(event_type: str) -> str:
 
 
 OUTCOME_FORMS = frozenset(f for w in _OUTCOME for f in forms(w))  # the words that state only a toll or a detention
+# what a device, a shell or a blast does — "it" as their subject is the thing already told of
+_THING_VERBS = frozenset(f for w in ("explode", "go", "detonate", "blow", "hit", "strike", "land", "slam", "tear",
+                                     "rip", "collapse") for f in forms(w)) | {"went", "gone", "blew", "struck", "tore"}
 _DAMAGE_FORMS = frozenset(f for w in ("destroy", "damage", "burn", "torch", "raze", "loot", "wreck", "flatten",
                                        "gut", "ransack", "set") for f in forms(w)) | {"burnt"}
 _SPAN_FORMS = frozenset(f for w in _SPAN_UNITS for f in forms(w))
@@ -88,6 +91,9 @@ def _time_span(verb: Token) -> bool:
             return True  # "have repeatedly closed", "have long accused"
         if child.dep_ == "prep" and child.lower_ in _DURATIVE:  # "over more than a year", "for years"
             for pobj in child.children:
+                if pobj.lower_ in ("week", "month") and not any(c.like_num or c.lower_ in ("several", "many", "more")
+                                                                for c in pobj.subtree if c.i != pobj.i):
+                    continue  # "over the past month": within the news, not before it
                 if pobj.dep_ == "pobj" and pobj.lower_ in _SPAN_FORMS and (
                         pobj.lower_ in _PLURAL_SPANS or child.lower_ in ("during", "throughout") or
                         any(c.lower_ in _SPAN_MODIFIERS or c.like_num for c in pobj.subtree if c.i != pobj.i)):
@@ -103,10 +109,15 @@ def background(tok: Token, sent: Span, trigger_start_char: int, lead: bool) -> b
     present perfect in reported or quoted speech is the speaker's news, backshifted ("the army said it
     had retaken the town"; "“a base has been established”"), not background."""
     verb = governor(tok)
+    if verb.i == tok.i and tok.dep_ in ("nsubj", "nsubjpass"):
+        verb = tok.head  # a gerund as subject is a noun: "Fighting … has driven thousands from their homes"
     aspect = _have_aux(verb)
     if aspect is not None and not _reported(verb) and not _quoted(sent, trigger_start_char):
         if aspect == "pluperfect" or not lead:
             return True
+    root = sent.root  # a sentence whose main verb is in the pluperfect sets the scene for the news, whatever
+    if root.i != verb.i and _have_aux(root) == "pluperfect" and not _quoted(sent, trigger_start_char):
+        return True  # word the classifier read it by ("thousands had set out … to protest the election")
     return _time_span(verb)
 
 
@@ -149,6 +160,8 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
+    if verb.lower_ in _THING_VERBS and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.children):
+        return "anaphora"  # "it went off beside a stall": the device already told of (not "it deployed")
     if verb.lower_ in _DAMAGE_FORMS and any(c.dep_ == "nsubjpass" for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "damage"  # "two vehicles were destroyed": what the violence told did, by no one named
