@@ -48,6 +48,13 @@ def test_process_and_thread_give_the_same_records(enricher, process_runner):
     assert {e["type"] for e in orjson.loads(by_process[0])["events"]} >= {"air_drone_strike"}
 
 
+def test_the_loaded_nlp_process_gives_way_to_the_event_loop(process_runner):
+    from pipeline.stream import NLP_NICENESS
+
+    [pid] = list(process_runner._pool._processes)
+    assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0) + NLP_NICENESS
+
+
 def test_a_kill_needs_no_model(process_runner):
     killed = process_runner.kill(stories()[0])
     assert killed.tags == ["kill"] and killed.model == process_runner.model_name and not killed.places

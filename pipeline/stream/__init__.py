@@ -11,7 +11,7 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "_topology": ("create_app",),
     "_services": ("Services",),
     "_catalog": ("add_catalog_views", "follow_catalog"),
-    "_nlp_runner": ("NlpProcessDied", "NlpRunner", "ProcessRunner", "ThreadRunner", "make_runner"),
+    "_nlp_runner": ("NLP_NICENESS", "NlpProcessDied", "NlpRunner", "ProcessRunner", "ThreadRunner", "make_runner"),
     "_metrics": ("Histogram", "render_metrics"),
     "_stats": ("Stats",),
     "_workers": ("WorkerDied", "spawn_worker", "wait_ready"),
