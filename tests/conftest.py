@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
+import hypothesis  # noqa: F401  imported here, not first at the session's end by its plugin: Python 3.11.7's
+import pytest  # compiler fails ("AST constructor recursion depth mismatch") on that late, deep import
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
