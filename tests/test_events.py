@@ -484,3 +484,15 @@ def test_a_device_retold_as_it_and_a_recent_span_are_not_background(enricher):
     r = events(enricher, "Leaders said miners near Homoxi had sexually abused three young women over the past "
                          "month, luring them to camps with offers of food.")
     assert by_type(r)["sexual_violence"].modality == "reported"
+
+
+def test_a_story_led_by_an_exercise_tells_the_exercise_not_strikes(enricher):
+    r = events(enricher, "Troops backed by artillery and helicopters practised driving back an armed incursion near "
+                         "Osh this week, in one of the largest exercises the country has held. Rocket launchers "
+                         "fired at targets laid out on a range near Uzgen, and helicopters landed airborne troops "
+                         "behind the lines.")
+    assert not [e for e in r.events if e.modality in ("asserted", "reported")], \
+        [(e.type, e.modality) for e in r.events]
+    r = events(enricher, "Gunmen attacked soldiers taking part in a military exercise near Kidal on Monday. "
+                         "Separately, a roadside bomb hit an army truck near Anefis on Tuesday.")
+    assert any(e.modality in ("asserted", "reported") for e in r.events if e.sentence.start > 0)  # a real lead

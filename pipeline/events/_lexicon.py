@@ -249,7 +249,8 @@ MODALITY_VERBS: dict[str, frozenset[str]] = {
 #: A rehearsal, a simulation or a fiction: verbs whose object does not happen (lemmas, matched in all
 #: their forms; not in :func:`vocabulary`, which the classifier's features read), and modifiers that make
 #: what they modify, and the trigger under it, one: "staged a mock rescue from a collapsed block".
-NOT_REAL_VERBS: frozenset[str] = frozenset({"simulate", "rehearse", "imagine", "pretend", "dramatize", "dramatise"})
+NOT_REAL_VERBS: frozenset[str] = frozenset({"simulate", "rehearse", "imagine", "pretend", "dramatize", "dramatise",
+                                            "practise"})
 NOT_REAL_MODIFIERS: frozenset[str] = frozenset({"mock", "simulated", "fictional", "fictitious", "imaginary",
                                                 "hypothetical"})
 

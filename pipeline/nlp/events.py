@@ -238,6 +238,11 @@ class EventTagger:
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                         fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
                     events.append(event)
+        if sents and _exercise_lead(sents[0], [e for e in events if e.sentence[0] < sents[0].end_char]):
+            for event in events:  # "troops practised repelling an incursion in a large exercise": what follows
+                if event.sentence[0] >= sents[0].end_char and event.modality in _HAPPENING_MODALITIES and \
+                        event.fatalities is None and family(event.type) in _VIOLENT_FAMILIES:
+                    event.modality = "hypothetical"  # is the exercise, unless it counts its dead
         events = fold_elaborations(events, self._sure)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
         return merge_retellings(doc.text, events)
@@ -656,7 +661,20 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
 
 _OPEN_QUOTES, _CLOSE_QUOTES = frozenset({'"', "“", "'", "‘"}), frozenset({'"', "”", "'", "’"})
 # their inflections, matched as written: registered, they would change the lemmas the classifier reads
-_NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb))
+_NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb)) | {"practice", "practiced"}
+_EXERCISE_FORMS = frozenset(f for w in ("exercise", "drill", "manoeuvre", "maneuver", "wargame") for f in forms(w)) | {
+    "war games", "war game"}
+_HAPPENING_MODALITIES = ("asserted", "reported")
+_VIOLENT_FAMILIES = frozenset(family(t) for t in ("armed_clash", "air_drone_strike", "attack", "violent_demonstration"))
+
+
+def _exercise_lead(lead: Span, lead_events: list[EventMention]) -> bool:
+    """The story's lead is about an exercise — it names one, or a verb of simulating, and tells no event
+    that happened — so the story's later strikes, shellings and assaults are the exercise's."""
+    words = {t.lower_ for t in lead}
+    if words.isdisjoint(_EXERCISE_FORMS | _NOT_REAL_FORMS) and "war games" not in lead.text.lower():
+        return False
+    return not any(e.modality in _HAPPENING_MODALITIES for e in lead_events)
 
 
 def _not_real(tok: Token, verb: Token) -> bool:
