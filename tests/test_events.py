@@ -496,3 +496,9 @@ def test_a_story_led_by_an_exercise_tells_the_exercise_not_strikes(enricher):
     r = events(enricher, "Gunmen attacked soldiers taking part in a military exercise near Kidal on Monday. "
                          "Separately, a roadside bomb hit an army truck near Anefis on Tuesday.")
     assert any(e.modality in ("asserted", "reported") for e in r.events if e.sentence.start > 0)  # a real lead
+
+
+def test_where_attackers_set_out_from_is_not_where_they_struck(enricher):
+    r = events(enricher, "Border guards fought a gunbattle overnight with armed men who had crossed the river from "
+                         "Afghanistan into the Darvoz district, officials said.")
+    assert by_type(r)["armed_clash"].place.text == "Darvoz", [(e.type, e.place) for e in r.events]

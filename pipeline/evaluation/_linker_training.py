@@ -30,7 +30,7 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
     locates ("X, in Y": :func:`~pipeline.nlp.events.narrower`), which the tagger takes instead. The
     candidates are those of the trigger's own clause when it names any (:func:`~pipeline.nlp.events.own_clause`)."""
     from ..nlp import by_token, candidate_features, first_place, place_spans, stages
-    from ..nlp.events import narrower, own_clause
+    from ..nlp.events import narrower, own_clause, without_origins
 
     tagger = nlp.get_pipe("wirewatch_events")
     out = []
@@ -44,6 +44,8 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
             places = place_spans(doc, sent)
             if places and tok is not None and sent_doc is not None:  # the trigger's own clause's, as the tagger
                 places = own_clause(places, sent_doc, tok, sent.start)
+            if places and sent_doc is not None:  # less where someone set out from, as the tagger
+                places = without_origins(places, sent_doc, sent.start)
             if places and tok is not None:
                 found_by_stage = list(stages(tok, by_token(places, sent.start)))
                 chosen = first_place(found_by_stage, False)

@@ -71,7 +71,8 @@ from ._place_link import (
 )
 from ._threats import may_vow, vowed_harm
 
-__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", "narrower", "narrowest", "own_clause"]
+__all__ = ["EventMention", "EventPlaceRef", "EventTagger", "make_event_tagger", "narrower", "narrowest", "own_clause",
+           "without_origins"]
 
 _AS_DOC_ATTRS = (attrs.ORTH, attrs.SPACY, attrs.TAG, attrs.POS, attrs.LEMMA, attrs.ENT_IOB, attrs.ENT_TYPE,
                  attrs.MORPH, attrs.SENT_START)  # what the parse and our rules read; copying less is faster
@@ -413,6 +414,8 @@ class EventTagger:
             spans = [item for item in spans if item[0] - sent.start in within]
         elif sent_doc is not None and tok is not None:
             spans = own_clause(spans, sent_doc, tok, sent.start)
+        if sent_doc is not None:
+            spans = without_origins(spans, sent_doc, sent.start)
         ref = None
         if spans and sent_doc is not None and tok is not None:
             index = by_token(spans, sent.start)
@@ -515,6 +518,28 @@ def own_clause(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -
     mine = [item for item in spans if 0 <= item[0] - sent_start < len(owner) and
             owner[item[0] - sent_start] == owner[tok.i]]
     return mine or spans
+
+
+# verbs of coming or sending from somewhere: "from X" after them names where people or projectiles set out
+_SET_OUT = frozenset(f for w in ("cross", "come", "arrive", "infiltrate", "travel", "launch", "fire", "sneak",
+                                 "slip", "advance") for f in forms(w)) | {"came", "crossed", "fired", "launched"}
+
+
+def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[tuple]:
+    """The places (of :func:`place_spans`) less those named as where someone or something set out from ("armed
+    men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot") — unless no
+    other place is left."""
+    def origin(item: tuple) -> bool:
+        at = item[0] - sent_start
+        if not 0 <= at < len(sent_doc):
+            return False
+        head = sent_doc[at]
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+        prep = head.head
+        return head.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lower_ in _SET_OUT
+    kept = [item for item in spans if not origin(item)]
+    return kept or spans
 
 
 def _coarse(doc: Doc, kind: str, index: int) -> bool:
