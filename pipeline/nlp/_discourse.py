@@ -33,8 +33,8 @@ from spacy.tokens import Span, Token
 from ..events import EVENT_TYPES, MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["OUTCOME_FORMS", "background", "division", "elaboration", "family", "fold_elaborations", "merge_retellings",
-           "refine_places"]
+__all__ = ["OUTCOME_FORMS", "VIOLENT_FAMILIES", "background", "division", "elaboration", "family", "fold_elaborations",
+           "merge_retellings", "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
@@ -57,7 +57,8 @@ _INDIVIDUALS = frozenset(f for w in ("man", "woman", "boy", "girl", "gunman", "a
     "men", "women", "gunmen"}
 _CAUSE = {"set", "spark", "cause", "trigger", "start", "ignite", "touch"}  # "…, setting off a fire"
 _FAMILY = {t.id: t.acled_event_type or t.id for t in EVENT_TYPES}
-_VIOLENT_FAMILIES = {_FAMILY[t] for t in ("armed_clash", "air_drone_strike", "attack", "violent_demonstration")}
+#: The ACLED event types of violence: battles, explosions/remote violence, violence against civilians, riots.
+VIOLENT_FAMILIES = frozenset(_FAMILY[t] for t in ("armed_clash", "air_drone_strike", "attack", "violent_demonstration"))
 
 
 def family(event_type: str) -> str:
@@ -205,7 +206,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
             same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
             vague = [e for e in told if _vague(e.place)]
             kin = [e for e in told if family(e.type) == family(event.type)]
-            violent = [e for e in told if family(e.type) in _VIOLENT_FAMILIES]
+            violent = [e for e in told if family(e.type) in VIOLENT_FAMILIES]
             fold = (kind in ("outcome", "anaphora", "consequence") and (own is None or same) or
                     kind == "damage" and violent and (own is None or same) or
                     kind == "given" and kin and (own is None or same) or kind == "quote" and own is None or

@@ -49,6 +49,7 @@ from ..events import (
 )
 from ._discourse import (
     OUTCOME_FORMS,
+    VIOLENT_FAMILIES,
     background,
     division,
     elaboration,
@@ -243,7 +244,7 @@ class EventTagger:
         if sents and _exercise_lead(sents[0], [e for e in events if e.sentence[0] < sents[0].end_char]):
             for event in events:  # "troops practised repelling an incursion in a large exercise": what follows
                 if event.sentence[0] >= sents[0].end_char and event.modality in _HAPPENING_MODALITIES and \
-                        event.fatalities is None and family(event.type) in _VIOLENT_FAMILIES:
+                        event.fatalities is None and family(event.type) in VIOLENT_FAMILIES:
                     event.modality = "hypothetical"  # is the exercise, unless it counts its dead
         events = fold_elaborations(events, self._sure)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
@@ -634,7 +635,6 @@ _NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb)) |
 _EXERCISE_FORMS = frozenset(f for w in ("exercise", "drill", "manoeuvre", "maneuver", "wargame") for f in forms(w)) | {
     "war games", "war game"}
 _HAPPENING_MODALITIES = ("asserted", "reported")
-_VIOLENT_FAMILIES = frozenset(family(t) for t in ("armed_clash", "air_drone_strike", "attack", "violent_demonstration"))
 
 
 def _exercise_lead(lead: Span, lead_events: list[EventMention]) -> bool:
@@ -646,6 +646,14 @@ def _exercise_lead(lead: Span, lead_events: list[EventMention]) -> bool:
     return not any(e.modality in _HAPPENING_MODALITIES for e in lead_events)
 
 
+def _up_to(tok: Token, verb: Token, limit: int | None = None) -> list[Token]:
+    """The trigger and its heads up to its verb (an ancestor: see governor) or the root, at most ``limit``."""
+    path = [tok]
+    while path[-1].i != verb.i and path[-1].head.i != path[-1].i and (limit is None or len(path) < limit):
+        path.append(path[-1].head)
+    return path
+
+
 def _not_real(tok: Token, verb: Token) -> bool:
     """A rehearsal or a fiction: the trigger alone in quotation marks ("a 'collapsed' block": the word
     mentioned, not used), or under a mock or simulated thing or a verb of simulating — on its way up to the
@@ -653,9 +661,7 @@ def _not_real(tok: Token, verb: Token) -> bool:
     doc = tok.doc
     if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
         return True
-    path = [tok]  # the trigger up to its verb (an ancestor: see governor), then two heads more at most
-    while path[-1].i != verb.i and path[-1].head.i != path[-1].i:
-        path.append(path[-1].head)
+    path = _up_to(tok, verb)  # then two heads more at most
     for _ in range(2):
         if path[-1].head.i != path[-1].i:
             path.append(path[-1].head)
@@ -667,9 +673,7 @@ def _modality(tok: Token) -> str:
     verb = governor(tok)
     if _not_real(tok, verb):
         return "hypothetical"
-    path = [tok]  # the trigger up to its verb: "there was no claim of responsibility" is negated on "claim"
-    while path[-1].i != verb.i and path[-1].head.i != path[-1].i and len(path) < 6:
-        path.append(path[-1].head)
+    path = _up_to(tok, verb, limit=6)  # "there was no claim of responsibility" is negated on "claim"
     if any(c.dep_ == "det" and c.lower_ == "no" for node in path[1:-1] if node.pos_ in ("NOUN", "PROPN")
            for c in node.children):
         return "negated"
