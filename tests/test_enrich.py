@@ -389,3 +389,18 @@ def test_a_hamlet_abroad_led_by_a_place_word_stays_a_place(enricher):
         doc.ents = [Span(doc, at[w], at[w] + 1, label="GPE") for w in ("Dayton", "Ohio", "Marta")]
         doc = enricher.nlp.get_pipe("wirewatch_places")(doc)
         assert "Marta" in [p.text for p in doc._.places], lead
+
+
+@pytest.mark.parametrize("body, place, found", [
+    # what lies near something is a place, whatever label the model gave it and whether or not it is known
+    ("Two soldiers died when their truck ran over a landmine near Sindian in the south on Monday.", "Sindian", True),
+    ("Rebels said they ambushed a patrol near Buco-Zau on Tuesday.", "Buco-Zau", True),
+    ("Reporters waited near Kowalczyk after the hearing on Monday.", "Kowalczyk", False),  # a person, unknown as a place
+    ("Students gathered outside the Education Ministry on Monday.", "Education Ministry", False),  # an institution
+    # a big city or a country is that place whatever the model made of it, and without a cue
+    ("Dozens of airstrikes by Russian jets hit Aleppo on Monday.", "Aleppo", True),
+    ("The rebels captured Kisangani on March 15 after a week of fighting.", "Kisangani", True),
+])
+def test_a_name_near_a_place_or_known_as_a_big_city_is_a_place(enricher, body, place, found):
+    got = _places(enricher, body)
+    assert any(text == place for text, *_ in got) == found, got

@@ -409,6 +409,8 @@ def test_an_apposition_saying_what_a_place_is_locates_the_event_at_it():
     inner = narrower(items, text)
     assert narrowest(1, inner) == 0 and narrowest(3, inner) == 2
     assert narrowest(2, inner) == 2  # "Cameroon, and from Nana": no apposition across the clause
+    text = "Troops killed four gunmen near Ayilamo, also in Logo, on Friday."
+    assert narrower([item("Ayilamo"), item("Logo")], text) == [-1, 0]
 
 
 def test_a_name_apposed_to_a_place_noun_is_a_place_and_civilians_leaving_is_no_handover(enricher):
@@ -502,3 +504,52 @@ def test_where_attackers_set_out_from_is_not_where_they_struck(enricher):
     r = events(enricher, "Border guards fought a gunbattle overnight with armed men who had crossed the river from "
                          "Afghanistan into the Darvoz district, officials said.")
     assert by_type(r)["armed_clash"].place.text == "Darvoz", [(e.type, e.place) for e in r.events]
+
+
+def test_a_clause_told_hours_apart_keeps_its_own_places(enricher):
+    r = events(enricher, "Police fired tear gas on Tuesday to break up a protest by cashew farmers in the district "
+                         "of Tandahimba, hours after gunmen seized four fishermen near the border village of Kitaya, "
+                         "officials said.")
+    got = {e.type: e.place.text if e.place else None for e in r.events}
+    assert got.get("protest_with_intervention") == "Tandahimba", got
+
+
+def test_stun_grenades_are_crowd_control_not_a_grenade_attack(enricher):
+    r = events(enricher, "Police responded with rubber bullets and stun grenades in Mthatha on Monday.")
+    assert "grenade" not in by_type(r), [(e.type, e.confidence) for e in r.events]
+    r = events(enricher, "A man threw a grenade at a bar in Mthatha on Monday, wounding six people.")
+    assert "grenade" in by_type(r), [(e.type, e.confidence) for e in r.events]
+
+
+def test_a_demonstration_is_one_event_typed_by_its_most_escalated_form(enricher):
+    riot = ("Youths set fire to cars and pelted gendarmes with stones overnight in Saint-Louis, the High "
+            "Commission said. Gendarmes responded with tear gas and detained three people.")
+    r = events(enricher, riot)
+    kinds = [e.type for e in r.events if e.type in ("violent_demonstration", "protest_with_intervention")]
+    assert kinds == ["violent_demonstration"], [(e.type, e.place) for e in r.events]
+    # a march told in one paragraph and a dispersal with its own place in another are two events
+    two = ("Thousands of teachers marched peacefully through Tegucigalpa on Tuesday to demand a pay rise.\n\n"
+           "In the southern city of Choluteca, police fired tear gas to break up a blockade of the highway by "
+           "farmers.")
+    assert {"peaceful_protest", "protest_with_intervention"} <= set(by_type(events(enricher, two)))
+
+
+def test_a_retelling_at_a_part_of_the_town_tells_the_place_more_precisely():
+    from types import SimpleNamespace as NS
+
+    from pipeline.nlp._discourse import merge_retellings
+
+    text = "A pipe bomb exploded in Derry on Sunday.\n\nThe bomb went off at a house in the Creggan area."
+
+    def mentions():
+        lead = NS(type="remote_explosive_landmine_ied", modality="reported", sentence=(0, 40),
+                  trigger=("bomb", 7, 11), place=NS(text="Derry", how="attached", coarse=False, kind="toponym", index=0),
+                  date=None, date_text=None, fatalities=None, confidence=0.9)
+        later = NS(type="remote_explosive_landmine_ied", modality="reported", sentence=(42, 91),
+                   trigger=("bomb", 46, 50), place=NS(text="Creggan", how="attached", coarse=False, kind="toponym",
+                                                      index=1), date=None, date_text=None, fatalities=None,
+                   confidence=0.85)
+        return [lead, later]
+    [kept] = merge_retellings(text, mentions(), inside=lambda a, b: (a.text, b.text) == ("Creggan", "Derry"))
+    assert kept.place.text == "Creggan"
+    assert len(merge_retellings(text, mentions())) == 2  # without it, two places: two incidents

@@ -180,8 +180,13 @@ def _vague(place) -> bool:
     return place is None or place.how in ("dateline", "focus") or place.coarse
 
 
+def _nowhere_inside(a: Any, b: Any) -> bool:
+    return False
+
+
 def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: True,
-                      happening: Sequence[str] = ("asserted", "reported")) -> list:
+                      happening: Sequence[str] = ("asserted", "reported"),
+                      inside: Callable[[Any, Any], bool] = _nowhere_inside) -> list:
     """Fold each elaboration into the event already told, handing it its death toll and, where it had
     only a region, an area or the dateline, the place the elaboration names. Mentions not ``sure`` enough
     to be events of their own are dropped, unless a sure elaboration folds into them: two sentences
@@ -195,7 +200,9 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
     place of its own that no earlier event has. An outcome or an anaphoric subject folds unless it names
     a place of its own that no earlier event has; a quotation folds unless it names a place of
     its own; a definite noun phrase folds when it names no new place, repeats an earlier event's type or
-    can make an earlier event's vague place precise."""
+    can make an earlier event's vague place precise. ``inside(a, b)``: place ``a`` is a part of place ``b``
+    (a district of the town: "in the Creggan area of the city" after "in Londonderry"), so it names ``b``
+    and tells it more precisely."""
     kept: list = []  # (event, sure)
     told: list = []
     promoted: set[int] = set()
@@ -203,7 +210,8 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
         kind = getattr(event, "elaborates", None)
         own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
         if kind and told:
-            same = [e for e in told if own is not None and e.place is not None and e.place.text.lower() == own]
+            same = [e for e in told if own is not None and e.place is not None and (
+                e.place.text.lower() == own or inside(event.place, e.place))]
             vague = [e for e in told if _vague(e.place)]
             kin = [e for e in told if family(e.type) == family(event.type)]
             violent = [e for e in told if family(e.type) in VIOLENT_FAMILIES]
@@ -216,7 +224,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                         (violent if kind == "damage" else []) or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
-                if own is not None and _vague(into.place) and not _vague(event.place):
+                if own is not None and (_vague(into.place) and not _vague(event.place) or inside(event.place, into.place)):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
                 if sure(event):
                     promoted.add(id(into))
@@ -353,6 +361,11 @@ def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
     return {entry.country_code}, entry.admin1 if entry.feature == "ADM1" else None
 
 
+# A demonstration's forms, from the least to the most escalated: demonstrators who turn violent make a riot
+# whatever force met them; force against peaceful ones is lethal or it is an intervention.
+_ESCALATION = {"peaceful_protest": 0, "protest_with_intervention": 1, "excessive_force_against_protesters": 2,
+               "violent_demonstration": 3}
+
 _NEW_INCIDENT = frozenset({"another", "separately", "separate", "second", "also", "elsewhere", "meanwhile", "other"})
 
 
@@ -378,7 +391,8 @@ def _precision(place) -> int:
     return 2 if place.how == "attached" else 1
 
 
-def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported")) -> list:
+def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported"),
+                     inside: Callable[[Any, Any], bool] = _nowhere_inside) -> list:
     """Wire stories tell an incident twice: the lead sums it up, the body gives the details. A later
     mention of the same type, happening, not dated more than a day apart (each by its own words: a
     mention without a date of its own takes the story's), and not marked as a new incident ("another",
@@ -389,35 +403,56 @@ def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("a
       takes that place ("teachers marched … while police fired tear gas in the south" · "in Choluteca,
       police fired tear gas …"); or
     * the later mention's sentence names the earlier mention's place ("drones hit Kharkiv" · "in
-      Kharkiv, three drones struck the Kyivskyi district"); or
+      Kharkiv, three drones struck the Kyivskyi district"), or its place is a part of it (``inside``, as for
+      :func:`fold_elaborations`), which it then hands over; or
     * the later mention has no precise place of its own: nothing tells it apart from the one told.
+
+    A demonstration is one event whatever it became: a later mention of another demonstration type (a
+    peaceful march, its dispersal, lethal force against it, a riot) told in the same paragraph with no
+    precise place of its own is the last demonstration told, typed by its most escalated form, as ACLED
+    codes it ("youths burned tyres in X …" · "gendarmes responded with tear gas"). One with a place of its
+    own, or in a later paragraph, stays apart, and so does the other clause of a sentence that tells two: a
+    march in the centre and a riot in a suburb are two events.
 
     The earlier mention is kept, with the larger death toll and the higher confidence."""
     lead_end = text.find("\n\n")
     lead_end = len(text) if lead_end < 0 else lead_end
     kept: list = []
+    told_end: dict[int, int] = {}  # per kept event, where its last mention (itself or a retelling) ends
     for event in events:
         into = None
         if event.modality in happening:
             sentence = text[event.sentence[0]:event.sentence[1]]
             before = sentence[:max(0, event.trigger[1] - event.sentence[0])].lower().split()
             if not _NEW_INCIDENT.intersection(w.strip(",;:") for w in before):
+                last_demonstration = next((e for e in reversed(kept) if e.type in _ESCALATION), None)
                 for earlier in kept:
-                    if earlier.type != event.type or earlier.modality not in happening or (
+                    if (earlier.type != event.type and not (
+                            earlier is last_demonstration and event.type in _ESCALATION and _loose(event.place)
+                            and told_end[id(earlier)] <= event.sentence[0]
+                            and "\n\n" not in text[told_end[id(earlier)]:event.sentence[0]])) \
+                            or earlier.modality not in happening or (
                             earlier.date_text and event.date_text and _days_apart(earlier.date, event.date) > 1):
                         continue
                     # a later mention with no precise place retells; one with a precise place retells a lead
                     # told with none, or an earlier mention whose place its sentence names
                     if _loose(event.place) or (earlier.sentence[0] < lead_end if _loose(earlier.place)
-                                               else earlier.place.text in sentence):
+                                               else earlier.place.text in sentence
+                                               or inside(event.place, earlier.place)):
                         into = earlier
                         break
         if into is None:
             kept.append(event)
+            told_end[id(event)] = event.sentence[1]
             continue
-        if _loose(into.place) and _precision(event.place) > _precision(into.place):
+        told_end[id(into)] = max(told_end[id(into)], event.sentence[1])
+        # another form of the demonstration is told with no place of its own: it has none to hand over
+        if into.type == event.type and (_loose(into.place) and _precision(event.place) > _precision(into.place)
+                                        or not _loose(event.place) and inside(event.place, into.place)):
             into.place = event.place  # a retelling hands over its place only when it knows it more precisely
         if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
             into.fatalities = event.fatalities
+        if into.type != event.type and _ESCALATION[event.type] > _ESCALATION[into.type]:
+            into.type = event.type
         into.confidence = max(into.confidence, event.confidence)
     return kept

@@ -170,7 +170,7 @@ def first_place(found_by_stage: Iterable[tuple[str, list[tuple]]], sentence_fall
     return None
 
 
-_WITHIN = re.compile(r"\s*,\s*(?:in|inside|within)\s+(?:the\s+)?"
+_WITHIN = re.compile(r"\s*,\s*(?:also\s+)?(?:in|inside|within)\s+(?:the\s+)?"  # "X, also in Y"
                      # an apposition that tells what X is and where: "Mucojo, a fishing village in Macomia
                      # district", "Ngaoundaye, a town near the borders with Chad"
                      r"|\s*,\s*(?:a|an|the)\s+[^,.;:()\"]{0,50}?\b(?:in|of|near|outside|inside|within|on|along|off|"

@@ -238,6 +238,8 @@ class EventTagger:
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
                         continue  # "families had left the camps": people fleeing, not territory changing hands
+                    if cand.type == "grenade" and _less_lethal(heads[cand.start, cand.end]):
+                        continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                         fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
                     events.append(event)
@@ -246,9 +248,19 @@ class EventTagger:
                 if event.sentence[0] >= sents[0].end_char and event.modality in _HAPPENING_MODALITIES and \
                         event.fatalities is None and family(event.type) in VIOLENT_FAMILIES:
                     event.modality = "hypothetical"  # is the exercise, unless it counts its dead
-        events = fold_elaborations(events, self._sure)
+        places = doc._.places or []
+
+        def inside(a: EventPlaceRef | None, b: EventPlaceRef | None) -> bool:
+            """``a`` is a local feature (a district, a street, a building) placed at the town ``b`` names."""
+            if a is None or b is None or a.kind != "toponym" or b.kind != "toponym" \
+                    or not (0 <= a.index < len(places) and 0 <= b.index < len(places)):
+                return False
+            part, whole = places[a.index], places[b.index]
+            return part.kind == "local" and whole.kind == "toponym" and part.entry is not None \
+                and part.entry == whole.entry
+        events = fold_elaborations(events, self._sure, inside=inside)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
-        return merge_retellings(doc.text, events)
+        return merge_retellings(doc.text, events, inside=inside)
 
     def _clause_groups(self, sent: Span, sent_doc: Doc | None, matches: list[tuple[Trigger, int, int]],
                        verdict: dict[str, float]) -> list[tuple[Sentence, dict[str, float], list, set[int] | None]] | None:
@@ -452,6 +464,19 @@ _TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtak
 _TERRITORY_CHANGE = _TERRITORY | {"non_violent_transfer_of_territory"}
 
 
+# Munitions made to disperse, not to kill: "stun grenades", "smoke grenades", "tear gas grenades".
+_LESS_LETHAL = frozenset({"stun", "smoke", "flash", "flashbang", "tear", "teargas", "gas", "sound", "rubber",
+                          "concussion", "pepper"})
+
+
+def _less_lethal(tok: Token | None) -> bool:
+    """The grenade a trigger names is a crowd-control munition ("stun grenades", "tear gas grenades")."""
+    if tok is None:
+        return False
+    return any(c.dep_ in ("amod", "compound", "nmod") and c.lower_ in _LESS_LETHAL for c in tok.subtree
+               if c.i < tok.i and c.head.i in (tok.i, *(x.i for x in tok.lefts)))
+
+
 def _civilians_act(tok: Token | None) -> bool:
     """The trigger's verb has civilians as its subject ("dozens of families had left the camps"): armed
     forces and groups take, hold and hand over territory; civilians who leave a place flee it."""
@@ -468,12 +493,25 @@ def _civilians_act(tok: Token | None) -> bool:
 
 
 _CONTRAST_MARKS = frozenset({"while", "whereas"})
+# "…, hours after gunmen seized four fishermen near X": a clause placed in time apart from the main one tells
+# another incident, with its own places.
+_SEQUENCE_MARKS = frozenset({"after", "before"})
+_TIME_APART = frozenset({"hours", "days", "weeks", "months", "day", "week", "night", "month", "year", "years"})
+
+
+def _apart_in_time(tok: Token) -> bool:
+    """An adverbial clause that says how long after or before the main one it happened ("hours after gunmen
+    seized …", "a day before police fired …")."""
+    marks = [c for c in tok.children if c.dep_ == "mark" and c.lower_ in _SEQUENCE_MARKS]
+    return bool(marks) and any(c.dep_ == "npadvmod" and c.lower_ in _TIME_APART and c.i < marks[0].i
+                               for c in tok.children)
 
 
 def clause_owner(sent_doc: Doc) -> list[int]:
     """For each token of a parsed sentence, the head of the independent clause it belongs to: the root,
     a verb coordinated with it that has a subject of its own ("…, and a bomb tore through …"), or a
-    contrastive adverbial clause with its own subject ("… while police fired tear gas …"). A verb
+    contrastive adverbial clause or one set apart in time, with its own subject ("… while police fired tear
+    gas …", "…, hours after gunmen seized …"). A verb
     coordinated without a subject ("attacked the post and killed three") shares its clause."""
     heads = set()
     for tok in sent_doc:
@@ -482,7 +520,8 @@ def clause_owner(sent_doc: Doc) -> list[int]:
             heads.add(tok.i)
         elif own_subject and tok.pos_ in ("VERB", "AUX") and (
                 tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX") or
-                tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children)):
+                tok.dep_ == "advcl" and (any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children)
+                                         or _apart_in_time(tok))):
             heads.add(tok.i)
     owner = []
     for tok in sent_doc:

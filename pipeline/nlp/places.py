@@ -49,6 +49,12 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
          "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
          "greater"}
 _COORD = {"and", "or", ","}
+# Prepositions whose object is where something is or happens ("in the besieged X"), and the narrower ones whose
+# object is a place whether or not the gazetteer knows it ("near X").
+_LOCATIVE = {"in", "near", "at", "outside", "around", "towards", "toward", "into", "across", "inside", "from"}
+_NEAR = {"near", "outside", "around"}
+# Labels the model gives place names by mistake ("Kisangani" NORP, "Bama Town" PERSON, "Kibeho" ORG).
+_MISLABELLED = {"PERSON", "ORG", "LANGUAGE", "NORP", "PRODUCT", "WORK_OF_ART"}
 # Words before a person's name ("President Jackson", "Mr. Paris"), never before a place's.
 _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "general", "col", "colonel", "sen",
            "senator", "rep", "gov", "governor", "judge", "justice", "king", "queen", "prince", "princess", "sheikh",
@@ -65,6 +71,30 @@ _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighbo
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
                 "area", "valley", "oasis", "enclave", "quarter"}
+def _ends_in_place_noun(span: Span) -> bool:
+    """A name whose last word is a place noun, capitalised as part of it: "Bama Town", "Mohammad Agha
+    District", "Deir Ezzor Governorate" (whatever label the model gave the whole). Not "City", which ends the
+    names of clubs ("Manchester City")."""
+    return len(span) >= 2 and span[0].is_title and span[-1].is_title and not span[-2].is_punct \
+        and _singular(span[-1].lower_) in _PLACE_NOUNS_AFTER - {"city"}
+
+
+def _object_of(span: Span, prepositions: set[str]) -> bool:
+    """One of these prepositions leads the span, with at most two determiners, adjectives or numbers between
+    ("near Sindian", "in the besieged X"; the tagger's parts of speech: no parse runs before the places)."""
+    doc, at = span.doc, span.start - 1
+    for _ in range(3):
+        if at < 0:
+            return False
+        tok = doc[at]
+        if tok.lower_ in prepositions:
+            return True
+        if tok.pos_ not in ("DET", "ADJ", "NUM") or tok.is_title:
+            return False
+        at -= 1
+    return False
+
+
 def _apposed_place_noun(span: Span) -> bool:
     """Followed by an apposition that says it is a place: "Ngaoundaye, a town near …", "Mucojo, a fishing
     village in …", "Kalia, the main town of …" (a place noun heads the indefinite or definite phrase after the
@@ -253,9 +283,28 @@ class PlaceResolver:
         prev = span.doc[span.start - 1] if span.start > 0 else None
         if prev is None:
             return False
-        if prev.lower_ in _CUES:
+        if prev.lower_ in _CUES or _object_of(span, _LOCATIVE):  # "in X", "in the besieged X"
             return True
         return prev.lower_ in _COORD and (span.start - 1) in accepted_ends
+
+    def _nearby(self, span: Span) -> bool:
+        """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau"): what lies near
+        something is a place, whether or not the gazetteer knows it, unless it is a person (a title before it,
+        another name after it, or the model's PERSON for a name the gazetteer lacks: "sat near Messi"), an
+        institution (the model's ORG after an article: "outside the Education Ministry") or a calendar word."""
+        if not _object_of(span, _NEAR) or span.text.lower() in _CALENDAR or _all_generic(span) or len(span) > 4:
+            return False
+        if span[0].ent_type_ == "ORG" and span.start > 0 and span.doc[span.start - 1].pos_ == "DET":
+            return False  # "outside the Education Ministry": an institution, not a place's name
+        if span[0].ent_type_ == "PERSON" and not any(fold_name(e.name) == fold_name(span.text)
+                                                      for e in self.gazetteer.candidates(span.text)[0][:5]):
+            return False  # by a place's own name, not an old or foreign one ("Messi", a name of Metz)
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and (before.lower_.rstrip(".") in _TITLES or before.ent_type_ == "PERSON"):
+            return False
+        return not (after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR)
 
     def _rescuable(self, span: Span) -> bool:
         found, _ = self.gazetteer.candidates(span.text)
@@ -310,11 +359,13 @@ class PlaceResolver:
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
-                                           or not self._rescued(span, accepted_ends, named_ends)):
-                demonyms.append(span)
+                                           or not (self._rescued(span, accepted_ends, named_ends)
+                                                   or self._prominent(span) or self._nearby(span))):
+                demonyms.append(span)  # "Kisangani" or "near Sindian" tagged NORP go on to be places
             elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and span[0].is_title \
                     and not someone_elses_surname(ent, span) and span[-1].lower_ not in given \
-                    and (self._rescued(span, accepted_ends, named_ends) or self._prominent(ent, span)):
+                    and (self._rescued(span, accepted_ends, named_ends)
+                         or (ent.label_ in _MISLABELLED and (self._prominent(span) or self._nearby(span)))):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
@@ -719,20 +770,20 @@ class PlaceResolver:
         place cue, when the gazetteer knows it as a sizeable place. Never a month or weekday ("in March")."""
         if span.text.lower() in _CALENDAR:
             return False
-        if self._named(span, named_ends) or self._noun_after(span):
+        if self._named(span, named_ends) or self._noun_after(span) or _ends_in_place_noun(span):
             return True
         facility = (span.end < len(span.doc) and span.doc[span.end].lower_ in _FACILITIES_AFTER
                     and span[0].ent_type_ != "PERSON")  # "Kennedy airport" is named after a person
         return (self._cued(span, accepted_ends) or facility) and self._rescuable(span)
 
-    def _prominent(self, ent: Span, span: Span) -> bool:
+    def _prominent(self, span: Span) -> bool:
         """A name the gazetteer knows exactly as a country, a first-level division or a big city
-        (``prominent_population``) is that place whatever label the model gave it ("patrolled Harare",
-        "in northeastern Aleppo"), unless it is someone's name: a title before it ("President Jackson"),
-        a name after it, a possessive person noun ("Jordan's coach")."""
-        if ent.label_ not in ("PERSON", "ORG", "LANGUAGE", "NORP", "PRODUCT", "WORK_OF_ART") or len(span) > 3 \
-                or span.text.lower() in _CALENDAR or _all_generic(span):
+        (``prominent_population``) is that place whatever label the model gave it, or none ("patrolled
+        Harare", "in northeastern Aleppo", "hit Aleppo", "captured Kisangani"), unless it is someone's name:
+        a title before it ("President Jackson"), a name after it, a possessive person noun ("Jordan's coach")."""
+        if len(span) > 3 or span.text.lower() in _CALENDAR or _all_generic(span):
             return False
+        label = span[0].ent_type_
         doc = span.doc
         before = doc[span.start - 1] if span.start > 0 else None
         after = doc[span.end] if span.end < len(doc) else None
@@ -740,7 +791,7 @@ class PlaceResolver:
             return False
         if after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR:
             return False
-        if ent.label_ in ("LANGUAGE", "NORP") and self.gazetteer.demonym(span.text) is not None:
+        if label in ("LANGUAGE", "NORP") and self.gazetteer.demonym(span.text) is not None:
             return False  # "English", "Kurdish": a language or people, not the country
         found, _ = self.gazetteer.candidates(span.text, fold=False)
         if not found:
@@ -779,7 +830,7 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            if self._rescued(span, accepted_ends, named_ends) or (
+            if self._rescued(span, accepted_ends, named_ends) or self._prominent(span) or self._nearby(span) or (
                     span.text.lower() not in _CALENDAR and self._cued(span, accepted_ends)
                     and self._known(span, self.rescue_min_population)):
                 out.append((span, "LOC"))
