@@ -53,6 +53,15 @@ _COORD = {"and", "or", ","}
 # object is a place whether or not the gazetteer knows it ("near X").
 _LOCATIVE = {"in", "near", "at", "outside", "around", "towards", "toward", "into", "across", "inside", "from"}
 _NEAR = {"near", "outside", "around"}
+# Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
+# "captured" or "seized", which take people as often ("police captured Guzman"). Word forms (no lemmatizer
+# runs before the places).
+_TAKEN = {f"{stem}{end}" for stem, ends in (
+    ("enter", ("", "ed", "s", "ing")),
+    ("storm", ("", "ed", "s", "ing")), ("patrol", ("", "led", "s", "ling")), ("overr", ("an", "un", "uns", "unning")),
+    ("besieg", ("e", "ed", "es", "ing")), ("shell", ("", "ed", "s", "ing")), ("liberat", ("e", "ed", "es", "ing")),
+    ("retak", ("e", "en", "es", "ing")), ("retook", ("",)), ("recaptur", ("e", "ed", "es", "ing")),
+    ("bomb", ("", "ed", "s", "ing"))) for end in ends}
 # Labels the model gives place names by mistake ("Kisangani" NORP, "Bama Town" PERSON, "Kibeho" ORG).
 _MISLABELLED = {"PERSON", "ORG", "LANGUAGE", "NORP", "PRODUCT", "WORK_OF_ART"}
 # Words before a person's name ("President Jackson", "Mr. Paris"), never before a place's.
@@ -66,7 +75,7 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
                       "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
-                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley"}
+                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "area"}
 _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region",
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
@@ -360,12 +369,14 @@ class PlaceResolver:
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
                                            or not (self._rescued(span, accepted_ends, named_ends)
-                                                   or self._prominent(span) or self._nearby(span))):
+                                                   or self._prominent(span) or self._nearby(span)
+                                                   or self._taken(span))):
                 demonyms.append(span)  # "Kisangani" or "near Sindian" tagged NORP go on to be places
             elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and span[0].is_title \
                     and not someone_elses_surname(ent, span) and span[-1].lower_ not in given \
                     and (self._rescued(span, accepted_ends, named_ends)
-                         or (ent.label_ in _MISLABELLED and (self._prominent(span) or self._nearby(span)))):
+                         or (ent.label_ in _MISLABELLED | {"EVENT"} and (self._prominent(span) or self._nearby(span)
+                                                                        or self._taken(span)))):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
@@ -776,6 +787,14 @@ class PlaceResolver:
                     and span[0].ent_type_ != "PERSON")  # "Kennedy airport" is named after a person
         return (self._cued(span, accepted_ends) or facility) and self._rescuable(span)
 
+    def _taken(self, span: Span) -> bool:
+        """The object of a verb of entering, holding or striking a place ("rebels overran Rutshuru", "troops
+        patrolled Bayana") that the gazetteer knows by its own name, however small: the verb says it is a
+        place, the gazetteer which one."""
+        if not _object_of(span, _TAKEN) or span.text.lower() in _CALENDAR or _all_generic(span) or len(span) > 3:
+            return False
+        return any(fold_name(e.name) == fold_name(span.text) for e in self.gazetteer.candidates(span.text)[0][:5])
+
     def _prominent(self, span: Span) -> bool:
         """A name the gazetteer knows exactly as a country, a first-level division or a big city
         (``prominent_population``) is that place whatever label the model gave it, or none ("patrolled
@@ -830,7 +849,8 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            if self._rescued(span, accepted_ends, named_ends) or self._prominent(span) or self._nearby(span) or (
+            if self._rescued(span, accepted_ends, named_ends) or self._prominent(span) or self._nearby(span) \
+                    or self._taken(span) or (
                     span.text.lower() not in _CALENDAR and self._cued(span, accepted_ends)
                     and self._known(span, self.rescue_min_population)):
                 out.append((span, "LOC"))
