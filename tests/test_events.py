@@ -128,7 +128,8 @@ def test_fatalities(text, expected):
     ("June 27", "2026-06-27"), ("on 27 June 2025", "2025-06-27"), ("mid-April", "2026-04"),
     ("last month", "2026-10"), ("over the past month", "2026-11-23"), ("yesterday", "2026-11-22"),
     ("two days ago", "2026-11-21"),
-    ("the day after", "2026-11-21"), ("Dec. 30", "2025-12-30"), ("no date here", None),
+    ("the day after", "2026-11-21"), ("the next day", "2026-11-21"), ("a day later", "2026-11-21"),
+    ("the previous day", "2026-11-19"), ("Dec. 30", "2025-12-30"), ("no date here", None),
 ])
 def test_dates_resolve_against_the_story_date(text, expected):
     got = resolve_date(text, date(2026, 11, 23), previous="2026-11-20")
@@ -553,3 +554,14 @@ def test_a_retelling_at_a_part_of_the_town_tells_the_place_more_precisely():
     [kept] = merge_retellings(text, mentions(), inside=lambda a, b: (a.text, b.text) == ("Creggan", "Derry"))
     assert kept.place.text == "Creggan"
     assert len(merge_retellings(text, mentions())) == 2  # without it, two places: two incidents
+
+
+def test_an_undated_sentence_goes_on_in_the_time_its_paragraph_is_set_in(enricher):
+    past = ("Officers laid flowers at the memorial on Friday.\n\nThe clashes broke out before dawn on May 9, "
+            "2015, when police moved into the neighbourhood. Several houses in the district were burned out.")
+    r = events(enricher, past)
+    assert not [e for e in r.events if e.modality in ("asserted", "reported")], [(e.type, e.modality) for e in r.events]
+    now = ("Officers laid flowers at the memorial on Friday.\n\nThe clashes broke out before dawn on May 9, "
+           "2015, when police moved into the neighbourhood.\n\nSeveral houses in the district were burned out "
+           "overnight, residents said.")
+    assert any(e.modality in ("asserted", "reported") for e in events(enricher, now).events)

@@ -2,8 +2,8 @@
 
 "Monday" → the last Monday on or before the story date; "June 27" → that day in the story's year
 (the year before if that would be after the story); "mid-April", "early March", "last month", "last
-week", "yesterday", "the day after", "two days ago". The result is ISO 8601 at the precision the text
-gives: ``2026-06-27``, ``2026-04`` (a month), ``2026`` (a year).
+week", "yesterday", "the day after" (or "the next day", "a day later"), "two days ago". The result is
+ISO 8601 at the precision the text gives: ``2026-06-27``, ``2026-04`` (a month), ``2026`` (a year).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an
 _LAST = re.compile(r"\b(last|this|next|past)\s+(week|month|year|night|weekend)\b", re.I)
 _SIMPLE = re.compile(r"\b(yesterday|today|tonight|tomorrow|overnight|this morning|this afternoon|this evening)\b", re.I)
 _AFTER = re.compile(r"\b(?:the\s+)?(day|week|month)\s+(after|before)\b", re.I)
+# The same, told otherwise: "the next day", "the following day", "a day later", "the previous day".
+_NEXT_DAY = re.compile(r"\b(?:the\s+(next|following|previous)\s+day|a\s+day\s+(later|earlier))\b", re.I)
 _YEAR = re.compile(r"\b(?:in|during|of)\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)?"
                    r"(19\d{2}|20\d{2})\b", re.I)  # "in 2019", "in the spring of 2024", "the floods of 2022"
 
@@ -163,6 +165,11 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
         base = parse_story_date(previous) if previous else None
         if base is not None and m.group(1).lower() == "day":
             add(m, (base + timedelta(days=1 if m.group(2).lower() == "after" else -1)).isoformat())
+    for m in _NEXT_DAY.finditer(text):
+        base = parse_story_date(previous) if previous else None
+        if base is not None:
+            add(m, (base + timedelta(days=-1 if (m.group(1) or m.group(2)).lower() in ("previous", "earlier")
+                                     else 1)).isoformat())
     for m in _YEAR.finditer(text):
         add(m, m.group(1))
     if not candidates:

@@ -216,14 +216,31 @@ class EventTagger:
         story_date = parse_story_date(hints.get("story_date"))
         events: list[EventMention] = []
         previous_date: str | None = None
+        scene: tuple[int, tuple[str, str]] | None = None  # (paragraph, date): a paragraph set in the past
+        read = 0  # sentences before this one have been read for dates
+
+        def set_scene(paragraph: int, resolved: tuple[str, str] | None) -> None:
+            nonlocal scene
+            if resolved:
+                scene = (paragraph, resolved) if story_date and ended_before(resolved[0], story_date) else None
         for i, sent_doc in zip(order, parsed, strict=True):
+            for j in range(read, i):  # the sentences without a trigger set the scene too
+                set_scene(doc.text.count("\n\n", 0, sents[j].start_char),
+                          resolve_date(sents[j].text, story_date, previous_date) if story_date else None)
+            read = i + 1
             sent, sentence = sents[i], sentences[i]
             heads = {(start, end): self._token(sent, sent_doc, start, end) for _, start, end in found[i]}
             subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
             salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
             resolved = resolve_date(_date_text(sent, sent_doc), story_date, previous_date) if story_date else None
+            paragraph = doc.text.count("\n\n", 0, sent.start_char)
             if resolved:
                 previous_date = resolved[0]
+                set_scene(paragraph, resolved)
+            elif scene is not None and scene[0] == paragraph:
+                # an undated sentence goes on in the time its paragraph is set in ("The clashes broke out on May 9,
+                # 2015 … Several houses in the district were burned out.")
+                resolved = scene[1]
             fatalities = parse_fatalities(sent.text)
             groups = self._clause_groups(sent, sent_doc, found[i], verdicts[i]) if verdicts else None
             if groups is None:  # one clause: the sentence is the unit
