@@ -406,6 +406,9 @@ def test_a_hamlet_abroad_led_by_a_place_word_stays_a_place(enricher):
     # a name ending in its place noun
     ("Gunmen attacked Bama Town early on Wednesday, police said.", "Bama Town", True),
     ("Troops were deployed in the Vedeno area on Monday.", "Vedeno", True),
+    # Arabic names written with their article or an apostrophe are names all the same
+    ("A car bomb exploded in Baghdad's northern al-Husseiniya district.", "al-Husseiniya", True),
+    ("The rebels shelled positions in Sa’sa town on Friday.", "Sa’sa", True),
 ])
 def test_a_name_near_a_place_or_known_as_a_big_city_is_a_place(enricher, body, place, found):
     got = _places(enricher, body)

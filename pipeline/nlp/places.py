@@ -80,11 +80,30 @@ _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighbo
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
                 "area", "valley", "oasis", "enclave", "quarter"}
+# Arabic names keep their article in lower case ("al-Husseiniya") and their apostrophes for ayn and hamza
+# ("Sa'sa", "Ma'arrat"), which ``is_title`` reads as a new word starting in lower case.
+_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an)[-‘’'](\w)", re.I)
+
+
+def _capitalised(tok) -> bool:
+    """Written as a name: "Sindian", "Sa'sa", "al-Husseiniya" (one token or three: "al", "-", "Husseiniya";
+    not "the", "said", "SAID")."""
+    text = tok.text
+    if tok.is_title or (text[:1].isupper() and not tok.is_upper):
+        return True
+    article = _ARTICLE.match(text)
+    if article is not None:
+        return article.group(1).isupper()
+    doc = tok.doc
+    return tok.i + 2 < len(doc) and _ARTICLE.match(f"{text}{doc[tok.i + 1].text}{doc[tok.i + 2].text}") is not None \
+        and doc[tok.i + 1].text in "-‘’'" and not tok.whitespace_ and doc[tok.i + 2].text[:1].isupper()
+
+
 def _ends_in_place_noun(span: Span) -> bool:
     """A name whose last word is a place noun, capitalised as part of it: "Bama Town", "Mohammad Agha
     District", "Deir Ezzor Governorate" (whatever label the model gave the whole). Not "City", which ends the
     names of clubs ("Manchester City")."""
-    return len(span) >= 2 and span[0].is_title and span[-1].is_title and not span[-2].is_punct \
+    return len(span) >= 2 and _capitalised(span[0]) and span[-1].is_title and not span[-2].is_punct \
         and _singular(span[-1].lower_) in _PLACE_NOUNS_AFTER - {"city"}
 
 
@@ -367,12 +386,12 @@ class PlaceResolver:
                     continue
                 toponyms.append((span, ent.label_))
                 accepted_ends.add(span.end)
-            elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not span[0].is_title
+            elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not _capitalised(span[0])
                                            or not (self._rescued(span, accepted_ends, named_ends)
                                                    or self._prominent(span) or self._nearby(span)
                                                    or self._taken(span))):
                 demonyms.append(span)  # "Kisangani" or "near Sindian" tagged NORP go on to be places
-            elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and span[0].is_title \
+            elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and _capitalised(span[0]) \
                     and not someone_elses_surname(ent, span) and span[-1].lower_ not in given \
                     and (self._rescued(span, accepted_ends, named_ends)
                          or (ent.label_ in _MISLABELLED | {"EVENT"} and (self._prominent(span) or self._nearby(span)
@@ -842,11 +861,11 @@ class PlaceResolver:
         out, i = [], 0
         while i < len(doc):
             tok = doc[i]
-            if tok.ent_type_ or not (tok.is_title and tok.pos_ == "PROPN") or i == 0 or tok.is_sent_start:
+            if tok.ent_type_ or not (_capitalised(tok) and tok.pos_ == "PROPN") or i == 0 or tok.is_sent_start:
                 i += 1
                 continue
             j = i
-            while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and doc[j].is_title and doc[j].pos_ == "PROPN":
+            while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and _capitalised(doc[j]) and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
             if self._rescued(span, accepted_ends, named_ends) or self._prominent(span) or self._nearby(span) \
