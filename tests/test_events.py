@@ -117,7 +117,8 @@ def test_no_events_in_plain_text(enricher):
     ("killing 7 farmers, including 3 boys", 7), ("at least 14 villagers were killed", 14),
     ("three soldiers died", 3), ("the death toll rose to 40", 40), ("leaving two people dead", 2),
     ("no casualties were reported", 0), ("Twenty-one people were killed", 21), ("killed dozens", None),
-    ("the blast injured 12 people", None),
+    ("the blast injured 12 people", None), ("a 16-year-old boy was shot dead overnight", 1),
+    ("a man was arrested", None),
 ])
 def test_fatalities(text, expected):
     assert parse_fatalities(text) == expected
@@ -565,3 +566,20 @@ def test_an_undated_sentence_goes_on_in_the_time_its_paragraph_is_set_in(enriche
            "2015, when police moved into the neighbourhood.\n\nSeveral houses in the district were burned out "
            "overnight, residents said.")
     assert any(e.modality in ("asserted", "reported") for e in events(enricher, now).events)
+
+
+def test_a_killing_told_as_organised_crime_is_an_attack_too(enricher):
+    r = events(enricher, "A 16-year-old boy was shot dead overnight at the foot of a tower block in Marseille, "
+                         "prosecutors said, the latest casualty of a drug war between rival dealing networks.")
+    got = {e.type for e in r.events if e.modality in ("asserted", "reported")}
+    assert "attack" in got or "armed_clash" in got, [(e.type, e.confidence) for e in r.events]
+
+
+def test_finding_nothing_and_powers_granted_are_no_events(enricher):
+    r = events(enricher, "A police bomb squad combed the block after daybreak and found no other explosives.")
+    assert not [e for e in r.events if e.modality in ("asserted", "reported")], [(e.type, e.modality) for e in r.events]
+    r = events(enricher, "The government declared a state of emergency in St Catherine, which allows soldiers and "
+                         "police to search premises and detain suspects without a warrant.")
+    assert "arrests" not in {e.type for e in r.events if e.modality in ("asserted", "reported")}
+    r = events(enricher, "Police found two rifles and a cache of explosives in a house in Ganta on Monday.")
+    assert by_type(r)["disrupted_weapons_use"].modality == "asserted"

@@ -1,7 +1,7 @@
 """How many people an event killed, when the text states it (pure; no spaCy).
 
 "killing 7 farmers", "at least 14 villagers were killed", "three soldiers died", "the death toll rose to
-40", "left two dead" → the number; "no casualties were reported", "no one was hurt" → 0; otherwise
+40", "left two dead" → the number; "a man was shot dead" → 1; "no casualties were reported", "no one was hurt" → 0; otherwise
 ``None`` (not stated — not zero). Where several counts are stated, the largest.
 """
 
@@ -31,6 +31,12 @@ _PATTERNS = [
     re.compile(rf"\bleaving\s+{_NUM}{_WHO}\s+dead\b|\bleft\s+{_NUM}{_WHO}\s+dead\b", re.I),
     re.compile(rf"\b{_NUM}\s+(?:deaths|fatalities|dead)\b", re.I),
 ]
+# One victim, told by its article: "a 16-year-old boy was shot dead", "a man was stabbed to death".
+_ONE = re.compile(r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:man|woman|boy|girl|teenager|child|baby|person|soldier|"
+                  r"policeman|policewoman|officer|student|farmer|driver|journalist|worker|resident|villager|"
+                  r"civilian|pilgrim|guard|trader|lawyer|judge|priest|imam|member|[a-z]+er)\s+(?:was|has\s+been|"
+                  r"had\s+been)\s+(?:shot\s+dead|killed|murdered|slain|shot\s+and\s+killed|"
+                  r"(?:stabbed|beaten|hacked|burned)\s+to\s+death)\b", re.I)
 _NONE = re.compile(r"\bno\s+(?:one|body|casualties|deaths|fatalities|injuries|reports?\s+of\s+casualties)\b|"
                    r"\bnobody\s+was\s+(?:killed|hurt|injured)\b|\bwithout\s+casualties\b", re.I)
 
@@ -55,6 +61,8 @@ def parse_fatalities(text: str) -> int | None:
             n = parse_number(next((g for g in m.groups() if g), ""))
             if n is not None and n < 1_000_000:
                 counts.append(n)
+    if not counts and _ONE.search(text):
+        counts.append(1)
     if counts:
         return max(counts)
     return 0 if _NONE.search(text) else None
