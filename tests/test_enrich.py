@@ -409,6 +409,7 @@ def test_a_hamlet_abroad_led_by_a_place_word_stays_a_place(enricher):
     # Arabic names written with their article or an apostrophe are names all the same
     ("A car bomb exploded in Baghdad's northern al-Husseiniya district.", "al-Husseiniya", True),
     ("The rebels shelled positions in Sa’sa town on Friday.", "Sa’sa", True),
+    ("Police fired tear gas at nurses marching through the capital Mbabane on Thursday.", "Mbabane", True),
 ])
 def test_a_name_near_a_place_or_known_as_a_big_city_is_a_place(enricher, body, place, found):
     got = _places(enricher, body)

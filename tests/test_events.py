@@ -413,6 +413,16 @@ def test_an_apposition_saying_what_a_place_is_locates_the_event_at_it():
     assert narrowest(2, inner) == 2  # "Cameroon, and from Nana": no apposition across the clause
     text = "Troops killed four gunmen near Ayilamo, also in Logo, on Friday."
     assert narrower([item("Ayilamo"), item("Logo")], text) == [-1, 0]
+    # "A <part> of B": the noun says which is the part
+    text = "A man was shot on the estate in the Brussels municipality of Anderlecht."
+    assert narrower([item("Brussels"), item("Anderlecht")], text) == [1, -1]
+    text = "A bomb went off in the Karrada district of Baghdad."
+    assert narrower([item("Karrada"), item("Baghdad")], text) == [-1, 0]
+    # a division named as one, and a place in it named after it with a preposition of place
+    text = "In the southern district of Phalombe, a crowd beat two men to death near Migowi on Monday."
+    assert narrower([item("Phalombe"), item("Migowi")], text) == [1, -1]
+    text = "Troops from Kabul and Herat arrived in Kandahar."
+    assert narrower([item("Kabul"), item("Herat"), item("Kandahar")], text) == [-1, -1, -1]
 
 
 def test_a_name_apposed_to_a_place_noun_is_a_place_and_civilians_leaving_is_no_handover(enricher):

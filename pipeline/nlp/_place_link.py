@@ -177,17 +177,58 @@ _WITHIN = re.compile(r"\s*,\s*(?:also\s+)?(?:in|inside|within)\s+(?:the\s+)?"  #
                      r"close to)\s+[^,.;:()\"]{0,40}")
 
 
+# "the Athens suburb of Kallithea", "the Karrada district of Baghdad": A <part> of B, one a part of the other.
+# The noun tells which (the gazetteer's readings of such small names are too often a namesake elsewhere to
+# compare populations): the names of suburbs and municipalities come after them, those of districts,
+# neighbourhoods and areas before.
+_PART_OF = re.compile(r"\s+(suburb|municipality|borough|commune|township|district|neighbou?rhood|quarter|"
+                      r"community|estate|area)\s+of\s+(?:the\s+)?", re.I)
+_CONTAINER_FIRST = {"suburb", "municipality", "borough", "commune", "township"}
+# A division named as one by its own words ("the southern district of Phalombe", "Sukma district"), and a
+# place named after it with a preposition of place ("… a crowd beat two men near Migowi"): a place within it.
+_DIVISION_BEFORE = re.compile(r"(?:district|province|region|state|county|governorate|prefecture)\s+of\s+(?:the\s+)?$",
+                              re.I)
+_DIVISION_AFTER = re.compile(r"\s+(?:district|province|region|state|county|governorate|prefecture)\b", re.I)
+_PLACED = re.compile(r"\b(?:in|near|at|outside|inside)\s+(?:the\s+)?(?:[a-z-]+\s+){0,2}$")
+
+
+def _division_named(text: str, item: tuple) -> bool:
+    return _DIVISION_BEFORE.search(text, max(0, item[5] - 40), item[5]) is not None \
+        or _DIVISION_AFTER.match(text, item[6]) is not None
+
+
 def narrower(items: list[tuple], text: str) -> list[int]:
-    """For each place of :func:`place_spans`, the index of the place it locates in the construction
-    "X, in Y" ("the village of Sokoura, in the Bandiagara area"; "Moirang, in Bishnupur district"): X lies
-    within Y, so an event placed at Y is at X. -1 where there is none."""
-    out = []
-    for item in items:
-        inner = -1
+    """For each place of :func:`place_spans`, the index of the place it locates, a place within it: X of
+    "X, in Y" ("the village of Sokoura, in the Bandiagara area"; "Moirang, in Bishnupur district"), the part
+    of "A <part> of B" ("the Athens suburb of Kallithea", "the Karrada district of Baghdad"), and a place
+    named with a preposition of place after a division named as one, in the same clause ("in the southern
+    district of Phalombe, a crowd beat two men near Migowi"): an event placed at Y is at X. -1 where there
+    is none."""
+    out = [-1] * len(items)
+    for k, item in enumerate(items):
         for j, other in enumerate(items):
-            if other[6] <= item[5] and _WITHIN.fullmatch(text, other[6], item[5]) and other[2] == "toponym":
-                inner = j
-        out.append(inner)
+            if j == k or other[2] != "toponym":
+                continue
+            if other[6] <= item[5] and _WITHIN.fullmatch(text, other[6], item[5]) \
+                    and not (_division_named(text, other) and not _division_named(text, item)):
+                out[k] = j  # (a division named as one lies in no village: "Phalombe, a crowd … near Migowi")
+    for a, first in enumerate(items):  # A <part> of B
+        for b, second in enumerate(items):
+            part = _PART_OF.fullmatch(text, first[6], second[5]) if first[6] <= second[5] else None
+            if part is None or first[2] != "toponym" or second[2] != "toponym":
+                continue
+            outer, inner = (a, b) if part.group(1).lower() in _CONTAINER_FIRST else (b, a)
+            if out[outer] < 0:
+                out[outer] = inner
+    for k, item in enumerate(items):  # a division named as one, and a place in it
+        if out[k] >= 0 or item[2] != "toponym" or not _division_named(text, item):
+            continue
+        for j, other in enumerate(items):
+            if j != k and other[2] == "toponym" and item[6] < other[5] and not _division_named(text, other) \
+                    and _PLACED.search(text, max(item[6], other[5] - 40), other[5]) is not None \
+                    and not any(c in text[item[6]:other[5]] for c in ";\n"):
+                out[k] = j
+                break
     return out
 
 

@@ -47,7 +47,7 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
          "town", "towns", "city", "cities", "village", "villages", "province", "district", "region",
          "northern", "southern", "eastern", "western", "central", "north-eastern", "north-western", "south-eastern",
          "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
-         "greater"}
+         "greater", "capital"}
 _COORD = {"and", "or", ","}
 # Prepositions whose object is where something is or happens ("in the besieged X"), and the narrower ones whose
 # object is a place whether or not the gazetteer knows it ("near X").
@@ -75,11 +75,12 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
                       "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
-                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "area"}
+                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "area",
+                      "estate"}
 _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region",
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
-                "area", "valley", "oasis", "enclave", "quarter"}
+                "area", "valley", "oasis", "enclave", "quarter", "community", "estate", "borough"}
 # Arabic names keep their article in lower case ("al-Husseiniya") and their apostrophes for ayn and hamza
 # ("Sa'sa", "Ma'arrat"), which ``is_title`` reads as a new word starting in lower case.
 _ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an)[-‘’'](\w)", re.I)
