@@ -130,7 +130,7 @@ def test_fatalities(text, expected):
     ("last month", "2026-10"), ("over the past month", "2026-11-23"), ("yesterday", "2026-11-22"),
     ("two days ago", "2026-11-21"),
     ("the day after", "2026-11-21"), ("the next day", "2026-11-21"), ("a day later", "2026-11-21"),
-    ("the previous day", "2026-11-19"), ("Dec. 30", "2025-12-30"), ("no date here", None),
+    ("the previous day", "2026-11-19"), ("in late 2017", "2017"), ("Dec. 30", "2025-12-30"), ("no date here", None),
 ])
 def test_dates_resolve_against_the_story_date(text, expected):
     got = resolve_date(text, date(2026, 11, 23), previous="2026-11-20")
@@ -593,3 +593,9 @@ def test_finding_nothing_and_powers_granted_are_no_events(enricher):
     assert "arrests" not in {e.type for e in r.events if e.modality in ("asserted", "reported")}
     r = events(enricher, "Police found two rifles and a cache of explosives in a house in Ganta on Monday.")
     assert by_type(r)["disrupted_weapons_use"].modality == "asserted"
+
+
+def test_the_ends_of_a_road_are_not_where_it_happened(enricher):
+    r = events(enricher, "Riot police fired tear gas at farmers who tried to drive their tractors onto the "
+                         "Athens-Thessaloniki highway near Nikaia on Wednesday.")
+    assert by_type(r)["protest_with_intervention"].place.text == "Nikaia", [(e.type, e.place) for e in r.events]

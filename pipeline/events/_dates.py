@@ -35,8 +35,9 @@ _SIMPLE = re.compile(r"\b(yesterday|today|tonight|tomorrow|overnight|this mornin
 _AFTER = re.compile(r"\b(?:the\s+)?(day|week|month)\s+(after|before)\b", re.I)
 # The same, told otherwise: "the next day", "the following day", "a day later", "the previous day".
 _NEXT_DAY = re.compile(r"\b(?:the\s+(next|following|previous)\s+day|a\s+day\s+(later|earlier))\b", re.I)
-_YEAR = re.compile(r"\b(?:in|during|of)\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?)?"
-                   r"(19\d{2}|20\d{2})\b", re.I)  # "in 2019", "in the spring of 2024", "the floods of 2022"
+_YEAR = re.compile(r"\b(?:in|during|of)\s+(?:(?:the\s+)?(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?|"
+                   r"(?:early|mid|late|the\s+end\s+of|the\s+start\s+of)[\s-]+)?"
+                   r"(19\d{2}|20\d{2})\b", re.I)  # "in 2019", "in the spring of 2024", "in late 2017", "the floods of 2022"
 
 
 def parse_story_date(value: str | None) -> date | None:

@@ -584,14 +584,33 @@ _SET_OUT = frozenset(f for w in ("cross", "come", "arrive", "infiltrate", "trave
                                  "slip", "advance") for f in forms(w)) | {"came", "crossed", "fired", "launched"}
 
 
+# Nouns of what joins two places: "the Athens-Thessaloniki highway", "the Gulu-Kampala road".
+_ROUTES = frozenset({"highway", "motorway", "expressway", "freeway", "road", "railway", "rail", "railroad", "line",
+                     "route", "pipeline", "corridor", "border", "frontier", "bridge", "crossing"})
+
+
+def _route_end(sent_doc: Doc, at: int, end: int) -> bool:
+    """The place at tokens ``at``..``end`` of the sentence is one end of a route named by its two ends ("on
+    the Athens-Thessaloniki highway near X"): the road is where it passes, not where things happen."""
+    def route_after(k: int) -> bool:
+        return any(k + n < len(sent_doc) and sent_doc[k + n].lower_ in _ROUTES for n in range(3))
+    dash = ("-", "–", "—")
+    if end + 1 < len(sent_doc) and sent_doc[end].text in dash and sent_doc[end + 1].is_title:
+        return route_after(end + 2)
+    return at >= 2 and sent_doc[at - 1].text in dash and sent_doc[at - 2].is_title and route_after(end)
+
+
 def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[tuple]:
     """The places (of :func:`place_spans`) less those named as where someone or something set out from ("armed
-    men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot") — unless no
-    other place is left."""
+    men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot") and the ends of
+    a route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia") —
+    unless no other place is left."""
     def origin(item: tuple) -> bool:
         at = item[0] - sent_start
         if not 0 <= at < len(sent_doc):
             return False
+        if _route_end(sent_doc, at, item[1] - sent_start):
+            return True
         head = sent_doc[at]
         while head.dep_ == "compound" and head.head.i != head.i:
             head = head.head
