@@ -49,9 +49,7 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
          "south-western", "northeastern", "northwestern", "southeastern", "southwestern", "rural", "downtown",
          "greater", "capital"}
 _COORD = {"and", "or", ","}
-# Prepositions whose object is where something is or happens ("in the besieged X"), and the narrower ones whose
-# object is a place whether or not the gazetteer knows it ("near X").
-_LOCATIVE = {"in", "near", "at", "outside", "around", "towards", "toward", "into", "across", "inside", "from"}
+# Prepositions whose object is a place whether or not the gazetteer knows it ("near X").
 _NEAR = {"near", "outside", "around"}
 # Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
 # "captured" or "seized", which take people as often ("police captured Guzman"). Word forms (no lemmatizer
@@ -75,8 +73,7 @@ _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "au
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
                       "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
-                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "area",
-                      "estate"}
+                      "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "estate"}
 _PLACE_NOUNS = {"town", "village", "city", "district", "neighbourhood", "neighborhood", "province", "region",
                 "locality", "suburb", "governorate", "county", "municipality", "camp", "hamlet", "settlement",
                 "township", "commune", "subdistrict", "sub-district", "state", "island", "port", "outskirts",
@@ -103,9 +100,12 @@ def _capitalised(tok) -> bool:
 def _ends_in_place_noun(span: Span) -> bool:
     """A name whose last word is a place noun, capitalised as part of it: "Bama Town", "Mohammad Agha
     District", "Deir Ezzor Governorate" (whatever label the model gave the whole). Not "City", which ends the
-    names of clubs ("Manchester City")."""
+    names of clubs ("Manchester City"), nor "Area", "Estate" and "Valley", which end those of protected
+    areas, programmes and regions ("Glenrock State Conservation Area", "European Education Area"), nor after
+    a people's adjective."""
     return len(span) >= 2 and _capitalised(span[0]) and span[-1].is_title and not span[-2].is_punct \
-        and _singular(span[-1].lower_) in _PLACE_NOUNS_AFTER - {"city"}
+        and _singular(span[-1].lower_) in _PLACE_NOUNS_AFTER - {"city", "area", "estate", "valley"} \
+        and span[0].ent_type_ != "NORP" and span[0].pos_ != "ADJ"
 
 
 def _object_of(span: Span, prepositions: set[str]) -> bool:
@@ -312,19 +312,19 @@ class PlaceResolver:
         prev = span.doc[span.start - 1] if span.start > 0 else None
         if prev is None:
             return False
-        if prev.lower_ in _CUES or _object_of(span, _LOCATIVE):  # "in X", "in the besieged X"
+        if prev.lower_ in _CUES:  # "in X" (not "in the X": "in the Guard", "into the Navy" name institutions)
             return True
         return prev.lower_ in _COORD and (span.start - 1) in accepted_ends
 
     def _nearby(self, span: Span) -> bool:
         """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau"): what lies near
         something is a place, whether or not the gazetteer knows it, unless it is a person (a title before it,
-        another name after it, or the model's PERSON for a name the gazetteer lacks: "sat near Messi"), an
-        institution (the model's ORG after an article: "outside the Education Ministry") or a calendar word."""
-        if not _object_of(span, _NEAR) or span.text.lower() in _CALENDAR or _all_generic(span) or len(span) > 4:
-            return False
-        if span[0].ent_type_ == "ORG" and span.start > 0 and span.doc[span.start - 1].pos_ == "DET":
-            return False  # "outside the Education Ministry": an institution, not a place's name
+        another name after it, or the model's PERSON for a name the gazetteer lacks: "waited near Kowalczyk"),
+        a name after an article (an institution: "outside the Education Ministry") or a calendar word."""
+        prev = span.doc[span.start - 1] if span.start > 0 else None
+        if prev is None or prev.lower_ not in _NEAR or span.text.lower() in _CALENDAR or _all_generic(span) \
+                or len(span) > 4:
+            return False  # after an article, an institution's or a unit's name: "outside the Navy's base"
         if span[0].ent_type_ == "PERSON" and not any(fold_name(e.name) == fold_name(span.text)
                                                       for e in self.gazetteer.candidates(span.text)[0][:5]):
             return False  # by a place's own name, not an old or foreign one ("Messi", a name of Metz)
@@ -836,14 +836,21 @@ class PlaceResolver:
         if not found:
             return False
         top = found[0]  # by its own name, not an old or foreign one ("Julia" for Plovdiv)
+        if not label and not (top.is_country or top.feature.startswith("PPL")):
+            return False  # untagged, a division's name is too often a common word: "Southern", "Central"
         return fold_name(top.name) == fold_name(span.text) and (
             top.is_country or top.population >= self.prominent_population)
 
-    @staticmethod
-    def _noun_after(span: Span) -> bool:
-        """Followed by a place noun: "Anbar province", "Idlib countryside", "Rawa town"."""
+    def _noun_after(self, span: Span) -> bool:
+        """Followed by a place noun: "Anbar province", "Idlib countryside", "Rawa town"; or by "area" when the
+        gazetteer knows the name ("the Vedeno area", not "the Sikh area")."""
         doc = span.doc
-        return span.end < len(doc) and _singular(doc[span.end].lower_) in _PLACE_NOUNS_AFTER
+        if span.end >= len(doc):
+            return False
+        noun = _singular(doc[span.end].lower_)
+        if noun == "area":
+            return any(fold_name(e.name) == fold_name(span.text) for e in self.gazetteer.candidates(span.text)[0][:5])
+        return noun in _PLACE_NOUNS_AFTER
 
     @staticmethod
     def _named(span: Span, named_ends: set[int]) -> bool:
