@@ -599,3 +599,10 @@ def test_the_ends_of_a_road_are_not_where_it_happened(enricher):
     r = events(enricher, "Riot police fired tear gas at farmers who tried to drive their tractors onto the "
                          "Athens-Thessaloniki highway near Nikaia on Wednesday.")
     assert by_type(r)["protest_with_intervention"].place.text == "Nikaia", [(e.type, e.place) for e in r.events]
+
+
+def test_what_was_done_during_the_war_is_background(enricher):
+    r = events(enricher, "Troops dismantled two rocket launchers near Qaa on Monday.\n\nSeveral small factions fired "
+                         "rockets from Lebanon during the war.")
+    shelling = [e for e in r.events if e.type == "shelling_artillery_missile_attack"]
+    assert all(e.modality not in ("asserted", "reported") for e in shelling), [(e.type, e.modality) for e in r.events]

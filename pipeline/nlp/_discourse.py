@@ -8,7 +8,7 @@ new event. Two signals, both grammatical rather than lexical:
 * **background** — the event's verb is in the pluperfect, or in the present perfect outside the lead
   (a British-style lead, "a bomb has killed 12", is news), or it carries a durative or anaphoric time
   adverbial (``since …``; ``over/for/during/throughout`` + years, months, decades; ``during the year``; ``that year``,
-  ``later that month``): the mention becomes ``past``.
+  ``later that month``; ``during the war``): the mention becomes ``past``.
 * **elaboration** — the mention refers back to an event already told: its trigger is a definite noun
   phrase ("the grenade", "the two raids"); or it states only an outcome (killed, wounded, died, detained)
   with no perpetrator as subject, or with a definite event noun as subject ("the explosion killed …");
@@ -43,6 +43,8 @@ _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 _DURATIVE = {"over", "for", "during", "throughout"}
 _SPAN_UNITS = {"year", "month", "decade", "week"}
 _SPAN_MODIFIERS = {"more", "than", "past", "last", "several", "many"}
+# Periods named by what filled them: "during the war", "throughout the 1975-1990 civil war".
+_PERIODS = {"war", "conflict", "occupation", "insurgency", "uprising", "revolution"}
 _OPEN, _CLOSE = "“‘", "”’"
 _PEOPLE = {"man", "woman", "gunman", "militant", "soldier", "police", "attacker", "fighter", "rebel", "troop",
            "force", "army", "group", "mob", "crowd", "assailant", "officer", "member", "suspect", "insurgent"}
@@ -99,6 +101,9 @@ def _time_span(verb: Token) -> bool:
                         pobj.lower_ in _PLURAL_SPANS or child.lower_ in ("during", "throughout") or
                         any(c.lower_ in _SPAN_MODIFIERS or c.like_num for c in pobj.subtree if c.i != pobj.i)):
                     return True
+        if child.dep_ == "prep" and child.lower_ in ("during", "throughout") and any(
+                pobj.dep_ == "pobj" and pobj.lower_ in _PERIODS for pobj in child.children):
+            return True  # "fired rockets from Lebanon during the war": the war's events, told as background
         if child.dep_ in ("npadvmod", "advmod") and child.lower_ in _SPAN_FORMS and \
                 any(c.lower_ in ("that", "same") for c in child.children):
             return True  # "later that year", "that month"
@@ -231,6 +236,10 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                 continue
         if kind == "quote" and own is None:
             continue
+        if not sure(event) and event.modality in happening:  # an unsure retelling still tells where, more finely
+            for e in told:
+                if e.type == event.type and inside(event.place, e.place):
+                    e.place = event.place
         kept.append((event, sure(event)))
         if event.modality in happening:
             told.append(event)
