@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable
@@ -218,22 +220,27 @@ class EventTagger:
         previous_date: str | None = None
         scene: tuple[int, tuple[str, str]] | None = None  # (paragraph, date): a paragraph set in the past
         read = 0  # sentences before this one have been read for dates
+        breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
+
+        def paragraph_of(s: Span) -> int:
+            return bisect_right(breaks, s.start_char)
 
         def set_scene(paragraph: int, resolved: tuple[str, str] | None) -> None:
             nonlocal scene
             if resolved:
                 scene = (paragraph, resolved) if story_date and ended_before(resolved[0], story_date) else None
         for i, sent_doc in zip(order, parsed, strict=True):
-            for j in range(read, i):  # the sentences without a trigger set the scene too
-                set_scene(doc.text.count("\n\n", 0, sents[j].start_char),
-                          resolve_date(sents[j].text, story_date, previous_date) if story_date else None)
+            here = paragraph_of(sents[i])
+            for j in range(read, i):  # the sentences of its paragraph without a trigger set the scene too
+                if story_date and paragraph_of(sents[j]) == here:
+                    set_scene(here, resolve_date(sents[j].text, story_date, previous_date))
             read = i + 1
             sent, sentence = sents[i], sentences[i]
             heads = {(start, end): self._token(sent, sent_doc, start, end) for _, start, end in found[i]}
             subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
             salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
             resolved = resolve_date(_date_text(sent, sent_doc), story_date, previous_date) if story_date else None
-            paragraph = doc.text.count("\n\n", 0, sent.start_char)
+            paragraph = here
             if resolved:
                 previous_date = resolved[0]
                 set_scene(paragraph, resolved)
@@ -733,6 +740,7 @@ _NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb)) |
 _EXERCISE_FORMS = frozenset(f for w in ("exercise", "drill", "manoeuvre", "maneuver", "wargame") for f in forms(w)) | {
     "war games", "war game"}
 _HAPPENING_MODALITIES = ("asserted", "reported")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Verbs that grant a power ("an emergency that allows police to detain suspects"): what they allow is not done.
 _PERMIT_FORMS = frozenset(f for w in ("allow", "permit", "enable", "empower", "authorize", "authorise", "let")
                           for f in forms(w)) | {"lets", "letting"}
