@@ -3,8 +3,12 @@
 1. Toponyms: entities labelled GPE/LOC/FAC (leading "the" stripped).
 2. Rescue: entities the model mislabels (PERSON, ORG, DATE, …) become toponyms when the gazetteer
    knows the name as a populated place and a place cue precedes it ("in", "near", "towns of",
-   or a coordination with a toponym just before: "Boukamal and Mayadeen") or a facility noun
-   follows it ("Irbil airport", "Mosul dam").
+   "the capital", or a coordination with a toponym just before: "Boukamal and Mayadeen") or a facility
+   noun follows it ("Irbil airport", "Mosul dam"); when a place noun follows or ends it ("Rawa town",
+   "Bama Town"); when it follows "near", "outside" or "around" right away, known or not ("near Sindian";
+   a person's name only when the gazetteer knows it by its own name); when it is the object of a verb of
+   entering, holding or striking a place and the gazetteer knows it by its own name ("troops entered
+   Quraytayn"); and, untagged or tagged NORP too, when it is a country or a big city ("hit Aleppo").
 3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
    ``loc_min_population`` outside the story's countries (the gazetteer's seas and regions, "Middle
    East", "Atlantic", rank above their namesake villages anyway); a mention that is the surname of a
