@@ -512,10 +512,15 @@ def test_a_story_led_by_an_exercise_tells_the_exercise_not_strikes(enricher):
     assert any(e.modality in ("asserted", "reported") for e in r.events if e.sentence.start > 0)  # a real lead
 
 
-def test_where_attackers_set_out_from_is_not_where_they_struck(enricher):
-    r = events(enricher, "Border guards fought a gunbattle overnight with armed men who had crossed the river from "
-                         "Afghanistan into the Darvoz district, officials said.")
-    assert by_type(r)["armed_clash"].place.text == "Darvoz", [(e.type, e.place) for e in r.events]
+@pytest.mark.parametrize("text, type_, place", [
+    ("Border guards fought a gunbattle overnight with armed men who had crossed the river from Afghanistan into "
+     "the Darvoz district, officials said.", "armed_clash", "Darvoz"),  # where attackers set out from
+    ("Riot police fired tear gas at farmers who tried to drive their tractors onto the Athens-Thessaloniki highway "
+     "near Nikaia on Wednesday.", "protest_with_intervention", "Nikaia"),  # the ends of a road
+])
+def test_where_someone_set_out_from_and_the_ends_of_a_road_are_not_where_it_happened(enricher, text, type_, place):
+    r = events(enricher, text)
+    assert by_type(r)[type_].place.text == place, [(e.type, e.place) for e in r.events]
 
 
 def test_a_clause_told_hours_apart_keeps_its_own_places(enricher):
@@ -593,12 +598,6 @@ def test_finding_nothing_and_powers_granted_are_no_events(enricher):
     assert "arrests" not in {e.type for e in r.events if e.modality in ("asserted", "reported")}
     r = events(enricher, "Police found two rifles and a cache of explosives in a house in Ganta on Monday.")
     assert by_type(r)["disrupted_weapons_use"].modality == "asserted"
-
-
-def test_the_ends_of_a_road_are_not_where_it_happened(enricher):
-    r = events(enricher, "Riot police fired tear gas at farmers who tried to drive their tractors onto the "
-                         "Athens-Thessaloniki highway near Nikaia on Wednesday.")
-    assert by_type(r)["protest_with_intervention"].place.text == "Nikaia", [(e.type, e.place) for e in r.events]
 
 
 def test_what_was_done_during_the_war_is_background(enricher):
