@@ -19,7 +19,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from spacy import attrs
 from spacy.language import Language
@@ -240,11 +240,10 @@ class EventTagger:
             subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
             salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
             resolved = resolve_date(_date_text(sent, sent_doc), story_date, previous_date) if story_date else None
-            paragraph = here
             if resolved:
                 previous_date = resolved[0]
-                set_scene(paragraph, resolved)
-            elif scene is not None and scene[0] == paragraph:
+                set_scene(here, resolved)
+            elif scene is not None and scene[0] == here:
                 # an undated sentence goes on in the time its paragraph is set in ("The clashes broke out on May 9,
                 # 2015 … Several houses in the district were burned out.")
                 resolved = scene[1]
@@ -274,16 +273,7 @@ class EventTagger:
                 if event.sentence[0] >= sents[0].end_char and event.modality in _HAPPENING_MODALITIES and \
                         event.fatalities is None and family(event.type) in VIOLENT_FAMILIES:
                     event.modality = "hypothetical"  # is the exercise, unless it counts its dead
-        places = doc._.places or []
-
-        def inside(a: EventPlaceRef | None, b: EventPlaceRef | None) -> bool:
-            """``a`` is a local feature (a district, a street, a building) placed at the town ``b`` names."""
-            if a is None or b is None or a.kind != "toponym" or b.kind != "toponym" \
-                    or not (0 <= a.index < len(places) and 0 <= b.index < len(places)):
-                return False
-            part, whole = places[a.index], places[b.index]
-            return part.kind == "local" and whole.kind == "toponym" and part.entry is not None \
-                and part.entry == whole.entry
+        inside = _part_of_town(doc._.places or [])
         events = fold_elaborations(events, self._sure, inside=inside)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
         return merge_retellings(doc.text, events, inside=inside)
@@ -488,6 +478,19 @@ class EventTagger:
 
 _TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
 _TERRITORY_CHANGE = _TERRITORY | {"non_violent_transfer_of_territory"}
+
+
+def _part_of_town(places: list) -> Callable[[EventPlaceRef | None, EventPlaceRef | None], bool]:
+    """``inside(a, b)``: event place ``a`` is a local feature (a district, a street, a building) of
+    ``doc._.places`` placed at the town that ``b`` names."""
+    def inside(a: EventPlaceRef | None, b: EventPlaceRef | None) -> bool:
+        if a is None or b is None or a.kind != "toponym" or b.kind != "toponym" \
+                or not (0 <= a.index < len(places) and 0 <= b.index < len(places)):
+            return False
+        part, whole = places[a.index], places[b.index]
+        return part.kind == "local" and whole.kind == "toponym" and part.entry is not None \
+            and part.entry == whole.entry
+    return inside
 
 
 # Munitions made to disperse, not to kill: "stun grenades", "smoke grenades", "tear gas grenades".
