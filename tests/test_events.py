@@ -517,8 +517,10 @@ def test_a_story_led_by_an_exercise_tells_the_exercise_not_strikes(enricher):
      "the Darvoz district, officials said.", "armed_clash", "Darvoz"),  # where attackers set out from
     ("Riot police fired tear gas at farmers who tried to drive their tractors onto the Athens-Thessaloniki highway "
      "near Nikaia on Wednesday.", "protest_with_intervention", "Nikaia"),  # the ends of a road
+    ("A suicide bomber blew himself up at a checkpoint in Bir Lahfan, 30 km south of El Arish, on Monday, killing "
+     "four soldiers.", "suicide_bomb", "Bir Lahfan"),  # where a distance is measured from
 ])
-def test_where_someone_set_out_from_and_the_ends_of_a_road_are_not_where_it_happened(enricher, text, type_, place):
+def test_origins_road_ends_and_distance_marks_are_not_where_it_happened(enricher, text, type_, place):
     r = events(enricher, text)
     assert by_type(r)[type_].place.text == place, [(e.type, e.place) for e in r.events]
 

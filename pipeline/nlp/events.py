@@ -610,16 +610,24 @@ def _route_end(sent_doc: Doc, at: int, end: int) -> bool:
     return at >= 2 and sent_doc[at - 1].text in dash and sent_doc[at - 2].is_title and route_after(end)
 
 
+# A place a distance is measured from: "Larba, 25 km (15 miles) from Algiers", "30 km southeast of Al-Arish".
+_MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?|miles?|mi)\b[^,;:]{0,40}?\b"
+                            r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+
+
 def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[tuple]:
     """The places (of :func:`place_spans`) less those named as where someone or something set out from ("armed
-    men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot") and the ends of
-    a route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia") —
-    unless no other place is left."""
+    men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot"), the ends of a
+    route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia") and the
+    places a distance is measured from ("near Larba, 25 km from Algiers") — unless no other place is left."""
     def origin(item: tuple) -> bool:
         at = item[0] - sent_start
         if not 0 <= at < len(sent_doc):
             return False
         if _route_end(sent_doc, at, item[1] - sent_start):
+            return True
+        idx = sent_doc[at].idx
+        if _MEASURED_FROM.search(sent_doc.text, max(0, idx - 70), idx) is not None:
             return True
         head = sent_doc[at]
         while head.dep_ == "compound" and head.head.i != head.i:
