@@ -191,3 +191,11 @@ def test_region_and_rule_schemas_agree_with_the_parsers(registry):
         with pytest.raises(RuleError):
             rule_document(bad, bad["id"], {"kurdistan"})
     assert not regions.is_valid({"type": "Feature", "properties": {"id": "x", "bbox": [0, 0, 1]}})
+
+
+def test_the_modalities_are_the_cores():
+    from pipeline.core import HAPPENING, MODALITIES
+
+    event = load("common.schema.json")["$defs"]["event"]["properties"]["modality"]["enum"]
+    rule = load("rule.schema.json")["properties"]["modalities"]["items"]["enum"]
+    assert list(MODALITIES) == event == rule and HAPPENING <= set(MODALITIES)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..core import Event, RuleError
+from ..core import HAPPENING, MODALITIES, Event, RuleError
 from ..events import CATEGORIES, EVENT_TYPES, TYPE_IDS, closest_names
 from ._email import Email, valid_address
 from ._regions import ID_PATTERN, require_unique
@@ -44,7 +44,7 @@ __all__ = ["Rule", "parse_rule", "parse_rules", "load_rules", "public_rule", "re
 RULE_FIELDS = frozenset({"id", "region", "types", "categories", "min_severity", "modalities", "threats", "mentions",
                          "keywords", "entities", "min_confidence", "webhook", "slack", "email", "name",
                          "cooldown_minutes", "route", "severity"})
-_MODALITIES = {"asserted", "reported", "threatened", "planned", "negated", "denied", "hypothetical", "past"}
+_MODALITIES = set(MODALITIES)
 _CATEGORIES = {t.acled_event_type for t in EVENT_TYPES if t.acled_event_type}
 
 
@@ -54,7 +54,7 @@ class Rule:
     region: str
     types: frozenset[str] = frozenset()  # empty: all
     min_severity: int = 1
-    modalities: frozenset[str] = frozenset({"asserted", "reported"})
+    modalities: frozenset[str] = HAPPENING
     mentions: bool = False
     keywords: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()  # lower-cased; the story must name one of them (its NER entities, event actors)
@@ -105,7 +105,7 @@ def _rule(obj: Any, index: int, regions: set[str]) -> Rule:
         raise RuleError(f"{where}: {_unknown('ACLED category', sorted(categories - _CATEGORIES), CATEGORIES, 'types', TYPE_IDS)}"
                         f"; use {sorted(_CATEGORIES)}")
     types |= {t.id for t in EVENT_TYPES if t.acled_event_type in categories}
-    modalities = set(_strings(obj.get("modalities", ["asserted", "reported"]), where, "modalities"))
+    modalities = set(_strings(obj.get("modalities", sorted(HAPPENING)), where, "modalities"))
     if modalities - _MODALITIES:
         raise RuleError(f"{where}: unknown modalities {sorted(modalities - _MODALITIES)}; use {sorted(_MODALITIES)}")
     if obj.get("threats"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..core import Event
+from ..core import HAPPENING, Event
 
 __all__ = ["BASE", "FATALITY_STEPS", "MODALITY_STEP", "base_severity", "default_severity", "severity",
            "highest_severity"]
@@ -39,7 +39,7 @@ BASE: dict[int, frozenset[str]] = {
 FATALITY_STEPS: tuple[tuple[int, int], ...] = ((10, 2), (1, 1))
 #: added when the modality is not one of ``FIRM_MODALITIES``
 MODALITY_STEP = -1
-FIRM_MODALITIES = frozenset({"asserted", "reported"})
+FIRM_MODALITIES = HAPPENING
 _LEVEL = {t: level for level, types in BASE.items() for t in types}
 
 

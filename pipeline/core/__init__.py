@@ -31,6 +31,7 @@ from ._errors import (
 from ._files import atomic_write, load_json_state, read_json, save_json_state
 from ._lazy import lazy_exports
 from ._logging import JsonFormatter, logging_config
+from ._modality import HAPPENING, MODALITIES
 from ._procs import die_with_parent, libc, name_os_thread, spawn, terminate
 from ._runfile import RUN_FILE, RunInfo, pid_alive, read_run_info, remove_run_info, write_run_info
 
@@ -51,6 +52,7 @@ __all__ = [
     "ModelError", "ParseError", "RegionError", "RuleError", "TopicsMissing", "UnsupportedFormat", "WirewatchError",
     "DEAD_LETTER_STAGES", "REASONS", "Reason", "reason",
     "atomic_write", "load_json_state", "read_json", "save_json_state", "lazy_exports", "JsonFormatter", "logging_config",
+    "HAPPENING", "MODALITIES",
     "die_with_parent", "libc", "name_os_thread", "spawn", "terminate",
     "RUN_FILE", "RunInfo", "pid_alive", "read_run_info", "remove_run_info", "write_run_info",
     *_lazy_names,

@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..core import Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan
+from ..core import HAPPENING, Area, EnrichedStory, Entity, Event, EventPlace, Focus, FocusItem, Offsets, Place, Story, TextSpan
 from ..events import event_type, merge_events
 from ..nlp import DEFAULT_MODEL, build_nlp
 from ._kill import common_fields as _common
@@ -179,7 +179,7 @@ def _centroid(geometry: dict) -> tuple[float | None, float | None]:
 
 def _tags(events: list[Event]) -> list[str]:
     """Story-level summary: the types of events reported as happening, plus threats and elections."""
-    tags = {e.type for e in events if e.modality in ("asserted", "reported")}
+    tags = {e.type for e in events if e.modality in HAPPENING}
     tags |= {"threaten" for e in events if e.type == "threaten" or e.modality == "threatened"}
     tags |= {"election" for e in events if e.type == "election"}
     return sorted(tags)

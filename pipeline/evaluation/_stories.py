@@ -24,13 +24,12 @@ from typing import Callable, Iterable, Sequence
 
 import orjson
 
-from ..core import ConfigError, EnrichedStory, Event, Story
+from ..core import HAPPENING, ConfigError, EnrichedStory, Event, Story
 from ..parsing import parse_raw
 
 __all__ = ["STORIES_DIR", "AnnotatedStory", "load_stories", "evaluate_stories", "StoriesReport", "counts"]
 
 STORIES_DIR = Path(__file__).with_name("stories")
-_HAPPENING = {"asserted", "reported"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def counts(event: Event) -> bool:
     """Whether a predicted event would reach an alert rule by default."""
     if event.type == "election":
         return False
-    return event.modality in _HAPPENING or (event.type == "threaten" and event.modality == "threatened")
+    return event.modality in HAPPENING or (event.type == "threaten" and event.modality == "threatened")
 
 
 def _same_place(body: str, event: Event, gold: str | None) -> bool:

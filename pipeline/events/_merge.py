@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from ..core import Event
+from ..core import HAPPENING, Event
 
 __all__ = ["merge_events"]
 
@@ -21,7 +21,7 @@ def _key(event: Event) -> tuple:
     place = event.place
     where = (place.geonameid if place and place.geonameid is not None else
              place.text.lower() if place else None)
-    happening = event.modality in ("asserted", "reported")
+    happening = event.modality in HAPPENING
     return event.type, where, happening
 
 

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Collection, Sequence
 
 from spacy.tokens import Span, Token
 
+from ..core import HAPPENING
 from ..events import EVENT_TYPES, MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
@@ -190,7 +191,7 @@ def _nowhere_inside(a: Any, b: Any) -> bool:
 
 
 def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: True,
-                      happening: Sequence[str] = ("asserted", "reported"),
+                      happening: Collection[str] = HAPPENING,
                       inside: Callable[[Any, Any], bool] = _nowhere_inside) -> list:
     """Fold each elaboration into the event already told, handing it its death toll and, where it had
     only a region, an area or the dateline, the place the elaboration names. Mentions not ``sure`` enough
@@ -400,7 +401,7 @@ def _precision(place) -> int:
     return 2 if place.how == "attached" else 1
 
 
-def merge_retellings(text: str, events: Sequence, happening: Sequence[str] = ("asserted", "reported"),
+def merge_retellings(text: str, events: Sequence, happening: Collection[str] = HAPPENING,
                      inside: Callable[[Any, Any], bool] = _nowhere_inside) -> list:
     """Wire stories tell an incident twice: the lead sums it up, the body gives the details. A later
     mention of the same type, happening, not dated more than a day apart (each by its own words: a

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
+from ..core import HAPPENING
 from ..events import (
     CUES,
     MODALITY_VERBS,
@@ -270,7 +271,7 @@ class EventTagger:
                     events.append(event)
         if sents and _exercise_lead(sents[0], [e for e in events if e.sentence[0] < sents[0].end_char]):
             for event in events:  # "troops practised repelling an incursion in a large exercise": what follows
-                if event.sentence[0] >= sents[0].end_char and event.modality in _HAPPENING_MODALITIES and \
+                if event.sentence[0] >= sents[0].end_char and event.modality in HAPPENING and \
                         event.fatalities is None and family(event.type) in VIOLENT_FAMILIES:
                     event.modality = "hypothetical"  # is the exercise, unless it counts its dead
         inside = _part_of_town(doc._.places or [])
@@ -394,11 +395,11 @@ class EventTagger:
                lead: bool = False, secondary: bool = False, within: set[int] | None = None) -> EventMention:
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
-        if cand.type == "threaten" and modality in ("asserted", "reported"):
+        if cand.type == "threaten" and modality in HAPPENING:
             modality = "threatened"
-        elif modality in ("asserted", "reported") and resolved and story_date and ended_before(resolved[0], story_date):
+        elif modality in HAPPENING and resolved and story_date and ended_before(resolved[0], story_date):
             modality = "past"  # "the town, captured by rebels in 2014, …": background, not news
-        elif modality in ("asserted", "reported") and tok is not None and sent_doc is not None and \
+        elif modality in HAPPENING and tok is not None and sent_doc is not None and \
                 background(tok, sent_doc[:], span.start_char - sent.start_char, lead):
             modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
@@ -750,7 +751,6 @@ _OPEN_QUOTES, _CLOSE_QUOTES = frozenset({'"', "“", "'", "‘"}), frozenset({'"
 _NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb)) | {"practice", "practiced"}
 _EXERCISE_FORMS = frozenset(f for w in ("exercise", "drill", "manoeuvre", "maneuver", "wargame") for f in forms(w)) | {
     "war games", "war game"}
-_HAPPENING_MODALITIES = ("asserted", "reported")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Verbs that grant a power ("an emergency that allows police to detain suspects"): what they allow is not done.
 _PERMIT_FORMS = frozenset(f for w in ("allow", "permit", "enable", "empower", "authorize", "authorise", "let")
@@ -763,7 +763,7 @@ def _exercise_lead(lead: Span, lead_events: list[EventMention]) -> bool:
     words = {t.lower_ for t in lead}
     if words.isdisjoint(_EXERCISE_FORMS | _NOT_REAL_FORMS) and "war games" not in lead.text.lower():
         return False
-    return not any(e.modality in _HAPPENING_MODALITIES for e in lead_events)
+    return not any(e.modality in HAPPENING for e in lead_events)
 
 
 def _up_to(tok: Token, verb: Token, limit: int | None = None) -> list[Token]:
