@@ -401,6 +401,18 @@ def _precision(place) -> int:
     return 2 if place.how == "attached" else 1
 
 
+def _demonstration_told(text: str, event: Any, kept: list, told_end: dict[int, int]) -> Any:
+    """The demonstration ``event`` tells another form of: the last one told, when ``event`` is a
+    demonstration type with no precise place of its own, told after it in the same paragraph."""
+    if event.type not in _ESCALATION or not _loose(event.place):
+        return None
+    last = next((e for e in reversed(kept) if e.type in _ESCALATION), None)
+    if last is None:
+        return None
+    end = told_end[id(last)]
+    return last if end <= event.sentence[0] and "\n\n" not in text[end:event.sentence[0]] else None
+
+
 def merge_retellings(text: str, events: Sequence, happening: Collection[str] = HAPPENING,
                      inside: Callable[[Any, Any], bool] = _nowhere_inside) -> list:
     """Wire stories tell an incident twice: the lead sums it up, the body gives the details. A later
@@ -435,12 +447,9 @@ def merge_retellings(text: str, events: Sequence, happening: Collection[str] = H
             sentence = text[event.sentence[0]:event.sentence[1]]
             before = sentence[:max(0, event.trigger[1] - event.sentence[0])].lower().split()
             if not _NEW_INCIDENT.intersection(w.strip(",;:") for w in before):
-                last_demonstration = next((e for e in reversed(kept) if e.type in _ESCALATION), None)
+                demonstration = _demonstration_told(text, event, kept, told_end)
                 for earlier in kept:
-                    if (earlier.type != event.type and not (
-                            earlier is last_demonstration and event.type in _ESCALATION and _loose(event.place)
-                            and told_end[id(earlier)] <= event.sentence[0]
-                            and "\n\n" not in text[told_end[id(earlier)]:event.sentence[0]])) \
+                    if (earlier.type != event.type and earlier is not demonstration) \
                             or earlier.modality not in happening or (
                             earlier.date_text and event.date_text and _days_apart(earlier.date, event.date) > 1):
                         continue

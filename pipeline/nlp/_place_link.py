@@ -205,12 +205,13 @@ def narrower(items: list[tuple], text: str) -> list[int]:
     district of Phalombe, a crowd beat two men near Migowi"): an event placed at Y is at X. -1 where there
     is none."""
     out = [-1] * len(items)
+    division = [_division_named(text, item) for item in items]
     for k, item in enumerate(items):
         for j, other in enumerate(items):
             if j == k or other[2] != "toponym":
                 continue
             if other[6] <= item[5] and _WITHIN.fullmatch(text, other[6], item[5]) \
-                    and not (_division_named(text, other) and not _division_named(text, item)):
+                    and not (division[j] and not division[k]):
                 out[k] = j  # (a division named as one lies in no village: "Phalombe, a crowd … near Migowi")
     for a, first in enumerate(items):  # A <part> of B
         for b, second in enumerate(items):
@@ -221,10 +222,10 @@ def narrower(items: list[tuple], text: str) -> list[int]:
             if out[outer] < 0:
                 out[outer] = inner
     for k, item in enumerate(items):  # a division named as one, and a place in it
-        if out[k] >= 0 or item[2] != "toponym" or not _division_named(text, item):
+        if out[k] >= 0 or item[2] != "toponym" or not division[k]:
             continue
         for j, other in enumerate(items):
-            if j != k and other[2] == "toponym" and item[6] < other[5] and not _division_named(text, other) \
+            if j != k and other[2] == "toponym" and item[6] < other[5] and not division[j] \
                     and _PLACED.search(text, max(item[6], other[5] - 40), other[5]) is not None \
                     and not any(c in text[item[6]:other[5]] for c in ";\n"):
                 out[k] = j

@@ -503,8 +503,8 @@ def _less_lethal(tok: Token | None) -> bool:
     """The grenade a trigger names is a crowd-control munition ("stun grenades", "tear gas grenades")."""
     if tok is None:
         return False
-    return any(c.dep_ in ("amod", "compound", "nmod") and c.lower_ in _LESS_LETHAL for c in tok.subtree
-               if c.i < tok.i and c.head.i in (tok.i, *(x.i for x in tok.lefts)))
+    modifiers = [m for c in tok.lefts for m in (c, *c.children) if m.i < tok.i]  # "stun …", "tear gas grenades"
+    return any(m.dep_ in ("amod", "compound", "nmod") and m.lower_ in _LESS_LETHAL for m in modifiers)
 
 
 def _civilians_act(tok: Token | None) -> bool:

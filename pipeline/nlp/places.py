@@ -112,15 +112,16 @@ def _ends_in_place_noun(span: Span) -> bool:
         and span[0].ent_type_ != "NORP" and span[0].pos_ != "ADJ"
 
 
-def _object_of(span: Span, prepositions: set[str]) -> bool:
-    """One of these prepositions leads the span, with at most two determiners, adjectives or numbers between
-    ("near Sindian", "in the besieged X"; the tagger's parts of speech: no parse runs before the places)."""
+def _object_of(span: Span, leading: set[str]) -> bool:
+    """One of these words leads the span, with at most two determiners, adjectives or numbers between
+    ("entered Quraytayn", "stormed the besieged X"; the tagger's parts of speech: no parse runs before the
+    places)."""
     doc, at = span.doc, span.start - 1
     for _ in range(3):
         if at < 0:
             return False
         tok = doc[at]
-        if tok.lower_ in prepositions:
+        if tok.lower_ in leading:
             return True
         if tok.pos_ not in ("DET", "ADJ", "NUM") or tok.is_title:
             return False
@@ -320,6 +321,27 @@ class PlaceResolver:
             return True
         return prev.lower_ in _COORD and (span.start - 1) in accepted_ends
 
+    def _known_by_name(self, span: Span) -> bool:
+        """The gazetteer knows a place by this very name, not by an old or foreign one ("Messi" is a name of
+        Metz)."""
+        return any(fold_name(e.name) == fold_name(span.text) for e in self.gazetteer.candidates(span.text)[0][:5])
+
+    @staticmethod
+    def _someones_name(span: Span) -> bool:
+        """A title or a person's name before it ("President Jackson"), another name after it ("Jordan
+        Henderson")."""
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and (before.lower_.rstrip(".") in _TITLES or before.ent_type_ == "PERSON"):
+            return True
+        return after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR
+
+    def _placed_by_context(self, span: Span) -> bool:
+        """A place whatever label the model gave it: a country or big city, a name right after "near", the
+        object of a verb of entering or holding a place."""
+        return self._prominent(span) or self._nearby(span) or self._taken(span)
+
     def _nearby(self, span: Span) -> bool:
         """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau"): what lies near
         something is a place, whether or not the gazetteer knows it, unless it is a person (a title before it,
@@ -329,15 +351,9 @@ class PlaceResolver:
         if prev is None or prev.lower_ not in _NEAR or span.text.lower() in _CALENDAR or _all_generic(span) \
                 or len(span) > 4:
             return False  # after an article, an institution's or a unit's name: "outside the Navy's base"
-        if span[0].ent_type_ == "PERSON" and not any(fold_name(e.name) == fold_name(span.text)
-                                                      for e in self.gazetteer.candidates(span.text)[0][:5]):
-            return False  # by a place's own name, not an old or foreign one ("Messi", a name of Metz)
-        doc = span.doc
-        before = doc[span.start - 1] if span.start > 0 else None
-        after = doc[span.end] if span.end < len(doc) else None
-        if before is not None and (before.lower_.rstrip(".") in _TITLES or before.ent_type_ == "PERSON"):
+        if span[0].ent_type_ == "PERSON" and not self._known_by_name(span):
             return False
-        return not (after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR)
+        return not self._someones_name(span)
 
     def _rescuable(self, span: Span) -> bool:
         found, _ = self.gazetteer.candidates(span.text)
@@ -393,14 +409,12 @@ class PlaceResolver:
                 accepted_ends.add(span.end)
             elif ent.label_ == "NORP" and (self.gazetteer.demonym(span.text) is not None or not _capitalised(span[0])
                                            or not (self._rescued(span, accepted_ends, named_ends)
-                                                   or self._prominent(span) or self._nearby(span)
-                                                   or self._taken(span))):
+                                                   or self._placed_by_context(span))):
                 demonyms.append(span)  # "Kisangani" or "near Sindian" tagged NORP go on to be places
             elif ent.label_ in (*self.rescue_labels, "NORP", "LANGUAGE") and _capitalised(span[0]) \
                     and not someone_elses_surname(ent, span) and span[-1].lower_ not in given \
                     and (self._rescued(span, accepted_ends, named_ends)
-                         or (ent.label_ in _MISLABELLED | {"EVENT"} and (self._prominent(span) or self._nearby(span)
-                                                                        or self._taken(span)))):
+                         or (ent.label_ in _MISLABELLED | {"EVENT"} and self._placed_by_context(span))):
                 toponyms.append((span, "LOC"))
                 accepted_ends.add(span.end)
                 named_ends.add(span.end)
@@ -817,7 +831,7 @@ class PlaceResolver:
         place, the gazetteer which one."""
         if not _object_of(span, _TAKEN) or span.text.lower() in _CALENDAR or _all_generic(span) or len(span) > 3:
             return False
-        return any(fold_name(e.name) == fold_name(span.text) for e in self.gazetteer.candidates(span.text)[0][:5])
+        return self._known_by_name(span)
 
     def _prominent(self, span: Span) -> bool:
         """A name the gazetteer knows exactly as a country, a first-level division or a big city
@@ -827,12 +841,7 @@ class PlaceResolver:
         if len(span) > 3 or span.text.lower() in _CALENDAR or _all_generic(span):
             return False
         label = span[0].ent_type_
-        doc = span.doc
-        before = doc[span.start - 1] if span.start > 0 else None
-        after = doc[span.end] if span.end < len(doc) else None
-        if before is not None and (before.lower_.rstrip(".") in _TITLES or before.ent_type_ == "PERSON"):
-            return False
-        if after is not None and after.is_title and after.pos_ == "PROPN" and after.lower_ not in _CALENDAR:
+        if self._someones_name(span):
             return False
         if label in ("LANGUAGE", "NORP") and self.gazetteer.demonym(span.text) is not None:
             return False  # "English", "Kurdish": a language or people, not the country
@@ -853,7 +862,7 @@ class PlaceResolver:
             return False
         noun = _singular(doc[span.end].lower_)
         if noun == "area":
-            return any(fold_name(e.name) == fold_name(span.text) for e in self.gazetteer.candidates(span.text)[0][:5])
+            return self._known_by_name(span)
         return noun in _PLACE_NOUNS_AFTER
 
     @staticmethod
@@ -880,8 +889,7 @@ class PlaceResolver:
             while j < len(doc) and j - i < 3 and not doc[j].ent_type_ and _capitalised(doc[j]) and doc[j].pos_ == "PROPN":
                 j += 1
             span = doc[i:j]
-            if self._rescued(span, accepted_ends, named_ends) or self._prominent(span) or self._nearby(span) \
-                    or self._taken(span) or (
+            if self._rescued(span, accepted_ends, named_ends) or self._placed_by_context(span) or (
                     span.text.lower() not in _CALENDAR and self._cued(span, accepted_ends)
                     and self._known(span, self.rescue_min_population)):
                 out.append((span, "LOC"))
