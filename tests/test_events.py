@@ -607,3 +607,44 @@ def test_what_was_done_during_the_war_is_background(enricher):
                          "rockets from Lebanon during the war.")
     shelling = [e for e in r.events if e.type == "shelling_artillery_missile_attack"]
     assert all(e.modality not in ("asserted", "reported") for e in shelling), [(e.type, e.modality) for e in r.events]
+
+
+def test_a_retelling_the_classifier_doubts_still_tells_where(enricher):
+    r = events(enricher, "HODEIDAH, Yemen (AP) - A landmine killed two shepherds on the Red Sea coast on Monday, "
+                         "officials said.\n\nIn Hodeidah province, a mine blew up under their donkey cart on a track "
+                         "in Hays district at dawn, a medic said.")
+    mine = by_type(r)["remote_explosive_landmine_ied"]
+    assert mine.place is not None and mine.place.text.startswith("Hays"), mine.place
+
+
+def test_where_the_source_sits_is_not_where_it_happened(enricher):
+    r = events(enricher, "Gunmen opened fire on a checkpoint at the edge of Al-Busayrah overnight, and guards fired "
+                         "back for an hour, a war monitor based in Britain said.")
+    assert all(e.place is None or e.place.text != "Britain" for e in r.events), [(e.type, e.place) for e in r.events]
+
+
+def test_a_name_tagged_as_a_person_twice_and_the_edge_of_a_name_are_places(enricher):
+    r = events(enricher, "Police in the town of Tuz Khurmatu fired tear gas at a crowd on Monday.\n\nIn Tuz Khurmatu, "
+                         "about 70 km south of Kirkuk, hundreds had gathered over power cuts.")
+    assert [p.text for p in r.places].count("Tuz Khurmatu") == 2, [p.text for p in r.places]
+    r = events(enricher, "A bomber blew himself up at a checkpoint on the edge of Kolofata on Friday.")
+    assert "Kolofata" in [p.text for p in r.places], [p.text for p in r.places]
+    r = events(enricher, "Police fought members of a gang for hours in Croix-des-Bouquets on Monday.")
+    assert "Croix-des-Bouquets" in [p.text for p in r.places], [p.text for p in r.places]
+    r = events(enricher, "Farmers blocked the Athens-Thessaloniki highway on Monday.")
+    assert not any("-" in p.text for p in r.places), [p.text for p in r.places]
+
+
+def test_a_films_plot_and_an_attempted_ceasefire_are_no_events(enricher):
+    for body in ('"Morro Alto" follows two brothers who end up on opposite sides of a gang feud.',
+                 "Clan elders were trying on Thursday to arrange a ceasefire, a council member said."):
+        r = events(enricher, body)
+        assert not [e for e in r.events if e.modality in ("asserted", "reported")], \
+            (body, [(e.type, e.modality) for e in r.events])
+
+
+def test_a_device_retold_by_a_definite_noun_is_no_new_event(enricher):
+    r = events(enricher, "A militant hurled a grenade at a police van in Bijbehara on Monday, police said. The device "
+                         "missed the van and exploded on the pavement.")
+    got = [e.type for e in r.events if e.modality in ("asserted", "reported")]
+    assert got == ["grenade"], got

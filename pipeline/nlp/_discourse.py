@@ -167,8 +167,11 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if any(c.dep_ == "nsubjpass" and c.lower_ in _PRONOUNS for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "anaphora"  # "he was dragged from his vehicle and beaten": the victim already told of
-    if verb.lower_ in _THING_VERBS and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.children):
-        return "anaphora"  # "it went off beside a stall": the device already told of (not "it deployed")
+    if verb.lower_ in _THING_VERBS and any(c.dep_ == "nsubj" and (c.lower_ == "it" or c.pos_ == "NOUN" and not c.ent_type_
+                                                                  and any(d.dep_ == "det" and d.lower_ in _DEFINITE
+                                                                          for d in c.children))
+                                           for c in actor.children):
+        return "anaphora"  # "it went off beside a stall", "the device … exploded": the device already told of
     if verb.lower_ in _DAMAGE_FORMS and any(c.dep_ == "nsubjpass" for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "damage"  # "two vehicles were destroyed": what the violence told did, by no one named
@@ -196,7 +199,9 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
     """Fold each elaboration into the event already told, handing it its death toll and, where it had
     only a region, an area or the dateline, the place the elaboration names. Mentions not ``sure`` enough
     to be events of their own are dropped, unless a sure elaboration folds into them: two sentences
-    telling one incident make it sure ("missiles slammed into Kharkiv …" · "five people were killed").
+    telling one incident make it sure ("missiles slammed into Kharkiv …" · "five people were killed") — an
+    outcome, damage or an anaphora, or a mention of the same family (a quote about gangs does not make a
+    doubted flood sure). Only what is happening folds: a past mention tells of another time.
     A quotation that names no place never stands alone: an eyewitness' words tell of an event the
     narration reports.
 
@@ -215,7 +220,7 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
     for event in events:
         kind = getattr(event, "elaborates", None)
         own = event.place.text.lower() if event.place is not None and event.place.how == "attached" else None
-        if kind and told:
+        if kind and told and event.modality in happening:  # what happened before tells no more of the news
             same = [e for e in told if own is not None and e.place is not None and (
                 e.place.text.lower() == own or inside(event.place, e.place))]
             vague = [e for e in told if _vague(e.place)]
@@ -232,8 +237,9 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                     into.fatalities = event.fatalities
                 if own is not None and (_vague(into.place) and not _vague(event.place) or inside(event.place, into.place)):
                     into.place = event.place  # "in northwestern Pakistan" … "the grenade exploded in the bazaar"
-                if sure(event):
-                    promoted.add(id(into))
+                if sure(event) and (kind in ("outcome", "damage", "consequence", "anaphora")
+                                    or family(event.type) == family(into.type)):
+                    promoted.add(id(into))  # a quote about gangs does not make a doubted flood sure
                 continue
         if kind == "quote" and own is None:
             continue
@@ -314,6 +320,63 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue  # an unresolved name: only "in/at/near X", where the event's country is known
             event.place = make_ref(p, i)
             break
+
+
+def _grain(place: Any, places: list) -> int:
+    """How fine a place is: -1 none, the dateline, the focus or one inferred from the next lines; 0 an area
+    or a country; 1 a first-order division, a region or a sea; 2 a second-order division (a district); 3 a
+    finer division; 4 a town, a village or a local feature (or a name the gazetteer lacks, unless told as a
+    region)."""
+    if place is None or place.how in ("dateline", "focus", "context"):
+        return -1
+    if place.kind == "area":
+        return 0
+    entry = places[place.index].entry if place.kind == "toponym" and 0 <= place.index < len(places) else None
+    if entry is None:
+        return 1 if place.coarse else 4
+    feature = entry.feature or ""
+    if feature.startswith(("PCL", "CONT", "TERR")):
+        return 0
+    if feature == "ADM1" or feature.startswith(("RGN", "AREA")) or entry.is_area:
+        return 1
+    if feature == "ADM2":
+        return 2
+    if feature.startswith("ADM"):
+        return 3
+    return 1 if place.coarse else 4
+
+
+def take_retold_place(doc: Any, events: Sequence, type_: str, sentence: tuple[int, int], place: Any,
+                      happening: Collection[str] = HAPPENING) -> bool:
+    """A retelling the classifier doubts still tells where: the lead sums up ("a landmine killed two brothers
+    on the Red Sea coast"), the body gives the details in words the classifier reads as no new event ("a
+    mine blew up under their motorcycle in Hays district").
+
+    The events of ``type_`` (the type the classifier finds likeliest for the sentence at ``sentence``)
+    told before it, happening, and placed only loosely (none, the dateline, a region or division, a place
+    inferred from the next lines) take ``place``: a place attached to the retelling's own words, a
+    district or finer, finer than theirs and within their place's country (and division). Not when the
+    sentence tells a new incident ("another", "separately"). Returns whether an event took it."""
+    places, areas = list(doc._.places or []), list(doc._.areas or [])
+    if place is None or place.how != "attached" or _grain(place, places) < 2:
+        return False
+    words = {w.strip(",;:.\"'") for w in doc.text[sentence[0]:sentence[1]].lower().split()}
+    if _NEW_INCIDENT & words:
+        return False
+    entry = places[place.index].entry if place.kind == "toponym" and 0 <= place.index < len(places) else None
+    took = False
+    for event in events:
+        if event.type != type_ or event.modality not in happening or not _loose(event.place) \
+                or event.sentence[1] > sentence[0] or _grain(place, places) <= _grain(event.place, places):
+            continue
+        countries, admin1 = _scope(event.place, places, areas)
+        countries.discard("")  # a sea lies in no country
+        if entry is not None and (countries and entry.country_code not in countries
+                                  or admin1 and entry.admin1 != admin1):
+            continue
+        event.place = place
+        took = True
+    return took
 
 
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}

@@ -60,6 +60,7 @@ from ._discourse import (
     fold_elaborations,
     merge_retellings,
     refine_places,
+    take_retold_place,
 )
 from ._place_link import (
     PlaceChooser,
@@ -277,7 +278,44 @@ class EventTagger:
         inside = _part_of_town(doc._.places or [])
         events = fold_elaborations(events, self._sure, inside=inside)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
+        self._retold_places(doc, sents, found, set(order), verdicts, story_date, events)
         return merge_retellings(doc.text, events, inside=inside)
+
+    def _retold_places(self, doc: Doc, sents: list[Span], found: dict[int, list[tuple[Trigger, int, int]]],
+                       read: set[int], verdicts: dict[int, dict[str, float]], story_date: date | None,
+                       events: list[EventMention]) -> None:
+        """Sentences with a trigger that the classifier reads as no new event, but whose likeliest event type
+        (at least ``secondary_min``) is that of an earlier event placed only loosely, may tell where it
+        happened (:func:`take_retold_place`) — unless it is background, negated or hypothetical."""
+
+        def loose() -> set[str]:
+            return {e.type for e in events if e.modality in HAPPENING and (
+                e.place is None or e.place.how in ("dateline", "focus", "context") or e.place.coarse)}
+        waiting = loose()
+        if not waiting:
+            return
+        for i in sorted(found):
+            if i in read or i not in verdicts:
+                continue
+            proba = verdicts[i]
+            top = max((t for t in proba if t != NONE), key=proba.__getitem__)
+            if top not in waiting or proba[top] < self.secondary_min:
+                continue
+            sent = sents[i]
+            if not any(e.type == top and e.sentence[1] <= sent.start_char for e in events):
+                continue
+            [sent_doc] = self._parse([sent])
+            trigger, start, end = max(found[i], key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
+            resolved = resolve_date(_date_text(sent, sent_doc), story_date, None) if story_date else None
+            mention = self._event(doc, sent, sent_doc, self._token(sent, sent_doc, start, end),
+                                  Candidate(top, proba[top], trigger, start, end), resolved, story_date, None)
+            if mention.modality not in HAPPENING:
+                continue  # "has killed thousands in Beni and Lubero territories over the past decade": background
+            place = mention.place
+            if take_retold_place(doc, events, top, (sent.start_char, sent.end_char), place):
+                waiting = loose()
+                if not waiting:
+                    return
 
     def _clause_groups(self, sent: Span, sent_doc: Doc | None, matches: list[tuple[Trigger, int, int]],
                        verdict: dict[str, float]) -> list[tuple[Sentence, dict[str, float], list, set[int] | None]] | None:
@@ -402,6 +440,8 @@ class EventTagger:
         elif modality in HAPPENING and tok is not None and sent_doc is not None and \
                 background(tok, sent_doc[:], span.start_char - sent.start_char, lead):
             modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
+        elif modality in HAPPENING and cand.type in _SETTLEMENTS and tok is not None and _attempted(tok):
+            modality = "planned"  # "elders were trying to arrange a ceasefire": no ceasefire yet
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok, within=within)
@@ -565,7 +605,7 @@ def clause_owner(sent_doc: Doc) -> list[int]:
 # Nouns that name a region or a first-order division: "the central Sagaing region", "the region of Dagestan",
 # "Kachin state" tell that the name is a region, whatever place of that name the gazetteer knows.
 _REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
-                           "oblast", "county"})
+                           "oblast", "county", "countryside", "coast", "coastline", "hinterland"})
 
 
 def _foreign(sent: Span, sent_doc: Doc | None, tok: Token | None) -> frozenset[int]:
@@ -616,11 +656,16 @@ _MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?
                             r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 
 
+# Words that place a source, not an event: "a monitor based in Britain", "speaking by phone from Marib".
+_SEAT = frozenset({"based", "headquartered", "speaking", "spoke", "phone", "telephone", "writing"})
+
+
 def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[tuple]:
     """The places (of :func:`place_spans`) less those named as where someone or something set out from ("armed
     men who had crossed from Afghanistan into Darvoz"; "rockets fired from Gaza hit Sderot"), the ends of a
-    route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia") and the
-    places a distance is measured from ("near Larba, 25 km from Algiers") — unless no other place is left."""
+    route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia"), the
+    places a distance is measured from ("near Larba, 25 km from Algiers") and where the source of the news
+    sits ("…, a monitor based in Britain, reported") — unless no other place is left."""
     def origin(item: tuple) -> bool:
         at = item[0] - sent_start
         if not 0 <= at < len(sent_doc):
@@ -635,6 +680,17 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
             head = head.head
         prep = head.head
         return head.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lower_ in _SET_OUT
+
+    def seat(item: tuple) -> bool:
+        at = item[0] - sent_start
+        if not 0 <= at < len(sent_doc):
+            return False
+        head = sent_doc[at]
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+        prep = head.head
+        return head.dep_ == "pobj" and prep.lower_ in ("in", "from") and prep.head.lower_ in _SEAT
+    spans = [item for item in spans if not seat(item)]  # never the event's place, even when alone
     kept = [item for item in spans if not origin(item)]
     return kept or spans
 
@@ -777,7 +833,7 @@ def _up_to(tok: Token, verb: Token, limit: int | None = None) -> list[Token]:
 def _not_real(tok: Token, verb: Token) -> bool:
     """A rehearsal or a fiction: the trigger alone in quotation marks ("a 'collapsed' block": the word
     mentioned, not used), or under a mock or simulated thing or a verb of simulating — on its way up to the
-    verb it depends on, or at most two heads above that."""
+    verb it depends on, or at most two heads above that — or told of a work's plot (:func:`_a_work`)."""
     doc = tok.doc
     if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
         return True
@@ -785,8 +841,46 @@ def _not_real(tok: Token, verb: Token) -> bool:
     for _ in range(2):
         if path[-1].head.i != path[-1].i:
             path.append(path[-1].head)
-    return any(node.lower_ in _NOT_REAL_FORMS or any(
-        c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children) for node in path)
+    if any(node.lower_ in _NOT_REAL_FORMS or any(
+            c.dep_ in ("amod", "compound") and c.lower_ in NOT_REAL_MODIFIERS for c in node.children) for node in path):
+        return True
+    while path[-1].head.i != path[-1].i:
+        path.append(path[-1].head)
+    return any(_a_work(c) for node in path for c in node.children if c.dep_ == "nsubj")
+
+
+# Events that exist only once agreed or held: an attempt at one is not one (an attempted attack is an attack).
+_SETTLEMENTS = frozenset({"agreement", "diplomatic_event"})
+_ATTEMPT_FORMS = frozenset(f for w in ("try", "attempt", "strive", "struggle", "scramble", "hope", "want", "push")
+                           for f in forms(w)) | {"tried", "sought"}
+
+
+def _attempted(tok: Token) -> bool:
+    """The trigger is what someone tries, hopes or pushes to bring about: "were trying to arrange a
+    ceasefire", "hopes to sign a deal"."""
+    node = governor(tok)
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "ccomp", "advcl") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lower_ in _ATTEMPT_FORMS:
+            return True
+    return False
+
+
+# Nouns of works that tell a story: what happens in their plot is not news.
+_WORKS = frozenset(f for w in ("film", "movie", "novel", "play", "drama", "thriller", "documentary", "series",
+                               "opera", "musical", "episode", "sequel", "screenplay", "miniseries")
+                   for f in forms(w))
+
+
+def _a_work(subject: Token) -> bool:
+    """A film, a novel or a play, or a title in quotation marks, is the subject: the sentence tells its plot
+    ("'Morro Alto' follows two brothers on opposite sides of a gang feud")."""
+    doc = subject.doc
+    first = subject.left_edge
+    return subject.lower_ in _WORKS or subject.pos_ == "PROPN" and (
+        doc[first.i].text in _OPEN_QUOTES or first.i > 0 and doc[first.i - 1].text in _OPEN_QUOTES)
 
 
 def _modality(tok: Token) -> str:

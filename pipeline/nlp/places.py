@@ -55,6 +55,29 @@ _CUES = {"in", "near", "at", "from", "outside", "around", "towards", "toward", "
 _COORD = {"and", "or", ","}
 # Prepositions whose object is a place whether or not the gazetteer knows it ("near X").
 _NEAR = {"near", "outside", "around"}
+# Lower-case particles inside a hyphen-joined name: "Croix-des-Bouquets", "Stratford-upon-Avon".
+_NAME_PARTICLES = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "lès", "di", "del", "della", "da",
+                   "upon", "on", "under", "am", "an", "im", "bei"}
+
+
+def _hyphen_joined(span: Span) -> Span:
+    """The whole of a name the model cut at a hyphen ("Croix" of "Croix-des-Bouquets"): the span grows over
+    hyphen-joined words with no space between them when a lower-case particle joins them and a capitalised
+    word ends them (not "Athens-Thessaloniki", two names; not "Kurdish-led")."""
+    doc, end, best = span.doc, span.end, span.end
+    particle = False
+    while end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-" and not doc[end].whitespace_:
+        word = doc[end + 1]
+        if word.lower_ in _NAME_PARTICLES:
+            particle = True
+        elif not word.is_alpha and word.text[:2].lower() not in ("l'", "d'"):
+            break
+        end += 2
+        if particle and word.text[:1].isupper():
+            best = end
+    return doc[span.start:best] if best > span.end else span
+# Nouns of a place's parts and surroundings: "on the edge of Kolofata", "the outskirts of Bannu".
+_EDGES = {"edge", "edges", "outskirts", "fringes", "suburbs", "outskirt", "entrance", "centre", "center"}
 # Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
 # "captured" or "seized", which take people as often ("police captured Guzman"). Word forms (no lemmatizer
 # runs before the places).
@@ -311,7 +334,8 @@ class PlaceResolver:
 
     @staticmethod
     def _trim(ent: Span) -> Span:
-        return ent[1:] if len(ent) > 1 and ent[0].lower_ in _ARTICLES else ent
+        span = ent[1:] if len(ent) > 1 and ent[0].lower_ in _ARTICLES else ent
+        return _hyphen_joined(span)
 
     def _cued(self, span: Span, accepted_ends: set[int]) -> bool:
         prev = span.doc[span.start - 1] if span.start > 0 else None
@@ -343,16 +367,19 @@ class PlaceResolver:
         return self._prominent(span) or self._nearby(span) or self._taken(span)
 
     def _nearby(self, span: Span) -> bool:
-        """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau"): what lies near
-        something is a place, whether or not the gazetteer knows it, unless it is a person (a title before it,
-        another name after it, or the model's PERSON for a name the gazetteer lacks: "waited near Kowalczyk"),
-        a name after an article (an institution: "outside the Education Ministry") or a calendar word."""
+        """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau") or of a noun of a
+        place's parts ("on the edge of Kolofata", "the outskirts of X"): what lies near something is a place,
+        whether or not the gazetteer knows it, unless it is a person (a title before it, another name after
+        it, or — after "near" — the model's PERSON for a name the gazetteer lacks: "waited near Kowalczyk"; a
+        person has no edge), a name after an article (an institution: "outside the Education Ministry") or a
+        calendar word."""
         prev = span.doc[span.start - 1] if span.start > 0 else None
-        if prev is None or prev.lower_ not in _NEAR or span.text.lower() in _CALENDAR or _all_generic(span) \
-                or len(span) > 4:
+        edge = prev is not None and prev.lower_ == "of" and span.start > 1 and span.doc[span.start - 2].lower_ in _EDGES
+        if prev is None or not (prev.lower_ in _NEAR or edge) or span.text.lower() in _CALENDAR \
+                or _all_generic(span) or len(span) > 4:
             return False  # after an article, an institution's or a unit's name: "outside the Navy's base"
-        if span[0].ent_type_ == "PERSON" and not self._known_by_name(span):
-            return False
+        if span[0].ent_type_ == "PERSON" and not edge and not self._known_by_name(span):
+            return False  # a person has no edge or outskirts
         return not self._someones_name(span)
 
     def _rescuable(self, span: Span) -> bool:
@@ -360,21 +387,24 @@ class PlaceResolver:
         return bool(found) and not found[0].is_country and max(e.population for e in found) >= self.rescue_min_population
 
     def __call__(self, doc: Doc) -> Doc:
-        surname_count: Counter = Counter()
         firsts: dict[str, set[str]] = {}  # surname → the given names it comes with
+        full_names: dict[str, set[str]] = {}  # surname → the whole names it ends
         for e in doc.ents:
             if e.label_ == "PERSON" and len(e) > 1:
-                surname_count[e[-1].lower_] += 1
                 firsts.setdefault(e[-1].lower_, set()).add(e[0].lower_)
+                full_names.setdefault(e[-1].lower_, set()).add(e.text.lower())
         # A surname that is a country's or first-level division's own name ("Rethinking Egypt" tagged PERSON in
         # a headline) guards only when the story also uses that name alone as a person's ("Jordan said").
         alone = {e[0].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) == 1}
         alone |= {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _TITLES}
-        surnames = {s for s in surname_count if s in alone or not self._polity(s)}
+        surnames = {s for s in full_names if s in alone or not self._polity(s)}
 
         def someone_elses_surname(ent: Span, span: Span) -> bool:
-            own = ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_
-            return surname_count[span[-1].lower_] - own > 0
+            """Another name of the story ends in this one's last word ("Helen Kunz" beside "Randy Kunz"); the
+            same name told twice is no one else's ("Tuz Khurmatu" tagged PERSON in two paragraphs)."""
+            own = {ent.text.lower()} if ent.label_ == "PERSON" and len(ent) > 1 and ent[-1].lower_ == span[-1].lower_ \
+                else set()
+            return bool(full_names.get(span[-1].lower_, set()) - own)
         # A place-labelled name ending in a surname of the story's people is a person too ("Helen Kunz"
         # beside "Randy Kunz") unless the gazetteer knows the whole name; the given names of people are
         # not places on their own ("Helen" beside "Helen Kunz", a village in Georgia).
