@@ -304,6 +304,8 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue  # nor a place of another clause of its sentence: another event's
             if ref is not None and p.start == ref.start:
                 continue  # the vague place itself ("the Magway region")
+            if MEASURED_FROM.search(text, max(0, p.start - 70), p.start) is not None:
+                continue  # "Kalaroos, roughly 100 km north of Srinagar": a landmark, not where it happened
             entry = p.entry
             if entry is not None and countries and entry.country_code not in countries and \
                     p.start < event.sentence[1] and _stray(p, places, areas):
@@ -378,6 +380,10 @@ def take_retold_place(doc: Any, events: Sequence, type_: str, sentence: tuple[in
         took = True
     return took
 
+
+# A place a distance is measured from: "Larba, 25 km (15 miles) from Algiers", "30 km southeast of Al-Arish".
+MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?|miles?|mi)\b[^,;:]{0,40}?\b"
+                            r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
 

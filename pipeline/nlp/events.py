@@ -51,6 +51,7 @@ from ..events import (
     vocabulary,
 )
 from ._discourse import (
+    MEASURED_FROM,
     OUTCOME_FORMS,
     VIOLENT_FAMILIES,
     background,
@@ -651,10 +652,6 @@ def _route_end(sent_doc: Doc, at: int, end: int) -> bool:
     return at >= 2 and sent_doc[at - 1].text in dash and sent_doc[at - 2].is_title and route_after(end)
 
 
-# A place a distance is measured from: "Larba, 25 km (15 miles) from Algiers", "30 km southeast of Al-Arish".
-_MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?|miles?|mi)\b[^,;:]{0,40}?\b"
-                            r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
-
 
 # Words that place a source, not an event: "a monitor based in Britain", "speaking by phone from Marib".
 _SEAT = frozenset({"based", "headquartered", "speaking", "spoke", "phone", "telephone", "writing"})
@@ -673,7 +670,7 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
         if _route_end(sent_doc, at, item[1] - sent_start):
             return True
         idx = sent_doc[at].idx
-        if _MEASURED_FROM.search(sent_doc.text, max(0, idx - 70), idx) is not None:
+        if MEASURED_FROM.search(sent_doc.text, max(0, idx - 70), idx) is not None:
             return True
         head = sent_doc[at]
         while head.dep_ == "compound" and head.head.i != head.i:
