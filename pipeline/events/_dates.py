@@ -28,6 +28,10 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b", re.I)
 _PART_MONTH = re.compile(rf"\b(early|mid|late|end of|beginning of|in)[\s-]+{_MONTH_RE}(?:\s+(\d{{4}}))?\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# A month and its year with no day: "the memory of May 2017", "the June 2022 massacre".
+_MONTH_YEAR = re.compile(rf"\b{_MONTH_RE}\s+(19\d{{2}}|20\d{{2}})\b(?!-)", re.I)
+# A year that names an event: "the 2019 killings" ("the 2,000 troops" has its comma).
+_THE_YEAR = re.compile(r"\bthe\s+(19\d{2}|20\d{2})\b(?![-,.\d])", re.I)
 _WEEKDAY = re.compile(r"\b(last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _LAST = re.compile(r"\b(last|this|next|past)\s+(week|month|year|night|weekend)\b", re.I)
@@ -113,6 +117,12 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
         year = int(m.group(3)) if m.group(3) else story.year
         d = _past_day(year, month, int(m.group(1)), story, bool(m.group(3))) if month else None
         add(m, d.isoformat() if d else None)
+    for m in _MONTH_YEAR.finditer(text):
+        if not (_MONTH_DAY.match(text, m.start()) or m.start() >= 1 and text[m.start() - 1].isdigit()):
+            month = _MONTHS.get(m.group(1).lower().rstrip("."))
+            add(m, f"{int(m.group(2)):04d}-{month:02d}" if month else None)
+    for m in _THE_YEAR.finditer(text):
+        add(m, m.group(1))
     for m in _PART_MONTH.finditer(text):
         word = m.group(2).lower().rstrip(".")
         if word == "may" and m.group(1).lower() == "in" and not m.group(3):

@@ -242,7 +242,8 @@ class EventTagger:
             heads = {(start, end): self._token(sent, sent_doc, start, end) for _, start, end in found[i]}
             subject_kind = {start: self._subject_kind(heads[start, end]) for _, start, end in found[i]}
             salience = {start: self._salience(heads[start, end], lead=(i == order[0])) for _, start, end in found[i]}
-            resolved = resolve_date(_date_text(sent, sent_doc), story_date, previous_date) if story_date else None
+            at = {start - sent.start for _, start, _ in found[i]}
+            resolved = resolve_date(_date_text(sent, sent_doc, at), story_date, previous_date) if story_date else None
             if resolved:
                 previous_date = resolved[0]
                 set_scene(here, resolved)
@@ -266,6 +267,8 @@ class EventTagger:
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
                         continue  # "families had left the camps": people fleeing, not territory changing hands
+                    if cand.type == "disrupted_weapons_use" and _people_seized(heads[cand.start, cand.end]):
+                        continue  # "kidnappers seized a group of workers": people, not arms
                     if cand.type == "grenade" and _less_lethal(heads[cand.start, cand.end]):
                         continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
@@ -307,7 +310,8 @@ class EventTagger:
                 continue
             [sent_doc] = self._parse([sent])
             trigger, start, end = max(found[i], key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
-            resolved = resolve_date(_date_text(sent, sent_doc), story_date, None) if story_date else None
+            resolved = resolve_date(_date_text(sent, sent_doc, {start - sent.start}), story_date, None) \
+                if story_date else None
             mention = self._event(doc, sent, sent_doc, self._token(sent, sent_doc, start, end),
                                   Candidate(top, proba[top], trigger, start, end), resolved, story_date, None)
             if mention.modality not in HAPPENING:
@@ -443,6 +447,9 @@ class EventTagger:
             modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
         elif modality in HAPPENING and cand.type in _SETTLEMENTS and tok is not None and _attempted(tok):
             modality = "planned"  # "elders were trying to arrange a ceasefire": no ceasefire yet
+        elif modality in HAPPENING and tok is not None and _habit_or_order(tok) and \
+                0 <= doc.text.find("\n\n") < sent.start_char:  # not in the lead paragraph, told like a headline
+            modality = _habit_or_order(tok)
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok, within=within)
@@ -561,6 +568,28 @@ def _civilians_act(tok: Token | None) -> bool:
             if actor_kind(words.strip()) is None and any(f" {c} " in words for c in CUES["civilian"]):
                 return True
     return False
+
+
+def _people_seized(tok: Token | None) -> bool:
+    """What the trigger's verb seized or took is people ("kidnappers seized a group of transport workers"):
+    not weapons taken out of use, whatever the verb."""
+    if tok is None:
+        return False
+    for child in governor(tok).children:
+        if child.dep_ == "dobj":  # with what a quantity counts: "a group of transport workers"
+            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
+                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
+            words = f" {' '.join(lemma_of(t.lower_) for t in tokens)} "
+            if any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None or \
+                    _PERSON_NOUNS & set(words.split()):
+                return True
+    return False
+
+
+_PERSON_NOUNS = frozenset(lemma_of(w) for w in (
+    "people", "person", "man", "men", "woman", "women", "child", "worker", "employee", "hostage", "fisherman",
+    "fishermen", "miner", "official", "councillor", "engineer", "nurse", "labourer", "laborer", "member", "relative",
+    "traveller", "traveler", "crew", "sailor", "tourist", "foreigner", "national", "citizen"))
 
 
 _CONTRAST_MARKS = frozenset({"while", "whereas"})
@@ -723,13 +752,20 @@ _WEEKDAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "frida
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "midday", "midnight", "dawn", "dusk"})
 
 
-def _date_text(sent: Span, sent_doc: Doc | None) -> str:
+def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset()) -> str:
     """The sentence's text for date resolution: a weekday that modifies a noun other than a part of the day
     names a kind of thing, not a day ("Friday prayers", "the Sunday market"; "Monday morning" stays a date),
-    so it is blanked out."""
+    so it is blanked out, and so is a relative clause without a trigger (``triggers``: token offsets in the
+    sentence), which tells of its noun at its own time ("an aircraft hit a market street in Kyaukme, … the
+    TNLA, which has held both towns since last year") — unless its noun is a time ("in May 2017, when …")."""
     text = sent.text
     if sent_doc is None:
         return text
+    for tok in sent_doc:  # "… in Kyaukme, … which has held both towns since last year": the clause's own time
+        if tok.dep_ == "relcl" and tok.head.lower_ not in _TIME_NOUNS and not tok.head.like_num \
+                and not any(tok.left_edge.i <= k <= tok.right_edge.i for k in triggers):
+            start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+            text = text[:start] + " " * (end - start) + text[end:]
     for tok in sent_doc:
         if tok.lower_ in _WEEKDAY_WORDS and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") \
                 and tok.head.lower_ not in _DAY_PARTS and tok.head.lower_ not in _WEEKDAY_WORDS:
@@ -738,6 +774,12 @@ def _date_text(sent: Span, sent_doc: Doc | None) -> str:
 
 
 _VOW_MIN = 0.1
+# Verbs of something going on: "fighting continues", "clashes rage" tell of the news in the present tense.
+_GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate", "intensify", "grow", "mount",
+                       "enter", "drag", "resume"})
+_TIME_NOUNS = _WEEKDAY_WORDS | _DAY_PARTS | {"day", "week", "month", "year", "time", "hour", "moment", "date",
+                                            "january", "february", "march", "april", "may", "june", "july",
+                                            "august", "september", "october", "november", "december"}
 
 
 def _eventful(proba: dict[str, float]) -> bool:
@@ -929,6 +971,32 @@ def _modality(tok: Token) -> str:
     if any(c.lower_ == "according" for c in verb.subtree):
         return "reported"
     return "asserted"
+
+
+def _habit_or_order(tok: Token) -> str | None:
+    """A trigger whose verb is in the simple present with no auxiliary tells a habit or a state ("armed
+    groups and smugglers compete for routes"; not "fighting continues", which goes on): background, not an
+    incident ("past"). A verb in the bare form with no subject, opening its sentence or a label's line, is
+    an order or a schedule ("Timberwolves: Visit Denver on Thursday"): "hypothetical". ``None`` otherwise."""
+    verb = governor(tok)
+    if verb.pos_ != "VERB" or any(c.dep_ in ("aux", "auxpass", "neg") for c in verb.children):
+        return None
+    lemma = lemma_of(verb.lower_)
+    if verb.tag_ in ("VBZ", "VBP") and verb.dep_ in ("ROOT", "conj", "relcl", "advcl") and lemma not in _REPORT \
+            and lemma not in _GOING_ON:
+        return "past"
+    before = [t for t in verb.doc[verb.sent.start:verb.i] if not t.is_punct or t.text == ":"]
+    if verb.tag_ == "VB" and not any(c.dep_.startswith("nsubj") for c in verb.children) \
+            and (not before or before[-1].text == ":"):
+        return "hypothetical"
+    return None
+    if tok.tag_ in ("VBZ", "VBP") and tok.dep_ in ("ROOT", "conj", "relcl", "advcl") and \
+            lemma_of(tok.lower_) not in _REPORT:
+        return "past"
+    if tok.tag_ == "VB" and tok.dep_ == "ROOT" and not any(c.dep_.startswith("nsubj") for c in tok.children) \
+            and all(not t.is_alpha for t in tok.doc[tok.sent.start:tok.i]):
+        return "hypothetical"
+    return None
 
 
 def _phrase_tokens(tok: Token) -> list[Token]:
