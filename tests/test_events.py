@@ -670,3 +670,12 @@ def test_a_relative_clause_keeps_its_time_to_itself(enricher):
                          "the town since last year.")
     strikes = [e for e in r.events if e.type == "air_drone_strike"]
     assert strikes and all(e.modality in ("asserted", "reported") for e in strikes), [(e.type, e.modality) for e in r.events]
+
+
+def test_another_incident_of_a_type_told_is_an_event_of_its_own(enricher):
+    r = events(enricher, "KABUL (AP) - A roadside bomb killed three soldiers in Kandahar province on Monday, officials "
+                         "said.\n\nThe bomb hit their truck near the village of Arghandab before dawn, a police "
+                         "spokesman said.\n\nHours later, another bomb went off beside a bus station in Spin Boldak, "
+                         "wounding two police officers, he said.")
+    bombs = [e for e in r.events if e.type == "remote_explosive_landmine_ied" and e.modality in ("asserted", "reported")]
+    assert len(bombs) == 2, [(e.type, e.modality, e.place) for e in r.events]

@@ -282,45 +282,57 @@ class EventTagger:
         inside = _part_of_town(doc._.places or [])
         events = fold_elaborations(events, self._sure, inside=inside)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
-        self._retold_places(doc, sents, found, set(order), verdicts, story_date, events)
+        self._doubted(doc, sents, found, sentences, set(order), verdicts, story_date, events)
         return merge_retellings(doc.text, events, inside=inside)
 
-    def _retold_places(self, doc: Doc, sents: list[Span], found: dict[int, list[tuple[Trigger, int, int]]],
-                       read: set[int], verdicts: dict[int, dict[str, float]], story_date: date | None,
-                       events: list[EventMention]) -> None:
+    def _doubted(self, doc: Doc, sents: list[Span], found: dict[int, list[tuple[Trigger, int, int]]],
+                 sentences: dict[int, Sentence], read: set[int], verdicts: dict[int, dict[str, float]],
+                 story_date: date | None, events: list[EventMention]) -> None:
         """Sentences with a trigger that the classifier reads as no new event, but whose likeliest event type
-        (at least ``secondary_min``) is that of an earlier event placed only loosely, may tell where it
-        happened (:func:`take_retold_place`) — unless it is background, negated or hypothetical."""
+        (at least ``secondary_min``) is that of an event told before them. The classifier's doubt is the
+        prior that most such sentences retell (see :mod:`pipeline.events._training`), so such a sentence
 
-        def loose() -> set[str]:
-            return {e.type for e in events if e.modality in HAPPENING and (
-                e.place is None or e.place.how in ("dateline", "focus", "context") or e.place.coarse)}
-        waiting = loose()
-        if not waiting:
-            return
+        * tells where an event told with a loose place happened (:func:`take_retold_place`); or
+        * is an incident of its own when its words say so before the trigger ("a second aircraft struck
+          Huliaipole", "another bomb went off in X") and it names a place no event of its type has: a new
+          event of the type the lexicon's rules read there, as sure as the one it follows —
+
+        unless it is background, negated or hypothetical."""
+        def loose(e: EventMention) -> bool:
+            return e.place is None or e.place.how in ("dateline", "focus", "context") or e.place.coarse
         for i in sorted(found):
             if i in read or i not in verdicts:
                 continue
-            proba = verdicts[i]
+            proba, sent = verdicts[i], sents[i]
+            told = {e.type for e in events if e.modality in HAPPENING and e.sentence[1] <= sent.start_char}
             top = max((t for t in proba if t != NONE), key=proba.__getitem__)
-            if top not in waiting or proba[top] < self.secondary_min:
+            ruled = [c for c in decide(sentences[i], found[i], {}) if c.type in told]
+            cand = max(ruled, key=lambda c: c.score) if ruled else None
+            another = cand is not None and bool(_ANOTHER & {
+                w.strip(",;:\"'") for w in doc.text[sent.start_char:doc[cand.start].idx].lower().split()})
+            if another:  # the lexicon's reading: the classifier's doubt is the prior of a retelling
+                top, trigger, start, end = cand.type, cand.trigger, cand.start, cand.end
+            elif top in told and proba[top] >= self.secondary_min:
+                trigger, start, end = max(found[i], key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
+            else:
                 continue
-            sent = sents[i]
-            if not any(e.type == top and e.sentence[1] <= sent.start_char for e in events):
+            earlier = [e for e in events if e.type == top and e.modality in HAPPENING and e.sentence[1] <= sent.start_char]
+            if not another and not any(loose(e) for e in earlier):
                 continue
             [sent_doc] = self._parse([sent])
-            trigger, start, end = max(found[i], key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
             resolved = resolve_date(_date_text(sent, sent_doc, {start - sent.start}), story_date, None) \
                 if story_date else None
+            score = max(e.confidence for e in earlier) if another else proba[top]
             mention = self._event(doc, sent, sent_doc, self._token(sent, sent_doc, start, end),
-                                  Candidate(top, proba[top], trigger, start, end), resolved, story_date, None)
+                                  Candidate(top, score, trigger, start, end), resolved, story_date, None)
             if mention.modality not in HAPPENING:
                 continue  # "has killed thousands in Beni and Lubero territories over the past decade": background
-            place = mention.place
-            if take_retold_place(doc, events, top, (sent.start_char, sent.end_char), place):
-                waiting = loose()
-                if not waiting:
-                    return
+            if not another:
+                take_retold_place(doc, events, top, (sent.start_char, sent.end_char), mention.place)
+            elif mention.place is not None and mention.place.how == "attached" and \
+                    all(e.place is None or e.place.text != mention.place.text for e in earlier):
+                events.insert(next((k for k, e in enumerate(events) if e.sentence[0] > sent.start_char), len(events)),
+                              mention)
 
     def _clause_groups(self, sent: Span, sent_doc: Doc | None, matches: list[tuple[Trigger, int, int]],
                        verdict: dict[str, float]) -> list[tuple[Sentence, dict[str, float], list, set[int] | None]] | None:
@@ -774,6 +786,8 @@ def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset(
 
 
 _VOW_MIN = 0.1
+# Words that tell a new incident of a kind already told: "a second aircraft struck …", "another bomb …".
+_ANOTHER = frozenset({"another", "second", "third", "separate", "separately", "elsewhere"})
 # Verbs of something going on: "fighting continues", "clashes rage" tell of the news in the present tense.
 _GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate", "intensify", "grow", "mount",
                        "enter", "drag", "resume"})
