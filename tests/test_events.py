@@ -614,7 +614,8 @@ def test_what_was_done_during_the_war_is_background(enricher):
 def test_a_retelling_the_classifier_doubts_still_tells_where(enricher):
     r = events(enricher, "HODEIDAH, Yemen (AP) - A landmine killed two shepherds on the Red Sea coast on Monday, "
                          "officials said.\n\nIn Hodeidah province, a mine blew up under their donkey cart on a track "
-                         "in Hays district at dawn, a medic said.")
+                         "in Hays district at dawn, a medic said.",
+               dateline=Dateline(text="HODEIDAH, Yemen (AP)", place="Hodeidah"))
     mine = by_type(r)["remote_explosive_landmine_ied"]
     assert mine.place is not None and mine.place.text.startswith("Hays"), mine.place
 
@@ -679,3 +680,11 @@ def test_another_incident_of_a_type_told_is_an_event_of_its_own(enricher):
                          "wounding two police officers, he said.")
     bombs = [e for e in r.events if e.type == "remote_explosive_landmine_ied" and e.modality in ("asserted", "reported")]
     assert len(bombs) == 2, [(e.type, e.modality, e.place) for e in r.events]
+
+
+def test_a_lake_named_in_the_lead_is_a_landmark_not_the_place(enricher):
+    r = events(enricher, "LIMA (Reuters) - Police fired tear gas at farmers blocking roads near Lake Titicaca on "
+                         "Tuesday.\n\nIn Juliaca, officers cleared a bridge held by several hundred demonstrators.",
+               dateline=Dateline(text="LIMA (Reuters)", place="Lima"))
+    dispersal = by_type(r)["protest_with_intervention"]
+    assert dispersal.place is not None and dispersal.place.text == "Juliaca", dispersal.place

@@ -306,6 +306,9 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue  # the vague place itself ("the Magway region")
             if MEASURED_FROM.search(text, max(0, p.start - 70), p.start) is not None:
                 continue  # "Kalaroos, roughly 100 km north of Srinagar": a landmark, not where it happened
+            if text[p.end:p.end + 16].split()[:1] and text[p.end:p.end + 16].split()[0].strip(",.;:").lower() \
+                    in REGION_NOUNS:
+                continue  # "in Hodeidah province": told as a region, whatever town of that name the gazetteer knows
             entry = p.entry
             if entry is not None and countries and entry.country_code not in countries and \
                     p.start < event.sentence[1] and _stray(p, places, areas):
@@ -385,6 +388,11 @@ def take_retold_place(doc: Any, events: Sequence, type_: str, sentence: tuple[in
 MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?|miles?|mi)\b[^,;:]{0,40}?\b"
                             r"(?:of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 
+# Nouns that name a region or a first-order division: "the central Sagaing region", "the region of Dagestan",
+# "Kachin state" tell that the name is a region, whatever place of that name the gazetteer knows.
+REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
+                           "oblast", "county", "countryside", "coast", "coastline", "hinterland"})
+
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
 
 
@@ -437,7 +445,8 @@ def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
         entry = next((p.entry for p in places if p.start == ref.start and p.entry is not None), None)
     if entry is None:
         return set(), None
-    return {entry.country_code}, entry.admin1 if entry.feature == "ADM1" else None
+    countries = {entry.country_code} if entry.country_code else set()  # a sea or a lake lies in no one country
+    return countries, entry.admin1 if entry.feature == "ADM1" else None
 
 
 # A demonstration's forms, from the least to the most escalated: demonstrators who turn violent make a riot

@@ -53,6 +53,7 @@ from ..events import (
 from ._discourse import (
     MEASURED_FROM,
     OUTCOME_FORMS,
+    REGION_NOUNS,
     VIOLENT_FAMILIES,
     background,
     division,
@@ -644,11 +645,6 @@ def clause_owner(sent_doc: Doc) -> list[int]:
     return owner
 
 
-# Nouns that name a region or a first-order division: "the central Sagaing region", "the region of Dagestan",
-# "Kachin state" tell that the name is a region, whatever place of that name the gazetteer knows.
-_REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
-                           "oblast", "county", "countryside", "coast", "coastline", "hinterland"})
-
 
 def _foreign(sent: Span, sent_doc: Doc | None, tok: Token | None) -> frozenset[int]:
     """The character offsets (in the story) of the words of the sentence's other independent clauses."""
@@ -734,16 +730,17 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
 
 
 def _coarse(doc: Doc, kind: str, index: int) -> bool:
-    """An area, or a place that is a country, a division or a region — by the gazetteer, or by the words
-    around its name (``_REGION_NOUNS``): a finer place may follow."""
+    """An area, or a place that is a country, a division, a region or a natural feature (a sea, a lake,
+    mountains) — by the gazetteer, or by the words around its name (``REGION_NOUNS``): a finer place may
+    follow."""
     if kind == "area":
         return True
     places = doc._.places or []
     place = places[index] if kind == "toponym" and 0 <= index < len(places) else None
     if place is None:
         return False
-    if place.entry is not None and division(place.entry):
-        return True
+    if place.entry is not None and (division(place.entry) or place.entry.is_area):
+        return True  # a sea, a lake, a river or mountains: a landmark the event happened by
     return _named_region(doc, place.start, place.end)
 
 
@@ -753,11 +750,11 @@ def _named_region(doc: Doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    if span[-1].lower_ in _REGION_NOUNS:
+    if span[-1].lower_ in REGION_NOUNS:
         return True
-    if span.end < len(doc) and doc[span.end].lower_ in _REGION_NOUNS:
+    if span.end < len(doc) and doc[span.end].lower_ in REGION_NOUNS:
         return True
-    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in _REGION_NOUNS
+    return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_NOUNS
 
 
 _WEEKDAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
