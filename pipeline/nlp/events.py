@@ -568,35 +568,32 @@ def _less_lethal(tok: Token | None) -> bool:
     return any(m.dep_ in ("amod", "compound", "nmod") and m.lower_ in _LESS_LETHAL for m in modifiers)
 
 
+def _argument_words(tok: Token | None, dep: str) -> list[str]:
+    """The lemmas, each padded with spaces, of each ``dep`` argument (subject, object) of the trigger's verb,
+    with what a quantity counts ("dozens of families", "a group of transport workers")."""
+    if tok is None:
+        return []
+    out = []
+    for child in governor(tok).children:
+        if child.dep_ == dep:
+            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
+                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
+            out.append(f" {' '.join(lemma_of(t.lower_) for t in tokens)} ")
+    return out
+
+
 def _civilians_act(tok: Token | None) -> bool:
     """The trigger's verb has civilians as its subject ("dozens of families had left the camps"): armed
     forces and groups take, hold and hand over territory; civilians who leave a place flee it."""
-    if tok is None:
-        return False
-    for child in governor(tok).children:
-        if child.dep_ == "nsubj":  # with what a quantity counts: "dozens of families"
-            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
-                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
-            words = f" {' '.join(lemma_of(t.lower_) for t in tokens)} "
-            if actor_kind(words.strip()) is None and any(f" {c} " in words for c in CUES["civilian"]):
-                return True
-    return False
+    return any(actor_kind(words.strip()) is None and any(f" {c} " in words for c in CUES["civilian"])
+               for words in _argument_words(tok, "nsubj"))
 
 
 def _people_seized(tok: Token | None) -> bool:
     """What the trigger's verb seized or took is people ("kidnappers seized a group of transport workers"):
     not weapons taken out of use, whatever the verb."""
-    if tok is None:
-        return False
-    for child in governor(tok).children:
-        if child.dep_ == "dobj":  # with what a quantity counts: "a group of transport workers"
-            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
-                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
-            words = f" {' '.join(lemma_of(t.lower_) for t in tokens)} "
-            if any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None or \
-                    _PERSON_NOUNS & set(words.split()):
-                return True
-    return False
+    return any(any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None
+               or _PERSON_NOUNS & set(words.split()) for words in _argument_words(tok, "dobj"))
 
 
 _PERSON_NOUNS = frozenset(lemma_of(w) for w in (
