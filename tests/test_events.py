@@ -688,3 +688,16 @@ def test_a_lake_named_in_the_lead_is_a_landmark_not_the_place(enricher):
                dateline=Dateline(text="LIMA (Reuters)", place="Lima"))
     dispersal = by_type(r)["protest_with_intervention"]
     assert dispersal.place is not None and dispersal.place.text == "Juliaca", dispersal.place
+
+
+def test_people_seized_are_abducted_or_arrested_and_a_count_is_no_incident(enricher):
+    r = events(enricher, "Three farm labourers were seized from a field outside Kandhkot on Wednesday by a dozen men "
+                         "armed with rifles, police said.")
+    got = {e.type for e in r.events if e.modality in ("asserted", "reported")}
+    assert "abduction_forced_disappearance" in got and "disrupted_weapons_use" not in got, got
+    r = events(enricher, "Troops seized four smugglers at a checkpoint near Tame on Monday, the army said.")
+    got = {e.type for e in r.events if e.modality in ("asserted", "reported")}
+    assert "disrupted_weapons_use" not in got and "abduction_forced_disappearance" not in got, got
+    r = events(enricher, "Gunmen killed two farmers near Diffa on Monday.\n\nA researcher said the jump in abductions "
+                         "pointed to groups short of money.")
+    assert "abduction_forced_disappearance" not in {e.type for e in r.events if e.modality in ("asserted", "reported")}

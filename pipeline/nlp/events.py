@@ -268,8 +268,12 @@ class EventTagger:
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
                         continue  # "families had left the camps": people fleeing, not territory changing hands
-                    if cand.type == "disrupted_weapons_use" and _people_seized(heads[cand.start, cand.end]):
-                        continue  # "kidnappers seized a group of workers": people, not arms
+                    taken = _people_seized(heads[cand.start, cand.end]) if cand.type == "disrupted_weapons_use" \
+                        else None
+                    if taken is not None:  # "kidnappers seized a group of workers": people, not arms
+                        if any(c.type == taken for c in candidates):
+                            continue
+                        cand = Candidate(taken, cand.score, cand.trigger, cand.start, cand.end)
                     if cand.type == "grenade" and _less_lethal(heads[cand.start, cand.end]):
                         continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
@@ -460,6 +464,8 @@ class EventTagger:
             modality = "past"  # "the conflict has killed tens of thousands", "… since 2021"
         elif modality in HAPPENING and cand.type in _SETTLEMENTS and tok is not None and _attempted(tok):
             modality = "planned"  # "elders were trying to arrange a ceasefire": no ceasefire yet
+        elif modality in HAPPENING and tok is not None and _counted(tok):
+            modality = "past"  # "the jump in abductions": a count over time, not an incident
         elif modality in HAPPENING and tok is not None and _habit_or_order(tok) and \
                 0 <= doc.text.find("\n\n") < sent.start_char:  # not in the lead paragraph, told like a headline
             modality = _habit_or_order(tok)
@@ -589,17 +595,28 @@ def _civilians_act(tok: Token | None) -> bool:
                for words in _argument_words(tok, "nsubj"))
 
 
-def _people_seized(tok: Token | None) -> bool:
-    """What the trigger's verb seized or took is people ("kidnappers seized a group of transport workers"):
-    not weapons taken out of use, whatever the verb."""
-    return any(any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None
-               or _PERSON_NOUNS & set(words.split()) for words in _argument_words(tok, "dobj"))
+def _people_seized(tok: Token | None) -> str | None:
+    """What the trigger's verb seized or took is people ("kidnappers seized a group of transport workers";
+    "the labourers were seized … by a dozen men"): not weapons taken out of use, whatever the verb, but
+    people taken — by the state, an arrest; by anyone else, an abduction (ACLED's codebook). The type they
+    make, or ``None``."""
+    def people(words: str) -> bool:
+        return any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None \
+            or bool(_PERSON_NOUNS & set(words.split()))
+    if not any(people(w) for w in _argument_words(tok, "dobj") + _argument_words(tok, "nsubjpass")):
+        return None
+    doers = _argument_words(tok, "nsubj") + [f" {' '.join(lemma_of(t.lower_) for t in _phrase_tokens(o))} "
+                                             for a in (governor(tok).children if tok is not None else ())
+                                             if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+    state = any(actor_kind(w.strip()) == "state" for w in doers)
+    return "arrests" if state else "abduction_forced_disappearance"
 
 
-_PERSON_NOUNS = frozenset(lemma_of(w) for w in (
+_PERSON_NOUNS = frozenset(f for w in (
     "people", "person", "man", "men", "woman", "women", "child", "worker", "employee", "hostage", "fisherman",
     "fishermen", "miner", "official", "councillor", "engineer", "nurse", "labourer", "laborer", "member", "relative",
-    "traveller", "traveler", "crew", "sailor", "tourist", "foreigner", "national", "citizen"))
+    "traveller", "traveler", "crew", "sailor", "tourist", "foreigner", "national", "citizen", "ranger", "guard")
+    for f in forms(w))
 
 
 _CONTRAST_MARKS = frozenset({"while", "whereas"})
@@ -761,14 +778,15 @@ _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "mid
 def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset()) -> str:
     """The sentence's text for date resolution: a weekday that modifies a noun other than a part of the day
     names a kind of thing, not a day ("Friday prayers", "the Sunday market"; "Monday morning" stays a date),
-    so it is blanked out, and so is a relative clause without a trigger (``triggers``: token offsets in the
-    sentence), which tells of its noun at its own time ("an aircraft hit a market street in Kyaukme, … the
-    TNLA, which has held both towns since last year") — unless its noun is a time ("in May 2017, when …")."""
+    so it is blanked out, and so is a relative or participial clause without a trigger (``triggers``: token
+    offsets in the sentence), which tells of its noun at its own time ("an aircraft hit a market street in
+    Kyaukme, … the TNLA, which has held both towns since last year"; "In Nyala, the capital held by the RSF
+    since October 2023, a drone slammed into a market") — unless its noun is a time ("in May 2017, when …")."""
     text = sent.text
     if sent_doc is None:
         return text
     for tok in sent_doc:  # "… in Kyaukme, … which has held both towns since last year": the clause's own time
-        if tok.dep_ == "relcl" and tok.head.lower_ not in _TIME_NOUNS and not tok.head.like_num \
+        if tok.dep_ in ("relcl", "acl") and tok.head.lower_ not in _TIME_NOUNS and not tok.head.like_num \
                 and not any(tok.left_edge.i <= k <= tok.right_edge.i for k in triggers):
             start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
             text = text[:start] + " " * (end - start) + text[end:]
@@ -913,6 +931,21 @@ def _attempted(tok: Token) -> bool:
         if node.lower_ in _ATTEMPT_FORMS:
             return True
     return False
+
+
+# Nouns of a count's change or size: "the jump in abductions", "a fall in the number of killings".
+_TRENDS = frozenset(f for w in ("jump", "rise", "increase", "surge", "spike", "fall", "drop", "decline", "decrease",
+                                "number", "tally", "total", "rate", "trend") for f in forms(w))
+
+
+def _counted(tok: Token) -> bool:
+    """The trigger is a noun counted over time ("the jump in abductions", "the number of attacks"): a
+    statistic, not an incident."""
+    node = tok
+    while node.dep_ in ("compound", "conj") and node.head.i != node.i:
+        node = node.head
+    prep = node.head
+    return tok.pos_ == "NOUN" and node.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.lower_ in _TRENDS
 
 
 # Nouns of works that tell a story: what happens in their plot is not news.
