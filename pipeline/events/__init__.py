@@ -2,7 +2,7 @@
 training, dates and fatalities (pure; no spaCy). The spaCy component is :mod:`pipeline.nlp.events`."""
 
 from ._classifier import DEFAULT_MODEL_PATH, NONE, EventClassifier, default_classifier, rule_candidates, sentence_features
-from ._dates import ended_before, parse_story_date, resolve_date
+from ._dates import MONTH_NAMES, WEEKDAY_NAMES, ended_before, parse_story_date, resolve_date
 from ._fatalities import parse_fatalities
 from ._forms import forms, lemma_of, register
 from ._lexicon import CUES, MODALITY_VERBS, NOT_REAL_MODIFIERS, NOT_REAL_VERBS, TRIGGERS, Trigger, vocabulary
@@ -23,7 +23,8 @@ from ._training import CORPUS_DIR, TrainingReport, load_corpus, train
 
 __all__ = ["CATEGORIES", "EVENT_TYPES", "TYPE_IDS", "EventType", "closest_names", "event_type", "taxonomy_document",
            "taxonomy_listing", "parse_fatalities",
-           "parse_story_date", "resolve_date", "ended_before", "score_labels", "EventClassifier", "default_classifier",
+           "parse_story_date", "resolve_date", "ended_before", "MONTH_NAMES", "WEEKDAY_NAMES", "score_labels",
+           "EventClassifier", "default_classifier",
            "rule_candidates", "sentence_features", "NONE", "DEFAULT_MODEL_PATH",
            "CORPUS_DIR", "TrainingReport", "load_corpus", "train", "forms", "lemma_of", "register", "CUES",
            "MODALITY_VERBS", "NOT_REAL_MODIFIERS", "NOT_REAL_VERBS", "TRIGGERS", "Trigger", "vocabulary", "merge_events",

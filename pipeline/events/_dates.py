@@ -13,12 +13,14 @@ from datetime import date, timedelta
 
 __all__ = ["resolve_date", "parse_story_date"]
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-     "december"], start=1)}
+#: The months' and the weekdays' names, lower-case, in calendar order.
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, start=1)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS.update({"sept": 9})
-_WEEKDAYS = {d: i for i, d in enumerate(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_WEEKDAYS = {d: i for i, d in enumerate(WEEKDAY_NAMES)}
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "a": 1, "an": 1}
 _MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
@@ -32,7 +34,7 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_RE}\s+(19\d{{2}}|20\d{{2}})\b(?!-)", re.I)
 # A year that names an event: "the 2019 killings" ("the 2,000 troops" has its comma).
 _THE_YEAR = re.compile(r"\bthe\s+(19\d{2}|20\d{2})\b(?![-,.\d])", re.I)
-_WEEKDAY = re.compile(r"\b(last\s+|this\s+|next\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_WEEKDAY = re.compile(rf"\b(last\s+|this\s+|next\s+)?({'|'.join(WEEKDAY_NAMES)})\b", re.I)
 _AGO = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+(day|week|month|year)s?\s+ago\b", re.I)
 _LAST = re.compile(r"\b(last|this|next|past)\s+(week|month|year|night|weekend)\b", re.I)
 _SIMPLE = re.compile(r"\b(yesterday|today|tonight|tomorrow|overnight|this morning|this afternoon|this evening)\b", re.I)

@@ -30,10 +30,12 @@ from ..core import HAPPENING
 from ..events import (
     CUES,
     MODALITY_VERBS,
+    MONTH_NAMES,
     NONE,
     NOT_REAL_MODIFIERS,
     NOT_REAL_VERBS,
     TRIGGERS,
+    WEEKDAY_NAMES,
     Candidate,
     EventClassifier,
     Sentence,
@@ -771,7 +773,7 @@ def _named_region(doc: Doc, start: int, end: int) -> bool:
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_NOUNS
 
 
-_WEEKDAY_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+_WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
 _DAY_PARTS = frozenset({"morning", "afternoon", "evening", "night", "noon", "midday", "midnight", "dawn", "dusk"})
 
 
@@ -803,9 +805,8 @@ _ANOTHER = frozenset({"another", "second", "third", "separate", "separately", "e
 # Verbs of something going on: "fighting continues", "clashes rage" tell of the news in the present tense.
 _GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate", "intensify", "grow", "mount",
                        "enter", "drag", "resume"})
-_TIME_NOUNS = _WEEKDAY_WORDS | _DAY_PARTS | {"day", "week", "month", "year", "time", "hour", "moment", "date",
-                                            "january", "february", "march", "april", "may", "june", "july",
-                                            "august", "september", "october", "november", "december"}
+_TIME_NOUNS = _WEEKDAY_WORDS | _DAY_PARTS | frozenset(MONTH_NAMES) | {"day", "week", "month", "year", "time", "hour",
+                                                                      "moment", "date"}
 
 
 def _eventful(proba: dict[str, float]) -> bool:

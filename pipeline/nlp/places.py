@@ -42,6 +42,7 @@ from typing import Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..events import MONTH_NAMES, WEEKDAY_NAMES
 from ..geo import Gazetteer, GeoEntry, default_gazetteer, fold_name, haversine_km, normalize_name
 
 __all__ = ["PlaceMention", "PlaceResolver", "make_place_resolver"]
@@ -96,8 +97,7 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "minister", "gen", "gen
 _STRAY_POPULATION = 5_000  # see PlaceResolver._strays
 # Titles of office and address, not those that lead place names too ("St. Paul", "Prince George", "King William")
 _OFFICES = _TITLES - {"saint", "st", "king", "queen", "prince", "princess", "pope", "father"}
-_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_CALENDAR = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
 _PLACE_NOUNS_AFTER = {"town", "village", "city", "district", "province", "governorate", "countryside", "county",
                       "municipality", "subdistrict", "sub-district", "region", "camp", "neighbourhood",
                       "neighborhood", "suburb", "locality", "commune", "township", "oasis", "valley", "estate"}
