@@ -107,7 +107,8 @@ def test_story_scores_count_false_missed_and_misplaced_events(enricher):
 @pytest.mark.parametrize(("directory", "count"), [("stories_heldout", 16), ("stories_unseen", 24), ("stories_more", 24),
                                                 ("stories_third", 24), ("stories_fourth", 30),
                                                 ("stories_fifth", 24), ("stories_sixth", 24),
-                                                ("stories_seventh", 24), ("stories_eighth", 24)])
+                                                ("stories_seventh", 24), ("stories_eighth", 24),
+                                                ("stories_ninth", 24)])
 def test_the_held_out_stories_are_well_formed(directory, count):
     from pathlib import Path
 
