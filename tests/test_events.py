@@ -701,3 +701,13 @@ def test_people_seized_are_abducted_or_arrested_and_a_count_is_no_incident(enric
     r = events(enricher, "Gunmen killed two farmers near Diffa on Monday.\n\nA researcher said the jump in abductions "
                          "pointed to groups short of money.")
     assert "abduction_forced_disappearance" not in {e.type for e in r.events if e.modality in ("asserted", "reported")}
+
+
+def test_a_forecast_is_no_threat_and_blaming_tired_legs_is_no_attribution(enricher):
+    r = events(enricher, "Gunmen killed two guards in Tajoura on Monday.\n\nAny move to dislodge the faction by force "
+                         "could pull in heavier brigades from Misrata, warned a researcher who follows Libya.")
+    assert "threaten" not in {e.type for e in r.events if e.modality == "threatened"}, [(e.type, e.modality) for e in r.events]
+    r = events(enricher, "Sao Raimundo won 2-1 in Boa Vista on Sunday.\n\nTheir beaten coach blamed tired legs.")
+    assert "attribution_of_responsibility" not in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]
+    r = events(enricher, "The ministry blamed the ambush near Ayorou on the Islamic State Sahel Province.")
+    assert "attribution_of_responsibility" in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]

@@ -276,6 +276,8 @@ class EventTagger:
                         if any(c.type == taken for c in candidates):
                             continue
                         cand = Candidate(taken, cand.score, cand.trigger, cand.start, cand.end)
+                    if cand.type == "attribution_of_responsibility" and _blames_no_actor(heads[cand.start, cand.end]):
+                        continue  # "the coach blamed tired legs": no one is held responsible for an act
                     if cand.type == "grenade" and _less_lethal(heads[cand.start, cand.end]):
                         continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
@@ -457,7 +459,9 @@ class EventTagger:
                lead: bool = False, secondary: bool = False, within: set[int] | None = None) -> EventMention:
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
-        if cand.type == "threaten" and modality in HAPPENING:
+        if cand.type == "threaten" and modality in HAPPENING and sent_doc is not None and _hedged(sent_doc):
+            modality = "hypothetical"  # "any move … could pull in heavier brigades, warned a researcher": a forecast
+        elif cand.type == "threaten" and modality in HAPPENING:
             modality = "threatened"
         elif modality in HAPPENING and resolved and story_date and ended_before(resolved[0], story_date):
             modality = "past"  # "the town, captured by rebels in 2014, …": background, not news
@@ -947,6 +951,31 @@ def _counted(tok: Token) -> bool:
         node = node.head
     prep = node.head
     return tok.pos_ == "NOUN" and node.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.lower_ in _TRENDS
+
+
+_BLAME_FORMS = frozenset(f for w in ("blame", "accuse") for f in forms(w))
+
+
+def _blames_no_actor(tok: Token | None) -> bool:
+    """The trigger's verb blames or accuses something that is no actor — no name, no armed or state actor,
+    no people ("blamed tired legs", "blamed the weather"): no attribution of responsibility."""
+    if tok is None:
+        return False
+    verb = governor(tok)
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if verb.lower_ not in _BLAME_FORMS or not objects or any(
+            c.dep_ == "prep" and c.lower_ == "on" for node in (verb, *objects) for c in node.children):
+        return False  # "blamed the ambush on X": the act is the object, the actor comes after "on"
+    words = _argument_words(tok, "dobj")
+    return all(o.pos_ == "NOUN" and not o.ent_type_ and not o.is_title for o in objects) and not any(
+        actor_kind(w.strip()) is not None or _PERSON_NOUNS & set(w.split()) or any(f" {c} " in w for c in CUES["civilian"])
+        for w in words)
+
+
+def _hedged(sent_doc: Doc) -> bool:
+    """The sentence tells only what could or might happen, nothing that will: a forecast, not a threat."""
+    modals = {t.lower_ for t in sent_doc if t.dep_ == "aux" and t.tag_ == "MD"}
+    return bool(modals & {"could", "might", "may"}) and not modals & {"will", "would", "shall", "'ll", "must"}
 
 
 # Nouns of works that tell a story: what happens in their plot is not news.
