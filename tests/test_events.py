@@ -711,3 +711,11 @@ def test_a_forecast_is_no_threat_and_blaming_tired_legs_is_no_attribution(enrich
     assert "attribution_of_responsibility" not in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]
     r = events(enricher, "The ministry blamed the ambush near Ayorou on the Islamic State Sahel Province.")
     assert "attribution_of_responsibility" in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]
+
+
+def test_control_taken_of_nothing_named_is_no_territory(enricher):
+    r = events(enricher, "Georgia beat Portugal 31-14 in Tbilisi on Sunday.\n\nThe home pack seized control after the "
+                         "interval.")
+    assert not {"non_state_actor_overtakes_territory", "government_regains_territory"} & {e.type for e in r.events}
+    r = events(enricher, "Rebels seized control of Kitchanga on Monday after two days of fighting, residents said.")
+    assert "non_state_actor_overtakes_territory" in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]

@@ -268,7 +268,8 @@ class EventTagger:
                     trigger, start, end = vows[i]  # the grammar tells a threat the words alone do not
                     candidates.append(Candidate("threaten", trigger.weight, trigger, start, end))
                 for cand in candidates:
-                    if cand.type in _TERRITORY_CHANGE and _civilians_act(heads[cand.start, cand.end]):
+                    if cand.type in _TERRITORY_CHANGE and (_civilians_act(heads[cand.start, cand.end])
+                                                           or _control_of_nothing(heads[cand.start, cand.end])):
                         continue  # "families had left the camps": people fleeing, not territory changing hands
                     taken = _people_seized(heads[cand.start, cand.end]) if cand.type == "disrupted_weapons_use" \
                         else None
@@ -599,6 +600,16 @@ def _civilians_act(tok: Token | None) -> bool:
     forces and groups take, hold and hand over territory; civilians who leave a place flee it."""
     return any(actor_kind(words.strip()) is None and any(f" {c} " in words for c in CUES["civilian"])
                for words in _argument_words(tok, "nsubj"))
+
+
+def _control_of_nothing(tok: Token | None) -> bool:
+    """Control taken of nothing named ("the pack seized control after the interval"): no territory."""
+    if tok is None:
+        return False
+    verb = governor(tok)
+    controls = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ == "control"]
+    return bool(controls) and not any(c.dep_ == "prep" and c.lower_ in ("of", "over")
+                                      for node in (verb, *controls) for c in node.children)
 
 
 def _people_seized(tok: Token | None) -> str | None:
