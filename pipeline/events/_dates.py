@@ -120,7 +120,7 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
         d = _past_day(year, month, int(m.group(1)), story, bool(m.group(3))) if month else None
         add(m, d.isoformat() if d else None)
     for m in _MONTH_YEAR.finditer(text):
-        if not (_MONTH_DAY.match(text, m.start()) or m.start() >= 1 and text[m.start() - 1].isdigit()):
+        if not (m.start() >= 1 and text[m.start() - 1].isdigit()):
             month = _MONTHS.get(m.group(1).lower().rstrip("."))
             add(m, f"{int(m.group(2)):04d}-{month:02d}" if month else None)
     for m in _THE_YEAR.finditer(text):

@@ -306,8 +306,7 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue  # the vague place itself ("the Magway region")
             if MEASURED_FROM.search(text, max(0, p.start - 70), p.start) is not None:
                 continue  # "Kalaroos, roughly 100 km north of Srinagar": a landmark, not where it happened
-            if text[p.end:p.end + 16].split()[:1] and text[p.end:p.end + 16].split()[0].strip(",.;:").lower() \
-                    in REGION_NOUNS:
+            if (after := _NEXT_WORD.match(text, p.end)) and after.group(1).lower() in REGION_NOUNS:
                 continue  # "in Hodeidah province": told as a region, whatever town of that name the gazetteer knows
             entry = p.entry
             if entry is not None and countries and entry.country_code not in countries and \
@@ -327,6 +326,11 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
             break
 
 
+def _entry_of(place: Any, places: list) -> Any:
+    """The gazetteer entry of an event's place reference, if it is a resolved toponym of ``places``."""
+    return places[place.index].entry if place.kind == "toponym" and 0 <= place.index < len(places) else None
+
+
 def _grain(place: Any, places: list) -> int:
     """How fine a place is: -1 none, the dateline, the focus or one inferred from the next lines; 0 an area
     or a country; 1 a first-order division, a region or a sea; 2 a second-order division (a district); 3 a
@@ -336,7 +340,7 @@ def _grain(place: Any, places: list) -> int:
         return -1
     if place.kind == "area":
         return 0
-    entry = places[place.index].entry if place.kind == "toponym" and 0 <= place.index < len(places) else None
+    entry = _entry_of(place, places)
     if entry is None:
         return 1 if place.coarse else 4
     feature = entry.feature or ""
@@ -363,16 +367,17 @@ def take_retold_place(doc: Any, events: Sequence, type_: str, sentence: tuple[in
     district or finer, finer than theirs and within their place's country (and division). Not when the
     sentence tells a new incident ("another", "separately"). Returns whether an event took it."""
     places, areas = list(doc._.places or []), list(doc._.areas or [])
-    if place is None or place.how != "attached" or _grain(place, places) < 2:
+    grain = _grain(place, places)
+    if place is None or place.how != "attached" or grain < 2:
         return False
     words = {w.strip(",;:.\"'") for w in doc.text[sentence[0]:sentence[1]].lower().split()}
     if _NEW_INCIDENT & words:
         return False
-    entry = places[place.index].entry if place.kind == "toponym" and 0 <= place.index < len(places) else None
+    entry = _entry_of(place, places)
     took = False
     for event in events:
-        if event.type != type_ or event.modality not in happening or not _loose(event.place) \
-                or event.sentence[1] > sentence[0] or _grain(place, places) <= _grain(event.place, places):
+        if event.type != type_ or event.modality not in happening or not loosely_placed(event.place) \
+                or event.sentence[1] > sentence[0] or grain <= _grain(event.place, places):
             continue
         countries, admin1 = _scope(event.place, places, areas)
         countries.discard("")  # a sea lies in no country
@@ -393,6 +398,7 @@ MEASURED_FROM = re.compile(r"\d[\d,.]*\s*(?:-\s*)?(?:km|kilometres?|kilometers?|
 REGION_NOUNS = frozenset({"region", "regions", "province", "provinces", "state", "governorate", "prefecture",
                            "oblast", "county", "countryside", "coast", "coastline", "hinterland"})
 
+_NEXT_WORD = re.compile(r"\s*([\w-]+)")
 _LOCATIVE = {"in", "at", "near", "outside", "on", "into", "around", "of"}
 
 
@@ -464,7 +470,7 @@ def _days_apart(a: str | None, b: str | None) -> int:
         return 0
 
 
-def _loose(place) -> bool:
+def loosely_placed(place) -> bool:
     """No precise place: none, the dateline or focus, a region, country or division, or one inferred from
     the next lines."""
     return _vague(place) or place.how == "context"
@@ -482,7 +488,7 @@ def _precision(place) -> int:
 def _demonstration_told(text: str, event: Any, kept: list, told_end: dict[int, int]) -> Any:
     """The demonstration ``event`` tells another form of: the last one told, when ``event`` is a
     demonstration type with no precise place of its own, told after it in the same paragraph."""
-    if event.type not in _ESCALATION or not _loose(event.place):
+    if event.type not in _ESCALATION or not loosely_placed(event.place):
         return None
     last = next((e for e in reversed(kept) if e.type in _ESCALATION), None)
     if last is None:
@@ -533,7 +539,7 @@ def merge_retellings(text: str, events: Sequence, happening: Collection[str] = H
                         continue
                     # a later mention with no precise place retells; one with a precise place retells a lead
                     # told with none, or an earlier mention whose place its sentence names
-                    if _loose(event.place) or (earlier.sentence[0] < lead_end if _loose(earlier.place)
+                    if loosely_placed(event.place) or (earlier.sentence[0] < lead_end if loosely_placed(earlier.place)
                                                else earlier.place.text in sentence
                                                or inside(event.place, earlier.place)):
                         into = earlier
@@ -544,8 +550,8 @@ def merge_retellings(text: str, events: Sequence, happening: Collection[str] = H
             continue
         told_end[id(into)] = max(told_end[id(into)], event.sentence[1])
         # another form of the demonstration is told with no place of its own: it has none to hand over
-        if into.type == event.type and (_loose(into.place) and _precision(event.place) > _precision(into.place)
-                                        or not _loose(event.place) and inside(event.place, into.place)):
+        if into.type == event.type and (loosely_placed(into.place) and _precision(event.place) > _precision(into.place)
+                                        or not loosely_placed(event.place) and inside(event.place, into.place)):
             into.place = event.place  # a retelling hands over its place only when it knows it more precisely
         if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
             into.fatalities = event.fatalities

@@ -62,6 +62,7 @@ from ._discourse import (
     elaboration,
     family,
     fold_elaborations,
+    loosely_placed,
     merge_retellings,
     refine_places,
     take_retold_place,
@@ -308,8 +309,6 @@ class EventTagger:
           event of the type the lexicon's rules read there, as sure as the one it follows —
 
         unless it is background, negated or hypothetical."""
-        def loose(e: EventMention) -> bool:
-            return e.place is None or e.place.how in ("dateline", "focus", "context") or e.place.coarse
         for i in sorted(found):
             if i in read or i not in verdicts:
                 continue
@@ -327,7 +326,7 @@ class EventTagger:
             else:
                 continue
             earlier = [e for e in events if e.type == top and e.modality in HAPPENING and e.sentence[1] <= sent.start_char]
-            if not another and not any(loose(e) for e in earlier):
+            if not another and not any(loosely_placed(e.place) for e in earlier):
                 continue
             [sent_doc] = self._parse([sent])
             resolved = resolve_date(_date_text(sent, sent_doc, {start - sent.start}), story_date, None) \
@@ -473,9 +472,8 @@ class EventTagger:
             modality = "planned"  # "elders were trying to arrange a ceasefire": no ceasefire yet
         elif modality in HAPPENING and tok is not None and _counted(tok):
             modality = "past"  # "the jump in abductions": a count over time, not an incident
-        elif modality in HAPPENING and tok is not None and _habit_or_order(tok) and \
-                0 <= doc.text.find("\n\n") < sent.start_char:  # not in the lead paragraph, told like a headline
-            modality = _habit_or_order(tok)
+        elif modality in HAPPENING and tok is not None and 0 <= doc.text.find("\n\n") < sent.start_char:
+            modality = _habit_or_order(tok) or modality  # not in the lead paragraph, told like a headline
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok, within=within)
@@ -586,13 +584,21 @@ def _argument_words(tok: Token | None, dep: str) -> list[str]:
     with what a quantity counts ("dozens of families", "a group of transport workers")."""
     if tok is None:
         return []
-    out = []
-    for child in governor(tok).children:
-        if child.dep_ == dep:
-            tokens = _phrase_tokens(child) + [t for of in child.children if of.dep_ == "prep" and of.lower_ == "of"
-                                              for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
-            out.append(f" {' '.join(lemma_of(t.lower_) for t in tokens)} ")
-    return out
+    return [_phrase_words(child) for child in governor(tok).children if child.dep_ == dep]
+
+
+def _phrase_words(node: Token) -> str:
+    """The lemmas of a participant's words, padded with spaces, with what a quantity counts."""
+    tokens = _phrase_tokens(node) + [t for of in node.children if of.dep_ == "prep" and of.lower_ == "of"
+                                     for o in of.children if o.dep_ == "pobj" for t in _phrase_tokens(o)]
+    return f" {' '.join(lemma_of(t.lower_) for t in tokens)} "
+
+
+def _names_people(words: str) -> bool:
+    """A participant's words (:func:`_phrase_words`) name people: civilians, an armed or state actor, or
+    people by what they do ("workers", "hostages")."""
+    return any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None \
+        or bool(_PERSON_NOUNS & set(words.split()))
 
 
 def _civilians_act(tok: Token | None) -> bool:
@@ -617,13 +623,9 @@ def _people_seized(tok: Token | None) -> str | None:
     "the labourers were seized … by a dozen men"): not weapons taken out of use, whatever the verb, but
     people taken — by the state, an arrest; by anyone else, an abduction (ACLED's codebook). The type they
     make, or ``None``."""
-    def people(words: str) -> bool:
-        return any(f" {c} " in words for c in CUES["civilian"]) or actor_kind(words.strip()) is not None \
-            or bool(_PERSON_NOUNS & set(words.split()))
-    if not any(people(w) for w in _argument_words(tok, "dobj") + _argument_words(tok, "nsubjpass")):
+    if not any(_names_people(w) for w in _argument_words(tok, "dobj") + _argument_words(tok, "nsubjpass")):
         return None
-    doers = _argument_words(tok, "nsubj") + [f" {' '.join(lemma_of(t.lower_) for t in _phrase_tokens(o))} "
-                                             for a in (governor(tok).children if tok is not None else ())
+    doers = _argument_words(tok, "nsubj") + [_phrase_words(o) for a in governor(tok).children  # "… by police"
                                              if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
     state = any(actor_kind(w.strip()) == "state" for w in doers)
     return "arrests" if state else "abduction_forced_disappearance"
@@ -720,7 +722,6 @@ def _route_end(sent_doc: Doc, at: int, end: int) -> bool:
     return at >= 2 and sent_doc[at - 1].text in dash and sent_doc[at - 2].is_title and route_after(end)
 
 
-
 # Words that place a source, not an event: "a monitor based in Britain", "speaking by phone from Marib".
 _SEAT = frozenset({"based", "headquartered", "speaking", "spoke", "phone", "telephone", "writing"})
 
@@ -731,6 +732,13 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
     route named by them ("farmers tried to drive onto the Athens-Thessaloniki highway near Nikaia"), the
     places a distance is measured from ("near Larba, 25 km from Algiers") and where the source of the news
     sits ("…, a monitor based in Britain, reported") — unless no other place is left."""
+    def governing_prep(at: int) -> Token | None:
+        """The preposition whose object the place (its compound's head) is."""
+        head = sent_doc[at]
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+        return head.head if head.dep_ == "pobj" else None
+
     def origin(item: tuple) -> bool:
         at = item[0] - sent_start
         if not 0 <= at < len(sent_doc):
@@ -740,21 +748,13 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
         idx = sent_doc[at].idx
         if MEASURED_FROM.search(sent_doc.text, max(0, idx - 70), idx) is not None:
             return True
-        head = sent_doc[at]
-        while head.dep_ == "compound" and head.head.i != head.i:
-            head = head.head
-        prep = head.head
-        return head.dep_ == "pobj" and prep.lower_ == "from" and prep.head.lower_ in _SET_OUT
+        prep = governing_prep(at)
+        return prep is not None and prep.lower_ == "from" and prep.head.lower_ in _SET_OUT
 
     def seat(item: tuple) -> bool:
         at = item[0] - sent_start
-        if not 0 <= at < len(sent_doc):
-            return False
-        head = sent_doc[at]
-        while head.dep_ == "compound" and head.head.i != head.i:
-            head = head.head
-        prep = head.head
-        return head.dep_ == "pobj" and prep.lower_ in ("in", "from") and prep.head.lower_ in _SEAT
+        prep = governing_prep(at) if 0 <= at < len(sent_doc) else None
+        return prep is not None and prep.lower_ in ("in", "from") and prep.head.lower_ in _SEAT
     spans = [item for item in spans if not seat(item)]  # never the event's place, even when alone
     kept = [item for item in spans if not origin(item)]
     return kept or spans
@@ -977,10 +977,8 @@ def _blames_no_actor(tok: Token | None) -> bool:
     if verb.lower_ not in _BLAME_FORMS or not objects or any(
             c.dep_ == "prep" and c.lower_ == "on" for node in (verb, *objects) for c in node.children):
         return False  # "blamed the ambush on X": the act is the object, the actor comes after "on"
-    words = _argument_words(tok, "dobj")
     return all(o.pos_ == "NOUN" and not o.ent_type_ and not o.is_title for o in objects) and not any(
-        actor_kind(w.strip()) is not None or _PERSON_NOUNS & set(w.split()) or any(f" {c} " in w for c in CUES["civilian"])
-        for w in words)
+        _names_people(w) for w in _argument_words(tok, "dobj"))
 
 
 def _hedged(sent_doc: Doc) -> bool:
@@ -1070,13 +1068,6 @@ def _habit_or_order(tok: Token) -> str | None:
     before = [t for t in verb.doc[verb.sent.start:verb.i] if not t.is_punct or t.text == ":"]
     if verb.tag_ == "VB" and not any(c.dep_.startswith("nsubj") for c in verb.children) \
             and (not before or before[-1].text == ":"):
-        return "hypothetical"
-    return None
-    if tok.tag_ in ("VBZ", "VBP") and tok.dep_ in ("ROOT", "conj", "relcl", "advcl") and \
-            lemma_of(tok.lower_) not in _REPORT:
-        return "past"
-    if tok.tag_ == "VB" and tok.dep_ == "ROOT" and not any(c.dep_.startswith("nsubj") for c in tok.children) \
-            and all(not t.is_alpha for t in tok.doc[tok.sent.start:tok.i]):
         return "hypothetical"
     return None
 

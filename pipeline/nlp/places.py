@@ -59,24 +59,6 @@ _NEAR = {"near", "outside", "around"}
 # Lower-case particles inside a hyphen-joined name: "Croix-des-Bouquets", "Stratford-upon-Avon".
 _NAME_PARTICLES = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "lès", "di", "del", "della", "da",
                    "upon", "on", "under", "am", "an", "im", "bei"}
-
-
-def _hyphen_joined(span: Span) -> Span:
-    """The whole of a name the model cut at a hyphen ("Croix" of "Croix-des-Bouquets"): the span grows over
-    hyphen-joined words with no space between them when a lower-case particle joins them and a capitalised
-    word ends them (not "Athens-Thessaloniki", two names; not "Kurdish-led")."""
-    doc, end, best = span.doc, span.end, span.end
-    particle = False
-    while end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-" and not doc[end].whitespace_:
-        word = doc[end + 1]
-        if word.lower_ in _NAME_PARTICLES:
-            particle = True
-        elif not word.is_alpha and word.text[:2].lower() not in ("l'", "d'"):
-            break
-        end += 2
-        if particle and word.text[:1].isupper():
-            best = end
-    return doc[span.start:best] if best > span.end else span
 # Nouns of a place's parts and surroundings: "on the edge of Kolofata", "the outskirts of Bannu".
 _EDGES = {"edge", "edges", "outskirts", "fringes", "suburbs", "outskirt", "entrance", "centre", "center"}
 # Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
@@ -317,6 +299,24 @@ def _singular(word: str) -> str:
     if word.endswith("ies"):
         return word[:-3] + "y"
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _hyphen_joined(span: Span) -> Span:
+    """The whole of a name the model cut at a hyphen ("Croix" of "Croix-des-Bouquets"): the span grows over
+    hyphen-joined words with no space between them when a lower-case particle joins them and a capitalised
+    word ends them (not "Athens-Thessaloniki", two names; not "Kurdish-led")."""
+    doc, end, best = span.doc, span.end, span.end
+    particle = False
+    while end + 1 < len(doc) and not doc[end - 1].whitespace_ and doc[end].text == "-" and not doc[end].whitespace_:
+        word = doc[end + 1]
+        if word.lower_ in _NAME_PARTICLES:
+            particle = True
+        elif not word.is_alpha and word.text[:2].lower() not in ("l'", "d'"):
+            break
+        end += 2
+        if particle and word.text[:1].isupper():
+            best = end
+    return doc[span.start:best] if best > span.end else span
 
 
 class PlaceResolver:
