@@ -265,9 +265,11 @@ class EventTagger:
                     candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
                     if fatalities:
                         candidates += _violence_within_crime(candidates, ruled, verdict)
-                if i in vows and vows[i] in matches and all(c.type != "threaten" for c in candidates):
-                    trigger, start, end = vows[i]  # the grammar tells a threat the words alone do not
-                    candidates.append(Candidate("threaten", trigger.weight, trigger, start, end))
+                if i in vows and vows[i] in matches:  # the grammar tells a threat the words alone may not:
+                    trigger, start, end = vows[i]  # it is as sure as the grammar, whatever the words lean to
+                    candidates = [c for c in candidates if c.type != "threaten" or c.score > trigger.weight]
+                    if all(c.type != "threaten" for c in candidates):
+                        candidates.append(Candidate("threaten", trigger.weight, trigger, start, end))
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and (_civilians_act(heads[cand.start, cand.end])
                                                            or _control_of_nothing(heads[cand.start, cand.end])):
