@@ -719,3 +719,27 @@ def test_control_taken_of_nothing_named_is_no_territory(enricher):
     assert not {"non_state_actor_overtakes_territory", "government_regains_territory"} & {e.type for e in r.events}
     r = events(enricher, "Rebels seized control of Kitchanga on Monday after two days of fighting, residents said.")
     assert "non_state_actor_overtakes_territory" in {e.type for e in r.events}, [(e.type, e.modality) for e in r.events]
+
+
+def test_a_sentence_that_marks_another_incident_is_no_elaboration(enricher):
+    r = events(enricher, "Gunmen ambushed a police convoy near Dikwa on Friday, killing four officers, officials said."
+                         "\n\nIn another attack, gunmen seized six farmers working their fields outside Marte on "
+                         "Saturday, according to a cousin of one of the captives.")
+    assert {"armed_clash", "abduction_forced_disappearance"} <= set(by_type(r)), \
+        [(e.type, e.trigger.text) for e in r.events]
+
+
+def test_a_definite_retelling_folds_into_an_event_of_its_own_type():
+    from types import SimpleNamespace as N
+
+    from pipeline.nlp._discourse import fold_elaborations
+
+    def mention(type_, confidence, elaborates=None):
+        return N(type=type_, modality="reported", confidence=confidence, fatalities=None, place=None,
+                 elaborates=elaborates)
+
+    march = mention("peaceful_protest", 0.59)  # "… while hundreds of growers marched elsewhere in the state"
+    strike = mention("air_drone_strike", 0.92)  # "The attack hit El Aguaje …"
+    retold = mention("peaceful_protest", 0.94, "definite")  # "The march ended peacefully …"
+    kept = fold_elaborations([march, strike, retold], sure=lambda e: e.confidence >= 0.8)
+    assert kept == [march, strike]  # the march is made sure by its retelling, not folded into the strike

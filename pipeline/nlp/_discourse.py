@@ -231,8 +231,9 @@ def fold_elaborations(events: Sequence, sure: Callable[[Any], bool] = lambda e: 
                     kind == "given" and kin and (own is None or same) or kind == "quote" and own is None or
                     kind == "definite" and (own is None or same or vague or any(e.type == event.type for e in told)))
             if fold:
+                typed = [e for e in told if e.type == event.type] if kind == "definite" else []
                 into = (same or (vague if own is not None else []) or (kin if kind == "given" else []) or
-                        (violent if kind == "damage" else []) or told)[-1]
+                        (violent if kind == "damage" else []) or typed or told)[-1]
                 if event.fatalities is not None and (into.fatalities is None or event.fatalities > into.fatalities):
                     into.fatalities = event.fatalities
                 if own is not None and (_vague(into.place) and not _vague(event.place) or inside(event.place, into.place)):

@@ -319,8 +319,7 @@ class EventTagger:
             top = max((t for t in proba if t != NONE), key=proba.__getitem__)
             ruled = [c for c in decide(sentences[i], found[i], {}) if c.type in told]
             cand = max(ruled, key=lambda c: c.score) if ruled else None
-            another = cand is not None and bool(_ANOTHER & {
-                w.strip(",;:\"'") for w in doc.text[sent.start_char:doc[cand.start].idx].lower().split()})
+            another = cand is not None and _new_incident(doc.text[sent.start_char:doc[cand.start].idx])
             if another:  # the lexicon's reading: the classifier's doubt is the prior of a retelling
                 top, trigger, start, end = cand.type, cand.trigger, cand.start, cand.end
             elif top in told and proba[top] >= self.secondary_min:
@@ -500,7 +499,8 @@ class EventTagger:
             date_text=resolved[1] if resolved else None,
             fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
-            if tok is not None and sent_doc is not None and (secondary or not lead) else None,
+            if tok is not None and sent_doc is not None and (secondary or not lead)
+            and not _new_incident(doc.text[sent.start_char:span.start_char]) else None,
             foreign=_foreign(sent, sent_doc, tok),
         )
 
@@ -819,6 +819,12 @@ def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset(
 _VOW_MIN = 0.1
 # Words that tell a new incident of a kind already told: "a second aircraft struck …", "another bomb …".
 _ANOTHER = frozenset({"another", "second", "third", "separate", "separately", "elsewhere"})
+
+
+def _new_incident(before: str) -> bool:
+    """The words before a trigger mark a new incident ("In another attack, gunmen seized …", "Separately,
+    …"): what follows tells an event of its own, not more of one already told."""
+    return bool(_ANOTHER & {w.strip(",;:\"'") for w in before.lower().split()})
 # Verbs of something going on: "fighting continues", "clashes rage" tell of the news in the present tense.
 _GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate", "intensify", "grow", "mount",
                        "enter", "drag", "resume"})
