@@ -132,7 +132,8 @@ def test_fatalities(text, expected):
     ("the day after", "2026-11-21"), ("the next day", "2026-11-21"), ("a day later", "2026-11-21"),
     ("the previous day", "2026-11-19"), ("in late 2017", "2017"), ("Dec. 30", "2025-12-30"), ("no date here", None),
     ("the memory of May 2017", "2017-05"), ("the June 2022 massacre", "2022-06"), ("the 2019 killings", "2019"),
-    ("the 2,000 troops", None),
+    ("the 2,000 troops", None), ("a gunfight last May", "2026-05"), ("last November", "2025-11"),
+    ("the last may be", None),
 ])
 def test_dates_resolve_against_the_story_date(text, expected):
     got = resolve_date(text, date(2026, 11, 23), previous="2026-11-20")

@@ -1,7 +1,7 @@
 """Resolve the date expressions of news text against the story's date (pure; no spaCy).
 
 "Monday" → the last Monday on or before the story date; "June 27" → that day in the story's year
-(the year before if that would be after the story); "mid-April", "early March", "last month", "last
+(the year before if that would be after the story); "mid-April", "early March", "last May", "last month", "last
 week", "yesterday", "the day after" (or "the next day", "a day later"), "two days ago". The result is
 ISO 8601 at the precision the text gives: ``2026-06-27``, ``2026-04`` (a month), ``2026`` (a year).
 """
@@ -30,6 +30,8 @@ _MONTH_DAY = re.compile(rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RE}(?:,?\s+(\d{{4}}))?\b", re.I)
 _PART_MONTH = re.compile(rf"\b(early|mid|late|end of|beginning of|in)[\s-]+{_MONTH_RE}(?:\s+(\d{{4}}))?\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# A month named as the last one of its name: "a gunfight last May" (before the story's month).
+_LAST_MONTH = re.compile(rf"\blast\s+{_MONTH_RE}\b(?!\s+\d)", re.I)
 # A month and its year with no day: "the memory of May 2017", "the June 2022 massacre".
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_RE}\s+(19\d{{2}}|20\d{{2}})\b(?!-)", re.I)
 # A year that names an event: "the 2019 killings" ("the 2,000 troops" has its comma).
@@ -125,6 +127,11 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
             add(m, f"{int(m.group(2)):04d}-{month:02d}" if month else None)
     for m in _THE_YEAR.finditer(text):
         add(m, m.group(1))
+    for m in _LAST_MONTH.finditer(text):
+        month = _MONTHS.get(m.group(1).lower().rstrip("."))
+        if month and m.group(1) != "may":  # "the last may be": the verb
+            year = story.year if month < story.month else story.year - 1
+            add(m, f"{year:04d}-{month:02d}")
     for m in _PART_MONTH.finditer(text):
         word = m.group(2).lower().rstrip(".")
         if word == "may" and m.group(1).lower() == "in" and not m.group(3):
