@@ -744,3 +744,14 @@ def test_a_definite_retelling_folds_into_an_event_of_its_own_type():
     retold = mention("peaceful_protest", 0.94, "definite")  # "The march ended peacefully …"
     kept = fold_elaborations([march, strike, retold], sure=lambda e: e.confidence >= 0.8)
     assert kept == [march, strike]  # the march is made sure by its retelling, not folded into the strike
+
+
+def test_a_past_massacre_and_the_blame_for_it_are_past(enricher):
+    r = events(enricher, "Villagers in Tondikiwindi gathered on Sunday to remember those who died when gunmen raided "
+                         "their homes in January 2021, killing scores.\n\nNobody has been tried over the massacre. It "
+                         "was widely blamed on a jihadist faction, although the group never said it was behind it.")
+    assert r.events and all(e.modality not in ("asserted", "reported") for e in r.events), \
+        [(e.type, e.modality) for e in r.events]  # the raid in its own clause's time; the blame for it
+    r = events(enricher, "A bomb tore through a bus station in Kano on Monday, killing nine people, police said. "
+                         "It was blamed on Boko Haram by the state governor.")  # blame for the news
+    assert by_type(r)["attribution_of_responsibility"].modality in ("asserted", "reported")

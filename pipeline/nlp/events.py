@@ -286,6 +286,11 @@ class EventTagger:
                         continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
                                         fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
+                    if cand.type == "attribution_of_responsibility" and event.modality in HAPPENING and \
+                            _refers_back(heads[cand.start, cand.end]):
+                        last = next((e for e in reversed(events) if family(e.type) in VIOLENT_FAMILIES), None)
+                        if last is not None and last.modality == "past":
+                            event.modality = "past"  # "It was blamed on …" after a past massacre: blame then
                     events.append(event)
         if sents and _exercise_lead(sents[0], [e for e in events if e.sentence[0] < sents[0].end_char]):
             for event in events:  # "troops practised repelling an incursion in a large exercise": what follows
@@ -610,6 +615,15 @@ def _civilians_act(tok: Token | None) -> bool:
                for words in _argument_words(tok, "nsubj"))
 
 
+def _refers_back(tok: Token | None) -> bool:
+    """The act blamed or claimed is the subject, told before: a pronoun or a definite noun phrase ("It was
+    widely blamed on …", "the attack was claimed by …")."""
+    if tok is None:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ in ("it", "this", "that") or c.pos_ == "NOUN" and any(
+        d.dep_ == "det" and d.lower_ in ("the", "this", "that") for d in c.children)) for c in governor(tok).children)
+
+
 def _control_of_nothing(tok: Token | None) -> bool:
     """Control taken of nothing named ("the pack seized control after the interval"): no territory."""
     if tok is None:
@@ -813,7 +827,24 @@ def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset(
         if tok.lower_ in _WEEKDAY_WORDS and tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") \
                 and tok.head.lower_ not in _DAY_PARTS and tok.head.lower_ not in _WEEKDAY_WORDS:
             text = text[:tok.idx] + " " * len(tok.text) + text[tok.idx + len(tok.text):]
-    return text
+    own = _own_time(text, sent_doc, triggers)
+    return own if own is not None else text
+
+
+def _own_time(text: str, sent_doc: Doc, triggers: set[int]) -> str | None:
+    """When every trigger lies in one subordinate clause that is dated itself, that clause's text alone: the
+    event is told at its own time ("… gathered on Sunday to remember those who died when gunmen raided their
+    homes in January 2021": January 2021, not Sunday)."""
+    if not triggers:
+        return None
+    clauses = [t for t in sent_doc if t.dep_ in ("advcl", "relcl", "acl") and
+               all(t.left_edge.i <= k <= t.right_edge.i for k in triggers)]
+    for tok in sorted(clauses, key=lambda t: t.right_edge.i - t.left_edge.i):  # the trigger's own clause first
+        start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
+        clause = " " * start + text[start:end]
+        if resolve_date(clause, date(2000, 1, 1)) is not None:  # any reference day: is a time named?
+            return clause
+    return None
 
 
 _VOW_MIN = 0.1
@@ -825,6 +856,8 @@ def _new_incident(before: str) -> bool:
     """The words before a trigger mark a new incident ("In another attack, gunmen seized …", "Separately,
     …"): what follows tells an event of its own, not more of one already told."""
     return bool(_ANOTHER & {w.strip(",;:\"'") for w in before.lower().split()})
+
+
 # Verbs of something going on: "fighting continues", "clashes rage" tell of the news in the present tense.
 _GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate", "intensify", "grow", "mount",
                        "enter", "drag", "resume"})
