@@ -755,3 +755,18 @@ def test_a_past_massacre_and_the_blame_for_it_are_past(enricher):
     r = events(enricher, "A bomb tore through a bus station in Kano on Monday, killing nine people, police said. "
                          "It was blamed on Boko Haram by the state governor.")  # blame for the news
     assert by_type(r)["attribution_of_responsibility"].modality in ("asserted", "reported")
+
+
+@pytest.mark.parametrize("text, word, counted", [
+    ("The report counts 58 people abducted for ransom on the roads between Nekemte and Gimbi.", "abducted", True),
+    ("The study also recorded eleven kidnappings of traders near Dembi Dolo.", "kidnappings", True),
+    ("the jump in abductions worried the governor", "abductions", True),
+    ("Police recorded the names of the men abducted near Gimbi.", "abducted", False),
+    ("Gunmen abducted eleven traders near Dembi Dolo on Monday.", "abducted", False),
+])
+def test_what_a_tally_or_a_report_counts_is_a_statistic(enricher, text, word, counted):
+    from pipeline.nlp.events import _counted
+
+    doc = enricher.nlp(text)
+    [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([doc[:]])
+    assert _counted(next(t for t in parsed if t.text == word)) is counted

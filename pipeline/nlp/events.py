@@ -995,14 +995,30 @@ _TRENDS = frozenset(f for w in ("jump", "rise", "increase", "surge", "spike", "f
                                 "number", "tally", "total", "rate", "trend") for f in forms(w))
 
 
+# Verbs that tally, and the documents that record: "the report counts 73 people abducted", "the study
+# recorded nine kidnappings".
+_TALLY_VERBS = frozenset(f for w in ("count", "tally") for f in forms(w))
+_RECORD_VERBS = frozenset(f for w in ("record", "document", "register", "log", "list") for f in forms(w))
+_DOCUMENTS = frozenset(f for w in ("report", "study", "survey", "figure", "data", "tally", "database", "review",
+                                   "census", "index", "audit") for f in forms(w))
+
+
 def _counted(tok: Token) -> bool:
-    """The trigger is a noun counted over time ("the jump in abductions", "the number of attacks"): a
-    statistic, not an incident."""
+    """The trigger is a noun counted over time ("the jump in abductions", "the number of attacks") or what
+    a tally or a document counts ("the report counts 73 people abducted", "the study recorded nine
+    kidnappings"): a statistic, not an incident."""
     node = tok
     while node.dep_ in ("compound", "conj") and node.head.i != node.i:
         node = node.head
     prep = node.head
-    return tok.pos_ == "NOUN" and node.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.lower_ in _TRENDS
+    if tok.pos_ == "NOUN" and node.dep_ == "pobj" and prep.lower_ in ("in", "of") and prep.head.lower_ in _TRENDS:
+        return True
+    counted = node.head if node.dep_ == "acl" else node  # "73 people abducted": the people are counted
+    if counted.dep_ != "dobj":
+        return False
+    verb = counted.head
+    return verb.lower_ in _TALLY_VERBS or verb.lower_ in _RECORD_VERBS and any(
+        c.dep_ == "nsubj" and c.lower_ in _DOCUMENTS for c in verb.children)
 
 
 _BLAME_FORMS = frozenset(f for w in ("blame", "accuse") for f in forms(w))
