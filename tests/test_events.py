@@ -770,3 +770,12 @@ def test_what_a_tally_or_a_report_counts_is_a_statistic(enricher, text, word, co
     doc = enricher.nlp(text)
     [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([doc[:]])
     assert _counted(next(t for t in parsed if t.text == word)) is counted
+
+
+@pytest.mark.parametrize("text", [
+    "Police in Asuncion said nobody was arrested after the final.",
+    "\"Nobody in Paraguay is arrested for their opinions,\" the minister said.",
+    "No one was arrested in Asuncion after the match, police said.",
+])
+def test_an_event_that_befell_no_one_is_negated(enricher, text):
+    assert by_type(events(enricher, text))["arrests"].modality == "negated"

@@ -848,6 +848,8 @@ def _own_time(text: str, sent_doc: Doc, triggers: set[int]) -> str | None:
 
 
 _VOW_MIN = 0.1
+# Subjects that name no one: "nobody was arrested", "none was hurt".
+_NOBODY = frozenset({"nobody", "none", "nothing", "noone"})
 # Words that tell a new incident of a kind already told: "a second aircraft struck …", "another bomb …".
 _ANOTHER = frozenset({"another", "second", "third", "separate", "separately", "elsewhere"})
 
@@ -1074,9 +1076,9 @@ def _modality(tok: Token) -> str:
         for child in node.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
                 return "negated"
-            if child.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "det" and c.lower_ == "no"
-                                                            for c in child.children):
-                return "negated"  # "no group claimed responsibility", "no one was hurt"
+            if child.dep_ in ("nsubj", "nsubjpass") and (child.lower_ in _NOBODY or any(
+                    c.dep_ == "det" and c.lower_ == "no" for c in child.children)):
+                return "negated"  # "no group claimed responsibility", "no one was hurt", "nobody was arrested"
             if child.dep_ == "aux" and child.lower_ in _HYPO_AUX:
                 return "hypothetical"
             if child.dep_ == "aux" and child.lower_ in ("will", "shall", "'ll"):
