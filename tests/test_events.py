@@ -779,3 +779,11 @@ def test_what_a_tally_or_a_report_counts_is_a_statistic(enricher, text, word, co
 ])
 def test_an_event_that_befell_no_one_is_negated(enricher, text):
     assert by_type(events(enricher, text))["arrests"].modality == "negated"
+
+
+def test_a_noun_in_a_phrase_about_the_source_is_no_retelling(enricher):
+    r = events(enricher, "Jihadists attacked an army post near Ngouboua on Friday, killing six soldiers, the army "
+                         "said.\n\nFurther west, armed men took at least 11 fishermen from their camp on an island "
+                         "near Bol on Saturday evening, according to a cousin of two of the captives.")
+    assert {"armed_clash", "abduction_forced_disappearance"} <= set(by_type(r)), \
+        [(e.type, e.trigger.text) for e in r.events]

@@ -155,7 +155,8 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     """Why the mention tells more about an event already told, or ``None``."""
     if type_ != "threaten" and _quoted(sent, trigger_start_char):
         return "quote"
-    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children):
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children) \
+            and not _nested(tok):
         return "definite"
     verb = governor(tok)
     if type_ == "man_made_disaster" and tok.dep_ == "dobj" and lemma_of(tok.head.lower_) in _CAUSE:
@@ -183,6 +184,12 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
                and s.ent_type_ == "" and s.lower_ not in _PEOPLE_FORMS for s in subjects):
             return "outcome"
     return None
+
+
+def _nested(tok: Token) -> bool:
+    """The noun hangs off another noun, not off its clause's verb ("according to a relative of two of the
+    captives"): a phrase that says who someone is, not what the sentence tells."""
+    return tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON")
 
 
 def _vague(place) -> bool:
