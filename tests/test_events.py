@@ -787,3 +787,17 @@ def test_a_noun_in_a_phrase_about_the_source_is_no_retelling(enricher):
                          "near Bol on Saturday evening, according to a cousin of two of the captives.")
     assert {"armed_clash", "abduction_forced_disappearance"} <= set(by_type(r)), \
         [(e.type, e.trigger.text) for e in r.events]
+
+
+@pytest.mark.parametrize("text, word, kind", [
+    ("Two suspected bandits were killed in a gunbattle near Garhi Yasin, police said.", "gunbattle", None),
+    ("Two suspected bandits were killed in the gunbattle, police said.", "gunbattle", "definite"),
+    ("One drone hit a building, setting off a fire that crews took hours to put out.", "fire", "consequence"),
+])
+def test_an_indefinite_event_noun_brings_a_new_incident(enricher, text, word, kind):
+    from pipeline.nlp._discourse import elaboration
+
+    [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([enricher.nlp(text)[:]])
+    tok = next(t for t in parsed if t.text == word)
+    type_ = "man_made_disaster" if word == "fire" else "armed_clash"
+    assert elaboration(tok, parsed[:], tok.idx, type_) == kind

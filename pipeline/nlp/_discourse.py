@@ -161,6 +161,8 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     verb = governor(tok)
     if type_ == "man_made_disaster" and tok.dep_ == "dobj" and lemma_of(tok.head.lower_) in _CAUSE:
         return "consequence"  # a fire or collapse the event told set off is part of it, not a disaster of its own
+    if tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return None  # "… were killed in a gunbattle near Garhi Yasin": an indefinite noun brings a new incident
     actor = verb.head if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children) else verb
     if any(c.dep_ == "nsubj" and c.lower_ in _INDIVIDUALS and any(d.dep_ == "det" and d.lower_ in _DEFINITE
                                                                   for d in c.children) for c in actor.children):
