@@ -789,15 +789,18 @@ def test_a_noun_in_a_phrase_about_the_source_is_no_retelling(enricher):
         [(e.type, e.trigger.text) for e in r.events]
 
 
-@pytest.mark.parametrize("text, word, kind", [
-    ("Two suspected bandits were killed in a gunbattle near Garhi Yasin, police said.", "gunbattle", None),
-    ("Two suspected bandits were killed in the gunbattle, police said.", "gunbattle", "definite"),
-    ("One drone hit a building, setting off a fire that crews took hours to put out.", "fire", "consequence"),
+@pytest.mark.parametrize("text, word, type_, kind", [
+    ("Two suspected bandits were killed in a gunbattle near Garhi Yasin, police said.", "gunbattle", "armed_clash",
+     None),
+    ("Two suspected bandits were killed in the gunbattle, police said.", "gunbattle", "armed_clash", "definite"),
+    ("One drone hit a building, setting off a fire that crews took hours to put out.", "fire", "man_made_disaster",
+     "consequence"),
+    ("Three soldiers were killed, the army said.", "killed", "armed_clash", "outcome"),
+    ("Drivers marched with photographs of colleagues killed by gangs.", "killed", "peaceful_protest", None),
 ])
-def test_an_indefinite_event_noun_brings_a_new_incident(enricher, text, word, kind):
+def test_what_tells_more_of_an_event_already_told(enricher, text, word, type_, kind):
     from pipeline.nlp._discourse import elaboration
 
     [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([enricher.nlp(text)[:]])
     tok = next(t for t in parsed if t.text == word)
-    type_ = "man_made_disaster" if word == "fire" else "armed_clash"
     assert elaboration(tok, parsed[:], tok.idx, type_) == kind

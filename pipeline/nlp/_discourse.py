@@ -34,12 +34,17 @@ from ..core import HAPPENING
 from ..events import EVENT_TYPES, MODALITY_VERBS, forms, lemma_of
 from ._place_link import governor
 
-__all__ = ["OUTCOME_FORMS", "VIOLENT_FAMILIES", "background", "division", "elaboration", "family", "fold_elaborations",
-           "merge_retellings", "refine_places"]
+__all__ = ["OUTCOME_FORMS", "VIOLENT_FAMILIES", "TOLL_FREE", "background", "division", "elaboration", "family",
+           "fold_elaborations", "merge_retellings", "refine_places"]
 
 _OUTCOME = {"kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll", "detain", "arrest",
             "fatality", "maim", "abduct", "kidnap", "rescue", "free", "release"}
 _DEFINITE = {"the", "this", "that", "these", "those"}
+# Types that kill no one: they carry no death toll, and a toll told after them is not their outcome.
+TOLL_FREE = frozenset({"agreement", "diplomatic_event", "election", "threaten", "peaceful_protest", "arrests",
+                       "change_to_group_activity", "other"})
+_TOLL_FORMS = frozenset(f for w in ("kill", "injure", "wound", "die", "dead", "hurt", "death", "casualty", "toll",
+                                    "fatality", "maim") for f in forms(w))
 _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 _DURATIVE = {"over", "for", "during", "throughout"}
 _SPAN_UNITS = {"year", "month", "decade", "week"}
@@ -178,6 +183,8 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if verb.lower_ in _DAMAGE_FORMS and any(c.dep_ == "nsubjpass" for c in verb.children) and \
             not any(c.dep_ == "agent" for c in verb.children):
         return "damage"  # "two vehicles were destroyed": what the violence told did, by no one named
+    if type_ in TOLL_FREE and tok.lower_ in _TOLL_FORMS:
+        return None  # "banners with photographs of colleagues killed …" tells no toll of a march
     if tok.lower_ in OUTCOME_FORMS or verb.lower_ in OUTCOME_FORMS:
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects:

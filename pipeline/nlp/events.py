@@ -56,6 +56,7 @@ from ._discourse import (
     MEASURED_FROM,
     OUTCOME_FORMS,
     REGION_NOUNS,
+    TOLL_FREE,
     VIOLENT_FAMILIES,
     background,
     division,
@@ -489,8 +490,6 @@ class EventTagger:
             {"asserted": 1.0, "reported": 0.95, "threatened": 0.9}.get(modality, 0.85)
         if place is not None and place.how in ("dateline", "focus"):
             factor *= 0.95
-        violent = cand.type not in ("agreement", "diplomatic_event", "election", "threaten", "natural_disaster",
-                                    "peaceful_protest", "arrests", "change_to_group_activity", "other")
         return EventMention(
             type=cand.type,
             trigger=(span.text, span.start_char, span.end_char),
@@ -502,7 +501,7 @@ class EventTagger:
             place=place,
             date=resolved[0] if resolved else (story_date.isoformat() if story_date else None),
             date_text=resolved[1] if resolved else None,
-            fatalities=fatalities if violent or cand.type == "natural_disaster" else None,
+            fatalities=fatalities if cand.type not in TOLL_FREE else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
             if tok is not None and sent_doc is not None and (secondary or not lead)
             and not _new_incident(doc.text[sent.start_char:span.start_char]) else None,
