@@ -228,7 +228,8 @@ class EventTagger:
         previous_date: str | None = None
         scene: tuple[int, tuple[str, str]] | None = None  # (paragraph, date): a paragraph set in the past
         read = 0  # sentences before this one have been read for dates
-        breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
+        text = doc.text  # built from the tokens at each access: read once
+        breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(text)]
 
         def paragraph_of(s: Span) -> int:
             return bisect_right(breaks, s.start_char)
@@ -286,7 +287,8 @@ class EventTagger:
                     if cand.type == "grenade" and _less_lethal(heads[cand.start, cand.end]):
                         continue  # "police responded with stun grenades": crowd control, not a grenade attack
                     event = self._event(doc, sent, sent_doc, heads[cand.start, cand.end], cand, resolved, story_date,
-                                        fatalities, lead=(i == order[0]), secondary=k > 0, within=within)
+                                        fatalities, lead=(i == order[0]), secondary=k > 0, within=within,
+                                        text=text)
                     if cand.type == "attribution_of_responsibility" and event.modality in HAPPENING and \
                             _refers_back(heads[cand.start, cand.end]):
                         last = next((e for e in reversed(events) if family(e.type) in VIOLENT_FAMILIES), None)
@@ -302,7 +304,7 @@ class EventTagger:
         events = fold_elaborations(events, self._sure, inside=inside)
         refine_places(doc, events, lambda p, i: EventPlaceRef(p.text, p.start, p.end, "context", p.kind, i))
         self._doubted(doc, sents, found, sentences, set(order), verdicts, story_date, events)
-        return merge_retellings(doc.text, events, inside=inside)
+        return merge_retellings(text, events, inside=inside)
 
     def _doubted(self, doc: Doc, sents: list[Span], found: dict[int, list[tuple[Trigger, int, int]]],
                  sentences: dict[int, Sentence], read: set[int], verdicts: dict[int, dict[str, float]],
@@ -325,7 +327,7 @@ class EventTagger:
             top = max((t for t in proba if t != NONE), key=proba.__getitem__)
             ruled = [c for c in decide(sentences[i], found[i], {}) if c.type in told]
             cand = max(ruled, key=lambda c: c.score) if ruled else None
-            another = cand is not None and _new_incident(doc.text[sent.start_char:doc[cand.start].idx])
+            another = cand is not None and _new_incident(doc[sent.start:cand.start].text)
             if another:  # the lexicon's reading: the classifier's doubt is the prior of a retelling
                 top, trigger, start, end = cand.type, cand.trigger, cand.start, cand.end
             elif top in told and proba[top] >= self.secondary_min:
@@ -463,7 +465,10 @@ class EventTagger:
 
     def _event(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None, cand: Candidate,
                resolved: tuple[str, str] | None, story_date: date | None, fatalities: int | None,
-               lead: bool = False, secondary: bool = False, within: set[int] | None = None) -> EventMention:
+               lead: bool = False, secondary: bool = False, within: set[int] | None = None,
+               text: str | None = None) -> EventMention:
+        """The mention of ``cand``; ``text``: the doc's text, when the caller has read it already."""
+        text = doc.text if text is None else text
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in HAPPENING and sent_doc is not None and _hedged(sent_doc):
@@ -479,11 +484,11 @@ class EventTagger:
             modality = "planned"  # "elders were trying to arrange a ceasefire": no ceasefire yet
         elif modality in HAPPENING and tok is not None and _counted(tok):
             modality = "past"  # "the jump in abductions": a count over time, not an incident
-        elif modality in HAPPENING and tok is not None and 0 <= doc.text.find("\n\n") < sent.start_char:
+        elif modality in HAPPENING and tok is not None and 0 <= text.find("\n\n") < sent.start_char:
             modality = _habit_or_order(tok) or modality  # not in the lead paragraph, told like a headline
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
-        place = self._place(doc, sent, sent_doc, tok, within=within)
+        place = self._place(doc, sent, sent_doc, tok, within=within, text=text)
         # a threat of harm is hedged news of that harm; a `threaten` event is the threat itself, which someone
         # voiced: as sure as anything reported
         factor = 0.95 if cand.type == "threaten" and modality == "threatened" else \
@@ -504,7 +509,7 @@ class EventTagger:
             fatalities=fatalities if cand.type not in TOLL_FREE else None,
             elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
             if tok is not None and sent_doc is not None and (secondary or not lead)
-            and not _new_incident(doc.text[sent.start_char:span.start_char]) else None,
+            and not _new_incident(text[sent.start_char:span.start_char]) else None,
             foreign=_foreign(sent, sent_doc, tok),
         )
 
@@ -516,7 +521,8 @@ class EventTagger:
         return self._place(doc, sent, sent_doc, self._token(sent, sent_doc, start, end), fallback=False)
 
     def _place(self, doc: Doc, sent: Span, sent_doc: Doc | None, tok: Token | None,
-               fallback: bool = True, within: set[int] | None = None) -> EventPlaceRef | None:
+               fallback: bool = True, within: set[int] | None = None, text: str | None = None
+               ) -> EventPlaceRef | None:
         spans = place_spans(doc, sent)
         if within is not None:  # one clause of several: its own places only
             spans = [item for item in spans if item[0] - sent.start in within]
@@ -537,7 +543,7 @@ class EventTagger:
                 if chosen is None and fallback:  # a story's event happened somewhere: its sentence's likeliest
                     chosen = self.chooser.choose(spans, rows, threshold=0.0)  # place beats the dateline
                 if chosen is not None:  # "in the village of X, in Y": the event is at X
-                    chosen = spans[narrowest(spans.index(chosen), narrower(spans, doc.text))]
+                    chosen = spans[narrowest(spans.index(chosen), narrower(spans, doc.text if text is None else text))]
                 how = reached[spans.index(chosen)] if chosen is not None else "none"
                 ref = (("sentence" if how in ("sentence", "none") else "attached"), chosen) if chosen else None
         elif spans and sent_doc is None:
