@@ -804,3 +804,11 @@ def test_what_tells_more_of_an_event_already_told(enricher, text, word, type_, k
     [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([enricher.nlp(text)[:]])
     tok = next(t for t in parsed if t.text == word)
     assert elaboration(tok, parsed[:], tok.idx, type_) == kind
+
+
+def test_a_raid_that_detains_people_and_seizes_weapons_tells_both(enricher):
+    r = events(enricher, "In Thessaloniki, counterterrorism officers arrested two men and a woman in raids on two "
+                         "apartments in the Toumba neighborhood and seized two pistols and ammunition.")
+    assert {"arrests", "disrupted_weapons_use"} <= set(by_type(r)), [(e.type, e.trigger.text) for e in r.events]
+    r = events(enricher, "Police seized 20 rifles in a raid on a farm near Kisumu, officials said.")
+    assert "arrests" not in by_type(r)

@@ -267,6 +267,7 @@ class EventTagger:
                     candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
                     if fatalities:
                         candidates += _violence_within_crime(candidates, ruled, verdict)
+                    candidates += _arrests_beside_seizure(candidates, matches, heads)
                 if i in vows and vows[i] in matches:  # the grammar tells a threat the words alone may not:
                     trigger, start, end = vows[i]  # it is as sure as the grammar, whatever the words lean to
                     candidates = [c for c in candidates if c.type != "threaten" or c.score > trigger.weight]
@@ -870,6 +871,19 @@ _GOING_ON = frozenset({"continue", "rage", "persist", "go", "spread", "escalate"
                        "enter", "drag", "resume"})
 _TIME_NOUNS = _WEEKDAY_WORDS | _DAY_PARTS | frozenset(MONTH_NAMES) | {"day", "week", "month", "year", "time", "hour",
                                                                       "moment", "date"}
+
+
+def _arrests_beside_seizure(candidates: list[Candidate], matches: list[tuple[Trigger, int, int]],
+                            heads: dict[tuple[int, int], Token | None]) -> list[Candidate]:
+    """A raid told as people detained and weapons seized ("officers arrested two men … and seized two
+    pistols") is two events: the classifier reads the seizure, the grammar the arrest (an arrest verb whose
+    object is people, see :func:`_people_seized`), as sure as the seizure."""
+    seizure = next((c for c in candidates if c.type == "disrupted_weapons_use"), None)
+    if seizure is None or any(c.type == "arrests" for c in candidates):
+        return []
+    held = next(((trigger, start, end) for trigger, start, end in matches if trigger.type == "arrests"
+                 and start != seizure.start and _people_seized(heads.get((start, end))) is not None), None)
+    return [Candidate("arrests", seizure.score, *held)] if held else []
 
 
 def _eventful(proba: dict[str, float]) -> bool:
