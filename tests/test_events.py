@@ -812,3 +812,12 @@ def test_a_raid_that_detains_people_and_seizes_weapons_tells_both(enricher):
     assert {"arrests", "disrupted_weapons_use"} <= set(by_type(r)), [(e.type, e.trigger.text) for e in r.events]
     r = events(enricher, "Police seized 20 rifles in a raid on a farm near Kisumu, officials said.")
     assert "arrests" not in by_type(r)
+
+
+def test_people_taken_away_by_armed_men_are_abducted(enricher):
+    r = events(enricher, "Gunmen ambushed an army convoy near Djibo on Monday.\n\nIn Tanwalbougou, armed men on "
+                         "motorcycles had taken a municipal councillor and two teachers from their homes on Sunday, "
+                         "residents said.")
+    assert "abduction_forced_disappearance" in by_type(r), [(e.type, e.trigger.text) for e in r.events]
+    r = events(enricher, "Police took three suspects from their homes in Kisumu on Friday.")
+    assert "abduction_forced_disappearance" not in by_type(r)

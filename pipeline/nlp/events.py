@@ -212,6 +212,9 @@ class EventTagger:
         vows = self._vows(sents, verdicts)
         for i, match in vows.items():
             found.setdefault(i, []).append(match)
+        takings = self._takings(sents, verdicts)
+        for i, match in takings.items():
+            found.setdefault(i, []).append(match)
         sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
         if self.classifier is None:  # only sentences whose triggers have the cues they need go on to the parser
             order = [i for i in sorted(found) if decide(sentences[i], found[i], {})]
@@ -273,6 +276,11 @@ class EventTagger:
                     candidates = [c for c in candidates if c.type != "threaten" or c.score > trigger.weight]
                     if all(c.type != "threaten" for c in candidates):
                         candidates.append(Candidate("threaten", trigger.weight, trigger, start, end))
+                if i in takings and takings[i] in matches:  # people taken away by non-state hands: an abduction,
+                    trigger, start, end = takings[i]  # however the words lean (looting, arrests, a seizure)
+                    sure = round(min(0.99, 1.0 - verdict.get(NONE, 0.0)), 3) if verdict else trigger.weight
+                    candidates = [c for c in candidates if c.type not in _TAKEN_AS] + [
+                        Candidate("abduction_forced_disappearance", sure, trigger, start, end)]
                 for cand in candidates:
                     if cand.type in _TERRITORY_CHANGE and (_civilians_act(heads[cand.start, cand.end])
                                                            or _control_of_nothing(heads[cand.start, cand.end])):
@@ -413,6 +421,27 @@ class EventTagger:
                     continue
             tok = sents[i][at]
             out[i] = (Trigger("threaten", tok.lower_, 0.9), tok.i, tok.i + 1)
+        return out
+
+    def _takings(self, sents: list[Span], verdicts: dict[int, dict[str, float]]
+                 ) -> dict[int, tuple[Trigger, int, int]]:
+        """Sentences where armed hands take people away ("armed men took three labourers from a road camp",
+        "had taken a councillor and two teachers from their homes"), told by their grammar
+        (:func:`_people_taken_away`) in a sentence the classifier reads as an event."""
+        maybe = [i for i, s in enumerate(sents) if not _TAKE_FORMS.isdisjoint(t.lower_ for t in s)
+                 and not _AWAY.isdisjoint(t.lower_ for t in s)
+                 and Sentence([lemma_of(t.lower_) for t in s], [t.lower_ for t in s]).has_group("nonstate")]
+        if not maybe or self.classifier is None:
+            return {}
+        out = {}
+        for i in maybe:
+            verdicts.setdefault(i, self.classifier.proba(sents[i].text))
+        maybe = [i for i in maybe if _eventful(verdicts[i])]
+        for i, sent_doc in zip(maybe, self._parse([sents[i] for i in maybe]), strict=True):
+            at = _people_taken_away(sent_doc) if sent_doc is not None else None
+            if at is not None:
+                tok = sents[i][at]
+                out[i] = (Trigger("abduction_forced_disappearance", tok.lower_, 0.9), tok.i, tok.i + 1)
         return out
 
     def _sure(self, event: EventMention) -> bool:
@@ -884,6 +913,26 @@ def _arrests_beside_seizure(candidates: list[Candidate], matches: list[tuple[Tri
     held = next(((trigger, start, end) for trigger, start, end in matches if trigger.type == "arrests"
                  and start != seizure.start and _people_seized(heads.get((start, end))) is not None), None)
     return [Candidate("arrests", seizure.score, *held)] if held else []
+
+
+# Verbs that take someone away, and the words that say "away": "took … from their homes", "led him off".
+_TAKE_FORMS = frozenset(f for w in ("take", "carry", "lead", "drag", "haul", "march", "drive") for f in forms(w)) | {
+    "took", "taken", "led", "drove", "driven"}
+_AWAY = frozenset({"from", "away", "off"})
+# What the words may make of people taken: taking is not looting, and non-state hands make no arrest.
+_TAKEN_AS = frozenset({"looting_property_destruction", "arrests", "disrupted_weapons_use"})
+
+
+def _people_taken_away(sent_doc: Doc) -> int | None:
+    """The offset of a verb of taking whose object is people (:func:`_people_seized`), taken from somewhere
+    or away by armed hands that are not the state's ("armed men", "gunmen", "militants"), or ``None``."""
+    for tok in sent_doc:
+        if tok.pos_ == "VERB" and tok.lower_ in _TAKE_FORMS and any(  # "from" may hang off the people taken
+                c.lower_ in _AWAY and c.dep_ in ("prep", "prt", "advmod") for c in tok.subtree) and \
+                _people_seized(tok) == "abduction_forced_disappearance" and \
+                any(actor_kind(w.strip()) == "nonstate" for w in _argument_words(tok, "nsubj")):
+            return tok.i
+    return None
 
 
 def _eventful(proba: dict[str, float]) -> bool:
