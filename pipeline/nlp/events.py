@@ -209,10 +209,11 @@ class EventTagger:
                     match = self._untriggered(sent, verdicts[i])
                     if match is not None:
                         found[i] = [match]
-        vows = self._vows(sents, verdicts)
+        parses: dict[int, Doc | None] = {}  # sentence index → its parse: each sentence is parsed once
+        vows = self._vows(sents, verdicts, parses)
         for i, match in vows.items():
             found.setdefault(i, []).append(match)
-        takings = self._takings(sents, verdicts)
+        takings = self._takings(sents, verdicts, parses)
         for i, match in takings.items():
             found.setdefault(i, []).append(match)
         sentences = {i: Sentence([lemma_of(t.lower_) for t in sents[i]], [t.lower_ for t in sents[i]]) for i in found}
@@ -224,7 +225,7 @@ class EventTagger:
                 c.type not in verdicts[i] for c in decide(sentences[i], found[i], {}))]  # the election tag
         if not order:
             return []
-        parsed = self._parse([sents[i] for i in order])
+        parsed = self._parse_some(sents, order, parses)
         hints = doc._.hints or {}
         story_date = parse_story_date(hints.get("story_date"))
         events: list[EventMention] = []
@@ -402,7 +403,8 @@ class EventTagger:
                 groups.append((words, rest, pooled, None))
         return groups
 
-    def _vows(self, sents: list[Span], verdicts: dict[int, dict[str, float]]) -> dict[int, tuple[Trigger, int, int]]:
+    def _vows(self, sents: list[Span], verdicts: dict[int, dict[str, float]],
+              parses: dict[int, Doc | None]) -> dict[int, tuple[Trigger, int, int]]:
         """Sentences where an actor warns, vows or threatens that it will harm someone ("It warned that it
         would go on attacking …", "the commander vowed to wipe out …"), told by their grammar
         (:func:`vowed_harm`): the threat, whatever the sentence's words lean to — unless the classifier all
@@ -411,7 +413,7 @@ class EventTagger:
         if not maybe:
             return {}
         out = {}
-        for i, sent_doc in zip(maybe, self._parse([sents[i] for i in maybe]), strict=True):
+        for i, sent_doc in zip(maybe, self._parse_some(sents, maybe, parses), strict=True):
             at = vowed_harm(sent_doc) if sent_doc is not None else None
             if at is None:
                 continue
@@ -423,8 +425,8 @@ class EventTagger:
             out[i] = (Trigger("threaten", tok.lower_, 0.9), tok.i, tok.i + 1)
         return out
 
-    def _takings(self, sents: list[Span], verdicts: dict[int, dict[str, float]]
-                 ) -> dict[int, tuple[Trigger, int, int]]:
+    def _takings(self, sents: list[Span], verdicts: dict[int, dict[str, float]],
+                 parses: dict[int, Doc | None]) -> dict[int, tuple[Trigger, int, int]]:
         """Sentences where armed hands take people away ("armed men took three labourers from a road camp",
         "had taken a councillor and two teachers from their homes"), told by their grammar
         (:func:`_people_taken_away`) in a sentence the classifier reads as an event."""
@@ -437,7 +439,7 @@ class EventTagger:
         for i in maybe:
             verdicts.setdefault(i, self.classifier.proba(sents[i].text))
         maybe = [i for i in maybe if _eventful(verdicts[i])]
-        for i, sent_doc in zip(maybe, self._parse([sents[i] for i in maybe]), strict=True):
+        for i, sent_doc in zip(maybe, self._parse_some(sents, maybe, parses), strict=True):
             at = _people_taken_away(sent_doc) if sent_doc is not None else None
             if at is not None:
                 tok = sents[i][at]
@@ -448,6 +450,12 @@ class EventTagger:
         """Confident enough to be an event of its own (below: it may still tell more of one)."""
         typed_by_classifier = self.classifier is not None and event.type in self.classifier.labels
         return event.confidence >= (self.min_confidence if typed_by_classifier else self.rules_min_confidence)
+
+    def _parse_some(self, sents: list[Span], indices: list[int], parses: dict[int, Doc | None]) -> list[Doc | None]:
+        """The parses of ``sents[i]`` for ``indices``, parsing only those ``parses`` does not hold yet."""
+        todo = [i for i in indices if i not in parses]
+        parses.update(zip(todo, self._parse([sents[i] for i in todo]), strict=True))
+        return [parses[i] for i in indices]
 
     def _parse(self, sents: list[Span]) -> list[Doc | None]:
         parser = self._parser()
