@@ -31,8 +31,9 @@ def story(uri: str, text: str) -> bytes:
     return orjson.dumps({"uri": uri, "version": 1, "language": "en", "headline": "Drone strike", "body_text": text})
 
 
-FIRST = story("urn:test:durable:1", "A drone struck a checkpoint in Irbil on Monday, officials said.")
-LAST = story("urn:test:durable:2", "A drone hit a fuel depot near Irbil airport on Tuesday, police said.")
+# Two incidents whatever the weekday the test runs on: dated days apart, they never group into one alert.
+FIRST = story("urn:test:durable:1", "A drone struck a checkpoint in Irbil five days ago, officials said.")
+LAST = story("urn:test:durable:2", "A drone hit a fuel depot near Irbil airport yesterday, police said.")
 
 
 class Run:
