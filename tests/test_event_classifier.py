@@ -108,7 +108,8 @@ def test_story_scores_count_false_missed_and_misplaced_events(enricher):
                                                 ("stories_third", 24), ("stories_fourth", 30),
                                                 ("stories_fifth", 24), ("stories_sixth", 24),
                                                 ("stories_seventh", 24), ("stories_eighth", 24),
-                                                ("stories_ninth", 24), ("stories_tenth", 24)])
+                                                ("stories_ninth", 24), ("stories_tenth", 24),
+                                                ("stories_eleventh", 24)])
 def test_the_held_out_stories_are_well_formed(directory, count):
     from pathlib import Path
 
