@@ -355,6 +355,25 @@ def test_a_place_told_as_a_region_is_refined_by_the_village_named_next(enricher)
         [(e.type, e.place) for e in strikes]
 
 
+def test_a_district_named_after_its_town_is_refined_by_the_village_named_next(enricher):
+    # "Marjayoun district": the gazetteer knows a town Marjayoun, but the words tell a division, so the village
+    # the next paragraph names within it is where the strike happened; "districts of X" are parts of a town
+    body = ("BEIRUT (Test Wire) — A drone strike on a motorbike killed a man in southern Lebanon's Marjayoun "
+            "district on Thursday, state media said.\n\n"
+            "The missile hit the motorbike on the main road of Deir Mimas as the man rode home, the agency said.")
+    r = events(enricher, body, dateline=Dateline(text="BEIRUT (Test Wire)", place="Beirut"))
+    strikes = [e for e in r.events if e.type == "air_drone_strike" and e.modality != "past"]
+    assert strikes and strikes[0].place is not None and strikes[0].place.text == "Deir Mimas", \
+        [(e.type, e.place) for e in strikes]
+    body = ("KHARTOUM (Test Wire) — Shells fired from the hills landed in residential districts of Kadugli on "
+            "Friday, killing three people, medics said.\n\n"
+            "Many families fled towards Dilling, about 100 km to the north.")
+    r = events(enricher, body, dateline=Dateline(text="KHARTOUM (Test Wire)", place="Khartoum"))
+    shells = [e for e in r.events if e.type == "shelling_artillery_missile_attack"]
+    assert shells and shells[0].place is not None and shells[0].place.text == "Kadugli", \
+        [(e.type, e.place) for e in shells]
+
+
 def test_an_event_takes_no_place_from_another_clause_of_its_sentence(enricher):
     body = ("BUNIA, Congo (Test Wire) — Militiamen hacked to death 11 villagers in a raid on a village in Ituri "
             "province, local officials said Monday, while troops and rebels clashed for a third day around the town "
@@ -763,6 +782,27 @@ def test_a_past_massacre_and_the_blame_for_it_are_past(enricher):
     r = events(enricher, "A bomb tore through a bus station in Kano on Monday, killing nine people, police said. "
                          "It was blamed on Boko Haram by the state governor.")  # blame for the news
     assert by_type(r)["attribution_of_responsibility"].modality in ("asserted", "reported")
+
+
+def test_a_story_that_looks_back_stays_in_the_past_across_paragraphs(enricher):
+    # an anniversary story: the lead tells nothing happening now, so the undated paragraphs after the dated
+    # retelling go on in its time — the blame, the riot and the curfew are then, not news
+    body = ("GULU, Uganda (Test Wire) — Traders in Gulu laid flowers at the bus park on Wednesday to remember "
+            "the 12 people who died there when a bomb went off ten years ago.\n\n"
+            "The device exploded on the morning of March 3, 2016, as buses were loading for Kampala.\n\n"
+            "Police blamed a rebel faction for the blast, and for three nights angry youths stoned the police "
+            "post and burned tyres in the streets. Soldiers were deployed and a curfew was imposed.")
+    r = events(enricher, body, dateline=Dateline(text="GULU, Uganda (Test Wire)", place="Gulu"))
+    assert all(e.modality not in ("asserted", "reported") for e in r.events), \
+        [(e.type, e.modality) for e in r.events]
+    # news in the lead: a later undated paragraph after a dated background one is news again
+    body = ("GULU, Uganda (Test Wire) — A bomb went off at the Gulu bus park on Wednesday, killing four people, "
+            "police said.\n\n"
+            "A similar device killed 12 people at the same bus park on March 3, 2016.\n\n"
+            "Police arrested three men near the bus park hours after the blast, a spokesman said.")
+    r = events(enricher, body, dateline=Dateline(text="GULU, Uganda (Test Wire)", place="Gulu"))
+    assert by_type(r).get("arrests") is not None and by_type(r)["arrests"].modality in ("asserted", "reported"), \
+        [(e.type, e.modality) for e in r.events]
 
 
 @pytest.mark.parametrize("text, word, counted", [

@@ -257,9 +257,10 @@ class EventTagger:
             if resolved:
                 previous_date = resolved[0]
                 set_scene(here, resolved)
-            elif scene is not None and scene[0] == here:
+            elif scene is not None and (scene[0] == here or _retrospective(events, breaks)):
                 # an undated sentence goes on in the time its paragraph is set in ("The clashes broke out on May 9,
-                # 2015 … Several houses in the district were burned out.")
+                # 2015 … Several houses in the district were burned out."); in a story whose lead tells only the
+                # past (an anniversary, a verdict), in the time the story last named, whatever its paragraph
                 resolved = scene[1]
             fatalities = parse_fatalities(sent.text)
             groups = self._clause_groups(sent, sent_doc, found[i], verdicts[i]) if verdicts else None
@@ -658,6 +659,14 @@ def _civilians_act(tok: Token | None) -> bool:
                for words in _argument_words(tok, "nsubj"))
 
 
+def _retrospective(events: list[EventMention], breaks: list[int]) -> bool:
+    """The story looks back: its lead paragraph tells no event happening now ("Families gathered to remember
+    17 people killed when a bomb exploded there five years ago"; "a court convicted two officers of murdering a
+    fisherman shot dead during a protest six years ago")."""
+    end = breaks[0] if breaks else None
+    return not any(e.modality in HAPPENING for e in events if end is None or e.sentence[0] < end)
+
+
 def _refers_back(tok: Token | None) -> bool:
     """The act blamed or claimed is the subject, told before: a pronoun or a definite noun phrase ("It was
     widely blamed on …", "the attack was claimed by …")."""
@@ -840,11 +849,18 @@ def _named_region(doc: Doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    if span[-1].lower_ in REGION_NOUNS:
+    if span[-1].lower_ in REGION_NOUNS or span.end < len(doc) and doc[span.end].lower_ in REGION_NOUNS:
         return True
-    if span.end < len(doc) and doc[span.end].lower_ in REGION_NOUNS:
-        return True
+    noun = span.end - 1 if span[-1].lower_ in _DIVISION_NOUNS else span.end
+    if noun < len(doc) and doc[noun].lower_ in _DIVISION_NOUNS:  # not "the Centro Habana district of Havana":
+        return noun + 1 >= len(doc) or doc[noun + 1].lower_ != "of"  # a part of a town
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_NOUNS
+
+
+# A district or a department told as such after its name ("southern Lebanon's Marjayoun district", "Honduras'
+# southern Choluteca department"): a division, whatever town of that name the gazetteer knows. Not before it:
+# "residential districts of El Obeid" are parts of the town.
+_DIVISION_NOUNS = REGION_NOUNS | {"district", "districts", "department", "departments"}
 
 
 _WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
