@@ -469,9 +469,7 @@ def _scope(ref: Any, places: list, areas: list) -> tuple[set[str], str | None]:
     if entry is None:
         return set(), None
     countries = {entry.country_code} if entry.country_code else set()  # a sea or a lake lies in no one country
-    # a division told by its words and named after its town ("Marjayoun district") lies in the town's province
-    named_after_town = ref.coarse and (entry.feature or "").startswith("PPL")
-    return countries, entry.admin1 if entry.feature == "ADM1" or named_after_town else None
+    return countries, entry.admin1 if entry.feature == "ADM1" else None
 
 
 # A demonstration's forms, from the least to the most escalated: demonstrators who turn violent make a riot

@@ -849,18 +849,11 @@ def _named_region(doc: Doc, start: int, end: int) -> bool:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return False
-    if span[-1].lower_ in REGION_NOUNS or span.end < len(doc) and doc[span.end].lower_ in REGION_NOUNS:
+    if span[-1].lower_ in REGION_NOUNS:
         return True
-    noun = span.end - 1 if span[-1].lower_ in _DIVISION_NOUNS else span.end
-    if noun < len(doc) and doc[noun].lower_ in _DIVISION_NOUNS:  # not "the Centro Habana district of Havana":
-        return noun + 1 >= len(doc) or doc[noun + 1].lower_ != "of"  # a part of a town
+    if span.end < len(doc) and doc[span.end].lower_ in REGION_NOUNS:
+        return True
     return span.start >= 2 and doc[span.start - 1].lower_ == "of" and doc[span.start - 2].lower_ in REGION_NOUNS
-
-
-# A district or a department told as such after its name ("southern Lebanon's Marjayoun district", "Honduras'
-# southern Choluteca department"): a division, whatever town of that name the gazetteer knows. Not before it:
-# "residential districts of El Obeid" are parts of the town.
-_DIVISION_NOUNS = REGION_NOUNS | {"district", "districts", "department", "departments"}
 
 
 _WEEKDAY_WORDS = frozenset(WEEKDAY_NAMES)
