@@ -786,6 +786,15 @@ def test_a_story_that_looks_back_stays_in_the_past_across_paragraphs(enricher):
         [(e.type, e.modality) for e in r.events]
 
 
+def test_a_word_in_quotation_marks_is_not_the_evidence_the_type_is_told_by(enricher):
+    # the classifier reads an air strike; the lexicon's strongest trigger is the army's scare-quoted jargon, a
+    # word mentioned, not used — the evidence is the narration's verb, and the strike is reported, not unreal
+    r = events(enricher, "The army said its helicopters had struck a convoy of rebel fighters near Bambari on Thursday, "
+                         "\"neutralising\" about 15 of them.")
+    strike = by_type(r).get("air_drone_strike")
+    assert strike is not None and strike.modality == "reported", [(e.type, e.modality) for e in r.events]
+
+
 @pytest.mark.parametrize("text, word, counted", [
     ("The report counts 58 people abducted for ransom on the roads between Nekemte and Gimbi.", "abducted", True),
     ("The study also recorded eleven kidnappings of traders near Dembi Dolo.", "kidnappings", True),

@@ -269,7 +269,8 @@ class EventTagger:
             for k, (words, verdict, matches, within) in enumerate(groups):
                 candidates = ruled = decide(words, matches, subject_kind, salience)
                 if verdict is not None:
-                    candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience)
+                    candidates = _rerank(candidates, verdict, matches, self.secondary_min, salience,
+                                         _in_quotes(doc, matches))
                     if fatalities:
                         candidates += _violence_within_crime(candidates, ruled, verdict)
                     candidates += _arrests_beside_seizure(candidates, matches, heads)
@@ -978,11 +979,19 @@ def _violence_within_crime(candidates: list[Candidate], ruled: list[Candidate],
     return [Candidate(kind, round(max(0.0, crime.score - 0.01), 3), act.trigger, act.start, act.end)]
 
 
+def _in_quotes(doc: Doc, matches: list[tuple[Trigger, int, int]]) -> frozenset[int]:
+    """The starts of the triggers that stand alone in quotation marks: a speaker's word mentioned ("said it
+    had struck a column, 'neutralising' 20"), not the narration's."""
+    return frozenset(start for _, start, end in matches if 0 < start and end < len(doc) and end - start == 1
+                     and doc[start - 1].text in _OPEN_QUOTES and doc[end].text in _CLOSE_QUOTES)
+
+
 def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[tuple[Trigger, int, int]],
-            secondary_min: float, salience: dict[int, float]) -> list[Candidate]:
+            secondary_min: float, salience: dict[int, float], quoted: frozenset[int] = frozenset()) -> list[Candidate]:
     """The classifier decides the types: its most likely type, plus any other the rules also found with a
     probability of at least ``secondary_min`` ("jets bombed … as shelling went on"); each keeps the rules'
-    trigger for that type as its evidence, else the sentence's strongest trigger. Confidence = the
+    trigger for that type as its evidence, else the sentence's strongest trigger (one the narration uses,
+    before a word in quotation marks: ``quoted``). Confidence = the
     classifier's calibrated probability (adjusted by salience as before); for the most likely type, that
     of its ACLED event type as a whole (its sub-types' summed), as the confidence that such an event
     happened. Types the classifier does not know (the ``election`` tag) keep the rules' verdict."""
@@ -997,7 +1006,7 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
         other = next(iter(_TERRITORY - {top}))
         ranked[0] = (p_top + proba.get(other, 0.0), other)
         ranked = [r for r in ranked if r[1] != top]
-    strongest = max(matches, key=lambda m: (m[0].weight, m[2] - m[1], -m[1]))
+    strongest = max(matches, key=lambda m: (m[1] not in quoted, m[0].weight, m[2] - m[1], -m[1]))
     out = []
     for rank, (p, type_) in enumerate(ranked):
         if rank and (p < secondary_min or type_ not in by_type):
