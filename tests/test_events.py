@@ -786,6 +786,17 @@ def test_a_story_that_looks_back_stays_in_the_past_across_paragraphs(enricher):
         [(e.type, e.modality) for e in r.events]
 
 
+@pytest.mark.parametrize("said, threat", [
+    ("A clan leader said his people would avenge their dead.", True),  # the backshifted "will": the threat
+    ("A clan leader said his people would leave if the fighting went on.", False),  # a condition
+    ("A clan leader said his people could avenge their dead one day.", False),  # a hedge
+])
+def test_a_future_someone_states_is_a_threat(enricher, said, threat):
+    r = events(enricher, "Gunmen from a rival clan killed six men near Mendi on Saturday, police said. " + said)
+    threats = [e for e in r.events if e.type == "threaten" and e.modality == "threatened"]
+    assert bool(threats) is threat, [(e.type, e.modality) for e in r.events]
+
+
 def test_a_word_in_quotation_marks_is_not_the_evidence_the_type_is_told_by(enricher):
     # the classifier reads an air strike; the lexicon's strongest trigger is the army's scare-quoted jargon, a
     # word mentioned, not used — the evidence is the narration's verb, and the strike is reported, not unreal

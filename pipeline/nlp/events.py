@@ -513,8 +513,8 @@ class EventTagger:
         modality = _modality(tok) if tok is not None else "asserted"
         if cand.type == "threaten" and modality in HAPPENING and sent_doc is not None and _hedged(sent_doc):
             modality = "hypothetical"  # "any move … could pull in heavier brigades, warned a researcher": a forecast
-        elif cand.type == "threaten" and modality in HAPPENING:
-            modality = "threatened"
+        elif cand.type == "threaten" and (modality in HAPPENING or tok is not None and _future_said(tok)):
+            modality = "threatened"  # "a clan leader said his people would avenge their dead": the threat itself
         elif modality in HAPPENING and resolved and story_date and ended_before(resolved[0], story_date):
             modality = "past"  # "the town, captured by rebels in 2014, …": background, not news
         elif modality in HAPPENING and tok is not None and sent_doc is not None and \
@@ -1132,6 +1132,20 @@ def _blames_no_actor(tok: Token | None) -> bool:
         return False  # "blamed the ambush on X": the act is the object, the actor comes after "on"
     return all(o.pos_ == "NOUN" and not o.ent_type_ and not o.is_title for o in objects) and not any(
         _names_people(w) for w in _argument_words(tok, "dobj"))
+
+
+def _future_said(tok: Token) -> bool:
+    """The trigger's verb is a future someone states ("said his people will avenge their dead", backshifted
+    "… would avenge …"): "will", "shall" or a reported "would", under no condition ("would respond if
+    attacked") and no verb of hedging. For a threat, that future is what is threatened."""
+    verb = governor(tok)
+    auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    if not auxes & {"will", "shall", "'ll", "would"} or auxes & {"may", "might", "could", "should"}:
+        return False
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for n in (verb, *verb.children)
+           for c in n.children) or any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        return False
+    return "would" not in auxes or verb.dep_ == "ccomp" and lemma_of(verb.head.lower_) in _REPORT
 
 
 def _hedged(sent_doc: Doc) -> bool:
