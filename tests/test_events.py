@@ -797,6 +797,13 @@ def test_a_future_someone_states_is_a_threat(enricher, said, threat):
     assert bool(threats) is threat, [(e.type, e.modality) for e in r.events]
 
 
+def test_a_reported_clause_dated_itself_keeps_its_time(enricher):
+    r = events(enricher, "A widow told a court in Makurdi on Tuesday how armed men surrounded her village three "
+                         "years ago and shot her husband and two of her brothers as they tried to flee.")
+    assert all(e.modality not in ("asserted", "reported") for e in r.events if e.type == "attack"), \
+        [(e.type, e.modality, e.date) for e in r.events]
+
+
 def test_a_word_in_quotation_marks_is_not_the_evidence_the_type_is_told_by(enricher):
     # the classifier reads an air strike; the lexicon's strongest trigger is the army's scare-quoted jargon, a
     # word mentioned, not used — the evidence is the narration's verb, and the strike is reported, not unreal

@@ -885,12 +885,13 @@ def _date_text(sent: Span, sent_doc: Doc | None, triggers: set[int] = frozenset(
 
 
 def _own_time(text: str, sent_doc: Doc, triggers: set[int]) -> str | None:
-    """When every trigger lies in one subordinate clause that is dated itself, that clause's text alone: the
-    event is told at its own time ("… gathered on Sunday to remember those who died when gunmen raided their
-    homes in January 2021": January 2021, not Sunday)."""
+    """When every trigger lies in one subordinate or reported clause that is dated itself, that clause's text
+    alone: the event is told at its own time ("… gathered on Sunday to remember those who died when gunmen
+    raided their homes in January 2021": January 2021, not Sunday; "a farmer told a court on Tuesday how
+    gunmen surrounded his village two years ago and shot his wife": two years ago)."""
     if not triggers:
         return None
-    clauses = [t for t in sent_doc if t.dep_ in ("advcl", "relcl", "acl") and
+    clauses = [t for t in sent_doc if t.dep_ in ("advcl", "relcl", "acl", "ccomp") and
                all(t.left_edge.i <= k <= t.right_edge.i for k in triggers)]
     for tok in sorted(clauses, key=lambda t: t.right_edge.i - t.left_edge.i):  # the trigger's own clause first
         start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge.text)
