@@ -35,3 +35,20 @@ def test_folds_go_by_text_so_a_repeated_sentence_is_never_on_both_sides():
     assert folds == text_folds(texts)  # stable across runs
     assert all(len({f for t, f in zip(texts, folds, strict=True) if t == text}) == 1 for text in set(texts))
     assert set(folds) <= set(range(5)) and len(set(folds)) > 1
+
+
+def test_a_trigger_words_rate_shrinks_to_the_overall_share_when_it_was_seen_rarely():
+    from pipeline.evaluation._linker_training import trigger_rates, with_rates
+
+    rows = np.zeros((1, len(FEATURES)))
+    data = [(rows, np.zeros(1), -1, gold, [-1], word) for word, gold in
+            [("shelled", True)] * 8 + [("said", False)] * 8 + [("razed", True)]]
+    rates = trigger_rates(data)
+    chooser = PlaceChooser(0.5, trees=export_trees(_boosted(np.random.default_rng(1).random((80, len(FEATURES))),
+                                                             np.arange(80) % 2)), rates=rates)
+    prior = 9 / 17
+    assert chooser.trigger_rate("shelled") > chooser.trigger_rate("razed") > prior > chooser.trigger_rate("said")
+    assert abs(chooser.trigger_rate("unseen") - prior) < 1e-6  # a word never seen: the overall share
+    column = FEATURES.index("trigger_rate")
+    filled = with_rates(data, rates)
+    assert filled[0][0][0, column] == chooser.trigger_rate("shelled") and data[0][0][0, column] == 0.0

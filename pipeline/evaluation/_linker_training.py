@@ -19,16 +19,18 @@ import numpy as np
 
 from ._events import LocationItem, load_event_locations
 
-__all__ = ["collect", "fit", "cross_validate", "export_trees", "text_folds"]
+__all__ = ["collect", "fit", "cross_validate", "export_trees", "text_folds", "trigger_rates", "with_rates"]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "nlp" / "place_linker.json"
 
 
-def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool, list[int]]]:
+def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray, int, bool, list[int], str]]:
     """Per item: candidate feature rows, candidate labels (overlaps a gold location), the index of the
-    rules' choice (-1: none), whether the item has a gold location at all, and per candidate the place it
-    locates ("X, in Y": :func:`~pipeline.nlp.events.narrower`), which the tagger takes instead. The
-    candidates are those of the trigger's own clause when it names any (:func:`~pipeline.nlp.events.own_clause`)."""
+    rules' choice (-1: none), whether the item has a gold location at all, per candidate the place it
+    locates ("X, in Y": :func:`~pipeline.nlp.events.narrower`), which the tagger takes instead, and the
+    trigger's word (lower case). The candidates are those of the trigger's own clause when it names any
+    (:func:`~pipeline.nlp.events.own_clause`). The rows' ``trigger_rate`` is left 0: :func:`with_rates`
+    fills it from the items a model is trained on."""
     from ..nlp import by_token, candidate_features, first_place, place_spans, stages
     from ..nlp.events import narrower, own_clause, without_origins
 
@@ -37,10 +39,12 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
     for item, doc in zip(items, nlp.pipe((i.text for i in items), batch_size=64), strict=True):
         span = doc.char_span(item.verb[0], item.verb[1], alignment_mode="expand")
         rows, labels, rule, inner = np.zeros((0, 0)), np.zeros(0), -1, []
+        word = item.text[item.verb[0]:item.verb[1]].lower()
         if span is not None and len(span):
             sent = doc[span.start].sent
             [sent_doc] = tagger._parse([sent])
             tok = tagger._token(sent, sent_doc, span.start, span.end)
+            word = tok.lower_ if tok is not None else word
             places = place_spans(doc, sent)
             if places and tok is not None and sent_doc is not None:  # the trigger's own clause's, as the tagger
                 places = own_clause(places, sent_doc, tok, sent.start)
@@ -54,8 +58,42 @@ def collect(nlp, items: list[LocationItem]) -> list[tuple[np.ndarray, np.ndarray
                 labels = np.array([float(any(p[5] < e and s < p[6] for s, e in item.locations)) for p in places])
                 rule = next((k for k, p in enumerate(places) if p is rule_item), -1)
                 inner = narrower(places, doc.text)
-        out.append((rows, labels, rule, bool(item.locations), inner))
+        out.append((rows, labels, rule, bool(item.locations), inner, word))
     return out
+
+
+RATE_WEIGHT = 5.0  # a trigger word's rate counts as this many events at the overall share, then its own
+
+
+def trigger_rates(data) -> dict:
+    """Per trigger word, its events and those with a gold place in their sentence, and the overall share:
+    what :meth:`~pipeline.nlp.PlaceChooser.trigger_rate` reads."""
+    counts: dict[str, list[int]] = {}
+    for d in data:
+        n = counts.setdefault(d[5], [0, 0])
+        n[0] += 1
+        n[1] += int(d[3])
+    prior = float(np.mean([d[3] for d in data])) if data else 0.0
+    return {"prior": round(prior, 6), "weight": RATE_WEIGHT, "counts": dict(sorted(counts.items()))}
+
+
+def with_rates(data, rates: dict):
+    """The items with their rows' ``trigger_rate`` set from ``rates`` (those of other items)."""
+    from ..nlp import FEATURES, PlaceChooser
+
+    column = FEATURES.index("trigger_rate")
+    chooser = PlaceChooser(0.5, trees=_NO_TREES, rates=rates)
+    out = []
+    for rows, labels, rule, gold, inner, word in data:
+        if len(rows):
+            rows = rows.copy()
+            rows[:, column] = chooser.trigger_rate(word)
+        out.append((rows, labels, rule, gold, inner, word))
+    return out
+
+
+_NO_TREES = {"baseline": 0.0, "max_depth": 0, "roots": [0], "feature": [0], "threshold": [0.0], "left": [0],
+             "right": [0], "leaf": [1], "value": [0.0]}
 
 
 def _boosted(X: np.ndarray, y: np.ndarray):
@@ -95,20 +133,22 @@ def _rows(data) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-def fit(data) -> tuple[dict, float]:
-    """The boosted trees on all candidate rows; then the threshold that makes the most items right on
-    ``data``."""
+def fit(data) -> tuple[dict, float, dict]:
+    """The trigger words' rates on ``data``, the boosted trees on all candidate rows (with those rates); then
+    the threshold that makes the most items right on ``data``."""
     from ..nlp import PlaceChooser
 
+    rates = trigger_rates(data)
+    data = with_rates(data, rates)
     trees = export_trees(_boosted(*_rows(data)))
-    chooser = PlaceChooser(0.5, trees=trees)
-    scored = [(chooser.probabilities(r) if len(r) else np.zeros(0), lab, g, inner) for r, lab, _, g, inner in data]
+    chooser = PlaceChooser(0.5, trees=trees, rates=rates)
+    scored = [(chooser.probabilities(r) if len(r) else np.zeros(0), lab, g, inner) for r, lab, _, g, inner, _ in data]
     best_t, best_acc = 0.5, -1.0
     for t in np.linspace(0.05, 0.95, 37):
         acc = float(np.mean([_right(_choice(p, t, inner), lab, g) for p, lab, g, inner in scored]))
         if acc > best_acc:
             best_t, best_acc = float(t), acc
-    return trees, best_t
+    return trees, best_t, rates
 
 
 def _choice(p: np.ndarray, t: float, inner: list[int] | None = None) -> int:
@@ -143,10 +183,10 @@ def cross_validate(data, folds: int = 5, fold_of: list[int] | None = None) -> di
     for k in range(folds):
         test = {i for i, fold in enumerate(fold_of) if fold == k}
         train = [d for i, d in enumerate(data) if i not in test]
-        trees, t = fit(train)
-        chooser = PlaceChooser(t, trees=trees)
-        for i in sorted(test):
-            rows, labels, rule, gold, inner = data[i]
+        trees, t, rates = fit(train)
+        chooser = PlaceChooser(t, trees=trees, rates=rates)
+        tested = with_rates([data[i] for i in sorted(test)], rates)  # the rates of the other folds' items
+        for rows, labels, rule, gold, inner, _ in tested:
             p = chooser.probabilities(rows) if len(rows) else np.zeros(0)
             model.append(_right(_choice(p, t, inner), labels, gold))
             rules.append(_right(rule, labels, gold))
@@ -170,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.dry_run:
         from ..nlp import FEATURES
 
-        trees, t = fit(data)
+        trees, t, rates = fit(data)
         WEIGHTS_PATH.write_text(json.dumps({"features": list(FEATURES), "trees": trees, "threshold": round(t, 3),
+                                            "trigger_rates": rates,
                                             "trained_on": args.path.name, "items": len(items),
                                             "cross_validation": report}, separators=(",", ":")) + "\n")
         print(f"wrote {WEIGHTS_PATH}", file=sys.stderr)

@@ -253,16 +253,18 @@ FEATURES: tuple[str, ...] = (
     "bias", *(f"stage={x}" for x in _STAGES), "stage=none", "how=object", *(f"prep={p}" for p in _PREPS),
     "prep=other", "depth", "rule_choice", "spec=0", "spec=1", "spec=1.5", "spec=2", "resolved", "area",
     "distance", "before", "one_candidate", "candidates", *(f"label={x}" for x in _LABELS), "label=other",
-    *(f"dep={d}" for d in _DEPS), "dep=other", "nearest", "most_specific", "rivals",
+    *(f"dep={d}" for d in _DEPS), "dep=other", "nearest", "most_specific", "rivals", "trigger_rate",
 )
 
 
 def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tuple]]], items: list[tuple],
-                       rule_choice: tuple | None, sent_start: int) -> tuple[list[list[float]], list[str]]:
+                       rule_choice: tuple | None, sent_start: int,
+                       trigger_rate: float = 0.0) -> tuple[list[list[float]], list[str]]:
     """One feature vector (in :data:`FEATURES` order) per place or area of the sentence (``items`` from
     :func:`place_spans`; ``found_by_stage`` from :func:`stages`; ``tok`` in the sentence's parse, whose
     token 0 is the doc's ``sent_start``), and the stage that reaches each ("verb", "subject",
-    "clause", "head", "sentence" or "none")."""
+    "clause", "head", "sentence" or "none"). ``trigger_rate``: how often an event told by the trigger's
+    word has a place in its sentence (:meth:`PlaceChooser.trigger_rate`), the same for every candidate."""
     first: dict[int, tuple[str, int, int, str]] = {}
     for stage, found in found_by_stage:
         for item, depth, how, prep in found:
@@ -291,6 +293,7 @@ def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tupl
         row["nearest"] = float(heads[k] == min(heads))
         row["most_specific"] = float(item[7] == finest)
         row["rivals"] = min(at_verb - (stage == "verb"), 3) / 3  # other places reached from the verb itself
+        row["trigger_rate"] = trigger_rate
         rows.append([row[f] for f in FEATURES])
     return rows, stages
 
@@ -314,10 +317,16 @@ class PlaceChooser:
     flat node arrays, as exported by ``python -m pipeline.evaluation._linker_training``) and picks the
     likeliest, or none below ``threshold``; cross-validated numbers in docs/evaluation.md."""
 
-    def __init__(self, threshold: float, trees: dict) -> None:
+    def __init__(self, threshold: float, trees: dict, rates: dict | None = None) -> None:
         import numpy as np
 
         self.threshold = threshold
+        rates = rates or {}
+        # per trigger word: [events, events whose sentence has a place] in the training data, and the prior
+        # share with its weight, to which a rarely seen word's rate shrinks
+        self._counts: dict[str, list[int]] = rates.get("counts", {})
+        self._prior = float(rates.get("prior", 0.0))
+        self._weight = float(rates.get("weight", 1.0))
         self._trees = {k: np.asarray(trees[k], dtype=float if k in ("threshold", "value") else np.int64)
                        for k in ("feature", "threshold", "left", "right", "leaf", "value", "roots")}
         self._baseline = float(trees["baseline"])
@@ -330,7 +339,14 @@ class PlaceChooser:
         data = json.loads(open(path, encoding="utf-8").read())
         if tuple(data["features"]) != FEATURES or "trees" not in data:
             raise ValueError(f"{path}: trained for other features; retrain the place linker")
-        return cls(float(data["threshold"]), data["trees"])
+        return cls(float(data["threshold"]), data["trees"], data.get("trigger_rates"))
+
+    def trigger_rate(self, word: str) -> float:
+        """How often an event told by this word (lower case) has a place in its sentence, smoothed towards
+        the share over all events: some words tell events that rarely have one there ("said",
+        "epitomized"), others nearly always ("shelled")."""
+        n, placed = self._counts.get(word, (0, 0))
+        return (placed + self._weight * self._prior) / (n + self._weight)
 
     def probabilities(self, rows: list[list[float]]):
         """One probability per candidate row (a numpy array)."""

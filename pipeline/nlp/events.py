@@ -578,7 +578,8 @@ class EventTagger:
             else:  # every stage, once: the rules' choice is one of the chooser's features
                 found_by_stage = list(stages(tok, index))
                 ref = first_place(found_by_stage, self.sentence_fallback)
-                rows, reached = candidate_features(tok, found_by_stage, spans, ref[1] if ref else None, sent.start)
+                rows, reached = candidate_features(tok, found_by_stage, spans, ref[1] if ref else None, sent.start,
+                                                   self.chooser.trigger_rate(tok.lower_))
                 chosen = self.chooser.choose(spans, rows)
                 if chosen is None and fallback:  # a story's event happened somewhere: its sentence's likeliest
                     chosen = self.chooser.choose(spans, rows, threshold=0.0)  # place beats the dateline
