@@ -41,7 +41,40 @@ def _say(out: TextIO, text: str) -> None:
     print(text, file=out, flush=True)
 
 
-async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO) -> int:
+class _StopRequest:
+    """The handler of SIGINT and SIGTERM: raises KeyboardInterrupt where the signal lands, and marks the stop.
+    Python prints and drops an exception raised inside a weakref callback or a ``__del__`` ("Exception ignored
+    in …"): an interrupt landing there would be lost and ``run`` would go on waiting for alerts. The mark is
+    not lost: :func:`_until_stopped` turns it into the interrupt inside the event loop."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.requested = True
+        raise KeyboardInterrupt
+
+
+async def _until_stopped(stop: _StopRequest, every: float = 0.2) -> None:
+    """Raise KeyboardInterrupt (which ends ``asyncio.run``) once ``stop`` is marked."""
+    while not stop.requested:
+        await asyncio.sleep(every)
+    raise KeyboardInterrupt
+
+
+async def _ingest_and_watch(settings: Settings, options: RunOptions, out: TextIO,
+                            stop: _StopRequest | None = None) -> int:
+    guard = asyncio.ensure_future(_until_stopped(stop)) if stop is not None else None
+    try:
+        return await _watch_alerts(settings, options, out)
+    finally:
+        if guard is not None:
+            guard.cancel()
+            if guard.done() and not guard.cancelled():
+                guard.exception()  # the interrupt it raised is being handled: no "never retrieved" report
+
+
+async def _watch_alerts(settings: Settings, options: RunOptions, out: TextIO) -> int:
     from ..core import Alert, DeadLetter, from_json, render_alert, render_dead_letter
     from ..kafka import follow, produce
 
@@ -127,7 +160,8 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
     broker: EmbeddedBroker | None = None
     worker: subprocess.Popen | None = None
     worker_log_path = data_dir / "worker.log"
-    restore_signals = _handle_stop_signals(signal.default_int_handler)  # SIGTERM stops it like Ctrl-C
+    stop = _StopRequest()
+    restore_signals = _handle_stop_signals(stop)  # SIGTERM stops it like Ctrl-C
     try:
         if settings.broker is None:
             broker = embedded_broker(settings.storage, data_dir).start()
@@ -150,7 +184,9 @@ def run_pipeline(settings: Settings, options: RunOptions, out: TextIO = sys.stdo
         run_file = write_run_info(data_dir, settings.broker, base)
         _say(out, f"· wrote {run_file}: wirewatch ingest, tail, topics, regions and rules use this broker "
                   "when none is given")
-        code = asyncio.run(_ingest_and_watch(settings, options, out))
+        if stop.requested:  # asked to stop while starting, and the interrupt was dropped where it landed
+            raise KeyboardInterrupt
+        code = asyncio.run(_ingest_and_watch(settings, options, out, stop))
         _say(out, f"· done in {time.monotonic() - t0:.1f} s")
         return code
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM: a normal way to stop
