@@ -67,7 +67,7 @@ RATE_WEIGHT = 5.0  # a trigger word's rate counts as this many events at the ove
 
 def trigger_rates(data) -> dict:
     """Per trigger word, its events and those with a gold place in their sentence, and the overall share:
-    what :meth:`~pipeline.nlp.PlaceChooser.trigger_rate` reads."""
+    what :class:`~pipeline.nlp.TriggerRates` reads."""
     counts: dict[str, list[int]] = {}
     for d in data:
         n = counts.setdefault(d[5], [0, 0])
@@ -79,21 +79,17 @@ def trigger_rates(data) -> dict:
 
 def with_rates(data, rates: dict):
     """The items with their rows' ``trigger_rate`` set from ``rates`` (those of other items)."""
-    from ..nlp import FEATURES, PlaceChooser
+    from ..nlp import FEATURES, TriggerRates
 
     column = FEATURES.index("trigger_rate")
-    chooser = PlaceChooser(0.5, trees=_NO_TREES, rates=rates)
+    rate = TriggerRates(rates)
     out = []
     for rows, labels, rule, gold, inner, word in data:
         if len(rows):
             rows = rows.copy()
-            rows[:, column] = chooser.trigger_rate(word)
+            rows[:, column] = rate(word)
         out.append((rows, labels, rule, gold, inner, word))
     return out
-
-
-_NO_TREES = {"baseline": 0.0, "max_depth": 0, "roots": [0], "feature": [0], "threshold": [0.0], "left": [0],
-             "right": [0], "leaf": [1], "value": [0.0]}
 
 
 def _boosted(X: np.ndarray, y: np.ndarray):

@@ -4,6 +4,7 @@ from ._build import DEFAULT_MODEL, PIPELINE_ORDER, build_nlp
 from ._place_link import (
                           FEATURES,
                           PlaceChooser,
+                          TriggerRates,
                           by_token,
                           candidate_features,
                           default_chooser,
@@ -14,4 +15,4 @@ from ._place_link import (
 )
 
 __all__ = ["DEFAULT_MODEL", "PIPELINE_ORDER", "build_nlp", "FEATURES", "PlaceChooser", "by_token", "candidate_features",
-           "default_chooser", "first_place", "governor", "place_spans", "stages"]
+           "default_chooser", "first_place", "governor", "place_spans", "stages", "TriggerRates"]

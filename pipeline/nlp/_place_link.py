@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 from spacy.tokens import Doc, Span, Token
 
 __all__ = ["place_spans", "by_token", "governor", "stages", "first_place", "candidate_features", "FEATURES", "PlaceChooser",
-           "default_chooser", "narrower", "narrowest"]
+           "default_chooser", "narrower", "narrowest", "TriggerRates"]
 
 _LOC_PREPS = {"in", "near", "at", "outside", "around", "inside", "across", "into", "on", "over", "off", "along",
               "throughout", "within", "towards", "toward", "between", "north", "south", "east", "west",
@@ -264,7 +264,7 @@ def candidate_features(tok: Token, found_by_stage: Iterable[tuple[str, list[tupl
     :func:`place_spans`; ``found_by_stage`` from :func:`stages`; ``tok`` in the sentence's parse, whose
     token 0 is the doc's ``sent_start``), and the stage that reaches each ("verb", "subject",
     "clause", "head", "sentence" or "none"). ``trigger_rate``: how often an event told by the trigger's
-    word has a place in its sentence (:meth:`PlaceChooser.trigger_rate`), the same for every candidate."""
+    word has a place in its sentence (:class:`TriggerRates`), the same for every candidate."""
     first: dict[int, tuple[str, int, int, str]] = {}
     for stage, found in found_by_stage:
         for item, depth, how, prep in found:
@@ -312,6 +312,24 @@ def _token_features(tok: Token, start: int, end: int) -> dict[str, float]:
     return {"distance": distance, "before": float(head.i < tok.i), f"label={label}": 1.0, f"dep={dep}": 1.0}
 
 
+class TriggerRates:
+    """How often an event told by a word (lower case) has a place in its sentence, smoothed towards the share
+    over all events: some words tell events that rarely have one there ("said", "epitomized"), others nearly
+    always ("shelled"). ``rates``: per word [events, events whose sentence has a place] in the training data
+    (``counts``), the overall share (``prior``) and its weight in events (``weight``), to which a rarely seen
+    word's rate shrinks."""
+
+    def __init__(self, rates: dict | None = None) -> None:
+        rates = rates or {}
+        self._counts: dict[str, list[int]] = rates.get("counts", {})
+        self._prior = float(rates.get("prior", 0.0))
+        self._weight = float(rates.get("weight", 1.0))
+
+    def __call__(self, word: str) -> float:
+        n, placed = self._counts.get(word, (0, 0))
+        return (placed + self._weight * self._prior) / (n + self._weight)
+
+
 class PlaceChooser:
     """Scores each candidate place of :func:`candidate_features` with a boosted tree ensemble (``trees``:
     flat node arrays, as exported by ``python -m pipeline.evaluation._linker_training``) and picks the
@@ -321,12 +339,7 @@ class PlaceChooser:
         import numpy as np
 
         self.threshold = threshold
-        rates = rates or {}
-        # per trigger word: [events, events whose sentence has a place] in the training data, and the prior
-        # share with its weight, to which a rarely seen word's rate shrinks
-        self._counts: dict[str, list[int]] = rates.get("counts", {})
-        self._prior = float(rates.get("prior", 0.0))
-        self._weight = float(rates.get("weight", 1.0))
+        self.trigger_rate = TriggerRates(rates)
         self._trees = {k: np.asarray(trees[k], dtype=float if k in ("threshold", "value") else np.int64)
                        for k in ("feature", "threshold", "left", "right", "leaf", "value", "roots")}
         self._baseline = float(trees["baseline"])
@@ -341,12 +354,6 @@ class PlaceChooser:
             raise ValueError(f"{path}: trained for other features; retrain the place linker")
         return cls(float(data["threshold"]), data["trees"], data.get("trigger_rates"))
 
-    def trigger_rate(self, word: str) -> float:
-        """How often an event told by this word (lower case) has a place in its sentence, smoothed towards
-        the share over all events: some words tell events that rarely have one there ("said",
-        "epitomized"), others nearly always ("shelled")."""
-        n, placed = self._counts.get(word, (0, 0))
-        return (placed + self._weight * self._prior) / (n + self._weight)
 
     def probabilities(self, rows: list[list[float]]):
         """One probability per candidate row (a numpy array)."""

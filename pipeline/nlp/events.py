@@ -984,8 +984,7 @@ def _violence_within_crime(candidates: list[Candidate], ruled: list[Candidate],
 def _in_quotes(doc: Doc, matches: list[tuple[Trigger, int, int]]) -> frozenset[int]:
     """The starts of the triggers that stand alone in quotation marks: a speaker's word mentioned ("said it
     had struck a column, 'neutralising' 20"), not the narration's."""
-    return frozenset(start for _, start, end in matches if 0 < start and end < len(doc) and end - start == 1
-                     and doc[start - 1].text in _OPEN_QUOTES and doc[end].text in _CLOSE_QUOTES)
+    return frozenset(start for _, start, end in matches if end - start == 1 and _alone_in_quotes(doc, start))
 
 
 def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[tuple[Trigger, int, int]],
@@ -1023,6 +1022,11 @@ def _rerank(candidates: list[Candidate], proba: dict[str, float], matches: list[
 
 
 _OPEN_QUOTES, _CLOSE_QUOTES = frozenset({'"', "“", "'", "‘"}), frozenset({'"', "”", "'", "’"})
+
+
+def _alone_in_quotes(doc: Doc, i: int) -> bool:
+    """Token ``i`` stands alone between quotation marks ("a 'collapsed' block"): a word mentioned, not used."""
+    return 0 < i < len(doc) - 1 and doc[i - 1].text in _OPEN_QUOTES and doc[i + 1].text in _CLOSE_QUOTES
 # their inflections, matched as written: registered, they would change the lemmas the classifier reads
 _NOT_REAL_FORMS = frozenset(f for verb in NOT_REAL_VERBS for f in forms(verb)) | {"practice", "practiced"}
 _EXERCISE_FORMS = frozenset(f for w in ("exercise", "drill", "manoeuvre", "maneuver", "wargame") for f in forms(w)) | {
@@ -1055,7 +1059,7 @@ def _not_real(tok: Token, verb: Token) -> bool:
     mentioned, not used), or under a mock or simulated thing or a verb of simulating — on its way up to the
     verb it depends on, or at most two heads above that — or told of a work's plot (:func:`_a_work`)."""
     doc = tok.doc
-    if 0 < tok.i < len(doc) - 1 and doc[tok.i - 1].text in _OPEN_QUOTES and doc[tok.i + 1].text in _CLOSE_QUOTES:
+    if _alone_in_quotes(doc, tok.i):
         return True
     path = _up_to(tok, verb)  # then two heads more at most
     for _ in range(2):
@@ -1142,10 +1146,10 @@ def _future_said(tok: Token) -> bool:
     attacked") and no verb of hedging. For a threat, that future is what is threatened."""
     verb = governor(tok)
     auxes = {c.lower_ for c in verb.children if c.dep_ == "aux"}
-    if not auxes & {"will", "shall", "'ll", "would"} or auxes & {"may", "might", "could", "should"}:
+    if not auxes & {"will", "shall", "'ll", "would"} or auxes & (_HYPO_AUX - {"would"}):
         return False
     if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for n in (verb, *verb.children)
-           for c in n.children) or any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+           for c in n.children):
         return False
     return "would" not in auxes or verb.dep_ == "ccomp" and lemma_of(verb.head.lower_) in _REPORT
 
