@@ -380,6 +380,46 @@ def test_a_paragraph_opening_with_a_place_sets_the_scene_for_its_next_sentences(
     assert _frame(text, places, 0, set()) is None
 
 
+def test_an_event_naming_no_place_goes_on_in_the_scene_of_the_one_before(enricher):
+    # the dateline is where the reporter files from; a story stays where its last event happened
+    body = ("NAIROBI, Kenya (Test Wire) — Raiders stormed the market town of Kapedo on Tuesday and killed six herders, "
+            "police said.\n\nHours later, the raiders looted shops and torched a church, residents said.")
+    r = events(enricher, body, dateline=Dateline(text="NAIROBI, Kenya (Test Wire)", place="Nairobi"))
+    looting = by_type(r).get("looting_property_destruction")
+    assert looting is not None and looting.place is not None and looting.place.text == "Kapedo", \
+        [(e.type, e.place) for e in r.events]
+    assert looting.place.how == "context"  # inferred: a finer place told later may still refine it
+
+
+def test_a_scene_is_set_only_by_a_happening_event_with_a_place_of_its_own():
+    from dataclasses import dataclass
+    from types import SimpleNamespace
+
+    from pipeline.nlp._discourse import _continue_scenes
+
+    @dataclass(frozen=True)
+    class Ref:
+        text: str
+        how: str
+
+    def place(text, how):
+        return Ref(text, how) if how else None
+
+    def event(at, modality, text=None, how=None):
+        return SimpleNamespace(sentence=(at, at + 10), modality=modality, place=place(text, how))
+
+    past = event(0, "past", "Gwoza", "attached")  # background does not set the scene
+    first = event(20, "reported", "Kapedo", "attached")
+    later = event(40, "reported", "Nairobi", "dateline")
+    hedged = event(60, "hypothetical")
+    _continue_scenes([later, past, first, hedged])  # in text order, whatever the list's
+    assert later.place.text == "Kapedo" and later.place.how == "context"
+    assert hedged.place is None  # what did not happen is not placed
+    lone = event(0, "reported", "Nairobi", "dateline")
+    _continue_scenes([lone])
+    assert lone.place.how == "dateline"  # no scene before it: the dateline stays
+
+
 def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):
     # "Friday prayers" is no date: the attack is dated by its year, years before the story, so background
     r = events(enricher, "A school opened in Kafr Saad on Thursday. Gunmen opened fire on worshippers at Friday "

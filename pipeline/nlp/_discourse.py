@@ -25,6 +25,7 @@ new event. Two signals, both grammatical rather than lexical:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any, Callable, Collection, Sequence
 
@@ -341,6 +342,23 @@ def refine_places(doc: Any, events: Sequence, make_ref: Callable[[Any, int], Any
                 continue  # an unresolved name: only "in/at/near X", where the event's country is known
             event.place = make_ref(p, i)
             break
+    _continue_scenes(events)
+
+
+def _continue_scenes(events: Sequence) -> None:
+    """An event that still names no place of its own (placed at the dateline, the focus or nowhere) goes
+    on where the story's previous happening event took place: a narrative stays in its scene until it
+    names another ("… seized the town of X. Fighters later broke open a warehouse …"). The dateline is
+    where the reporter files from, a weaker guess."""
+    scene = None
+    for event in sorted(events, key=lambda e: e.sentence[0]):
+        ref = event.place
+        if ref is None or ref.how in ("dateline", "focus"):
+            if scene is not None and event.modality in HAPPENING:
+                event.place = replace(scene, how="context")  # inferred, as loose as a place from the next lines
+            continue
+        if event.modality in HAPPENING:
+            scene = ref
 
 
 def _entry_of(place: Any, places: list) -> Any:
