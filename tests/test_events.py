@@ -885,6 +885,9 @@ def test_an_event_that_befell_no_one_is_negated(enricher, text):
      "consequence"),
     ("Three soldiers were killed, the army said.", "killed", "armed_clash", "outcome"),
     ("Drivers marched with photographs of colleagues killed by gangs.", "killed", "peaceful_protest", None),
+    # a conjoined verb shares its head's subject: the police act anew; the blast's toll is its outcome
+    ("Border police stopped a lorry near Bitola and arrested its driver.", "arrested", "arrests", None),
+    ("The blast tore through a bus and killed four people.", "killed", "remote_explosive_landmine_ied", "outcome"),
 ])
 def test_what_tells_more_of_an_event_already_told(enricher, text, word, type_, kind):
     from pipeline.nlp._discourse import elaboration
@@ -892,6 +895,17 @@ def test_what_tells_more_of_an_event_already_told(enricher, text, word, type_, k
     [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([enricher.nlp(text)[:]])
     tok = next(t for t in parsed if t.text == word)
     assert elaboration(tok, parsed[:], tok.idx, type_) == kind
+
+
+def test_where_someone_comes_from_is_not_where_the_event_happened(enricher):
+    from pipeline.nlp import place_spans
+    from pipeline.nlp.events import without_origins
+
+    doc = enricher.nlp("Police near Bitola stopped a truck and arrested the driver, a man from Strumica.")
+    [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([doc[:]])
+    spans = place_spans(doc, doc[:])
+    assert {s[4] for s in spans} == {"Bitola", "Strumica"}
+    assert [s[4] for s in without_origins(spans, parsed, 0)] == ["Bitola"]
 
 
 def test_a_raid_that_detains_people_and_seizes_weapons_tells_both(enricher):

@@ -187,7 +187,8 @@ def elaboration(tok: Token, sent: Span, trigger_start_char: int, type_: str) -> 
     if type_ in TOLL_FREE and tok.lower_ in _TOLL_FORMS:
         return None  # "banners with photographs of colleagues killed …" tells no toll of a march
     if tok.lower_ in OUTCOME_FORMS or verb.lower_ in OUTCOME_FORMS:
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        # a verb conjoined without a subject shares its head's: "police stopped a van … and arrested the driver"
+        subjects = [c for c in actor.children if c.dep_ == "nsubj"]
         if not subjects:
             return "outcome"
         if all(any(d.dep_ == "det" and d.lower_ in _DEFINITE for d in s.children) and s.pos_ == "NOUN"

@@ -819,7 +819,9 @@ def without_origins(spans: list[tuple], sent_doc: Doc, sent_start: int) -> list[
         if MEASURED_FROM.search(sent_doc.text, max(0, idx - 70), idx) is not None:
             return True
         prep = governing_prep(at)
-        return prep is not None and prep.lower_ == "from" and prep.head.lower_ in _SET_OUT
+        # set out from it, or someone's or something's provenance: "a 34-year-old man from Kumanovo"
+        return prep is not None and prep.lower_ == "from" and (prep.head.lower_ in _SET_OUT
+                                                               or prep.head.pos_ in ("NOUN", "PROPN", "PRON"))
 
     def seat(item: tuple) -> bool:
         at = item[0] - sent_start
