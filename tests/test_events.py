@@ -133,7 +133,8 @@ def test_fatalities(text, expected):
     ("the previous day", "2026-11-19"), ("in late 2017", "2017"), ("Dec. 30", "2025-12-30"), ("no date here", None),
     ("the memory of May 2017", "2017-05"), ("the June 2022 massacre", "2022-06"), ("the 2019 killings", "2019"),
     ("the 2,000 troops", None), ("a gunfight last May", "2026-05"), ("last November", "2025-11"),
-    ("the last may be", None),
+    ("the last may be", None), ("between 1964 and 1973", "1973"), ("from 2014 to 2017", "2017"),
+    ("during the late 1980s", "1989"), ("since the 1990s", None), ("in the 2020s", None),
 ])
 def test_dates_resolve_against_the_story_date(text, expected):
     got = resolve_date(text, date(2026, 11, 23), previous="2026-11-20")
@@ -418,6 +419,14 @@ def test_a_scene_is_set_only_by_a_happening_event_with_a_place_of_its_own():
     lone = event(0, "reported", "Nairobi", "dateline")
     _continue_scenes([lone])
     assert lone.place.how == "dateline"  # no scene before it: the dateline stays
+
+
+@pytest.mark.parametrize("text", [
+    "Warplanes dropped thousands of bombs on the province from 1964 to 1973.",
+    "Warplanes dropped thousands of bombs on the province during the 1960s.",
+])
+def test_an_event_dated_by_a_span_of_past_years_is_background(enricher, text):
+    assert by_type(events(enricher, text))["air_drone_strike"].modality == "past"
 
 
 def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):

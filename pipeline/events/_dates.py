@@ -48,6 +48,12 @@ _YEAR = re.compile(r"\b(?:in|during|of)\s+(?:(?:the\s+)?(?:spring|summer|autumn|
                    r"(19\d{2}|20\d{2})\b", re.I)  # "in 2019", "in the spring of 2024", "in late 2017", "the floods of 2022"
 
 
+# Years told as a span or a decade: "between 1964 and 1973", "from 2014 to 2017", "during the 1990s" — dated by
+# the span's end, when it last went on ("since the 1990s" goes on still: no date)
+_YEAR_SPAN = re.compile(r"\b(?:between|from)\s+(?:19|20)\d{2}\s+(?:and|to|until|till)\s+(19\d{2}|20\d{2})\b", re.I)
+_DECADE = re.compile(r"\b(?:in|during|through|throughout|of)\s+the\s+(?:early\s+|mid-?|late\s+)?(19\d|20\d)0s\b", re.I)
+
+
 def parse_story_date(value: str | None) -> date | None:
     """The date part of an ISO timestamp ("2026-11-23T08:00:00Z" → 2026-11-23), else ``None``."""
     if not value:
@@ -192,6 +198,10 @@ def resolve_date(text: str, story: date | None, previous: str | None = None) -> 
                                      else 1)).isoformat())
     for m in _YEAR.finditer(text):
         add(m, m.group(1))
+    for m in _YEAR_SPAN.finditer(text):
+        add(m, m.group(1))
+    for m in _DECADE.finditer(text):
+        add(m, f"{m.group(1)}9" if int(f"{m.group(1)}9") < story.year else None)  # the story's own decade: no date
     if not candidates:
         return None
     _, iso, matched = min(candidates, key=lambda c: c[0])
