@@ -429,6 +429,17 @@ def test_an_event_dated_by_a_span_of_past_years_is_background(enricher, text):
     assert by_type(events(enricher, text))["air_drone_strike"].modality == "past"
 
 
+def test_a_quotation_alone_is_no_event_even_as_the_first_thing_told(enricher):
+    body = ('LUSAKA (Test Wire) — Power Dynamos beat Red Arrows 2-0 on Sunday to go top of the table.\n\n"We kept '
+            'pushing and told the players their back four would crack late on. It collapsed."\n\nThe club plays again '
+            'on Wednesday.')
+    assert not events(enricher, body).events
+    told = ('MONGU (Test Wire) — "The roof fell in on the pupils while they were writing an exam," a teacher at a '
+            'school in Mongu said on Monday.\n\nThe roof of a classroom collapsed on Monday, killing two pupils, '
+            'police said.')
+    assert "man_made_disaster" in by_type(events(enricher, told))  # the narration tells it: an event
+
+
 def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):
     # "Friday prayers" is no date: the attack is dated by its year, years before the story, so background
     r = events(enricher, "A school opened in Kafr Saad on Thursday. Gunmen opened fire on worshippers at Friday "

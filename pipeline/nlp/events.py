@@ -529,6 +529,11 @@ class EventTagger:
         actors, targets = _participants(tok, cand.start - sent.start, cand.end - sent.start) if tok is not None \
             else ([], [])
         place = self._place(doc, sent, sent_doc, tok, within=within, text=text)
+        elaborates = elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type) \
+            if tok is not None and sent_doc is not None and not _new_incident(text[sent.start_char:span.start_char]) \
+            else None
+        if lead and not secondary and elaborates != "quote":
+            elaborates = None  # the first event told tells more of nothing, but a quotation is still only words
         # a threat of harm is hedged news of that harm; a `threaten` event is the threat itself, which someone
         # voiced: as sure as anything reported
         factor = 0.95 if cand.type == "threaten" and modality == "threatened" else \
@@ -547,9 +552,7 @@ class EventTagger:
             date=resolved[0] if resolved else (story_date.isoformat() if story_date else None),
             date_text=resolved[1] if resolved else None,
             fatalities=fatalities if cand.type not in TOLL_FREE else None,
-            elaborates=elaboration(tok, sent_doc[:], span.start_char - sent.start_char, cand.type)
-            if tok is not None and sent_doc is not None and (secondary or not lead)
-            and not _new_incident(text[sent.start_char:span.start_char]) else None,
+            elaborates=elaborates,
             foreign=_foreign(sent, sent_doc, tok),
         )
 
