@@ -174,6 +174,20 @@ def test_a_us_dateline_state_code_and_a_street_in_a_named_town(enricher):
     assert (avenue.kind, avenue.name, avenue.admin1) == ("local", "Garden City", "SC")  # "in Garden City", not Charlotte
 
 
+def test_an_entity_run_across_a_place_preposition_is_two_places(enricher):
+    from spacy.tokens import Span
+
+    from pipeline.nlp.places import _split_joined
+
+    doc = enricher.nlp.make_doc("Troops fired on villagers at Kalaroos near Kupwara and in Newton-in-Makerfield.")
+    joined = Span(doc, 5, 8, label="GPE")  # "Kalaroos near Kupwara", as the model may tag it
+    hyphened = Span(doc, 10, 15, label="GPE")  # "Newton-in-Makerfield": one name
+    doc.ents = [joined, hyphened]
+    assert [(e.text, e.label_) for e in _split_joined(doc.ents, ["GPE"])] == [
+        ("Kalaroos", "GPE"), ("Kupwara", "GPE"), ("Newton-in-Makerfield", "GPE")]
+    assert [e.text for e in _split_joined(doc.ents, ["LOC"])] == ["Kalaroos near Kupwara", "Newton-in-Makerfield"]
+
+
 def test_a_country_named_x_and_y_is_one_place(enricher):
     body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
     [r] = enricher.enrich([story(body=body, uri="urn:test:and")])

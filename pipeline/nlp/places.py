@@ -60,6 +60,7 @@ _NEAR = {"near", "outside", "around"}
 _NAME_PARTICLES = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "lès", "di", "del", "della", "da",
                    "upon", "on", "under", "am", "an", "im", "bei"}
 # Nouns of a place's parts and surroundings: "on the edge of Kolofata", "the outskirts of Bannu".
+_JOINING = {"in", "near"}  # prepositions a mislabelled entity runs across ("Keppapilavu in Sri Lanka's")
 _EDGES = {"edge", "edges", "outskirts", "fringes", "suburbs", "outskirt", "entrance", "centre", "center"}
 # Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
 # "captured" or "seized", which take people as often ("police captured Guzman"). Word forms (no lemmatizer
@@ -115,6 +116,21 @@ def _ends_in_place_noun(span: Span) -> bool:
     return len(span) >= 2 and _capitalised(span[0]) and span[-1].is_title and not span[-2].is_punct \
         and _singular(span[-1].lower_) in _PLACE_NOUNS_AFTER - {"city", "area", "estate", "valley"} \
         and span[0].ent_type_ != "NORP" and span[0].pos_ != "ADJ"
+
+
+def _split_joined(ents: Sequence[Span], labels: Sequence[str]) -> list[Span]:
+    """The entities, with one the model ran across a place preposition cut in two: "Keppapilavu in Sri
+    Lanka's", "Kalaroos near Kupwara" are two places (a name joined by a hyphen, "Newton-in-Makerfield",
+    stays whole)."""
+    out: list[Span] = []
+    for ent in ents:
+        cut = next((t.i for t in ent[1:-1] if t.lower_ in _JOINING and t.nbor(-1).is_title and t.nbor().is_title
+                    and t.nbor(-1).whitespace_ and t.whitespace_), None) if ent.label_ in labels else None
+        if cut is None:
+            out.append(ent)
+        else:
+            out += [Span(ent.doc, ent.start, cut, label=ent.label_), Span(ent.doc, cut + 1, ent.end, label=ent.label_)]
+    return out
 
 
 def _object_of(span: Span, leading: set[str]) -> bool:
@@ -423,7 +439,7 @@ class PlaceResolver:
         # state's own name: people too
         titled = {t.nbor().lower_ for t in doc[:-1] if t.lower_.rstrip(".") in _OFFICES and t.nbor().is_title}
         titled = {w for w in titled if not self._polity(w)}
-        for ent in doc.ents:
+        for ent in _split_joined(doc.ents, self.labels):
             span = self._trim(ent)
             if ent.label_ in self.labels:
                 core = span[:-1] if len(span) == 2 and span[-1].lower_ in ("'s", "’s") else span  # "Pawlenty's"
