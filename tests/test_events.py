@@ -928,6 +928,22 @@ def test_where_someone_comes_from_is_not_where_the_event_happened(enricher):
     assert [s[4] for s in without_origins(spans, parsed, 0)] == ["Bitola"]
 
 
+@pytest.mark.parametrize("text, word, own", [
+    ("Troops shelled rebel positions outside Kitshanga days before the rebels overran Rubaya.", "shelled",
+     ["Kitshanga"]),
+    ("A landmine wounded two farmers near Srebrenik after police broke up a sit-in at Lukavac.", "wounded",
+     ["Srebrenik"]),
+])
+def test_a_clause_of_another_time_holds_another_events_places(enricher, text, word, own):
+    from pipeline.nlp import place_spans
+    from pipeline.nlp.events import own_clause
+
+    doc = enricher.nlp(text)
+    [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([doc[:]])
+    trigger = next(t for t in parsed if t.text == word)
+    assert [s[4] for s in own_clause(place_spans(doc, doc[:]), parsed, trigger, 0)] == own
+
+
 def test_a_raid_that_detains_people_and_seizes_weapons_tells_both(enricher):
     r = events(enricher, "In Thessaloniki, counterterrorism officers arrested two men and a woman in raids on two "
                          "apartments in the Toumba neighborhood and seized two pistols and ammunition.")

@@ -569,6 +569,8 @@ class EventTagger:
         spans = place_spans(doc, sent)
         if within is not None:  # one clause of several: its own places only
             spans = [item for item in spans if item[0] - sent.start in within]
+            if sent_doc is not None and tok is not None:
+                spans = [item for item in spans if not _other_time(sent_doc, item[0] - sent.start, tok)] or spans
         elif sent_doc is not None and tok is not None:
             spans = own_clause(spans, sent_doc, tok, sent.start)
         if sent_doc is not None:
@@ -766,12 +768,36 @@ def own_clause(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -
     """The places (of :func:`place_spans`) in the independent clause of the trigger ``tok`` (see
     :func:`clause_owner`), when that clause names any: "rebels killed 14 in a raid in North Kivu province,
     while further south M23 fought around Kitshanga" — Kitshanga is the other clause's."""
+    now = [item for item in spans if not _other_time(sent_doc, item[0] - sent_start, tok)] or spans
     owner = clause_owner(sent_doc)
     if len(set(owner)) < 2:
-        return spans
-    mine = [item for item in spans if 0 <= item[0] - sent_start < len(owner) and
+        return now
+    mine = [item for item in now if 0 <= item[0] - sent_start < len(owner) and
             owner[item[0] - sent_start] == owner[tok.i]]
-    return mine or spans
+    return mine or now
+
+
+_OTHER_TIME = frozenset({"after", "before", "since", "until"})
+
+
+def _other_time(sent_doc: Doc, at: int, tok: Token) -> bool:
+    """The token at ``at`` lies in an adverbial clause of another time than the trigger's ("police cleared
+    the road through Tuzla, hours after a landmine wounded two men near Kalesija"): that clause tells
+    another event, and its places are that event's."""
+    if not 0 <= at < len(sent_doc):
+        return False
+    node = sent_doc[at]
+    for _ in range(len(sent_doc)):
+        if node.left_edge.i <= tok.i <= node.right_edge.i:
+            return False  # up to a phrase that holds the trigger: the place is the trigger's
+        if node.dep_ == "advcl":
+            left = node.left_edge.i
+            if any(sent_doc[k].lower_ in _OTHER_TIME for k in range(left, min(left + 3, node.i))):
+                return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 # verbs of coming or sending from somewhere: "from X" after them names where people or projectiles set out
