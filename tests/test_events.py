@@ -888,6 +888,20 @@ def test_what_a_tally_or_a_report_counts_is_a_statistic(enricher, text, word, co
     assert _counted(next(t for t in parsed if t.text == word)) is counted
 
 
+@pytest.mark.parametrize("text, word, modality", [
+    ("Officers stood by the roadside but made no attempt to disperse the protesters, the traders said.", "disperse",
+     "negated"),
+    ("Police made an attempt to disperse the protesters, witnesses said.", "disperse", "reported"),
+    # what no one tried to stop still happened
+    ("Soldiers made no effort to stop the looting of the market, residents said.", "looting", "reported"),
+])
+def test_an_act_no_one_attempted_is_negated(enricher, text, word, modality):
+    from pipeline.nlp.events import _modality
+
+    [parsed] = enricher.nlp.get_pipe("wirewatch_events")._parse([enricher.nlp(text)[:]])
+    assert _modality(next(t for t in parsed if t.text == word)) == modality
+
+
 @pytest.mark.parametrize("text", [
     "Police in Asuncion said nobody was arrested after the final.",
     "\"Nobody in Paraguay is arrested for their opinions,\" the minister said.",

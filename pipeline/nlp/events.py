@@ -1236,7 +1236,12 @@ def _modality(tok: Token) -> str:
             break
         sibling = node.dep_ == "conj"  # "rejected the claim and warned …": coordinated, not governed by it
         granted = node.dep_ in ("xcomp", "ccomp")
+        complement = node.dep_ in ("acl", "xcomp")
         node = node.head
+        if complement and tok.i == verb.i and node.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in node.children):
+            return "negated"  # "made no attempt to disperse the protesters": an act no one tried (not what it
+            # was to stop: "no effort to stop the looting" tells of looting)
         if granted and node.lower_ in _PERMIT_FORMS:
             return "hypothetical"  # "allows soldiers and police to … detain suspects": a power, not an act
         lemma = lemma_of(node.lower_)
