@@ -440,6 +440,15 @@ def test_a_quotation_alone_is_no_event_even_as_the_first_thing_told(enricher):
     assert "man_made_disaster" in by_type(events(enricher, told))  # the narration tells it: an event
 
 
+def test_what_anyone_would_do_is_no_event_and_no_threat(enricher):
+    body = ("Gangs beat a suspected thief to death in Kakata on Monday, police said.\n\nThe police chief warned that "
+            "anyone who joined in mob justice would be prosecuted.")
+    r = events(enricher, body)
+    assert by_type(r)["mob_violence"].modality == "reported"
+    assert all(e.modality == "hypothetical" for e in r.events if e.type == "threaten"), \
+        [(e.type, e.modality) for e in r.events]
+
+
 def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):
     # "Friday prayers" is no date: the attack is dated by its year, years before the story, so background
     r = events(enricher, "A school opened in Kafr Saad on Thursday. Gunmen opened fire on worshippers at Friday "

@@ -511,7 +511,9 @@ class EventTagger:
         text = doc.text if text is None else text
         span = doc[cand.start:cand.end]
         modality = _modality(tok) if tok is not None else "asserted"
-        if cand.type == "threaten" and modality in HAPPENING and sent_doc is not None and _hedged(sent_doc):
+        if tok is not None and _of_anyone(tok):
+            modality = "hypothetical"  # "anyone who joined in mob justice would be prosecuted": no one did yet
+        elif cand.type == "threaten" and modality in HAPPENING and sent_doc is not None and _hedged(sent_doc):
             modality = "hypothetical"  # "any move … could pull in heavier brigades, warned a researcher": a forecast
         elif cand.type == "threaten" and (modality in HAPPENING or tok is not None and _future_said(tok)):
             modality = "threatened"  # "a clan leader said his people would avenge their dead": the threat itself
@@ -1204,6 +1206,22 @@ def _a_work(subject: Token) -> bool:
     first = subject.left_edge
     return subject.lower_ in _WORKS or subject.pos_ == "PROPN" and (
         doc[first.i].text in _OPEN_QUOTES or first.i > 0 and doc[first.i - 1].text in _OPEN_QUOTES)
+
+
+_ANYONE = frozenset({"anyone", "anybody", "whoever", "whomever", "anything", "whatever"})
+
+
+def _of_anyone(tok: Token) -> bool:
+    """The trigger tells what no one in particular would do: it sits in a relative clause on "anyone",
+    "whoever" and the like ("warned that anyone who joined in mob justice would be prosecuted")."""
+    node = tok
+    for _ in range(6):
+        if node.dep_ == "relcl" and node.head.lower_ in _ANYONE:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _modality(tok: Token) -> str:
