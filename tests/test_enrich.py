@@ -188,6 +188,15 @@ def test_an_entity_run_across_a_place_preposition_is_two_places(enricher):
     assert [e.text for e in _split_joined(doc.ents, ["LOC"])] == ["Kalaroos near Kupwara", "Newton-in-Makerfield"]
 
 
+def test_a_weapons_make_is_no_place_but_a_country_before_a_weapon_is(enricher):
+    body = ("Soldiers found 14 Katyusha rockets in an orchard near Hawija on Sunday. U.S. drones and Russian "
+            "jets flew over the area.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:katyusha")])
+    texts = {p.text for p in r.places}
+    assert "Katyusha" not in texts and "Hawija" in texts
+    assert "U.S." in texts  # a country's drones: the country is named
+
+
 def test_a_country_named_x_and_y_is_one_place(enricher):
     body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
     [r] = enricher.enrich([story(body=body, uri="urn:test:and")])

@@ -118,6 +118,16 @@ def _ends_in_place_noun(span: Span) -> bool:
         and span[0].ent_type_ != "NORP" and span[0].pos_ != "ADJ"
 
 
+_WEAPONS = {"rocket", "missile", "rifle", "launcher", "mortar", "grenade", "drone", "shell", "howitzer", "gun",
+            "pistol", "tank", "jet", "helicopter", "warhead"}
+
+
+def _names_a_weapon(span: Span) -> bool:
+    """The name is a weapon's make, told right before the weapon ("Katyusha rockets", "Kalashnikov rifles")."""
+    doc = span.doc
+    return span.end < len(doc) and _singular(doc[span.end].lower_) in _WEAPONS and doc[span.end].pos_ == "NOUN"
+
+
 def _split_joined(ents: Sequence[Span], labels: Sequence[str]) -> list[Span]:
     """The entities, with one the model ran across a place preposition cut in two: "Keppapilavu in Sri
     Lanka's", "Kalaroos near Kupwara" are two places (a name joined by a hyphen, "Newton-in-Makerfield",
@@ -441,6 +451,9 @@ class PlaceResolver:
         titled = {w for w in titled if not self._polity(w)}
         for ent in _split_joined(doc.ents, self.labels):
             span = self._trim(ent)
+            if _names_a_weapon(span) and not (self._prominent(span) or span.text.replace(".", "").isupper()
+                                              or self.gazetteer.demonym(span.text) is not None):
+                continue  # "14 Katyusha rockets", "Grad missiles": a weapon's make ("U.S. drones": the country's)
             if ent.label_ in self.labels:
                 core = span[:-1] if len(span) == 2 and span[-1].lower_ in ("'s", "’s") else span  # "Pawlenty's"
                 if len(core) == 1 and (core[0].lower_ in surnames or core[0].lower_ in titled or (
