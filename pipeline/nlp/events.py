@@ -572,7 +572,7 @@ class EventTagger:
         if within is not None:  # one clause of several: its own places only
             spans = [item for item in spans if item[0] - sent.start in within]
             if sent_doc is not None and tok is not None:
-                spans = [item for item in spans if not _other_time(sent_doc, item[0] - sent.start, tok)] or spans
+                spans = _this_time(spans, sent_doc, tok, sent.start)
         elif sent_doc is not None and tok is not None:
             spans = own_clause(spans, sent_doc, tok, sent.start)
         if sent_doc is not None:
@@ -770,7 +770,7 @@ def own_clause(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -
     """The places (of :func:`place_spans`) in the independent clause of the trigger ``tok`` (see
     :func:`clause_owner`), when that clause names any: "rebels killed 14 in a raid in North Kivu province,
     while further south M23 fought around Kitshanga" — Kitshanga is the other clause's."""
-    now = [item for item in spans if not _other_time(sent_doc, item[0] - sent_start, tok)] or spans
+    now = _this_time(spans, sent_doc, tok, sent_start)
     owner = clause_owner(sent_doc)
     if len(set(owner)) < 2:
         return now
@@ -780,6 +780,12 @@ def own_clause(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -
 
 
 _OTHER_TIME = frozenset({"after", "before", "since", "until"})
+
+
+def _this_time(spans: list[tuple], sent_doc: Doc, tok: Token, sent_start: int) -> list[tuple]:
+    """The places (of :func:`place_spans`) less those of a clause of another time (:func:`_other_time`),
+    unless no other place is left."""
+    return [item for item in spans if not _other_time(sent_doc, item[0] - sent_start, tok)] or spans
 
 
 def _other_time(sent_doc: Doc, at: int, tok: Token) -> bool:

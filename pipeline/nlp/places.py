@@ -59,8 +59,8 @@ _NEAR = {"near", "outside", "around"}
 # Lower-case particles inside a hyphen-joined name: "Croix-des-Bouquets", "Stratford-upon-Avon".
 _NAME_PARTICLES = {"de", "des", "du", "la", "le", "les", "sur", "sous", "en", "lès", "di", "del", "della", "da",
                    "upon", "on", "under", "am", "an", "im", "bei"}
-# Nouns of a place's parts and surroundings: "on the edge of Kolofata", "the outskirts of Bannu".
 _JOINING = {"in", "near"}  # prepositions a mislabelled entity runs across ("Keppapilavu in Sri Lanka's")
+# Nouns of a place's parts and surroundings: "on the edge of Kolofata", "the outskirts of Bannu".
 _EDGES = {"edge", "edges", "outskirts", "fringes", "suburbs", "outskirt", "entrance", "centre", "center"}
 # Verbs whose object is a place when a name follows: "troops entered Quraytayn", "stormed Mar'e" — not
 # "captured" or "seized", which take people as often ("police captured Guzman"). Word forms (no lemmatizer
