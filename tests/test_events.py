@@ -449,6 +449,27 @@ def test_what_anyone_would_do_is_no_event_and_no_threat(enricher):
         [(e.type, e.modality) for e in r.events]
 
 
+def test_a_finite_contrast_clause_tells_its_own_event_where_the_parser_lost_its_subject(enricher):
+    # the parser reads "Huambo young men" as one phrase under "of": "hurled" has no subject, but its tense
+    # makes it a clause of its own
+    text = ("Police fired tear gas and detained dozens of people protesting in the Cazenga district of Luanda on "
+            "Monday, while in the central city of Huambo young men hurled stones at a police station and set a car "
+            "on fire.")
+    got = {e.type: e.place.text if e.place else None for e in events(enricher, text).events}
+    assert got.get("protest_with_intervention") == "Cazenga" and got.get("violent_demonstration") == "Huambo", got
+
+
+def test_a_town_has_one_demonstration_a_day(enricher):
+    # "the Yungas town of Caranavi" is Caranavi; the march later told there is the riot's first form
+    body = ("LA PAZ (Test Wire) — Riot police fired tear gas to clear a road block at Parotani on Monday, while in the "
+            "Yungas town of Caranavi protesters set fire to the town hall, officials said.\n\n"
+            "In Caranavi, several hundred residents angry at the mayor marched on the town hall in the afternoon.")
+    r = events(enricher, body)
+    demonstrations = [(e.type, e.place.text if e.place else None) for e in r.events
+                      if e.type in ("peaceful_protest", "violent_demonstration")]
+    assert demonstrations == [("violent_demonstration", "Caranavi")], demonstrations
+
+
 def test_a_weekday_naming_a_kind_of_thing_does_not_date_the_event(enricher):
     # "Friday prayers" is no date: the attack is dated by its year, years before the story, so background
     r = events(enricher, "A school opened in Kafr Saad on Thursday. Gunmen opened fire on worshippers at Friday "

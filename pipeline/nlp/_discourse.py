@@ -523,12 +523,17 @@ def _precision(place) -> int:
 
 def _demonstration_told(text: str, event: Any, kept: list, told_end: dict[int, int]) -> Any:
     """The demonstration ``event`` tells another form of: the last one told, when ``event`` is a
-    demonstration type with no precise place of its own, told after it in the same paragraph."""
-    if event.type not in _ESCALATION or not loosely_placed(event.place):
+    demonstration type with no precise place of its own, told after it in the same paragraph, or one at
+    that demonstration's own precise place (a town has one demonstration a day: "in the Yungas town of
+    Caranavi protesters set fire to the town hall" · "In Caranavi, … residents marched on the town hall")."""
+    if event.type not in _ESCALATION:
         return None
     last = next((e for e in reversed(kept) if e.type in _ESCALATION), None)
     if last is None:
         return None
+    if not loosely_placed(event.place):
+        return last if not loosely_placed(last.place) and last.place.text.lower() == event.place.text.lower() \
+            else None
     end = told_end[id(last)]
     return last if end <= event.sentence[0] and "\n\n" not in text[end:event.sentence[0]] else None
 
@@ -552,9 +557,10 @@ def merge_retellings(text: str, events: Sequence, happening: Collection[str] = H
     A demonstration is one event whatever it became: a later mention of another demonstration type (a
     peaceful march, its dispersal, lethal force against it, a riot) told in the same paragraph with no
     precise place of its own is the last demonstration told, typed by its most escalated form, as ACLED
-    codes it ("youths burned tyres in X …" · "gendarmes responded with tear gas"). One with a place of its
-    own, or in a later paragraph, stays apart, and so does the other clause of a sentence that tells two: a
-    march in the centre and a riot in a suburb are two events.
+    codes it ("youths burned tyres in X …" · "gendarmes responded with tear gas"); so is one told at the last
+    demonstration's own precise place, in any paragraph. One with another place of its own, or with none in a
+    later paragraph, stays apart, and so does the other clause of a sentence that tells two: a march in the
+    centre and a riot in a suburb are two events.
 
     The earlier mention is kept, with the larger death toll and the higher confidence."""
     lead_end = text.find("\n\n")

@@ -182,8 +182,10 @@ _WITHIN = re.compile(r"\s*,\s*(?:also\s+)?(?:in|inside|within)\s+(?:the\s+)?"  #
 # compare populations): the names of suburbs and municipalities come after them, those of districts,
 # neighbourhoods and areas before.
 _PART_OF = re.compile(r"\s+(suburb|municipality|borough|commune|township|district|neighbou?rhood|quarter|"
-                      r"community|estate|area)\s+of\s+(?:the\s+)?", re.I)
-_CONTAINER_FIRST = {"suburb", "municipality", "borough", "commune", "township"}
+                      r"community|estate|area|town|village|city|hamlet|port)\s+of\s+(?:the\s+)?", re.I)
+# "the Athens suburb of Kallithea", "the Yungas town of Caranavi": the first place holds the second
+_CONTAINER_FIRST = {"suburb", "municipality", "borough", "commune", "township", "town", "village", "city", "hamlet",
+                    "port"}
 # A division named as one by its own words ("the southern district of Phalombe", "Sukma district"), and a
 # place named after it with a preposition of place ("… a crowd beat two men near Migowi"): a place within it.
 _DIVISION_BEFORE = re.compile(r"(?:district|province|region|state|county|governorate|prefecture)\s+of\s+(?:the\s+)?$",

@@ -730,6 +730,9 @@ def _apart_in_time(tok: Token) -> bool:
                                for c in tok.children)
 
 
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})  # a verb's tense or person: it heads a clause of its own
+
+
 def clause_owner(sent_doc: Doc) -> list[int]:
     """For each token of a parsed sentence, the head of the independent clause it belongs to: the root,
     a verb coordinated with it that has a subject of its own ("…, and a bomb tore through …"), or a
@@ -739,13 +742,16 @@ def clause_owner(sent_doc: Doc) -> list[int]:
     heads = set()
     for tok in sent_doc:
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+        contrast = tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children)
         if tok.head.i == tok.i:
             heads.add(tok.i)
         elif own_subject and tok.pos_ in ("VERB", "AUX") and (
                 tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX") or
-                tok.dep_ == "advcl" and (any(c.dep_ == "mark" and c.lower_ in _CONTRAST_MARKS for c in tok.children)
-                                         or _apart_in_time(tok))):
+                contrast or tok.dep_ == "advcl" and _apart_in_time(tok)):
             heads.add(tok.i)
+        elif contrast and tok.tag_ in _FINITE:
+            heads.add(tok.i)  # "…, while in the city of X young men hurled stones": finite, so a clause of its own
+            # even where the parser lost its subject (not "while fleeing", "while detained")
     owner = []
     for tok in sent_doc:
         node = tok
