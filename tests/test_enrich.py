@@ -197,6 +197,13 @@ def test_a_weapons_make_is_no_place_but_a_country_before_a_weapon_is(enricher):
     assert "U.S." in texts  # a country's drones: the country is named
 
 
+def test_what_people_move_into_is_a_place(enricher):
+    body = ("On Sunday morning, armed men riding into Anzourou burned several granaries and drove off about 300 head "
+            "of cattle. Nobody was hurt, residents said.")
+    [r] = enricher.enrich([story(body=body, uri="urn:test:into")])
+    assert "Anzourou" in {p.text for p in r.places}  # the model tags it a person; the gazetteer lacks it
+
+
 def test_a_country_named_x_and_y_is_one_place(enricher):
     body = "Floods hit Trinidad and Tobago on Monday, and aid came from Guyana and Barbados."
     [r] = enricher.enrich([story(body=body, uri="urn:test:and")])

@@ -143,6 +143,23 @@ def _split_joined(ents: Sequence[Span], labels: Sequence[str]) -> list[Span]:
     return out
 
 
+# Verbs of moving somewhere: what they move "into" is a place ("armed men riding into Anzourou").
+_MOVING = {f"{stem}{end}" for stem, ends in (
+    ("rid", ("e", "es", "ing")), ("rode", ("",)), ("ridden", ("",)), ("driv", ("e", "es", "ing")), ("drove", ("",)),
+    ("march", ("", "ed", "es", "ing")), ("stream", ("", "ed", "s", "ing")), ("pour", ("", "ed", "s", "ing")),
+    ("sweep", ("", "s", "ing")), ("swept", ("",)), ("advanc", ("e", "ed", "es", "ing")), ("mov", ("e", "ed", "es", "ing")),
+    ("push", ("", "ed", "es", "ing")), ("roll", ("", "ed", "s", "ing")), ("storm", ("", "ed", "s", "ing")),
+    ("flee", ("", "s", "ing")), ("fled", ("",))) for end in ends}
+
+
+def _moved_into(span: Span) -> bool:
+    """Right after "into" after a verb of moving ("riding into Anzourou", "swept into Kidal"): a place,
+    whether or not the gazetteer knows it; not a calendar word, nor a name after an article."""
+    doc, at = span.doc, span.start
+    return at >= 2 and doc[at - 1].lower_ == "into" and doc[at - 2].lower_ in _MOVING and len(span) <= 3 \
+        and span.text.lower() not in _CALENDAR and not _all_generic(span)
+
+
 def _object_of(span: Span, leading: set[str]) -> bool:
     """One of these words leads the span, with at most two determiners, adjectives or numbers between
     ("entered Quraytayn", "stormed the besieged X"; the tagger's parts of speech: no parse runs before the
@@ -390,7 +407,7 @@ class PlaceResolver:
     def _placed_by_context(self, span: Span) -> bool:
         """A place whatever label the model gave it: a country or big city, a name right after "near", the
         object of a verb of entering or holding a place."""
-        return self._prominent(span) or self._nearby(span) or self._taken(span)
+        return self._prominent(span) or self._nearby(span) or self._taken(span) or _moved_into(span)
 
     def _nearby(self, span: Span) -> bool:
         """The object of "near", "outside" or "around" ("near Sindian", "outside Buco-Zau") or of a noun of a
