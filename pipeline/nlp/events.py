@@ -737,7 +737,8 @@ def clause_owner(sent_doc: Doc) -> list[int]:
     """For each token of a parsed sentence, the head of the independent clause it belongs to: the root,
     a verb coordinated with it that has a subject of its own ("…, and a bomb tore through …"), or a
     contrastive adverbial clause or one set apart in time, with its own subject ("… while police fired tear
-    gas …", "…, hours after gunmen seized …"). A verb
+    gas …", "…, hours after gunmen seized …") — a contrastive one also when only its tense marks it as a
+    clause ("…, while in the city of X young men hurled stones", where the parser lost the subject). A verb
     coordinated without a subject ("attacked the post and killed three") shares its clause."""
     heads = set()
     for tok in sent_doc:

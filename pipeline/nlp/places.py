@@ -8,7 +8,8 @@
    "Bama Town"); when it follows "near", "outside" or "around" right away, known or not ("near Sindian";
    a person's name only when the gazetteer knows it by its own name); when it is the object of a verb of
    entering, holding or striking a place and the gazetteer knows it by its own name ("troops entered
-   Quraytayn"); and, untagged or tagged NORP too, when it is a country or a big city ("hit Aleppo").
+   Quraytayn"); when it follows "into" after a verb of moving, known or not ("riding into Anzourou"); and,
+   untagged or tagged NORP too, when it is a country or a big city ("hit Aleppo").
 3. Guards: a ``LOC`` mention (regions, seas, ranges) is not resolved to a village of under
    ``loc_min_population`` outside the story's countries (the gazetteer's seas and regions, "Middle
    East", "Atlantic", rank above their namesake villages anyway); a mention that is the surname of a
@@ -406,7 +407,7 @@ class PlaceResolver:
 
     def _placed_by_context(self, span: Span) -> bool:
         """A place whatever label the model gave it: a country or big city, a name right after "near", the
-        object of a verb of entering or holding a place."""
+        object of a verb of entering or holding a place, what people move "into"."""
         return self._prominent(span) or self._nearby(span) or self._taken(span) or _moved_into(span)
 
     def _nearby(self, span: Span) -> bool:
